@@ -1,0 +1,342 @@
+//! The request graph the rules reason over: components as nodes, request links as edges
+//! (clusters expanded to their members), entered from the clients.
+
+use crate::model::{Design, Kind, Traffic};
+use petgraph::algo::dominators::simple_fast;
+use petgraph::graph::{DiGraph, NodeIndex};
+use std::collections::{HashMap, VecDeque};
+
+/// How the analyzer decided where requests enter the site.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Entry {
+    /// The design has client components.
+    Clients,
+    /// No clients: the targets of the DNS records.
+    DnsTargets,
+    /// No clients and no usable DNS record: the components no request link enters.
+    Sources,
+}
+
+/// The tiers a site needs clients to reach.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Tier {
+    Web,
+    App,
+    /// Any database, primary or replica: without one, there is no data to serve.
+    Data,
+    /// Databases that accept writes.
+    Primary,
+}
+
+impl Tier {
+    pub const ALL: [Tier; 4] = [Tier::Web, Tier::App, Tier::Data, Tier::Primary];
+
+    pub fn of(c: &crate::model::Component) -> impl Iterator<Item = Tier> {
+        let tiers: &[Tier] = match (c.kind, c.db_role()) {
+            (Kind::WebServer, _) => &[Tier::Web],
+            (Kind::AppServer, _) => &[Tier::App],
+            (Kind::Database, Some(crate::model::DbRole::Primary)) => &[Tier::Data, Tier::Primary],
+            (Kind::Database, _) => &[Tier::Data],
+            _ => &[],
+        };
+        tiers.iter().copied()
+    }
+
+    /// The tier's instances, in words.
+    pub fn plural(self) -> &'static str {
+        match self {
+            Tier::Web => "web servers",
+            Tier::App => "application servers",
+            Tier::Data => "databases",
+            Tier::Primary => "primary databases",
+        }
+    }
+}
+
+/// The design as a graph, built once per analysis.
+pub struct Ctx<'a> {
+    pub design: &'a Design,
+    pub index: HashMap<&'a str, usize>,
+    /// The server index of each component.
+    pub server_of: Vec<Option<usize>>,
+    /// Request edges out of each component: (target, link index).
+    pub out: Vec<Vec<(usize, usize)>>,
+    /// Request edges into each component: (source, link index).
+    pub into: Vec<Vec<(usize, usize)>>,
+    pub entries: Vec<usize>,
+    pub entry: Entry,
+    /// Components that requests from the entries reach.
+    pub reachable: Vec<bool>,
+    /// Servers that have a firewall installed on them.
+    pub host_firewall: Vec<bool>,
+}
+
+impl<'a> Ctx<'a> {
+    pub fn new(design: &'a Design) -> Ctx<'a> {
+        let n = design.components.len();
+        let index = design.component_index();
+        let server_index: HashMap<&str, usize> = design
+            .servers
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.id.as_str(), i))
+            .collect();
+        let server_of: Vec<Option<usize>> = design
+            .components
+            .iter()
+            .map(|c| {
+                c.server
+                    .as_deref()
+                    .and_then(|s| server_index.get(s).copied())
+            })
+            .collect();
+        let mut members: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (i, c) in design.components.iter().enumerate() {
+            if let Some(cl) = &c.cluster {
+                members.entry(cl.as_str()).or_default().push(i);
+            }
+        }
+        let expand = |id: &str| -> Vec<usize> {
+            match index.get(id) {
+                Some(&i) => vec![i],
+                None => members.get(id).cloned().unwrap_or_default(),
+            }
+        };
+        let mut out = vec![Vec::new(); n];
+        let mut into = vec![Vec::new(); n];
+        for (li, l) in design.links.iter().enumerate() {
+            if l.protocol.traffic() != Traffic::Request {
+                continue;
+            }
+            let to = expand(&l.to);
+            for f in expand(&l.from) {
+                for &t in &to {
+                    if f != t {
+                        out[f].push((t, li));
+                        into[t].push((f, li));
+                    }
+                }
+            }
+        }
+        let mut host_firewall = vec![false; design.servers.len()];
+        for (c, s) in design.components.iter().zip(&server_of) {
+            if let (Kind::Firewall, Some(s)) = (c.kind, s) {
+                host_firewall[*s] = true;
+            }
+        }
+        let (entries, entry) = find_entries(design, &index, &server_of, &members, &into, &out);
+        let mut ctx = Ctx {
+            design,
+            index,
+            server_of,
+            out,
+            into,
+            entries,
+            entry,
+            reachable: Vec::new(),
+            host_firewall,
+        };
+        ctx.reachable = ctx.reach(|_| false, |_, _| true);
+        ctx
+    }
+
+    pub fn len(&self) -> usize {
+        self.design.components.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.design.components.is_empty()
+    }
+
+    pub fn kind(&self, i: usize) -> Kind {
+        self.design.components[i].kind
+    }
+
+    pub fn id(&self, i: usize) -> &'a str {
+        &self.design.components[i].id
+    }
+
+    /// Breadth-first reach from the entries, never entering `blocked` components nor crossing
+    /// edges that `edge_ok` refuses.
+    pub fn reach(
+        &self,
+        blocked: impl Fn(usize) -> bool,
+        edge_ok: impl Fn(usize, usize) -> bool,
+    ) -> Vec<bool> {
+        let mut seen = vec![false; self.len()];
+        let mut queue: VecDeque<usize> = VecDeque::new();
+        for &e in &self.entries {
+            if !blocked(e) && !seen[e] {
+                seen[e] = true;
+                queue.push_back(e);
+            }
+        }
+        while let Some(n) = queue.pop_front() {
+            for &(m, _) in &self.out[n] {
+                if !seen[m] && !blocked(m) && edge_ok(n, m) {
+                    seen[m] = true;
+                    queue.push_back(m);
+                }
+            }
+        }
+        seen
+    }
+
+    /// Reach from one component, following request links.
+    pub fn reach_from(&self, start: usize) -> Vec<bool> {
+        let mut seen = vec![false; self.len()];
+        seen[start] = true;
+        let mut queue = VecDeque::from([start]);
+        while let Some(n) = queue.pop_front() {
+            for &(m, _) in &self.out[n] {
+                if !seen[m] {
+                    seen[m] = true;
+                    queue.push_back(m);
+                }
+            }
+        }
+        seen
+    }
+
+    /// The components of each tier that requests reach.
+    pub fn tier_members(&self, tier: Tier) -> Vec<usize> {
+        (0..self.len())
+            .filter(|&i| {
+                self.reachable[i] && Tier::of(&self.design.components[i]).any(|t| t == tier)
+            })
+            .collect()
+    }
+
+    /// For each tier, the components every request path to all of the tier's instances
+    /// passes through (clients excluded): the single points of failure of that tier.
+    pub fn component_spofs(&self) -> Vec<(Tier, Vec<usize>)> {
+        let groups: Vec<usize> = (0..self.len()).collect();
+        self.spofs_over(&groups, self.len())
+            .into_iter()
+            .map(|(t, g)| {
+                let comps = g
+                    .into_iter()
+                    .filter(|&i| self.kind(i) != Kind::Client)
+                    .collect();
+                (t, comps)
+            })
+            .collect()
+    }
+
+    /// The same over the graph contracted to servers: the servers whose loss cuts a tier off.
+    pub fn server_spofs(&self) -> Vec<(Tier, Vec<usize>)> {
+        let servers = self.design.servers.len();
+        // Servers keep their index; a component without a server is a group of its own.
+        let mut next = servers;
+        let groups: Vec<usize> = self
+            .server_of
+            .iter()
+            .map(|s| {
+                s.unwrap_or_else(|| {
+                    next += 1;
+                    next - 1
+                })
+            })
+            .collect();
+        self.spofs_over(&groups, next)
+            .into_iter()
+            .map(|(t, g)| (t, g.into_iter().filter(|&s| s < servers).collect()))
+            .collect()
+    }
+
+    /// Dominators over components merged into `groups` (group of each component), from a
+    /// virtual root joined to the entries, to a virtual sink per tier joined from its members.
+    fn spofs_over(&self, groups: &[usize], group_count: usize) -> Vec<(Tier, Vec<usize>)> {
+        let root = group_count;
+        let sink_base = group_count + 1;
+        let mut g: DiGraph<(), ()> = DiGraph::with_capacity(group_count + 5, self.len() * 2);
+        for _ in 0..group_count + 1 + Tier::ALL.len() {
+            g.add_node(());
+        }
+        let node = NodeIndex::new;
+        for &e in &self.entries {
+            g.add_edge(node(root), node(groups[e]), ());
+        }
+        for (from, outs) in self.out.iter().enumerate() {
+            for &(to, _) in outs {
+                let (a, b) = (groups[from], groups[to]);
+                if a != b {
+                    g.add_edge(node(a), node(b), ());
+                }
+            }
+        }
+        let mut present = [false; 4];
+        for (i, c) in self.design.components.iter().enumerate() {
+            for t in Tier::of(c) {
+                let ti = t as usize;
+                present[ti] = true;
+                g.add_edge(node(groups[i]), node(sink_base + ti), ());
+            }
+        }
+        let dom = simple_fast(&g, node(root));
+        Tier::ALL
+            .iter()
+            .filter(|t| present[**t as usize])
+            .filter_map(|&t| {
+                let sink = node(sink_base + t as usize);
+                let chain = dom.dominators(sink)?;
+                let mut spofs: Vec<usize> = chain
+                    .map(|n| n.index())
+                    .filter(|&n| n < group_count)
+                    .collect();
+                spofs.sort_unstable();
+                Some((t, spofs))
+            })
+            .collect()
+    }
+}
+
+fn find_entries(
+    design: &Design,
+    index: &HashMap<&str, usize>,
+    server_of: &[Option<usize>],
+    members: &HashMap<&str, Vec<usize>>,
+    into: &[Vec<(usize, usize)>],
+    out: &[Vec<(usize, usize)>],
+) -> (Vec<usize>, Entry) {
+    let clients: Vec<usize> = (0..design.components.len())
+        .filter(|&i| design.components[i].kind == Kind::Client)
+        .collect();
+    if !clients.is_empty() {
+        return (clients, Entry::Clients);
+    }
+    let serves = |i: usize| {
+        !matches!(
+            design.components[i].kind,
+            Kind::MonitoringAgent | Kind::MonitoringService | Kind::AppFiles
+        )
+    };
+    let mut entries = Vec::new();
+    for r in &design.dns {
+        if let Some(&i) = index.get(r.target.as_str()) {
+            entries.push(i);
+        } else if let Some(m) = members.get(r.target.as_str()) {
+            entries.extend(m);
+        } else if let Some(s) = design.servers.iter().position(|s| s.id == r.target) {
+            // The components on the server that nothing on the same server feeds.
+            let on: Vec<usize> = (0..design.components.len())
+                .filter(|&i| server_of[i] == Some(s) && serves(i))
+                .collect();
+            let fronts: Vec<usize> = on
+                .iter()
+                .copied()
+                .filter(|&i| into[i].iter().all(|&(f, _)| server_of[f] != Some(s)))
+                .collect();
+            entries.extend(if fronts.is_empty() { on } else { fronts });
+        }
+    }
+    if !entries.is_empty() {
+        entries.sort_unstable();
+        entries.dedup();
+        return (entries, Entry::DnsTargets);
+    }
+    let sources: Vec<usize> = (0..design.components.len())
+        .filter(|&i| serves(i) && into[i].is_empty() && !out[i].is_empty())
+        .collect();
+    (sources, Entry::Sources)
+}

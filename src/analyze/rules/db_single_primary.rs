@@ -1,0 +1,91 @@
+//! DB-SINGLE-PRIMARY: a primary-replica setup in which one database takes every write.
+
+use crate::analyze::{Ctx, Finding, Rule, Severity, list};
+use crate::model::{DbRole, Kind};
+
+pub static RULE: Rule = Rule {
+    id: "DB-SINGLE-PRIMARY",
+    severity: Severity::Medium,
+    title: "single write-capable database",
+    checks: "A group of databases (one cluster, or all databases outside clusters) with replicas \
+             but exactly one primary that accepts writes, not marked `redundant`.",
+    why: "Write availability and write throughput rest on one machine: when it fails, writes \
+          stop until a replica is promoted by hand, and writes cannot scale out.",
+    fix: "Use multi-primary replication (MySQL group replication, Galera) with two primaries, \
+          or automatic failover that promotes a replica, or a managed database that does it \
+          (mark it `redundant = true`).",
+    check,
+};
+
+/// Databases grouped by cluster (those outside any cluster form one group), in design order.
+pub(crate) fn database_groups(ctx: &Ctx) -> Vec<Vec<usize>> {
+    let mut groups: Vec<(Option<&str>, Vec<usize>)> = Vec::new();
+    for (i, c) in ctx.design.components.iter().enumerate() {
+        if c.kind != Kind::Database {
+            continue;
+        }
+        let key = c.cluster.as_deref();
+        match groups.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, g)) => g.push(i),
+            None => groups.push((key, vec![i])),
+        }
+    }
+    groups.into_iter().map(|(_, g)| g).collect()
+}
+
+fn check(ctx: &Ctx) -> Vec<Finding> {
+    let comps = &ctx.design.components;
+    database_groups(ctx)
+        .into_iter()
+        .filter_map(|g| {
+            let primaries: Vec<usize> = g
+                .iter()
+                .copied()
+                .filter(|&i| comps[i].db_role() == Some(DbRole::Primary))
+                .collect();
+            let replicas: Vec<&str> = g
+                .iter()
+                .filter(|&&i| comps[i].db_role() == Some(DbRole::Replica))
+                .map(|&i| ctx.id(i))
+                .collect();
+            let [p] = primaries[..] else { return None };
+            if replicas.is_empty() || comps[p].redundant {
+                return None;
+            }
+            Some(
+                Finding::new(
+                    RULE.id,
+                    Severity::Medium,
+                    format!(
+                        "{} is the only database that accepts writes ({} {} only {}): writes stop when it fails and cannot scale past it",
+                        list(&[ctx.id(p)]),
+                        list(&replicas),
+                        if replicas.len() == 1 { "is a replica that" } else { "are replicas that" },
+                        if replicas.len() == 1 { "reads" } else { "read" },
+                    ),
+                )
+                .components(std::iter::once(ctx.id(p)).chain(replicas.iter().copied()))
+                .recommend("add a second primary (MySQL group replication or Galera) or automatic failover that promotes a replica"),
+            )
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analyze::rules::testing::{reference, run};
+
+    #[test]
+    fn fires_on_primary_replica() {
+        let f = run(&RULE, &reference("03-secured-monitored.toml"));
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].components, ["mysql-primary", "mysql-replica"]);
+    }
+
+    #[test]
+    fn silent_with_two_primaries_or_no_replica() {
+        assert!(run(&RULE, &reference("05-resilient.toml")).is_empty());
+        assert!(run(&RULE, &reference("01-simple.toml")).is_empty());
+    }
+}

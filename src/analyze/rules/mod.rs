@@ -1,0 +1,121 @@
+//! The rule catalog. Adding a rule: a file here with its `RULE` and tests, and a line in
+//! [`RULES`].
+
+use super::{Ctx, Finding, Severity};
+
+mod db_exposed;
+mod db_no_replica;
+mod db_single_primary;
+mod db_write_path;
+mod entry_inferred;
+mod limited_scalability;
+mod maintenance_downtime;
+mod no_firewall;
+mod no_https;
+mod no_monitoring;
+mod resource_contention;
+mod spof_component;
+mod spof_server;
+mod tls_terminated_early;
+mod unreachable;
+
+/// A rule: its id, documentation and check.
+pub struct Rule {
+    /// The stable id users match on.
+    pub id: &'static str,
+    /// The severity of its findings (the worst one where it varies).
+    pub severity: Severity,
+    /// What it is about, in a few words.
+    pub title: &'static str,
+    /// What it checks.
+    pub checks: &'static str,
+    /// Why it matters.
+    pub why: &'static str,
+    /// How to fix it.
+    pub fix: &'static str,
+    pub check: fn(&Ctx) -> Vec<Finding>,
+}
+
+/// Every rule, in the order they run.
+pub static RULES: &[&Rule] = &[
+    &spof_component::RULE,
+    &spof_server::RULE,
+    &db_single_primary::RULE,
+    &db_no_replica::RULE,
+    &db_write_path::RULE,
+    &maintenance_downtime::RULE,
+    &limited_scalability::RULE,
+    &no_firewall::RULE,
+    &db_exposed::RULE,
+    &no_https::RULE,
+    &tls_terminated_early::RULE,
+    &no_monitoring::RULE,
+    &resource_contention::RULE,
+    &unreachable::RULE,
+    &entry_inferred::RULE,
+];
+
+/// The rule with this id.
+pub fn rule(id: &str) -> Option<&'static Rule> {
+    RULES.iter().copied().find(|r| r.id == id)
+}
+
+#[cfg(test)]
+pub(crate) mod testing {
+    use crate::analyze::{Ctx, Finding};
+    use crate::io::{Format, parse_bytes};
+    use crate::model::Design;
+    use std::path::Path;
+
+    /// Parses a design written in TOML, panicking with the message if it is invalid.
+    pub fn design(toml: &str) -> Design {
+        parse_bytes(Path::new("test.toml"), toml.as_bytes(), Format::Toml)
+            .unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// A reference design from `designs/`.
+    pub fn reference(name: &str) -> Design {
+        crate::io::load(
+            &Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("designs")
+                .join(name),
+        )
+        .unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// The findings of one rule on a design.
+    pub fn run(rule: &super::Rule, design: &Design) -> Vec<Finding> {
+        let mut findings = (rule.check)(&Ctx::new(design));
+        findings.iter_mut().for_each(Finding::normalize);
+        findings
+    }
+
+    /// A web design with the given extra TOML appended: one client, one web server on `s1`.
+    pub const BASE: &str = r#"
+version = 1
+name = "t"
+domain = "example.com"
+[[servers]]
+id = "s1"
+[[components]]
+id = "user"
+kind = "client"
+"#;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rule_ids_are_unique_and_documented() {
+        let mut ids: Vec<&str> = RULES.iter().map(|r| r.id).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), RULES.len());
+        for r in RULES {
+            assert!(!r.title.is_empty() && !r.checks.is_empty(), "{}", r.id);
+            assert!(!r.why.is_empty() && !r.fix.is_empty(), "{}", r.id);
+        }
+    }
+}

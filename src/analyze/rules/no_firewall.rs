@@ -1,0 +1,116 @@
+//! NO-FIREWALL: a server that requests from clients reach without passing a firewall.
+
+use crate::analyze::{Ctx, Finding, Rule, Severity, list};
+use crate::model::Kind;
+
+pub static RULE: Rule = Rule {
+    id: "NO-FIREWALL",
+    severity: Severity::High,
+    title: "server reachable without a firewall",
+    checks: "A server that a request path from the clients reaches without passing a firewall: \
+             neither a standalone firewall component on the path nor a firewall installed on the \
+             server itself (which filters every link into that server).",
+    why: "Every port the server opens (SSH, the database, an admin page) is open to the \
+          internet; one forgotten service is enough for an intrusion.",
+    fix: "Install a firewall on the server (a `firewall` component on it) that only lets in \
+          the ports the design's links use, or route traffic through a standalone firewall.",
+    check,
+};
+
+fn check(ctx: &Ctx) -> Vec<Finding> {
+    let comps = &ctx.design.components;
+    let standalone_fw = |i: usize| comps[i].kind == Kind::Firewall && ctx.server_of[i].is_none();
+    // Entering a server with a host firewall from outside it is filtered.
+    let filtered = |to: usize| ctx.server_of[to].is_some_and(|s| ctx.host_firewall[s]);
+    let mut is_entry = vec![false; ctx.len()];
+    for &e in &ctx.entries {
+        is_entry[e] = comps[e].kind != Kind::Client;
+    }
+    // An entry on a firewalled server is filtered as it is entered from the internet.
+    let open = ctx.reach(
+        |i| standalone_fw(i) || (is_entry[i] && filtered(i)),
+        |from, to| !(filtered(to) && ctx.server_of[from] != ctx.server_of[to]),
+    );
+    let mut exposed: Vec<(usize, Vec<&str>)> = Vec::new();
+    for i in (0..ctx.len()).filter(|&i| open[i]) {
+        if let Some(s) = ctx.server_of[i] {
+            match exposed.iter_mut().find(|(x, _)| *x == s) {
+                Some((_, v)) => v.push(ctx.id(i)),
+                None => exposed.push((s, vec![ctx.id(i)])),
+            }
+        }
+    }
+    exposed.sort_by_key(|(s, _)| *s);
+    exposed
+        .into_iter()
+        .map(|(s, reached)| {
+            let server = &ctx.design.servers[s];
+            Finding::new(
+                RULE.id,
+                Severity::High,
+                format!(
+                    "server {} is reachable from clients without passing a firewall (via {})",
+                    list(&[&server.id]),
+                    list(&reached)
+                ),
+            )
+            .servers([server.id.clone()])
+            .components(reached.iter().copied())
+            .recommend(format!(
+                "install a firewall on `{}` that only opens the ports its links use",
+                server.id
+            ))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analyze::rules::testing::{reference, run};
+
+    #[test]
+    fn servers_without_firewalls_are_open() {
+        let f = run(&RULE, &reference("02-distributed.toml"));
+        let servers: Vec<&str> = f.iter().map(|f| f.servers[0].as_str()).collect();
+        assert_eq!(servers, ["lb-01", "web-01", "web-02"]);
+    }
+
+    #[test]
+    fn host_firewalls_close_them() {
+        assert!(run(&RULE, &reference("03-secured-monitored.toml")).is_empty());
+    }
+
+    #[test]
+    fn one_missing_host_firewall_is_found() {
+        let mut d = reference("03-secured-monitored.toml");
+        // Behind the firewalled load balancer, web-02 is reached only through a firewall.
+        d.remove_component("fw-web-02");
+        assert!(run(&RULE, &d).is_empty());
+        d.remove_component("fw-lb-01");
+        let f = run(&RULE, &d);
+        let servers: Vec<&str> = f.iter().map(|f| f.servers[0].as_str()).collect();
+        assert_eq!(servers, ["lb-01", "web-02"]);
+    }
+
+    #[test]
+    fn a_standalone_firewall_in_front_protects_what_is_behind() {
+        let mut d = reference("02-distributed.toml");
+        let mut fw = crate::model::Component::new("edge-fw", Kind::Firewall);
+        fw.label = Some("Edge firewall".into());
+        d.components.push(fw);
+        for l in &mut d.links {
+            if l.from == "user" {
+                l.to = "edge-fw".into();
+            }
+        }
+        d.links.push(crate::model::Link {
+            from: "edge-fw".into(),
+            to: "haproxy".into(),
+            protocol: crate::model::Protocol::Http,
+            port: None,
+            label: None,
+        });
+        assert!(run(&RULE, &d).is_empty());
+    }
+}

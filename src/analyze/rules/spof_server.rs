@@ -1,0 +1,98 @@
+//! SPOF-SERVER: a server whose loss cuts clients off from a needed tier.
+
+use super::spof_component::{by_node, verdict};
+use crate::analyze::{Ctx, Finding, Rule, Severity, Tier, list};
+
+pub static RULE: Rule = Rule {
+    id: "SPOF-SERVER",
+    severity: Severity::Critical,
+    title: "single point of failure (server)",
+    checks: "A server whose loss (every component installed on it at once) leaves clients unable \
+             to reach every instance of a needed tier. Decided by dominators over the request \
+             graph contracted to servers, so two instances on one server count as one.",
+    why: "Hardware, the kernel, the network card or a reboot take all of a server's components \
+          down together; redundancy on one machine is no redundancy.",
+    fix: "Spread the instances of each tier over at least two servers, and put a load balancer \
+          (itself redundant) in front of them.",
+    check,
+};
+
+fn check(ctx: &Ctx) -> Vec<Finding> {
+    let site = ctx.design.site_name();
+    by_node(ctx.server_spofs())
+        .into_iter()
+        .map(|(s, tiers)| {
+            let server = &ctx.design.servers[s];
+            let (severity, outcome) = verdict(&tiers, &site);
+            let hosted: Vec<&str> = (0..ctx.len())
+                .filter(|&i| ctx.server_of[i] == Some(s))
+                .map(|i| ctx.id(i))
+                .collect();
+            let only: Vec<&str> = tiers
+                .iter()
+                .filter(|t| **t != Tier::Data || !tiers.contains(&Tier::Primary))
+                .map(|t| t.plural())
+                .collect();
+            Finding::new(
+                RULE.id,
+                severity,
+                format!(
+                    "server {}{} hosts or fronts the only reachable {}: if it goes down, {outcome}",
+                    list(&[&server.id]),
+                    server
+                        .ip
+                        .as_deref()
+                        .map(|ip| format!(" ({ip})"))
+                        .unwrap_or_default(),
+                    only.join(" and ")
+                ),
+            )
+            .servers([server.id.clone()])
+            .components(hosted.iter().map(|s| s.to_string()))
+            .recommend(format!(
+                "move a second instance of the {} onto another server behind a load balancer",
+                only.join(" and ")
+            ))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analyze::rules::testing::{reference, run};
+
+    #[test]
+    fn the_one_server_is_a_spof() {
+        let f = run(&RULE, &reference("01-simple.toml"));
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].servers, ["server-1"]);
+        assert_eq!(f[0].severity, Severity::Critical);
+        assert!(
+            f[0].message.contains("www.foobar.com is down"),
+            "{}",
+            f[0].message
+        );
+    }
+
+    #[test]
+    fn two_instances_on_one_server_are_still_one() {
+        let mut d = reference("02-distributed.toml");
+        // Move the second web server onto the first one's machine.
+        for c in &mut d.components {
+            if c.server.as_deref() == Some("web-02") {
+                c.server = Some("web-01".into());
+            }
+        }
+        let f = run(&RULE, &d);
+        assert!(
+            f.iter()
+                .any(|f| f.servers == ["web-01"] && f.severity == Severity::Critical)
+        );
+    }
+
+    #[test]
+    fn spread_tiers_have_no_server_spof() {
+        assert!(run(&RULE, &reference("05-resilient.toml")).is_empty());
+    }
+}

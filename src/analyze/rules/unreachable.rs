@@ -1,0 +1,92 @@
+//! UNREACHABLE: a component no request reaches and that serves nothing.
+
+use crate::analyze::{Ctx, Finding, Rule, Severity, list};
+use crate::model::Kind;
+
+pub static RULE: Rule = Rule {
+    id: "UNREACHABLE",
+    severity: Severity::Low,
+    title: "unreachable component",
+    checks: "A component that no request from the clients reaches and that serves nothing \
+             else: not a client, not a monitoring agent, not a DNS service, not the target of a \
+             replication or monitoring link, not application files on a server that is in use, \
+             and not a firewall on such a server.",
+    why: "It costs money and attention and does nothing, or a link is missing and the design \
+          does not work the way it is drawn.",
+    fix: "Link it to the component that should send it requests, or delete it.",
+    check,
+};
+
+fn check(ctx: &Ctx) -> Vec<Finding> {
+    let d = ctx.design;
+    let comps = &d.components;
+    let mut fed = vec![false; ctx.len()];
+    for l in &d.links {
+        if l.protocol.traffic() != crate::model::Traffic::Request {
+            for t in d.expand_endpoint(&l.to) {
+                if let Some(&i) = ctx.index.get(t) {
+                    fed[i] = true;
+                }
+            }
+        }
+    }
+    let mut server_used = vec![false; d.servers.len()];
+    for i in 0..ctx.len() {
+        if let (true, Some(s)) = (ctx.reachable[i], ctx.server_of[i]) {
+            server_used[s] = true;
+        }
+    }
+    (0..ctx.len())
+        .filter(|&i| !ctx.reachable[i] && !fed[i])
+        .filter(|&i| match comps[i].kind {
+            Kind::Client | Kind::MonitoringAgent | Kind::Dns => false,
+            Kind::AppFiles | Kind::Firewall => !ctx.server_of[i].is_some_and(|s| server_used[s]),
+            _ => true,
+        })
+        .map(|i| {
+            Finding::new(
+                RULE.id,
+                Severity::Low,
+                format!(
+                    "{} {} is reached by no request from the clients and serves nothing",
+                    comps[i].kind.title(),
+                    list(&[ctx.id(i)])
+                ),
+            )
+            .components([ctx.id(i)])
+            .recommend(format!(
+                "link `{}` to the component that should send it requests, or delete it",
+                ctx.id(i)
+            ))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analyze::rules::testing::{reference, run};
+
+    #[test]
+    fn a_forgotten_component_is_found() {
+        let mut d = reference("02-distributed.toml");
+        d.components
+            .push(crate::model::Component::new("old-cache", Kind::Cache));
+        let f = run(&RULE, &d);
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].components, ["old-cache"]);
+    }
+
+    #[test]
+    fn reference_designs_have_none() {
+        for name in [
+            "01-simple.toml",
+            "02-distributed.toml",
+            "03-secured-monitored.toml",
+            "04-scale-up.toml",
+            "05-resilient.toml",
+        ] {
+            assert!(run(&RULE, &reference(name)).is_empty(), "{name}");
+        }
+    }
+}

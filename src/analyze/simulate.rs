@@ -1,0 +1,175 @@
+//! Failure simulation: what the site loses when some components or servers fail.
+
+use super::graph::{Ctx, Tier};
+use crate::model::{Design, Kind};
+use serde::Serialize;
+
+/// What the site loses, from nothing to everything.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Loss {
+    /// Clients reach everything they reached before.
+    Nothing,
+    /// Every tier is still served, by fewer instances.
+    Capacity,
+    /// Pages are served but no database accepts writes.
+    Writes,
+    /// Clients can no longer reach a tier the site needs: the site is down.
+    Everything,
+}
+
+impl Loss {
+    pub fn describe(self) -> &'static str {
+        match self {
+            Loss::Nothing => "nothing: clients reach everything they reached before",
+            Loss::Capacity => "some capacity: every tier is still served, by fewer instances",
+            Loss::Writes => "writes: pages are served, but no database accepts writes",
+            Loss::Everything => "everything: the site is down",
+        }
+    }
+}
+
+/// The outcome of a simulated failure.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Impact {
+    pub loss: Loss,
+    /// The components that failed (servers expanded to what runs on them), in design order.
+    pub failed: Vec<String>,
+    /// The components clients reached before and no longer reach, failed ones excluded.
+    pub unreachable: Vec<String>,
+    /// The tiers clients can no longer reach at all.
+    pub lost_tiers: Vec<&'static str>,
+}
+
+/// Fails the named components, servers or clusters. Unknown ids are returned as the error.
+pub fn simulate<S: AsRef<str>>(design: &Design, ids: &[S]) -> Result<Impact, Vec<String>> {
+    let ctx = Ctx::new(design);
+    let mut failed = vec![false; ctx.len()];
+    let mut unknown = Vec::new();
+    for id in ids {
+        let id = id.as_ref();
+        let mut any = false;
+        for (i, c) in design.components.iter().enumerate() {
+            if c.id == id || c.server.as_deref() == Some(id) || c.cluster.as_deref() == Some(id) {
+                failed[i] = true;
+                any = true;
+            }
+        }
+        if !any && design.server(id).is_none() && design.cluster(id).is_none() {
+            unknown.push(id.to_string());
+        }
+    }
+    if !unknown.is_empty() {
+        return Err(unknown);
+    }
+    Ok(impact(&ctx, &failed))
+}
+
+/// The impact of `failed` (one flag per component) on an analyzed design.
+pub fn impact(ctx: &Ctx, failed: &[bool]) -> Impact {
+    let after = ctx.reach(|i| failed[i], |_, _| true);
+    let before = &ctx.reachable;
+    let comps = &ctx.design.components;
+    let served = |reach: &[bool], tier: Tier| {
+        (0..comps.len()).any(|i| reach[i] && Tier::of(&comps[i]).any(|t| t == tier))
+    };
+    let lost: Vec<Tier> = Tier::ALL
+        .into_iter()
+        .filter(|&t| served(before, t) && !served(&after, t))
+        .collect();
+    let entry_lost = before.iter().any(|&b| b) && !after.iter().any(|&a| a);
+    let unreachable: Vec<String> = (0..comps.len())
+        .filter(|&i| before[i] && !after[i] && !failed[i])
+        .map(|i| comps[i].id.clone())
+        .collect();
+    let capacity_lost =
+        (0..comps.len()).any(|i| before[i] && !after[i] && comps[i].kind != Kind::Client);
+    let loss = if entry_lost
+        || lost
+            .iter()
+            .any(|t| matches!(t, Tier::Web | Tier::App | Tier::Data))
+    {
+        Loss::Everything
+    } else if lost.contains(&Tier::Primary) {
+        Loss::Writes
+    } else if capacity_lost {
+        Loss::Capacity
+    } else {
+        Loss::Nothing
+    };
+    Impact {
+        loss,
+        failed: (0..comps.len())
+            .filter(|&i| failed[i])
+            .map(|i| comps[i].id.clone())
+            .collect(),
+        unreachable,
+        lost_tiers: lost.iter().map(|t| t.plural()).collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::io::load;
+    use std::path::Path;
+
+    fn design(name: &str) -> Design {
+        load(
+            &Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("designs")
+                .join(name),
+        )
+        .expect("reference design loads")
+    }
+
+    #[test]
+    fn losing_the_only_server_loses_everything() {
+        let d = design("01-simple.toml");
+        let i = simulate(&d, &["server-1"]).expect("known id");
+        assert_eq!(i.loss, Loss::Everything);
+        assert_eq!(i.failed, ["nginx", "app", "code", "mysql"]);
+    }
+
+    #[test]
+    fn losing_the_primary_loses_writes_only() {
+        let d = design("02-distributed.toml");
+        let i = simulate(&d, &["mysql-primary"]).expect("known id");
+        assert_eq!(i.loss, Loss::Writes);
+        assert_eq!(i.lost_tiers, ["primary databases"]);
+    }
+
+    #[test]
+    fn losing_one_web_server_loses_capacity() {
+        let d = design("02-distributed.toml");
+        let i = simulate(&d, &["web-02"]).expect("known id");
+        assert_eq!(i.loss, Loss::Capacity);
+        assert!(i.unreachable.is_empty());
+        assert_eq!(i.failed, ["nginx-2", "code-2", "mysql-replica"]);
+    }
+
+    #[test]
+    fn losing_the_load_balancer_makes_the_rest_unreachable() {
+        let d = design("02-distributed.toml");
+        let i = simulate(&d, &["haproxy"]).expect("known id");
+        assert_eq!(i.loss, Loss::Everything);
+        assert!(i.unreachable.contains(&"nginx-1".to_string()));
+        assert!(i.unreachable.contains(&"mysql-primary".to_string()));
+    }
+
+    #[test]
+    fn one_of_a_clustered_pair_costs_capacity() {
+        let d = design("04-scale-up.toml");
+        assert_eq!(simulate(&d, &["lb-01"]).map(|i| i.loss), Ok(Loss::Capacity));
+        assert_eq!(
+            simulate(&d, &["lb-01", "lb-02"]).map(|i| i.loss),
+            Ok(Loss::Everything)
+        );
+    }
+
+    #[test]
+    fn unknown_ids_are_named() {
+        let d = design("01-simple.toml");
+        assert_eq!(simulate(&d, &["nope"]), Err(vec!["nope".to_string()]));
+    }
+}

@@ -1,0 +1,409 @@
+//! Reading and writing design files: TOML or JSON by extension, validated on the way in,
+//! written atomically on the way out.
+
+use crate::model::Design;
+use crate::validate::{Problem, Step, validate};
+use miette::{Diagnostic, NamedSource, SourceSpan};
+use std::fmt;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// Design files larger than this are refused before they are read.
+pub const MAX_FILE_BYTES: u64 = 32 * 1024 * 1024;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Toml,
+    Json,
+}
+
+impl Format {
+    /// The format a path's extension asks for.
+    pub fn from_path(path: &Path) -> Result<Format, DesignError> {
+        match path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+            .as_deref()
+        {
+            Some("toml") => Ok(Format::Toml),
+            Some("json") => Ok(Format::Json),
+            _ => Err(DesignError::Extension {
+                path: path.to_path_buf(),
+            }),
+        }
+    }
+}
+
+/// Why a design file could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum DesignError {
+    #[error("{}: cannot read: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{}: cannot write: {source}", path.display())]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{}: is a directory, not a design file", path.display())]
+    Directory { path: PathBuf },
+    #[error("{}: is not a design file: its name must end in .toml or .json", path.display())]
+    Extension { path: PathBuf },
+    #[error("{}: is {:.1} MB; infraplan reads design files of up to {} MB", path.display(), *size as f64 / 1e6, MAX_FILE_BYTES / 1_000_000)]
+    TooLarge { path: PathBuf, size: u64 },
+    #[error("{}: is not a text file (it holds binary data)", path.display())]
+    Binary { path: PathBuf },
+    #[error("{}: is empty; a design needs at least `version = 1` and `name = \"…\"`", path.display())]
+    Empty { path: PathBuf },
+    #[error("{0}")]
+    Invalid(Box<Invalid>),
+}
+
+/// A design file with problems, each pointing at its place in the file.
+#[derive(Debug)]
+pub struct Invalid {
+    pub path: PathBuf,
+    pub source: String,
+    pub problems: Vec<Located>,
+}
+
+/// One problem with its place in the file (1-based line and column), where known.
+#[derive(Debug, Clone)]
+pub struct Located {
+    pub message: String,
+    pub help: Option<String>,
+    pub span: Option<std::ops::Range<usize>>,
+    pub line: usize,
+    pub column: usize,
+}
+
+impl fmt::Display for Invalid {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, p) in self.problems.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{}", self.path.display())?;
+            if p.line > 0 {
+                write!(f, ":{}:{}", p.line, p.column)?;
+            }
+            write!(f, ": {}", p.message)?;
+        }
+        Ok(())
+    }
+}
+
+/// A problem as a miette diagnostic, to show the offending line.
+#[derive(Debug, thiserror::Error, Diagnostic)]
+#[error("{message}")]
+struct Snippet {
+    message: String,
+    #[source_code]
+    src: NamedSource<String>,
+    #[label("here")]
+    span: Option<SourceSpan>,
+    #[help]
+    help: Option<String>,
+}
+
+impl Invalid {
+    /// The problems with the lines they are on, as miette draws them.
+    pub fn render(&self, color: bool) -> String {
+        let theme = if color {
+            miette::GraphicalTheme::unicode()
+        } else {
+            miette::GraphicalTheme::unicode_nocolor()
+        };
+        let handler = miette::GraphicalReportHandler::new_themed(theme).with_context_lines(1);
+        let mut out = String::new();
+        for p in &self.problems {
+            let location = if p.line > 0 {
+                format!("{}:{}:{}", self.path.display(), p.line, p.column)
+            } else {
+                self.path.display().to_string()
+            };
+            let diag = Snippet {
+                message: format!("{location}: {}", p.message),
+                src: NamedSource::new(self.path.display().to_string(), self.source.clone()),
+                span: p
+                    .span
+                    .clone()
+                    .map(|r| SourceSpan::from(r.start..r.end.max(r.start))),
+                help: p.help.clone(),
+            };
+            let _ = handler.render_report(&mut out, &diag);
+        }
+        out
+    }
+}
+
+impl DesignError {
+    /// The message with the offending lines drawn, for a person at a terminal.
+    pub fn render(&self, color: bool) -> String {
+        match self {
+            DesignError::Invalid(inv) => inv.render(color),
+            other => other.to_string(),
+        }
+    }
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+pub fn line_col(src: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(src.len());
+    let before = &src[..floor_char_boundary(src, offset)];
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, col)
+}
+
+fn floor_char_boundary(s: &str, mut i: usize) -> usize {
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+fn locate(
+    src: &str,
+    message: String,
+    help: Option<String>,
+    span: Option<std::ops::Range<usize>>,
+) -> Located {
+    let (line, column) = span.as_ref().map_or((0, 0), |s| line_col(src, s.start));
+    Located {
+        message,
+        help,
+        span,
+        line,
+        column,
+    }
+}
+
+/// Reads, parses and validates a design file.
+pub fn load(path: &Path) -> Result<Design, DesignError> {
+    let meta = std::fs::metadata(path).map_err(|source| DesignError::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    if meta.is_dir() {
+        return Err(DesignError::Directory {
+            path: path.to_path_buf(),
+        });
+    }
+    let format = Format::from_path(path)?;
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(DesignError::TooLarge {
+            path: path.to_path_buf(),
+            size: meta.len(),
+        });
+    }
+    let bytes = std::fs::read(path).map_err(|source| DesignError::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    parse_bytes(path, &bytes, format)
+}
+
+/// Parses and validates design text already read from `path` (used for messages).
+pub fn parse_bytes(path: &Path, bytes: &[u8], format: Format) -> Result<Design, DesignError> {
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(DesignError::TooLarge {
+            path: path.to_path_buf(),
+            size: bytes.len() as u64,
+        });
+    }
+    let text = match std::str::from_utf8(bytes) {
+        Ok(t) if !t.contains('\0') => t,
+        _ => {
+            return Err(DesignError::Binary {
+                path: path.to_path_buf(),
+            });
+        }
+    };
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if text.trim().is_empty() {
+        return Err(DesignError::Empty {
+            path: path.to_path_buf(),
+        });
+    }
+    let design = match format {
+        Format::Toml => toml::from_str::<Design>(text).map_err(|e| {
+            let message = friendly(e.message());
+            (message, e.span())
+        }),
+        Format::Json => serde_json::from_str::<Design>(text).map_err(|e| {
+            let offset = offset_of(text, e.line(), e.column());
+            let message = friendly(&strip_json_position(&e.to_string()));
+            (message, Some(offset..offset))
+        }),
+    };
+    let design = design
+        .map_err(|(message, span)| invalid(path, text, vec![locate(text, message, None, span)]))?;
+    let problems = validate(&design);
+    if problems.is_empty() {
+        return Ok(design);
+    }
+    let located = problems
+        .into_iter()
+        .map(
+            |Problem {
+                 message,
+                 help,
+                 path: doc_path,
+             }| {
+                let span = match format {
+                    Format::Toml => toml_span(text, &doc_path),
+                    Format::Json => json_span(text, &doc_path),
+                };
+                locate(text, message, help, span)
+            },
+        )
+        .collect();
+    Err(invalid(path, text, located))
+}
+
+fn invalid(path: &Path, text: &str, problems: Vec<Located>) -> DesignError {
+    DesignError::Invalid(Box::new(Invalid {
+        path: path.to_path_buf(),
+        source: text.to_string(),
+        problems,
+    }))
+}
+
+/// serde's messages, made to read well for people who edit design files.
+fn friendly(message: &str) -> String {
+    let message = message.trim();
+    let message = message.strip_suffix('\n').unwrap_or(message);
+    if let Some(rest) = message.strip_prefix("unknown field ") {
+        return format!("unknown key {rest}");
+    }
+    if let Some(rest) = message.strip_prefix("unknown variant ") {
+        return format!("unknown value {rest}");
+    }
+    if let Some(rest) = message.strip_prefix("missing field ") {
+        return format!("missing key {rest}");
+    }
+    message.to_string()
+}
+
+fn strip_json_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(i) => message[..i].to_string(),
+        None => message.to_string(),
+    }
+}
+
+/// Byte offset of a 1-based line and column (serde_json counts the column in bytes).
+fn offset_of(text: &str, line: usize, column: usize) -> usize {
+    let mut offset = 0;
+    for (i, l) in text.split_inclusive('\n').enumerate() {
+        if i + 1 == line {
+            return floor_char_boundary(text, (offset + column.saturating_sub(1)).min(text.len()));
+        }
+        offset += l.len();
+    }
+    text.len()
+}
+
+/// The span of the value at `path` in TOML text.
+fn toml_span(text: &str, path: &[Step]) -> Option<std::ops::Range<usize>> {
+    use toml::de::{DeTable, DeValue};
+    let root = DeTable::parse(text).ok()?;
+    let mut span = root.span();
+    let mut table = Some(root.get_ref());
+    let mut array: Option<&toml::de::DeArray<'_>> = None;
+    for step in path {
+        match step {
+            Step::Key(k) => {
+                let (key, value) = table?.get_key_value(*k)?;
+                // Point at the key for whole values, which reads better for `x = 1` lines.
+                span = key.span().start..value.span().end;
+                (table, array) = match value.get_ref() {
+                    DeValue::Table(t) => (Some(t), None),
+                    DeValue::Array(a) => (None, Some(a)),
+                    _ => (None, None),
+                };
+            }
+            Step::Index(i) => {
+                let value = array?.get(*i)?;
+                span = value.span();
+                (table, array) = match value.get_ref() {
+                    DeValue::Table(t) => (Some(t), None),
+                    DeValue::Array(a) => (None, Some(a)),
+                    _ => (None, None),
+                };
+            }
+        }
+    }
+    Some(span)
+}
+
+/// The span of the value at `path` in JSON text.
+fn json_span(text: &str, path: &[Step]) -> Option<std::ops::Range<usize>> {
+    use jsonc_parser::ast::Value;
+    use jsonc_parser::common::Ranged;
+    let parsed = jsonc_parser::parse_to_ast(text, &Default::default(), &Default::default()).ok()?;
+    let mut value = parsed.value?;
+    let mut span = value.range().start..value.range().end;
+    for step in path {
+        value = match (step, value) {
+            (Step::Key(k), Value::Object(o)) => {
+                let prop = o.properties.into_iter().find(|p| p.name.as_str() == *k)?;
+                span = prop.range.start..prop.range.end;
+                prop.value
+            }
+            (Step::Index(i), Value::Array(a)) => {
+                let v = a.elements.into_iter().nth(*i)?;
+                span = v.range().start..v.range().end;
+                v
+            }
+            _ => return Some(span),
+        };
+    }
+    Some(span)
+}
+
+/// Serializes a design in the format its path asks for; same design, same bytes.
+pub fn to_string(design: &Design, format: Format) -> String {
+    match format {
+        // Serializing plain structs of strings and numbers cannot fail.
+        Format::Toml => toml::to_string(design).unwrap_or_default(),
+        Format::Json => {
+            let mut s = serde_json::to_string_pretty(design).unwrap_or_default();
+            s.push('\n');
+            s
+        }
+    }
+}
+
+/// Saves atomically: a temporary file in the same folder, flushed to disk, then renamed over
+/// the target, so an interrupted save leaves the old file or the new one, never half of one.
+pub fn save(design: &Design, path: &Path) -> Result<(), DesignError> {
+    let format = Format::from_path(path)?;
+    write_atomic(path, to_string(design, format).as_bytes()).map_err(|source| DesignError::Write {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+/// Writes `bytes` to `path` atomically (temp file, fsync, rename, fsync of the folder).
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".infraplan-")
+        .suffix(".tmp")
+        .tempfile_in(&dir)?;
+    tmp.write_all(bytes)?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    if let Ok(d) = std::fs::File::open(&dir) {
+        let _ = d.sync_all();
+    }
+    Ok(())
+}

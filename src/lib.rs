@@ -1,0 +1,12 @@
+//! infraplan: design web infrastructure, find where it breaks, draw it.
+//!
+//! The model ([`model`]), its files ([`io`], [`validate`]) and the analyzer ([`analyze`]) know
+//! nothing of the terminal; the editor and the exporters build on them.
+#![forbid(unsafe_code)]
+
+pub mod analyze;
+pub mod date;
+pub mod io;
+pub mod layout;
+pub mod model;
+pub mod validate;

@@ -1,0 +1,671 @@
+//! The design: what a design file holds, independent of how it is stored or shown.
+//!
+//! Field order here is the key order of saved files, and items keep the order the user gave
+//! them, so the same design always saves to the same bytes.
+
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::fmt;
+
+/// The newest design-file format version this program reads and writes.
+pub const FORMAT_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Design {
+    pub version: u32,
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// The public domain, e.g. `foobar.com`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub domain: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub dns: Vec<DnsRecord>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub servers: Vec<Server>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub clusters: Vec<Cluster>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub components: Vec<Component>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub links: Vec<Link>,
+    /// Findings the team has accepted as known risks.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub accepted: Vec<AcceptedRisk>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DnsRecord {
+    /// The host part, e.g. `www` (or `@` for the bare domain).
+    pub name: String,
+    #[serde(rename = "type", default)]
+    pub record_type: RecordType,
+    /// The id of a server (its IP), a component or a cluster (its virtual IP).
+    pub target: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum RecordType {
+    #[default]
+    A,
+    #[serde(rename = "AAAA")]
+    Aaaa,
+    #[serde(rename = "CNAME")]
+    Cname,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Server {
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ip: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+}
+
+/// Components that share a virtual IP or a role, e.g. a pair of load balancers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Cluster {
+    pub id: String,
+    #[serde(default)]
+    pub mode: ClusterMode,
+    /// The virtual IP that clients (or the DNS record) use.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vip: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ClusterMode {
+    #[default]
+    ActiveActive,
+    ActivePassive,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Component {
+    pub id: String,
+    pub kind: Kind,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub software: Option<String>,
+    /// The id of the server this component is installed on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub server: Option<String>,
+    /// The id of the cluster this component belongs to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<String>,
+    /// Load balancers only: how requests are spread over the backends.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub algorithm: Option<Algorithm>,
+    /// Databases only: whether this copy accepts writes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<DbRole>,
+    /// The name the SSL certificate installed here is for, e.g. `www.foobar.com`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub certificate: Option<String>,
+    /// A managed service that its provider runs on several machines.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub redundant: bool,
+    /// Canvas column of the box's top-left corner.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub x: Option<i32>,
+    /// Canvas row of the box's top-left corner.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub y: Option<i32>,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    Client,
+    Dns,
+    Cdn,
+    Firewall,
+    LoadBalancer,
+    WebServer,
+    AppServer,
+    AppFiles,
+    Cache,
+    Queue,
+    Database,
+    ObjectStorage,
+    MonitoringAgent,
+    MonitoringService,
+    Other,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 15] = [
+        Kind::Client,
+        Kind::Dns,
+        Kind::Cdn,
+        Kind::Firewall,
+        Kind::LoadBalancer,
+        Kind::WebServer,
+        Kind::AppServer,
+        Kind::AppFiles,
+        Kind::Cache,
+        Kind::Queue,
+        Kind::Database,
+        Kind::ObjectStorage,
+        Kind::MonitoringAgent,
+        Kind::MonitoringService,
+        Kind::Other,
+    ];
+
+    /// The spelling used in design files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Client => "client",
+            Kind::Dns => "dns",
+            Kind::Cdn => "cdn",
+            Kind::Firewall => "firewall",
+            Kind::LoadBalancer => "load_balancer",
+            Kind::WebServer => "web_server",
+            Kind::AppServer => "app_server",
+            Kind::AppFiles => "app_files",
+            Kind::Cache => "cache",
+            Kind::Queue => "queue",
+            Kind::Database => "database",
+            Kind::ObjectStorage => "object_storage",
+            Kind::MonitoringAgent => "monitoring_agent",
+            Kind::MonitoringService => "monitoring_service",
+            Kind::Other => "other",
+        }
+    }
+
+    /// A human name, e.g. "load balancer".
+    pub fn title(self) -> &'static str {
+        match self {
+            Kind::Client => "client",
+            Kind::Dns => "DNS",
+            Kind::Cdn => "CDN",
+            Kind::Firewall => "firewall",
+            Kind::LoadBalancer => "load balancer",
+            Kind::WebServer => "web server",
+            Kind::AppServer => "application server",
+            Kind::AppFiles => "application files",
+            Kind::Cache => "cache",
+            Kind::Queue => "queue",
+            Kind::Database => "database",
+            Kind::ObjectStorage => "object storage",
+            Kind::MonitoringAgent => "monitoring agent",
+            Kind::MonitoringService => "monitoring service",
+            Kind::Other => "other",
+        }
+    }
+
+    /// What the kind is, for the documentation and the editor's palette.
+    pub fn description(self) -> &'static str {
+        match self {
+            Kind::Client => "the user's computer or browser, outside the infrastructure",
+            Kind::Dns => "the name service that resolves the domain",
+            Kind::Cdn => "a content delivery network in front of the site",
+            Kind::Firewall => {
+                "a network hop that links pass through; on a server, that host's firewall"
+            }
+            Kind::LoadBalancer => "spreads requests over several backends (HAProxy, a cloud LB)",
+            Kind::WebServer => "serves HTTP(S) and static content (Nginx, Apache)",
+            Kind::AppServer => "runs the site's code and builds dynamic pages",
+            Kind::AppFiles => "the codebase deployed on a server",
+            Kind::Cache => "an in-memory cache (Redis, Memcached)",
+            Kind::Queue => "a message queue or broker (RabbitMQ, Kafka)",
+            Kind::Database => "stores the data; role primary (accepts writes) or replica",
+            Kind::ObjectStorage => "stores files and media (S3, MinIO)",
+            Kind::MonitoringAgent => "collects metrics and logs on a server (Sumologic)",
+            Kind::MonitoringService => "where the monitoring agents send their data",
+            Kind::Other => "anything else",
+        }
+    }
+
+    /// A one-character glyph for the canvas.
+    pub fn glyph(self) -> char {
+        match self {
+            Kind::Client => '☺',
+            Kind::Dns => '⌘',
+            Kind::Cdn => '☁',
+            Kind::Firewall => '▦',
+            Kind::LoadBalancer => '⇄',
+            Kind::WebServer => '◍',
+            Kind::AppServer => '⚙',
+            Kind::AppFiles => '≡',
+            Kind::Cache => '⚡',
+            Kind::Queue => '☰',
+            Kind::Database => '⛁',
+            Kind::ObjectStorage => '▤',
+            Kind::MonitoringAgent => '◉',
+            Kind::MonitoringService => '◎',
+            Kind::Other => '◇',
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+impl fmt::Display for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Algorithm {
+    RoundRobin,
+    WeightedRoundRobin,
+    LeastConnections,
+    SourceHash,
+    Random,
+}
+
+impl Algorithm {
+    pub const ALL: [Algorithm; 5] = [
+        Algorithm::RoundRobin,
+        Algorithm::WeightedRoundRobin,
+        Algorithm::LeastConnections,
+        Algorithm::SourceHash,
+        Algorithm::Random,
+    ];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Algorithm::RoundRobin => "round-robin",
+            Algorithm::WeightedRoundRobin => "weighted-round-robin",
+            Algorithm::LeastConnections => "least-connections",
+            Algorithm::SourceHash => "source-hash",
+            Algorithm::Random => "random",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DbRole {
+    #[default]
+    Primary,
+    Replica,
+}
+
+impl DbRole {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DbRole::Primary => "primary",
+            DbRole::Replica => "replica",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Link {
+    /// The component (or cluster) the traffic comes from.
+    pub from: String,
+    /// The component (or cluster) the traffic goes to.
+    pub to: String,
+    pub protocol: Protocol,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub port: Option<u16>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Protocol {
+    #[serde(rename = "http")]
+    Http,
+    #[serde(rename = "https")]
+    Https,
+    #[serde(rename = "tcp")]
+    Tcp,
+    #[serde(rename = "tls")]
+    Tls,
+    #[serde(rename = "udp")]
+    Udp,
+    #[serde(rename = "dns")]
+    Dns,
+    #[serde(rename = "grpc")]
+    Grpc,
+    #[serde(rename = "grpcs")]
+    Grpcs,
+    #[serde(rename = "mysql")]
+    Mysql,
+    #[serde(rename = "mysql+tls")]
+    MysqlTls,
+    #[serde(rename = "postgres")]
+    Postgres,
+    #[serde(rename = "postgres+tls")]
+    PostgresTls,
+    #[serde(rename = "redis")]
+    Redis,
+    #[serde(rename = "redis+tls")]
+    RedisTls,
+    #[serde(rename = "amqp")]
+    Amqp,
+    #[serde(rename = "amqps")]
+    Amqps,
+    #[serde(rename = "replication")]
+    Replication,
+    #[serde(rename = "replication+tls")]
+    ReplicationTls,
+    #[serde(rename = "metrics")]
+    Metrics,
+    #[serde(rename = "metrics+tls")]
+    MetricsTls,
+}
+
+/// What a link carries, which decides whether the analyzer follows it as a request path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Traffic {
+    Request,
+    Replication,
+    Monitoring,
+}
+
+impl Protocol {
+    pub const ALL: [Protocol; 20] = [
+        Protocol::Http,
+        Protocol::Https,
+        Protocol::Tcp,
+        Protocol::Tls,
+        Protocol::Udp,
+        Protocol::Dns,
+        Protocol::Grpc,
+        Protocol::Grpcs,
+        Protocol::Mysql,
+        Protocol::MysqlTls,
+        Protocol::Postgres,
+        Protocol::PostgresTls,
+        Protocol::Redis,
+        Protocol::RedisTls,
+        Protocol::Amqp,
+        Protocol::Amqps,
+        Protocol::Replication,
+        Protocol::ReplicationTls,
+        Protocol::Metrics,
+        Protocol::MetricsTls,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Protocol::Http => "http",
+            Protocol::Https => "https",
+            Protocol::Tcp => "tcp",
+            Protocol::Tls => "tls",
+            Protocol::Udp => "udp",
+            Protocol::Dns => "dns",
+            Protocol::Grpc => "grpc",
+            Protocol::Grpcs => "grpcs",
+            Protocol::Mysql => "mysql",
+            Protocol::MysqlTls => "mysql+tls",
+            Protocol::Postgres => "postgres",
+            Protocol::PostgresTls => "postgres+tls",
+            Protocol::Redis => "redis",
+            Protocol::RedisTls => "redis+tls",
+            Protocol::Amqp => "amqp",
+            Protocol::Amqps => "amqps",
+            Protocol::Replication => "replication",
+            Protocol::ReplicationTls => "replication+tls",
+            Protocol::Metrics => "metrics",
+            Protocol::MetricsTls => "metrics+tls",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Protocol> {
+        Protocol::ALL.into_iter().find(|p| p.as_str() == s)
+    }
+
+    /// Whether the traffic is encrypted on the wire.
+    pub fn encrypted(self) -> bool {
+        matches!(
+            self,
+            Protocol::Https
+                | Protocol::Tls
+                | Protocol::Grpcs
+                | Protocol::MysqlTls
+                | Protocol::PostgresTls
+                | Protocol::RedisTls
+                | Protocol::Amqps
+                | Protocol::ReplicationTls
+                | Protocol::MetricsTls
+        )
+    }
+
+    pub fn traffic(self) -> Traffic {
+        match self {
+            Protocol::Replication | Protocol::ReplicationTls => Traffic::Replication,
+            Protocol::Metrics | Protocol::MetricsTls => Traffic::Monitoring,
+            _ => Traffic::Request,
+        }
+    }
+
+    /// The usual port, shown when a link names none.
+    pub fn default_port(self) -> Option<u16> {
+        match self {
+            Protocol::Http => Some(80),
+            Protocol::Https => Some(443),
+            Protocol::Dns => Some(53),
+            Protocol::Mysql | Protocol::MysqlTls => Some(3306),
+            Protocol::Postgres | Protocol::PostgresTls => Some(5432),
+            Protocol::Redis | Protocol::RedisTls => Some(6379),
+            Protocol::Amqp => Some(5672),
+            Protocol::Amqps => Some(5671),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Protocol {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A finding the team has decided to live with, for a reason and possibly until a date.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AcceptedRisk {
+    /// The rule id, e.g. `DB-SINGLE-PRIMARY`.
+    pub rule: String,
+    /// The ids the finding concerns; the acceptance holds only while they are the same.
+    pub ids: Vec<String>,
+    pub reason: String,
+    /// `YYYY-MM-DD`; from this day on the finding counts again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires: Option<String>,
+}
+
+impl Component {
+    pub fn new(id: impl Into<String>, kind: Kind) -> Component {
+        Component {
+            id: id.into(),
+            kind,
+            label: None,
+            software: None,
+            server: None,
+            cluster: None,
+            algorithm: None,
+            role: None,
+            certificate: None,
+            redundant: false,
+            x: None,
+            y: None,
+        }
+    }
+
+    /// The label if set, else the software, else the kind's name.
+    pub fn display_name(&self) -> &str {
+        self.label
+            .as_deref()
+            .or(self.software.as_deref())
+            .unwrap_or(self.kind.title())
+    }
+
+    pub fn position(&self) -> Option<(i32, i32)> {
+        Some((self.x?, self.y?))
+    }
+
+    /// Databases without a role are primaries: a lone database accepts writes.
+    pub fn db_role(&self) -> Option<DbRole> {
+        (self.kind == Kind::Database).then(|| self.role.unwrap_or_default())
+    }
+}
+
+impl Server {
+    pub fn display_name(&self) -> &str {
+        self.label.as_deref().unwrap_or(&self.id)
+    }
+}
+
+impl Design {
+    pub fn new(name: impl Into<String>) -> Design {
+        Design {
+            version: FORMAT_VERSION,
+            name: name.into(),
+            description: None,
+            domain: None,
+            dns: Vec::new(),
+            servers: Vec::new(),
+            clusters: Vec::new(),
+            components: Vec::new(),
+            links: Vec::new(),
+            accepted: Vec::new(),
+        }
+    }
+
+    pub fn component(&self, id: &str) -> Option<&Component> {
+        self.components.iter().find(|c| c.id == id)
+    }
+
+    pub fn component_mut(&mut self, id: &str) -> Option<&mut Component> {
+        self.components.iter_mut().find(|c| c.id == id)
+    }
+
+    pub fn server(&self, id: &str) -> Option<&Server> {
+        self.servers.iter().find(|s| s.id == id)
+    }
+
+    pub fn cluster(&self, id: &str) -> Option<&Cluster> {
+        self.clusters.iter().find(|c| c.id == id)
+    }
+
+    /// The site's public name for the record, e.g. `www.foobar.com`, or the bare domain.
+    pub fn site_name(&self) -> String {
+        let domain = self.domain.as_deref().unwrap_or("the site");
+        match self.dns.first() {
+            Some(r) if r.name != "@" && !r.name.is_empty() && self.domain.is_some() => {
+                format!("{}.{}", r.name, domain)
+            }
+            _ => domain.to_string(),
+        }
+    }
+
+    /// Whether any server, component or cluster already uses `id`.
+    pub fn id_taken(&self, id: &str) -> bool {
+        self.components.iter().any(|c| c.id == id)
+            || self.servers.iter().any(|s| s.id == id)
+            || self.clusters.iter().any(|c| c.id == id)
+    }
+
+    /// A fresh id made from `base`: `base`, then `base-2`, `base-3`…
+    pub fn fresh_id(&self, base: &str) -> String {
+        if !self.id_taken(base) {
+            return base.to_string();
+        }
+        (2..)
+            .map(|n| format!("{base}-{n}"))
+            .find(|id| !self.id_taken(id))
+            .unwrap_or_else(|| base.to_string())
+    }
+
+    /// The components a link endpoint stands for: the component, or every member of a cluster.
+    pub fn expand_endpoint<'a>(&'a self, id: &'a str) -> Vec<&'a str> {
+        if self.component(id).is_some() {
+            return vec![id];
+        }
+        self.components
+            .iter()
+            .filter(|c| c.cluster.as_deref() == Some(id))
+            .map(|c| c.id.as_str())
+            .collect()
+    }
+
+    /// Index of components by id, for code that looks many of them up.
+    pub fn component_index(&self) -> HashMap<&str, usize> {
+        self.components
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.id.as_str(), i))
+            .collect()
+    }
+
+    /// Renames a component, server or cluster everywhere it is referenced.
+    pub fn rename(&mut self, old: &str, new: &str) {
+        let fix = |s: &mut String| {
+            if s == old {
+                *s = new.to_string();
+            }
+        };
+        let fix_opt = |s: &mut Option<String>| {
+            if s.as_deref() == Some(old) {
+                *s = Some(new.to_string());
+            }
+        };
+        for c in &mut self.components {
+            fix(&mut c.id);
+            fix_opt(&mut c.server);
+            fix_opt(&mut c.cluster);
+        }
+        for s in &mut self.servers {
+            fix(&mut s.id);
+        }
+        for c in &mut self.clusters {
+            fix(&mut c.id);
+        }
+        for l in &mut self.links {
+            fix(&mut l.from);
+            fix(&mut l.to);
+        }
+        for r in &mut self.dns {
+            fix(&mut r.target);
+        }
+        for a in &mut self.accepted {
+            a.ids.iter_mut().for_each(fix);
+        }
+    }
+
+    /// Removes a component and every link that touches it.
+    pub fn remove_component(&mut self, id: &str) -> Option<Component> {
+        let pos = self.components.iter().position(|c| c.id == id)?;
+        let removed = self.components.remove(pos);
+        self.links.retain(|l| l.from != id && l.to != id);
+        self.dns.retain(|r| r.target != id);
+        Some(removed)
+    }
+
+    /// Removes a server; its components stay, no longer installed anywhere.
+    pub fn remove_server(&mut self, id: &str) -> Option<Server> {
+        let pos = self.servers.iter().position(|s| s.id == id)?;
+        let removed = self.servers.remove(pos);
+        for c in &mut self.components {
+            if c.server.as_deref() == Some(id) {
+                c.server = None;
+            }
+        }
+        self.dns.retain(|r| r.target != id);
+        Some(removed)
+    }
+}

@@ -1,0 +1,284 @@
+//! Checks that a parsed design is whole: ids unique, every reference names something that
+//! exists, attributes that fit the kind. Each problem carries the path of the offending value in
+//! the document so that the loader can point at its line.
+
+use crate::model::{Design, FORMAT_VERSION, Kind};
+use std::collections::HashMap;
+
+/// One step of a path into the document: a key or an array index.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Step {
+    Key(&'static str),
+    Index(usize),
+}
+
+/// A problem with a design, with where it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub message: String,
+    pub help: Option<String>,
+    pub path: Vec<Step>,
+}
+
+impl Problem {
+    fn new(message: String, path: Vec<Step>) -> Problem {
+        Problem {
+            message,
+            help: None,
+            path,
+        }
+    }
+    fn help(mut self, help: String) -> Problem {
+        self.help = Some(help);
+        self
+    }
+}
+
+fn at(section: &'static str, i: usize, key: &'static str) -> Vec<Step> {
+    vec![Step::Key(section), Step::Index(i), Step::Key(key)]
+}
+
+/// What an id names, for messages.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Named {
+    Server,
+    Cluster,
+    Component,
+}
+
+impl Named {
+    fn word(self) -> &'static str {
+        match self {
+            Named::Server => "server",
+            Named::Cluster => "cluster",
+            Named::Component => "component",
+        }
+    }
+}
+
+/// Lists up to a few ids for a help line.
+fn some_ids<'a>(ids: impl Iterator<Item = &'a str>) -> String {
+    let ids: Vec<&str> = ids.collect();
+    if ids.is_empty() {
+        return "there are none".to_string();
+    }
+    let mut out: Vec<String> = ids.iter().take(8).map(|i| format!("`{i}`")).collect();
+    if ids.len() > 8 {
+        out.push(format!("and {} more", ids.len() - 8));
+    }
+    out.join(", ")
+}
+
+/// Checks a design; an empty list means it is valid.
+pub fn validate(design: &Design) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    if design.version > FORMAT_VERSION {
+        problems.push(
+            Problem::new(
+                format!(
+                    "format version {} is newer than this infraplan understands (version {FORMAT_VERSION})",
+                    design.version
+                ),
+                vec![Step::Key("version")],
+            )
+            .help("upgrade infraplan to read this file".to_string()),
+        );
+        return problems;
+    }
+    if design.version == 0 {
+        problems.push(Problem::new(
+            "format version 0 does not exist; the current version is 1".to_string(),
+            vec![Step::Key("version")],
+        ));
+    }
+
+    let mut names: HashMap<&str, (Named, usize)> = HashMap::with_capacity(
+        design.components.len() + design.servers.len() + design.clusters.len(),
+    );
+    let sections: [(&'static str, Named, Vec<&str>); 3] = [
+        (
+            "servers",
+            Named::Server,
+            design.servers.iter().map(|s| s.id.as_str()).collect(),
+        ),
+        (
+            "clusters",
+            Named::Cluster,
+            design.clusters.iter().map(|c| c.id.as_str()).collect(),
+        ),
+        (
+            "components",
+            Named::Component,
+            design.components.iter().map(|c| c.id.as_str()).collect(),
+        ),
+    ];
+    for (section, named, ids) in &sections {
+        for (i, id) in ids.iter().enumerate() {
+            if id.trim().is_empty() {
+                problems.push(Problem::new(
+                    format!("{} id is empty", named.word()),
+                    at(section, i, "id"),
+                ));
+                continue;
+            }
+            if let Some((other, j)) = names.get(id) {
+                problems.push(
+                    Problem::new(
+                        format!(
+                            "duplicate id `{id}`: {} #{} already uses it",
+                            other.word(),
+                            j + 1
+                        ),
+                        at(section, i, "id"),
+                    )
+                    .help("ids must be unique across servers, clusters and components".to_string()),
+                );
+            } else {
+                names.insert(id, (*named, i));
+            }
+        }
+    }
+    let kind_of = |id: &str| names.get(id).map(|(n, _)| *n);
+
+    for (i, c) in design.components.iter().enumerate() {
+        if let Some(server) = &c.server {
+            match kind_of(server) {
+                Some(Named::Server) => {}
+                _ => problems.push(
+                    Problem::new(
+                        format!(
+                            "component `{}` is on server `{server}`, which does not exist",
+                            c.id
+                        ),
+                        at("components", i, "server"),
+                    )
+                    .help(format!(
+                        "servers: {}",
+                        some_ids(design.servers.iter().map(|s| s.id.as_str()))
+                    )),
+                ),
+            }
+        }
+        if let Some(cluster) = &c.cluster {
+            if kind_of(cluster) != Some(Named::Cluster) {
+                problems.push(
+                    Problem::new(
+                        format!(
+                            "component `{}` is in cluster `{cluster}`, which does not exist",
+                            c.id
+                        ),
+                        at("components", i, "cluster"),
+                    )
+                    .help(format!(
+                        "clusters: {}",
+                        some_ids(design.clusters.iter().map(|c| c.id.as_str()))
+                    )),
+                );
+            }
+        }
+        if c.algorithm.is_some() && c.kind != Kind::LoadBalancer {
+            problems.push(Problem::new(
+                format!(
+                    "`algorithm` applies to load balancers, but `{}` is a {}",
+                    c.id, c.kind
+                ),
+                at("components", i, "algorithm"),
+            ));
+        }
+        if c.role.is_some() && c.kind != Kind::Database {
+            problems.push(Problem::new(
+                format!(
+                    "`role` applies to databases, but `{}` is a {}",
+                    c.id, c.kind
+                ),
+                at("components", i, "role"),
+            ));
+        }
+        if c.x.is_some() != c.y.is_some() {
+            let (key, missing) = if c.x.is_some() {
+                ("x", "y")
+            } else {
+                ("y", "x")
+            };
+            problems.push(Problem::new(
+                format!(
+                    "component `{}` has `{key}` but no `{missing}`: give both or neither",
+                    c.id
+                ),
+                at("components", i, key),
+            ));
+        }
+    }
+
+    let endpoint_help = || {
+        format!(
+            "components: {}",
+            some_ids(design.components.iter().map(|c| c.id.as_str()))
+        )
+    };
+    for (i, l) in design.links.iter().enumerate() {
+        for (key, id) in [("from", &l.from), ("to", &l.to)] {
+            match kind_of(id) {
+                Some(Named::Component | Named::Cluster) => {}
+                Some(Named::Server) => problems.push(
+                    Problem::new(
+                        format!(
+                            "link {key} `{id}`: that is a server; links join components or clusters"
+                        ),
+                        at("links", i, key),
+                    )
+                    .help(format!("link to one of the components installed on `{id}`")),
+                ),
+                None => problems.push(
+                    Problem::new(
+                        format!("link {key} `{id}`, which is not a component or cluster"),
+                        at("links", i, key),
+                    )
+                    .help(endpoint_help()),
+                ),
+            }
+        }
+        if l.from == l.to {
+            problems.push(Problem::new(
+                format!("link from `{}` to itself", l.from),
+                at("links", i, "to"),
+            ));
+        }
+    }
+
+    for (i, r) in design.dns.iter().enumerate() {
+        if kind_of(&r.target).is_none() {
+            problems.push(
+                Problem::new(
+                    format!(
+                        "DNS record `{}` points to `{}`, which is not a server, cluster or component",
+                        r.name, r.target
+                    ),
+                    at("dns", i, "target"),
+                )
+                .help(endpoint_help()),
+            );
+        }
+    }
+
+    for (i, a) in design.accepted.iter().enumerate() {
+        if let Some(date) = &a.expires {
+            if crate::date::parse_date(date).is_none() {
+                problems.push(Problem::new(
+                    format!("expiry date `{date}` is not a date: write it as YYYY-MM-DD"),
+                    at("accepted", i, "expires"),
+                ));
+            }
+        }
+        if a.ids.is_empty() {
+            problems.push(Problem::new(
+                format!(
+                    "accepted risk `{}` names no ids: list the ids the finding concerns",
+                    a.rule
+                ),
+                at("accepted", i, "ids"),
+            ));
+        }
+    }
+    problems
+}
