@@ -10,3 +10,5 @@ pub mod io;
 pub mod layout;
 pub mod model;
 pub mod validate;
+pub mod templates;
+pub mod cli;

@@ -42,6 +42,31 @@ impl Tier {
         tiers.iter().copied()
     }
 
+    /// One instance of the tier, in words.
+    pub fn singular(self) -> &'static str {
+        match self {
+            Tier::Web => "web server",
+            Tier::App => "application server",
+            Tier::Data => "database",
+            Tier::Primary => "primary database",
+        }
+    }
+
+    /// The tiers cut off, in words: "web server, application server and database". Losing
+    /// every database already says that the primaries are lost.
+    pub fn phrase(tiers: &[Tier]) -> String {
+        let words: Vec<&str> = tiers
+            .iter()
+            .filter(|t| **t != Tier::Primary || !tiers.contains(&Tier::Data))
+            .map(|t| t.singular())
+            .collect();
+        match words.len() {
+            0 => String::new(),
+            1 => words[0].to_string(),
+            n => format!("{} and {}", words[..n - 1].join(", "), words[n - 1]),
+        }
+    }
+
     /// The tier's instances, in words.
     pub fn plural(self) -> &'static str {
         match self {

@@ -47,26 +47,24 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         .map(|(i, tiers)| {
             let c = &ctx.design.components[i];
             let (severity, outcome) = verdict(&tiers, &site);
-            let reached: Vec<&str> = tiers
-                .iter()
-                .filter(|t| **t != Tier::Data || !tiers.contains(&Tier::Primary))
-                .map(|t| t.plural())
-                .collect();
-            let what = if reached.len() > 1 {
-                format!("{} and {}", reached[..reached.len() - 1].join(", "), reached[reached.len() - 1])
-            } else {
-                reached.concat()
-            };
-            Finding::new(
-                RULE.id,
-                severity,
+            let what = Tier::phrase(&tiers);
+            let own: Vec<Tier> = Tier::of(c).collect();
+            let message = if tiers.iter().all(|t| own.contains(t)) {
                 format!(
-                    "every request to the {what} passes through {} {} ({}): if it fails, {outcome}",
+                    "{} {} ({}) is the only reachable {what}: if it fails, {outcome}",
                     c.kind.title(),
                     list(&[&c.id]),
                     c.display_name()
-                ),
-            )
+                )
+            } else {
+                format!(
+                    "every path from the clients to the {what} passes through {} {} ({}): if it fails, {outcome}",
+                    c.kind.title(),
+                    list(&[&c.id]),
+                    c.display_name()
+                )
+            };
+            Finding::new(RULE.id, severity, message)
             .components([c.id.clone()])
             .recommend(match c.kind {
                 crate::model::Kind::LoadBalancer => format!(

@@ -28,30 +28,21 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
                 .filter(|&i| ctx.server_of[i] == Some(s))
                 .map(|i| ctx.id(i))
                 .collect();
-            let only: Vec<&str> = tiers
-                .iter()
-                .filter(|t| **t != Tier::Data || !tiers.contains(&Tier::Primary))
-                .map(|t| t.plural())
-                .collect();
+            let what = Tier::phrase(&tiers);
             Finding::new(
                 RULE.id,
                 severity,
                 format!(
-                    "server {}{} hosts or fronts the only reachable {}: if it goes down, {outcome}",
+                    "server {}{} runs or fronts every reachable {what}: if it goes down, {outcome}",
                     list(&[&server.id]),
-                    server
-                        .ip
-                        .as_deref()
-                        .map(|ip| format!(" ({ip})"))
-                        .unwrap_or_default(),
-                    only.join(" and ")
+                    server.ip.as_deref().map(|ip| format!(" ({ip})")).unwrap_or_default(),
                 ),
             )
             .servers([server.id.clone()])
             .components(hosted.iter().map(|s| s.to_string()))
             .recommend(format!(
-                "move a second instance of the {} onto another server behind a load balancer",
-                only.join(" and ")
+                "run a second {what} on another server, behind a load balancer"
+
             ))
         })
         .collect()

@@ -1,0 +1,305 @@
+//! The command line: arguments in, exit status out. Exit 0 when all is well, 1 when findings
+//! reach `--fail-on`, 2 for invalid input or usage.
+
+mod output;
+
+use crate::analyze::{self, Severity};
+use crate::io::{self, DesignError};
+use crate::model::Design;
+use anstream::{eprintln, println};
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+const ABOUT: &str = "Design web infrastructure in the terminal, see where it breaks, draw it.";
+
+#[derive(Parser, Debug)]
+#[command(name = "infraplan", version, about = ABOUT, long_about = None)]
+#[command(after_help = "Examples:
+  infraplan analyze designs/*.toml
+  infraplan analyze --fail-on high --format json design.toml
+  infraplan simulate designs/02-distributed.toml --fail haproxy
+  infraplan new mysite.toml --template distributed")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Analyze designs: single points of failure, security gaps, operations.
+    #[command(after_help = "Examples:
+  infraplan analyze designs/01-simple.toml
+  infraplan analyze designs/*.toml --fail-on high
+  infraplan analyze design.toml --format json | jq '.files[0].findings[].rule'
+
+Exit status: 0 no finding at or above --fail-on (or no --fail-on), 1 some, 2 invalid input.")]
+    Analyze(AnalyzeArgs),
+    /// Check that design files are valid, reporting file:line:column of every problem.
+    #[command(after_help = "Examples:
+  infraplan validate designs/*.toml
+
+Exit status: 0 all valid, 2 some file invalid.")]
+    Validate {
+        /// Design files (.toml or .json).
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Simulate failures of components or servers: what the site loses.
+    #[command(after_help = "Examples:
+  infraplan simulate designs/02-distributed.toml --fail haproxy
+  infraplan simulate designs/04-scale-up.toml --fail lb-01 --fail lb-02
+
+Exit status: 0 done, 2 invalid input or unknown id.")]
+    Simulate {
+        /// The design file.
+        file: PathBuf,
+        /// A component, server or cluster id to fail; repeat for several.
+        #[arg(long = "fail", value_name = "ID", required = true)]
+        fail: Vec<String>,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// List the analyzer's rules: what each checks, why it matters, how to fix it.
+    #[command(after_help = "Examples:
+  infraplan rules
+  infraplan rules SPOF-SERVER
+  infraplan rules --format json")]
+    Rules {
+        /// Show only this rule.
+        id: Option<String>,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Start a new design file from a reference design.
+    #[command(after_help = "Templates: simple, distributed, secured-monitored, scale-up, resilient.
+
+Examples:
+  infraplan new mysite.toml --template distributed
+  infraplan new generated.json --template simple")]
+    New {
+        /// The file to create (.toml or .json); an existing file is left alone.
+        file: PathBuf,
+        /// The reference design to start from.
+        #[arg(long, short, default_value = "simple")]
+        template: String,
+        /// Overwrite the file if it exists.
+        #[arg(long)]
+        force: bool,
+    },
+}
+
+#[derive(clap::Args, Debug)]
+pub struct AnalyzeArgs {
+    /// Design files (.toml or .json); each is analyzed on its own.
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Exit 1 when a finding of this severity or worse exists.
+    #[arg(long, value_name = "SEVERITY", value_parser = parse_severity)]
+    pub fail_on: Option<Severity>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+fn parse_severity(s: &str) -> Result<Severity, String> {
+    Severity::parse(s).ok_or_else(|| {
+        format!("unknown severity `{s}`; use one of critical, high, medium, low, info")
+    })
+}
+
+/// Runs the command line and returns the process's exit status.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return match e.kind() {
+                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => {
+                    ExitCode::SUCCESS
+                }
+                _ => ExitCode::from(2),
+            };
+        }
+    };
+    ExitCode::from(run(cli.command))
+}
+
+/// Runs one command; the exit status.
+pub fn run(command: Command) -> u8 {
+    match command {
+        Command::Analyze(args) => analyze_files(&args),
+        Command::Validate { files } => validate_files(&files),
+        Command::Simulate { file, fail, format } => simulate(&file, &fail, format),
+        Command::Rules { id, format } => rules(id.as_deref(), format),
+        Command::New {
+            file,
+            template,
+            force,
+        } => new(&file, &template, force),
+    }
+}
+
+/// Whether stderr gets colour (a terminal, NO_COLOR unset).
+fn stderr_color() -> bool {
+    anstream::AutoStream::choice(&std::io::stderr()) != anstream::ColorChoice::Never
+}
+
+/// Prints a design error to stderr with the offending line drawn.
+pub fn report_error(e: &DesignError) {
+    let text = e.render(stderr_color());
+    eprintln!("{}", text.trim_end());
+}
+
+fn load(path: &Path) -> Result<Design, u8> {
+    io::load(path).map_err(|e| {
+        report_error(&e);
+        2
+    })
+}
+
+fn analyze_files(args: &AnalyzeArgs) -> u8 {
+    let mut status = 0;
+    let mut reports = Vec::new();
+    for (n, path) in args.files.iter().enumerate() {
+        match io::load(path) {
+            Ok(design) => {
+                let findings = analyze::analyze(&design);
+                if args
+                    .fail_on
+                    .is_some_and(|s| findings.iter().any(|f| f.severity >= s))
+                {
+                    status = status.max(1);
+                }
+                match args.format {
+                    Format::Text => {
+                        if n > 0 {
+                            println!();
+                        }
+                        output::print_findings(path, &design, &findings);
+                    }
+                    Format::Json => reports.push(output::json_report(path, &design, &findings)),
+                }
+            }
+            Err(e) => {
+                status = 2;
+                if args.format == Format::Json {
+                    reports.push(output::json_error(path, &e));
+                }
+                report_error(&e);
+            }
+        }
+    }
+    if args.format == Format::Json {
+        output::print_json(&serde_json::json!({ "version": 1, "files": reports }));
+    }
+    status
+}
+
+fn validate_files(files: &[PathBuf]) -> u8 {
+    let mut status = 0;
+    for path in files {
+        match load(path) {
+            Ok(d) => println!(
+                "{}: valid ({} components, {} servers, {} links)",
+                path.display(),
+                d.components.len(),
+                d.servers.len(),
+                d.links.len()
+            ),
+            Err(code) => status = code,
+        }
+    }
+    status
+}
+
+fn simulate(path: &Path, fail: &[String], format: Format) -> u8 {
+    let design = match load(path) {
+        Ok(d) => d,
+        Err(code) => return code,
+    };
+    match analyze::simulate(&design, fail) {
+        Ok(impact) => {
+            match format {
+                Format::Text => output::print_impact(&design, &impact),
+                Format::Json => output::print_json(&impact),
+            }
+            0
+        }
+        Err(unknown) => {
+            eprintln!(
+                "{}: no component, server or cluster named {}",
+                path.display(),
+                analyze::list(&unknown)
+            );
+            2
+        }
+    }
+}
+
+fn rules(id: Option<&str>, format: Format) -> u8 {
+    let selected: Vec<&analyze::Rule> = match id {
+        None => analyze::RULES.to_vec(),
+        Some(id) => match analyze::rules::rule(&id.to_ascii_uppercase()) {
+            Some(r) => vec![r],
+            None => {
+                eprintln!(
+                    "no rule `{id}`; the rules are: {}",
+                    analyze::RULES
+                        .iter()
+                        .map(|r| r.id)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                );
+                return 2;
+            }
+        },
+    };
+    match format {
+        Format::Text => output::print_rules(&selected),
+        Format::Json => output::print_json(&output::rules_json(&selected)),
+    }
+    0
+}
+
+fn new(path: &Path, template: &str, force: bool) -> u8 {
+    let Some(design) = crate::templates::template(template) else {
+        eprintln!(
+            "unknown template `{template}`; the templates are: {}",
+            crate::templates::names().join(", ")
+        );
+        return 2;
+    };
+    if let Err(e) = io::Format::from_path(path) {
+        report_error(&e);
+        return 2;
+    }
+    if path.exists() && !force {
+        eprintln!(
+            "{}: already exists; use --force to overwrite it",
+            path.display()
+        );
+        return 2;
+    }
+    match io::save(&design, path) {
+        Ok(()) => {
+            println!(
+                "{}: new design from template `{template}` ({} components); edit it with `infraplan edit {}`",
+                path.display(),
+                design.components.len(),
+                path.display()
+            );
+            0
+        }
+        Err(e) => {
+            report_error(&e);
+            2
+        }
+    }
+}

@@ -1,0 +1,294 @@
+//! The binary as a user runs it: exit codes, messages, outputs.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use std::path::{Path, PathBuf};
+
+fn infraplan() -> Command {
+    let mut cmd = Command::cargo_bin("infraplan").expect("binary builds");
+    cmd.env("NO_COLOR", "1");
+    cmd
+}
+
+fn design(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("designs").join(name)
+}
+
+/// Writes `text` to a file named `name` in a fresh folder.
+fn file(name: &str, text: &[u8]) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join(name);
+    std::fs::write(&path, text).expect("write");
+    (dir, path)
+}
+
+#[test]
+fn analyze_prints_findings_grouped_by_severity() {
+    infraplan()
+        .args(["analyze"])
+        .arg(design("01-simple.toml"))
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("CRITICAL\n  SPOF-"))
+        .stdout(predicate::str::contains("SPOF-SERVER  server `server-1` (8.8.8.8)"))
+        .stdout(predicate::str::contains("fix: "))
+        .stdout(predicate::str::contains("\x1b[").not());
+}
+
+#[test]
+fn fail_on_sets_exit_one_only_at_or_above_the_level() {
+    infraplan()
+        .args(["analyze", "--fail-on", "high"])
+        .arg(design("01-simple.toml"))
+        .assert()
+        .code(1);
+    infraplan()
+        .args(["analyze", "--fail-on", "medium"])
+        .arg(design("05-resilient.toml"))
+        .assert()
+        .code(0);
+    infraplan()
+        .args(["analyze", "--fail-on", "bogus"])
+        .arg(design("05-resilient.toml"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("unknown severity `bogus`"));
+}
+
+#[test]
+fn json_output_has_the_documented_schema() {
+    let out = infraplan()
+        .args(["analyze", "--format", "json"])
+        .arg(design("02-distributed.toml"))
+        .arg(design("05-resilient.toml"))
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    let v: serde_json::Value = serde_json::from_slice(&out).expect("valid JSON");
+    assert_eq!(v["version"], 1);
+    let files = v["files"].as_array().expect("files");
+    assert_eq!(files.len(), 2);
+    let f = &files[0];
+    assert_eq!(f["valid"], true);
+    assert_eq!(f["design"], "Distributed web infrastructure");
+    let first = &f["findings"][0];
+    for key in ["rule", "severity", "components", "servers", "links", "message", "recommendation"] {
+        assert!(first.get(key).is_some(), "finding lacks {key}: {first}");
+    }
+    let https = f["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .find(|f| f["rule"] == "NO-HTTPS")
+        .expect("NO-HTTPS");
+    assert_eq!(https["links"][0]["from"], "user");
+    assert_eq!(https["links"][0]["protocol"], "http");
+    assert_eq!(files[1]["findings"].as_array().map(Vec::len), Some(0));
+}
+
+#[test]
+fn several_files_are_analyzed_each_on_its_own() {
+    let (_d, bad) = file("bad.toml", b"version = 1\n");
+    infraplan()
+        .arg("analyze")
+        .arg(design("01-simple.toml"))
+        .arg(&bad)
+        .assert()
+        .code(2)
+        .stdout(predicate::str::contains("Simple web infrastructure"))
+        .stderr(predicate::str::contains("bad.toml:1:1: missing key `name`"));
+}
+
+/// Each class of invalid input, with the words its message must hold.
+#[test]
+fn every_validation_error_class_is_reported_with_its_place() {
+    let cases: &[(&str, &str, &str)] = &[
+        ("broken.toml", "version = 1\nname = \"x\n", "broken.toml:2:10: invalid basic string"),
+        ("broken.json", "{\"version\": 1,, }", "broken.json:1:15: key must be a string"),
+        (
+            "kind.toml",
+            "version = 1\nname = \"x\"\n[[components]]\nid = \"a\"\nkind = \"webserver\"\n",
+            "kind.toml:5:8: unknown value `webserver`, expected one of `client`",
+        ),
+        (
+            "key.toml",
+            "version = 1\nname = \"x\"\ncolour = \"red\"\n",
+            "key.toml:3:1: unknown key `colour`",
+        ),
+        (
+            "dup.toml",
+            "version = 1\nname = \"x\"\n[[components]]\nid = \"a\"\nkind = \"client\"\n[[components]]\nid = \"a\"\nkind = \"web_server\"\n",
+            "dup.toml:7:1: duplicate id `a`",
+        ),
+        (
+            "dangling.toml",
+            "version = 1\nname = \"x\"\n[[components]]\nid = \"a\"\nkind = \"client\"\n[[links]]\nfrom = \"a\"\nto = \"web-3\"\nprotocol = \"http\"\n",
+            "dangling.toml:8:1: link to `web-3`, which is not a component or cluster",
+        ),
+        (
+            "server.json",
+            "{\"version\": 1, \"name\": \"x\", \"components\": [{\"id\": \"a\", \"kind\": \"client\", \"server\": \"nope\"}]}",
+            "server.json:1:74: component `a` is on server `nope`, which does not exist",
+        ),
+        (
+            "dns.toml",
+            "version = 1\nname = \"x\"\n[[dns]]\nname = \"www\"\ntarget = \"gone\"\n",
+            "dns.toml:5:1: DNS record `www` points to `gone`",
+        ),
+        (
+            "self.toml",
+            "version = 1\nname = \"x\"\n[[components]]\nid = \"a\"\nkind = \"client\"\n[[links]]\nfrom = \"a\"\nto = \"a\"\nprotocol = \"http\"\n",
+            "self.toml:8:1: link from `a` to itself",
+        ),
+        (
+            "newer.toml",
+            "version = 2\nname = \"x\"\n",
+            "newer.toml:1:1: format version 2 is newer than this infraplan understands",
+        ),
+        ("empty.toml", "", "empty.toml: is empty"),
+        ("design.yaml", "version: 1", "design.yaml: is not a design file: its name must end in .toml or .json"),
+    ];
+    for (name, text, expected) in cases {
+        let (_dir, path) = file(name, text.as_bytes());
+        let before = std::fs::read(&path).expect("read");
+        infraplan()
+            .arg("validate")
+            .arg(&path)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(*expected));
+        assert_eq!(std::fs::read(&path).expect("read"), before, "{name} was changed");
+    }
+}
+
+#[test]
+fn binary_large_and_directory_inputs_are_refused() {
+    let (_d, bin) = file("bin.toml", &[0, 159, 146, 150, 0, 1, 2]);
+    infraplan()
+        .arg("validate")
+        .arg(&bin)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("is not a text file"));
+    let big = vec![b'#'; 50 * 1024 * 1024];
+    let (_d2, large) = file("large.toml", &big);
+    infraplan()
+        .arg("analyze")
+        .arg(&large)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("is 52.4 MB; infraplan reads design files of up to 33 MB"));
+    let dir = tempfile::tempdir().expect("dir");
+    infraplan()
+        .arg("analyze")
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("is a directory, not a design file"));
+    infraplan()
+        .args(["validate", "/nonexistent/x.toml"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("/nonexistent/x.toml: cannot read"));
+}
+
+#[test]
+fn validate_reports_valid_files() {
+    infraplan()
+        .arg("validate")
+        .arg(design("03-secured-monitored.toml"))
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("valid (16 components, 3 servers, 11 links)"));
+}
+
+#[test]
+fn simulate_says_what_the_site_loses() {
+    infraplan()
+        .args(["simulate"])
+        .arg(design("02-distributed.toml"))
+        .args(["--fail", "haproxy"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("loses: everything: the site is down"))
+        .stdout(predicate::str::contains("Unreachable: nginx-1, app, mysql-primary, nginx-2, mysql-replica"));
+    infraplan()
+        .args(["simulate"])
+        .arg(design("04-scale-up.toml"))
+        .args(["--fail", "lb-01"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("loses: some capacity"));
+    infraplan()
+        .args(["simulate"])
+        .arg(design("02-distributed.toml"))
+        .args(["--fail", "mysql-primary", "--format", "json"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("\"loss\": \"writes\""));
+    infraplan()
+        .args(["simulate"])
+        .arg(design("02-distributed.toml"))
+        .args(["--fail", "nope"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no component, server or cluster named `nope`"));
+}
+
+#[test]
+fn rules_lists_the_catalog() {
+    infraplan()
+        .arg("rules")
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("SPOF-COMPONENT"))
+        .stdout(predicate::str::contains("TLS-TERMINATED-EARLY"))
+        .stdout(predicate::str::contains("why:"));
+    infraplan()
+        .args(["rules", "no-https"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::starts_with("NO-HTTPS"));
+    infraplan().args(["rules", "NOPE"]).assert().code(2);
+}
+
+#[test]
+fn new_starts_from_a_template_and_keeps_existing_files() {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("site.json");
+    infraplan()
+        .arg("new")
+        .arg(&path)
+        .args(["--template", "distributed"])
+        .assert()
+        .code(0);
+    infraplan().arg("validate").arg(&path).assert().code(0);
+    infraplan()
+        .arg("new")
+        .arg(&path)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("already exists"));
+    infraplan()
+        .arg("new")
+        .arg(dir.path().join("x.toml"))
+        .args(["--template", "nope"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("unknown template `nope`"));
+}
+
+#[test]
+fn help_has_examples_and_usage_errors_exit_two() {
+    for sub in ["analyze", "validate", "simulate", "rules", "new"] {
+        infraplan()
+            .args([sub, "--help"])
+            .assert()
+            .code(0)
+            .stdout(predicate::str::contains("Examples:"));
+    }
+    infraplan().args(["analyze"]).assert().code(2);
+    infraplan().args(["frobnicate"]).assert().code(2);
+}
