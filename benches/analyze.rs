@@ -1,1 +1,41 @@
-fn main() {}
+//! Load, validate and analyze generated designs of 1k, 10k and 100k components.
+//!
+//! The analysis alone must take no longer than parsing the file, and all three together under
+//! a second for 100k components.
+
+use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+use infraplan::analyze::analyze;
+use infraplan::generate::layered;
+use infraplan::io::{Format, parse_bytes, to_string};
+use std::hint::black_box;
+use std::path::Path;
+use std::time::Duration;
+
+fn bench(c: &mut Criterion) {
+    let mut group = c.benchmark_group("design");
+    group.sample_size(10);
+    group.warm_up_time(Duration::from_millis(500));
+    group.measurement_time(Duration::from_secs(3));
+    for n in [1_000, 10_000, 100_000] {
+        let design = layered(n);
+        let text = to_string(&design, Format::Toml);
+        let path = Path::new("bench.toml");
+        group.bench_with_input(BenchmarkId::new("parse+validate", n), &text, |b, text| {
+            b.iter(|| parse_bytes(path, black_box(text.as_bytes()), Format::Toml))
+        });
+        group.bench_with_input(BenchmarkId::new("analyze", n), &design, |b, d| {
+            b.iter(|| analyze(black_box(d)))
+        });
+        group.bench_with_input(BenchmarkId::new("load+analyze", n), &text, |b, text| {
+            b.iter(|| {
+                let d = parse_bytes(path, black_box(text.as_bytes()), Format::Toml)
+                    .expect("generated designs are valid");
+                analyze(&d)
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

@@ -5,10 +5,11 @@
 #![forbid(unsafe_code)]
 
 pub mod analyze;
+pub mod cli;
 pub mod date;
+pub mod generate;
 pub mod io;
 pub mod layout;
 pub mod model;
-pub mod validate;
 pub mod templates;
-pub mod cli;
+pub mod validate;

@@ -37,8 +37,12 @@ pub fn names() -> Vec<&'static str> {
 /// A template's design, parsed.
 pub fn template(name: &str) -> Option<crate::model::Design> {
     let (_, file, text) = TEMPLATES.iter().find(|t| t.0 == name || t.1 == name)?;
-    crate::io::parse_bytes(std::path::Path::new(file), text.as_bytes(), crate::io::Format::Toml)
-        .ok()
+    crate::io::parse_bytes(
+        std::path::Path::new(file),
+        text.as_bytes(),
+        crate::io::Format::Toml,
+    )
+    .ok()
 }
 
 #[cfg(test)]

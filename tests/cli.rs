@@ -11,7 +11,9 @@ fn infraplan() -> Command {
 }
 
 fn design(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("designs").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("designs")
+        .join(name)
 }
 
 /// Writes `text` to a file named `name` in a fresh folder.
@@ -30,7 +32,9 @@ fn analyze_prints_findings_grouped_by_severity() {
         .assert()
         .code(0)
         .stdout(predicate::str::contains("CRITICAL\n  SPOF-"))
-        .stdout(predicate::str::contains("SPOF-SERVER  server `server-1` (8.8.8.8)"))
+        .stdout(predicate::str::contains(
+            "SPOF-SERVER  server `server-1` (8.8.8.8)",
+        ))
         .stdout(predicate::str::contains("fix: "))
         .stdout(predicate::str::contains("\x1b[").not());
 }
@@ -74,7 +78,15 @@ fn json_output_has_the_documented_schema() {
     assert_eq!(f["valid"], true);
     assert_eq!(f["design"], "Distributed web infrastructure");
     let first = &f["findings"][0];
-    for key in ["rule", "severity", "components", "servers", "links", "message", "recommendation"] {
+    for key in [
+        "rule",
+        "severity",
+        "components",
+        "servers",
+        "links",
+        "message",
+        "recommendation",
+    ] {
         assert!(first.get(key).is_some(), "finding lacks {key}: {first}");
     }
     let https = f["findings"]
@@ -105,8 +117,16 @@ fn several_files_are_analyzed_each_on_its_own() {
 #[test]
 fn every_validation_error_class_is_reported_with_its_place() {
     let cases: &[(&str, &str, &str)] = &[
-        ("broken.toml", "version = 1\nname = \"x\n", "broken.toml:2:10: invalid basic string"),
-        ("broken.json", "{\"version\": 1,, }", "broken.json:1:15: key must be a string"),
+        (
+            "broken.toml",
+            "version = 1\nname = \"x\n",
+            "broken.toml:2:10: invalid basic string",
+        ),
+        (
+            "broken.json",
+            "{\"version\": 1,, }",
+            "broken.json:1:15: key must be a string",
+        ),
         (
             "kind.toml",
             "version = 1\nname = \"x\"\n[[components]]\nid = \"a\"\nkind = \"webserver\"\n",
@@ -148,7 +168,11 @@ fn every_validation_error_class_is_reported_with_its_place() {
             "newer.toml:1:1: format version 2 is newer than this infraplan understands",
         ),
         ("empty.toml", "", "empty.toml: is empty"),
-        ("design.yaml", "version: 1", "design.yaml: is not a design file: its name must end in .toml or .json"),
+        (
+            "design.yaml",
+            "version: 1",
+            "design.yaml: is not a design file: its name must end in .toml or .json",
+        ),
     ];
     for (name, text, expected) in cases {
         let (_dir, path) = file(name, text.as_bytes());
@@ -159,7 +183,11 @@ fn every_validation_error_class_is_reported_with_its_place() {
             .assert()
             .code(2)
             .stderr(predicate::str::contains(*expected));
-        assert_eq!(std::fs::read(&path).expect("read"), before, "{name} was changed");
+        assert_eq!(
+            std::fs::read(&path).expect("read"),
+            before,
+            "{name} was changed"
+        );
     }
 }
 
@@ -179,14 +207,18 @@ fn binary_large_and_directory_inputs_are_refused() {
         .arg(&large)
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("is 52.4 MB; infraplan reads design files of up to 33 MB"));
+        .stderr(predicate::str::contains(
+            "is 52.4 MB; infraplan reads design files of up to 33 MB",
+        ));
     let dir = tempfile::tempdir().expect("dir");
     infraplan()
         .arg("analyze")
         .arg(dir.path())
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("is a directory, not a design file"));
+        .stderr(predicate::str::contains(
+            "is a directory, not a design file",
+        ));
     infraplan()
         .args(["validate", "/nonexistent/x.toml"])
         .assert()
@@ -201,7 +233,9 @@ fn validate_reports_valid_files() {
         .arg(design("03-secured-monitored.toml"))
         .assert()
         .code(0)
-        .stdout(predicate::str::contains("valid (16 components, 3 servers, 11 links)"));
+        .stdout(predicate::str::contains(
+            "valid (16 components, 3 servers, 11 links)",
+        ));
 }
 
 #[test]
@@ -212,8 +246,12 @@ fn simulate_says_what_the_site_loses() {
         .args(["--fail", "haproxy"])
         .assert()
         .code(0)
-        .stdout(predicate::str::contains("loses: everything: the site is down"))
-        .stdout(predicate::str::contains("Unreachable: nginx-1, app, mysql-primary, nginx-2, mysql-replica"));
+        .stdout(predicate::str::contains(
+            "loses: everything: the site is down",
+        ))
+        .stdout(predicate::str::contains(
+            "Unreachable: nginx-1, app, mysql-primary, nginx-2, mysql-replica",
+        ));
     infraplan()
         .args(["simulate"])
         .arg(design("04-scale-up.toml"))
@@ -234,7 +272,9 @@ fn simulate_says_what_the_site_loses() {
         .args(["--fail", "nope"])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("no component, server or cluster named `nope`"));
+        .stderr(predicate::str::contains(
+            "no component, server or cluster named `nope`",
+        ));
 }
 
 #[test]

@@ -6,7 +6,9 @@ use infraplan::io::load;
 use std::path::Path;
 
 fn findings(name: &str) -> Vec<Finding> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("designs").join(name);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("designs")
+        .join(name);
     analyze(&load(&path).unwrap_or_else(|e| panic!("{e}")))
 }
 
@@ -54,7 +56,10 @@ fn design_3_secured_and_monitored() {
     assert!(has(&f, "RESOURCE-CONTENTION", "web-02"));
     // What design 3 fixes must be gone.
     for rule in ["NO-FIREWALL", "NO-HTTPS", "NO-MONITORING"] {
-        assert!(!f.iter().any(|f| f.rule == rule), "{rule} still fires: {f:#?}");
+        assert!(
+            !f.iter().any(|f| f.rule == rule),
+            "{rule} still fires: {f:#?}"
+        );
     }
 }
 

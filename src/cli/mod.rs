@@ -72,11 +72,13 @@ Exit status: 0 done, 2 invalid input or unknown id.")]
         format: Format,
     },
     /// Start a new design file from a reference design.
-    #[command(after_help = "Templates: simple, distributed, secured-monitored, scale-up, resilient.
+    #[command(
+        after_help = "Templates: simple, distributed, secured-monitored, scale-up, resilient.
 
 Examples:
   infraplan new mysite.toml --template distributed
-  infraplan new generated.json --template simple")]
+  infraplan new generated.json --template simple"
+    )]
     New {
         /// The file to create (.toml or .json); an existing file is left alone.
         file: PathBuf,

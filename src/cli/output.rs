@@ -60,7 +60,12 @@ pub fn print_findings(path: &Path, design: &Design, findings: &[Finding]) {
         println!("{style}{}{style:#}", severity.as_str().to_uppercase());
         for f in group {
             println!("  {style}{}{style:#}  {}", f.rule, f.message);
-            println!("  {DIM}{:width$}  fix: {}{DIM:#}", "", f.recommendation, width = f.rule.len());
+            println!(
+                "  {DIM}{:width$}  fix: {}{DIM:#}",
+                "",
+                f.recommendation,
+                width = f.rule.len()
+            );
         }
     }
 }
@@ -111,7 +116,10 @@ pub fn json_error(path: &Path, e: &DesignError) -> Value {
 
 pub fn print_json<T: serde::Serialize>(value: &T) {
     // Serializing plain data cannot fail.
-    println!("{}", serde_json::to_string_pretty(value).unwrap_or_default());
+    println!(
+        "{}",
+        serde_json::to_string_pretty(value).unwrap_or_default()
+    );
 }
 
 pub fn print_impact(design: &Design, impact: &Impact) {

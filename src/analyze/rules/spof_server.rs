@@ -35,14 +35,17 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
                 format!(
                     "server {}{} runs or fronts every reachable {what}: if it goes down, {outcome}",
                     list(&[&server.id]),
-                    server.ip.as_deref().map(|ip| format!(" ({ip})")).unwrap_or_default(),
+                    server
+                        .ip
+                        .as_deref()
+                        .map(|ip| format!(" ({ip})"))
+                        .unwrap_or_default(),
                 ),
             )
             .servers([server.id.clone()])
             .components(hosted.iter().map(|s| s.to_string()))
             .recommend(format!(
                 "run a second {what} on another server, behind a load balancer"
-
             ))
         })
         .collect()

@@ -1,0 +1,151 @@
+//! Design files: load → save → load is the identity, saving is byte-deterministic, and no input
+//! of any kind panics the loader or the analyzer.
+
+use infraplan::analyze::analyze;
+use infraplan::io::{Format, load, parse_bytes, save, to_string};
+use infraplan::model::{Component, Design, Kind, Link, Protocol, Server};
+use proptest::prelude::*;
+use std::path::Path;
+
+fn reference_designs() -> Vec<std::path::PathBuf> {
+    let mut v: Vec<_> = std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("designs"))
+        .expect("designs/")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn load_save_load_is_the_identity_in_both_formats() {
+    let dir = tempfile::tempdir().expect("dir");
+    for path in reference_designs() {
+        let design = load(&path).expect("loads");
+        for ext in ["toml", "json"] {
+            let out = dir.path().join(format!("copy.{ext}"));
+            save(&design, &out).expect("saves");
+            let again = load(&out).expect("reloads");
+            assert_eq!(design, again, "{} via {ext}", path.display());
+            let first = std::fs::read(&out).expect("read");
+            save(&again, &out).expect("saves again");
+            assert_eq!(first, std::fs::read(&out).expect("read"), "bytes differ");
+        }
+    }
+}
+
+#[test]
+fn reference_designs_are_saved_in_canonical_form() {
+    // What `infraplan` writes is what is committed, so an editor save makes a minimal diff.
+    for path in reference_designs() {
+        let design = load(&path).expect("loads");
+        let text = std::fs::read_to_string(&path).expect("read");
+        assert_eq!(to_string(&design, Format::Toml), text, "{}", path.display());
+    }
+}
+
+#[test]
+fn a_save_leaves_no_temporary_file_and_replaces_atomically() {
+    let dir = tempfile::tempdir().expect("dir");
+    let out = dir.path().join("d.toml");
+    let design = load(&reference_designs()[0]).expect("loads");
+    save(&design, &out).expect("saves");
+    save(&design, &out).expect("saves over");
+    let names: Vec<_> = std::fs::read_dir(dir.path())
+        .expect("dir")
+        .map(|e| e.expect("entry").file_name())
+        .collect();
+    assert_eq!(names, ["d.toml"]);
+}
+
+#[test]
+fn saving_into_a_missing_folder_fails_cleanly() {
+    let design = Design::new("x");
+    let err = save(&design, Path::new("/nonexistent/folder/x.toml")).expect_err("fails");
+    assert!(
+        err.to_string()
+            .contains("/nonexistent/folder/x.toml: cannot write"),
+        "{err}"
+    );
+}
+
+fn id() -> impl Strategy<Value = String> {
+    prop_oneof![
+        "[a-z]{1,3}(-[0-9])?",
+        Just("web-1".to_string()),
+        Just("db".to_string()),
+        ".{0,6}",
+    ]
+}
+
+prop_compose! {
+    fn arb_design()(
+        comps in prop::collection::vec((id(), 0..Kind::ALL.len(), prop::option::of(id()), any::<bool>(), prop::option::of(id())), 0..12),
+        servers in prop::collection::vec(id(), 0..4),
+        links in prop::collection::vec((id(), id(), 0..Protocol::ALL.len()), 0..16),
+    ) -> Design {
+        let mut d = Design::new("arbitrary");
+        d.domain = Some("example.com".into());
+        for (id, kind, server, redundant, cert) in comps {
+            let mut c = Component::new(id, Kind::ALL[kind]);
+            c.server = server;
+            c.redundant = redundant;
+            c.certificate = cert;
+            d.components.push(c);
+        }
+        for s in servers {
+            d.servers.push(Server { id: s, ip: None, label: None });
+        }
+        for (from, to, p) in links {
+            d.links.push(Link { from, to, protocol: Protocol::ALL[p], port: None, label: None });
+        }
+        d
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// The analyzer and the simulator accept any design, valid or not, without panicking.
+    #[test]
+    fn analyzer_never_panics(d in arb_design()) {
+        let findings = analyze(&d);
+        prop_assert!(findings.windows(2).all(|w| w[0].severity >= w[1].severity));
+        let ids: Vec<String> = d.components.iter().map(|c| c.id.clone()).take(2).collect();
+        let _ = infraplan::analyze::simulate(&d, &ids);
+        let _ = infraplan::layout::layout(&d);
+    }
+
+    /// A valid arbitrary design survives the round trip through both formats.
+    #[test]
+    fn valid_designs_round_trip(d in arb_design()) {
+        if infraplan::validate::validate(&d).is_empty() {
+            for format in [Format::Toml, Format::Json] {
+                let text = to_string(&d, format);
+                let name = if format == Format::Toml { "x.toml" } else { "x.json" };
+                let back = parse_bytes(Path::new(name), text.as_bytes(), format);
+                prop_assert_eq!(back.ok(), Some(d.clone()));
+            }
+        }
+    }
+
+    /// Arbitrary bytes give an error or a design, never a panic.
+    #[test]
+    fn loader_never_panics_on_bytes(bytes in prop::collection::vec(any::<u8>(), 0..400)) {
+        for (name, format) in [("x.toml", Format::Toml), ("x.json", Format::Json)] {
+            let _ = parse_bytes(Path::new(name), &bytes, format).map(|d| analyze(&d));
+        }
+    }
+
+    /// Near-valid text (a real design with a few bytes changed) never panics either.
+    #[test]
+    fn loader_never_panics_on_mutated_designs(pos in 0usize..2000, byte in any::<u8>(), cut in 0usize..2000) {
+        let text = std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("designs/02-distributed.toml")).expect("read");
+        let mut bytes = text.clone();
+        let p = pos % bytes.len();
+        bytes[p] = byte;
+        bytes.truncate(cut.max(1).min(bytes.len()));
+        if let Err(e) = parse_bytes(Path::new("m.toml"), &bytes, Format::Toml) {
+            let _ = e.render(false);
+        }
+    }
+}
