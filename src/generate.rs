@@ -53,7 +53,7 @@ pub fn layered(n: usize) -> Design {
         });
         d.links.push(link("dns", &cluster, Protocol::Https));
         let mut servers = Vec::new();
-        let mut agent = |d: &mut Design, server: &str| {
+        let agent = |d: &mut Design, server: &str| {
             let id = format!("agent-{server}");
             d.components
                 .push(on(id.clone(), Kind::MonitoringAgent, server));

@@ -159,22 +159,22 @@ pub fn validate(design: &Design) -> Vec<Problem> {
                 ),
             }
         }
-        if let Some(cluster) = &c.cluster {
-            if kind_of(cluster) != Some(Named::Cluster) {
-                problems.push(
-                    Problem::new(
-                        format!(
-                            "component `{}` is in cluster `{cluster}`, which does not exist",
-                            c.id
-                        ),
-                        at("components", i, "cluster"),
-                    )
-                    .help(format!(
-                        "clusters: {}",
-                        some_ids(design.clusters.iter().map(|c| c.id.as_str()))
-                    )),
-                );
-            }
+        if let Some(cluster) = &c.cluster
+            && kind_of(cluster) != Some(Named::Cluster)
+        {
+            problems.push(
+                Problem::new(
+                    format!(
+                        "component `{}` is in cluster `{cluster}`, which does not exist",
+                        c.id
+                    ),
+                    at("components", i, "cluster"),
+                )
+                .help(format!(
+                    "clusters: {}",
+                    some_ids(design.clusters.iter().map(|c| c.id.as_str()))
+                )),
+            );
         }
         if c.algorithm.is_some() && c.kind != Kind::LoadBalancer {
             problems.push(Problem::new(
@@ -262,13 +262,13 @@ pub fn validate(design: &Design) -> Vec<Problem> {
     }
 
     for (i, a) in design.accepted.iter().enumerate() {
-        if let Some(date) = &a.expires {
-            if crate::date::parse_date(date).is_none() {
-                problems.push(Problem::new(
-                    format!("expiry date `{date}` is not a date: write it as YYYY-MM-DD"),
-                    at("accepted", i, "expires"),
-                ));
-            }
+        if let Some(date) = &a.expires
+            && crate::date::parse_date(date).is_none()
+        {
+            problems.push(Problem::new(
+                format!("expiry date `{date}` is not a date: write it as YYYY-MM-DD"),
+                at("accepted", i, "expires"),
+            ));
         }
         if a.ids.is_empty() {
             problems.push(Problem::new(

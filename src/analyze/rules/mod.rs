@@ -63,15 +63,8 @@ pub fn rule(id: &str) -> Option<&'static Rule> {
 #[cfg(test)]
 pub(crate) mod testing {
     use crate::analyze::{Ctx, Finding};
-    use crate::io::{Format, parse_bytes};
     use crate::model::Design;
     use std::path::Path;
-
-    /// Parses a design written in TOML, panicking with the message if it is invalid.
-    pub fn design(toml: &str) -> Design {
-        parse_bytes(Path::new("test.toml"), toml.as_bytes(), Format::Toml)
-            .unwrap_or_else(|e| panic!("{e}"))
-    }
 
     /// A reference design from `designs/`.
     pub fn reference(name: &str) -> Design {
@@ -89,18 +82,6 @@ pub(crate) mod testing {
         findings.iter_mut().for_each(Finding::normalize);
         findings
     }
-
-    /// A web design with the given extra TOML appended: one client, one web server on `s1`.
-    pub const BASE: &str = r#"
-version = 1
-name = "t"
-domain = "example.com"
-[[servers]]
-id = "s1"
-[[components]]
-id = "user"
-kind = "client"
-"#;
 }
 
 #[cfg(test)]

@@ -21,8 +21,8 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
     let comps = &d.components;
     let mut findings = Vec::new();
     let mut watched = vec![false; d.servers.len()];
-    for i in 0..ctx.len() {
-        if let (Kind::MonitoringAgent, Some(s)) = (comps[i].kind, ctx.server_of[i]) {
+    for (c, server) in comps.iter().zip(&ctx.server_of) {
+        if let (Kind::MonitoringAgent, Some(s)) = (c.kind, *server) {
             watched[s] = true;
         }
     }

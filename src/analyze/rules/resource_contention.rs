@@ -20,10 +20,10 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
     let heavy = |k: Kind| matches!(k, Kind::WebServer | Kind::AppServer | Kind::Database);
     let mut on: Vec<Vec<usize>> = vec![Vec::new(); d.servers.len()];
     for i in 0..ctx.len() {
-        if let Some(s) = ctx.server_of[i] {
-            if heavy(ctx.kind(i)) {
-                on[s].push(i);
-            }
+        if let Some(s) = ctx.server_of[i]
+            && heavy(ctx.kind(i))
+        {
+            on[s].push(i);
         }
     }
     on.into_iter()
