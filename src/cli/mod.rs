@@ -89,6 +89,9 @@ Examples:
         #[arg(long)]
         force: bool,
     },
+    /// Draw a design as a diagram: DOT, SVG or PNG, findings optionally marked.
+    #[command(after_help = crate::export::cli::AFTER_HELP)]
+    Export(crate::export::cli::ExportArgs),
 }
 
 #[derive(clap::Args, Debug)]
@@ -145,6 +148,7 @@ pub fn run(command: Command) -> u8 {
             template,
             force,
         } => new(&file, &template, force),
+        Command::Export(args) => crate::export::cli::run(&args),
     }
 }
 

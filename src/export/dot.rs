@@ -1,0 +1,682 @@
+//! The design as a Graphviz graph, built with graphviz-rust's structures and printed by its
+//! printer. Every id and string from the design is escaped here (see [`super::escape`]):
+//! graphviz-rust prints them exactly as given.
+//!
+//! Node ids are namespaced (`c:` components, `v:` cluster virtual IPs, `r:` DNS records, `s:`
+//! empty servers) so that no design id can collide with one the exporter adds.
+
+use super::escape::{html, quoted};
+use super::style::{self, Dash, FONT, MUTED, RED, TEXT};
+use super::{Index, Marks};
+use crate::model::{Design, Kind, RecordType, Traffic};
+use graphviz_rust::dot_structures::{
+    Attribute, Edge, EdgeTy, Graph, GraphAttributes, Id, Node, NodeId, Stmt, Subgraph, Vertex,
+};
+use graphviz_rust::printer::{DotPrinter, PrinterContext};
+use std::collections::HashMap;
+
+/// The DOT text of `design`, with the findings marked when `marks` is given.
+pub fn to_dot(design: &Design, marks: Option<&Marks>) -> String {
+    let graph = build(design, marks);
+    let mut text = graph.print(&mut PrinterContext::default());
+    text.push('\n');
+    text
+}
+
+fn q(s: &str) -> Id {
+    Id::Escaped(quoted(s))
+}
+
+/// An HTML-like label; `body` must already be escaped markup.
+fn h(body: &str) -> Id {
+    Id::Html(format!("<{body}>"))
+}
+
+fn a(key: &str, value: Id) -> Attribute {
+    Attribute(Id::Plain(key.to_string()), value)
+}
+
+fn aq(key: &str, value: &str) -> Attribute {
+    a(key, q(value))
+}
+
+fn node(id: &str, attributes: Vec<Attribute>) -> Stmt {
+    Stmt::Node(Node::new(NodeId(q(id), None), attributes))
+}
+
+fn edge(from: &str, to: &str, attributes: Vec<Attribute>) -> Stmt {
+    Stmt::Edge(Edge {
+        ty: EdgeTy::Pair(
+            Vertex::N(NodeId(q(from), None)),
+            Vertex::N(NodeId(q(to), None)),
+        ),
+        attributes,
+    })
+}
+
+fn font(color: &str, size: u32, body: &str) -> String {
+    format!("<FONT COLOR=\"{color}\" POINT-SIZE=\"{size}\">{body}</FONT>")
+}
+
+fn comp_id(id: &str) -> String {
+    format!("c:{id}")
+}
+
+fn server_cluster_id(id: &str) -> String {
+    format!("cluster s:{id}")
+}
+
+/// Rule ids of findings, worst first, in red or orange small print, two to a line.
+fn rule_line(marks: &Marks, list: &[usize]) -> Option<String> {
+    let rules = marks.rules(list);
+    if rules.is_empty() {
+        return None;
+    }
+    let lines: Vec<String> = rules
+        .chunks(2)
+        .map(|pair| {
+            pair.iter()
+                .map(|(sev, rule)| {
+                    let color = style::severity_color(*sev).unwrap_or(MUTED);
+                    font(color, 9, &format!("<B>{}</B>", html(rule)))
+                })
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect();
+    Some(lines.join("<BR/>"))
+}
+
+fn build(design: &Design, marks: Option<&Marks>) -> Graph {
+    let mut stmts: Vec<Stmt> = vec![
+        Stmt::GAttribute(GraphAttributes::Graph(vec![
+            aq("rankdir", "LR"),
+            aq("newrank", "true"),
+            aq("compound", "true"),
+            aq("fontname", FONT),
+            aq("fontsize", "12"),
+            aq("fontcolor", TEXT),
+            aq("nodesep", "0.3"),
+            aq("ranksep", "0.9"),
+            aq("pad", "0.3"),
+            aq("bgcolor", "white"),
+            aq("labelloc", "t"),
+            aq("labeljust", "l"),
+            a("label", h(&title(design, marks))),
+        ])),
+        Stmt::GAttribute(GraphAttributes::Node(vec![
+            aq("fontname", FONT),
+            aq("fontsize", "11"),
+            aq("fontcolor", TEXT),
+            aq("margin", "0.12,0.06"),
+            aq("penwidth", "1.2"),
+        ])),
+        Stmt::GAttribute(GraphAttributes::Edge(vec![
+            aq("fontname", FONT),
+            aq("fontsize", "9"),
+            aq("arrowsize", "0.7"),
+        ])),
+    ];
+
+    // Components grouped by server; those without one sit at the top level.
+    let index = Index::new(design);
+    let server_index: HashMap<&str, usize> = design
+        .servers
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.id.as_str(), i))
+        .collect();
+    let mut on_server: Vec<Vec<usize>> = vec![Vec::new(); design.servers.len()];
+    let mut loose = Vec::new();
+    for (i, c) in design.components.iter().enumerate() {
+        match c.server.as_deref().and_then(|s| server_index.get(s)) {
+            Some(&s) => on_server[s].push(i),
+            None => loose.push(i),
+        }
+    }
+
+    // Components on no request path (files, host firewalls, agents).
+    let mut on_path = vec![false; design.components.len()];
+    for link in design
+        .links
+        .iter()
+        .filter(|l| l.protocol.traffic() == Traffic::Request)
+    {
+        for i in index
+            .expand(&link.from)
+            .into_iter()
+            .chain(index.expand(&link.to))
+        {
+            on_path[i] = true;
+        }
+    }
+
+    let mut clients = Vec::new();
+    for &i in &loose {
+        if design.components[i].kind == Kind::Client {
+            clients.push(comp_id(&design.components[i].id));
+        }
+        stmts.push(component_node(design, i, marks));
+    }
+    // Clients on the left edge whatever else has rank 0.
+    if !clients.is_empty() {
+        let mut same = vec![Stmt::Attribute(aq("rank", "min"))];
+        same.extend(clients.iter().map(|c| node(c, Vec::new())));
+        stmts.push(Stmt::Subgraph(Subgraph {
+            id: q("clients"),
+            stmts: same,
+        }));
+    }
+
+    for (s, server) in design.servers.iter().enumerate() {
+        let flagged = marks.map(|m| &m.servers[s][..]).unwrap_or(&[]);
+        let worst = marks.and_then(|m| m.worst(flagged));
+        let border = worst
+            .and_then(style::severity_color)
+            .unwrap_or(style::SERVER_BORDER);
+        let mut label = format!("<B>{}</B>", html(server.display_name()));
+        if server.label.is_some() {
+            label.push_str(&format!("  {}", font(MUTED, 10, &html(&server.id))));
+        }
+        if let Some(ip) = server.ip.as_deref() {
+            label.push_str(&format!("  {}", font(TEXT, 10, &html(ip))));
+        }
+        if let Some(line) = marks.and_then(|m| rule_line(m, flagged)) {
+            let line = line.replace("<BR/>", "<BR ALIGN=\"LEFT\"/>");
+            label.push_str(&format!("<BR ALIGN=\"LEFT\"/>{line}<BR ALIGN=\"LEFT\"/>"));
+        }
+        let mut body = vec![
+            Stmt::Attribute(a("label", h(&label))),
+            Stmt::Attribute(aq("tooltip", &format!("server {}", server.id))),
+            Stmt::Attribute(aq("style", "rounded,filled")),
+            Stmt::Attribute(aq("fillcolor", style::SERVER_FILL)),
+            Stmt::Attribute(aq("color", border)),
+            Stmt::Attribute(aq(
+                "penwidth",
+                if worst.and_then(style::severity_color).is_some() {
+                    "2.5"
+                } else {
+                    "1.2"
+                },
+            )),
+            Stmt::Attribute(aq("labeljust", "l")),
+            Stmt::Attribute(aq("margin", "10")),
+        ];
+        if on_server[s].is_empty() {
+            body.push(node(
+                &format!("s:{}", server.id),
+                vec![
+                    a("label", h(&font(MUTED, 9, "no components"))),
+                    aq("shape", "plaintext"),
+                ],
+            ));
+        }
+        for &i in &on_server[s] {
+            body.push(component_node(design, i, marks));
+        }
+        body.extend(anchor_support(design, &on_server[s], &on_path, &server.id));
+        stmts.push(Stmt::Subgraph(Subgraph {
+            id: q(&server_cluster_id(&server.id)),
+            stmts: body,
+        }));
+    }
+
+    // A cluster with a virtual IP is reached through it: one node for the address, fanning out
+    // to the members.
+    let mut vip_nodes: HashMap<&str, String> = HashMap::new();
+    let dns_targets: Vec<&str> = design.dns.iter().map(|r| r.target.as_str()).collect();
+    for cluster in &design.clusters {
+        if cluster.vip.is_none() && !dns_targets.contains(&cluster.id.as_str()) {
+            continue;
+        }
+        let id = format!("v:{}", cluster.id);
+        let mode = match cluster.mode {
+            crate::model::ClusterMode::ActiveActive => "active-active",
+            crate::model::ClusterMode::ActivePassive => "active-passive",
+        };
+        let mut label = format!(
+            "<B>{}</B><BR/>",
+            html(cluster.label.as_deref().unwrap_or(&cluster.id))
+        );
+        let detail = match cluster.vip.as_deref() {
+            Some(vip) => format!("VIP {} · {mode}", html(vip)),
+            None => mode.to_string(),
+        };
+        label.push_str(&font(MUTED, 9, &detail));
+        stmts.push(node(
+            &id,
+            vec![
+                a("label", h(&label)),
+                aq("shape", "box"),
+                aq("style", "rounded,dashed,filled"),
+                aq("fillcolor", "#fff8e1"),
+                aq("color", "#ef6c00"),
+                aq("tooltip", &format!("cluster {}", cluster.id)),
+            ],
+        ));
+        for m in index.expand(&cluster.id) {
+            let m = design.components[m].id.as_str();
+            stmts.push(edge(
+                &id,
+                &comp_id(m),
+                vec![
+                    aq("color", "#ef6c00"),
+                    aq("style", "solid"),
+                    aq("arrowhead", "empty"),
+                    aq("penwidth", "1"),
+                    aq("tooltip", &format!("{} → {m}", cluster.id)),
+                ],
+            ));
+        }
+        vip_nodes.insert(cluster.id.as_str(), id);
+    }
+
+    // DNS records: what the clients look up, pointing at what answers.
+    for (n, record) in design.dns.iter().enumerate() {
+        let id = format!("r:{n}");
+        let name = match (record.name.as_str(), design.domain.as_deref()) {
+            ("@" | "", Some(d)) => d.to_string(),
+            (name, Some(d)) => format!("{name}.{d}"),
+            (name, None) => name.to_string(),
+        };
+        let rtype = match record.record_type {
+            RecordType::A => "A",
+            RecordType::Aaaa => "AAAA",
+            RecordType::Cname => "CNAME",
+        };
+        let address = record_address(design, &record.target);
+        stmts.push(node(
+            &id,
+            vec![
+                a(
+                    "label",
+                    h(&format!(
+                        "{}<BR/><B>{}</B><BR/>{}",
+                        font(MUTED, 9, "DNS record"),
+                        html(&name),
+                        font(TEXT, 10, &format!("{rtype} → {}", html(&address)))
+                    )),
+                ),
+                aq("shape", "note"),
+                aq("style", "filled"),
+                aq("fillcolor", style::DNS_FILL),
+                aq("color", style::DNS_BORDER),
+                aq("tooltip", &format!("{name} {rtype} {address}")),
+            ],
+        ));
+        for c in &clients {
+            stmts.push(edge(
+                c,
+                &id,
+                vec![
+                    aq("color", style::DNS_BORDER),
+                    aq("fontcolor", style::DNS_BORDER),
+                    aq("style", "dashed"),
+                    aq("arrowhead", "vee"),
+                    a("label", h("lookup")),
+                ],
+            ));
+        }
+        let mut attrs = vec![
+            aq("color", style::DNS_BORDER),
+            aq("style", "dashed"),
+            aq("arrowhead", "vee"),
+        ];
+        let target = if let Some(v) = vip_nodes.get(record.target.as_str()) {
+            Some(v.clone())
+        } else if index.component(&record.target).is_some() {
+            Some(comp_id(&record.target))
+        } else if let Some(&s) = server_index.get(record.target.as_str()) {
+            attrs.push(aq("lhead", &server_cluster_id(&record.target)));
+            Some(match on_server[s].first() {
+                Some(&i) => comp_id(&design.components[i].id),
+                None => format!("s:{}", record.target),
+            })
+        } else {
+            None
+        };
+        if let Some(t) = target {
+            stmts.push(edge(&id, &t, attrs));
+        }
+    }
+
+    // The links, a cluster endpoint standing for its virtual IP (as a target) or its members.
+    for (li, link) in design.links.iter().enumerate() {
+        let flagged = marks.map(|m| &m.links[li][..]).unwrap_or(&[]);
+        let worst = marks.and_then(|m| m.worst(flagged));
+        let ls = style::link_style(link.protocol, worst);
+        let mut label = style::link_label(link)
+            .iter()
+            .map(|l| html(l))
+            .collect::<Vec<_>>()
+            .join("<BR/>");
+        label = font(ls.color, 9, &label);
+        if let Some(line) = marks.and_then(|m| rule_line(m, flagged)) {
+            label.push_str(&format!("<BR/>{line}"));
+        }
+        let mut attrs = vec![
+            a("label", h(&label)),
+            aq("color", ls.color),
+            aq("penwidth", &format!("{}", ls.width)),
+            aq(
+                "tooltip",
+                &format!("{} → {}: {}", link.from, link.to, link.protocol),
+            ),
+        ];
+        if ls.dash != Dash::Solid {
+            attrs.push(aq("style", ls.dash.dot()));
+        }
+        match link.protocol.traffic() {
+            // Replication runs between peers of one tier; it must not push one of them a rank
+            // further right.
+            Traffic::Replication => attrs.push(aq("constraint", "false")),
+            Traffic::Monitoring => attrs.push(aq("weight", "0")),
+            Traffic::Request => attrs.push(aq("weight", "2")),
+        }
+        let froms = index.expand(&link.from);
+        let tos: Vec<String> = match vip_nodes.get(link.to.as_str()) {
+            Some(v) => vec![v.clone()],
+            None => index
+                .expand(&link.to)
+                .into_iter()
+                .map(|t| comp_id(&design.components[t].id))
+                .collect(),
+        };
+        for &f in &froms {
+            let f = comp_id(&design.components[f].id);
+            for t in &tos {
+                stmts.push(edge(&f, t, attrs.clone()));
+            }
+        }
+    }
+
+    // The legend and the findings go in a column right of everything: an invisible edge
+    // from the deepest component puts them there (newrank ignores rank=max for a node that
+    // nothing connects to).
+    stmts.push(legend(design));
+    let mut keys = vec!["legend"];
+    if let Some(m) = marks {
+        stmts.push(findings_box(m));
+        keys.push("findings");
+    }
+    if let Some(deepest) = deepest(design, &index) {
+        for k in keys {
+            stmts.push(edge(
+                &comp_id(&design.components[deepest].id),
+                k,
+                vec![aq("style", "invis"), aq("weight", "0")],
+            ));
+        }
+    }
+    Graph::DiGraph {
+        id: q(&design.name),
+        strict: false,
+        stmts,
+    }
+}
+
+/// Components of a server on no request path would all fall into the first column and
+/// stretch the server's frame across the diagram; this stacks each of them with a component of
+/// the same server that is on a path (application files with the application server).
+fn anchor_support(design: &Design, members: &[usize], on_path: &[bool], server: &str) -> Vec<Stmt> {
+    let main: Vec<usize> = members.iter().copied().filter(|&i| on_path[i]).collect();
+    let Some(&first) = main.first() else {
+        return Vec::new();
+    };
+    let mut groups: Vec<(usize, Vec<usize>)> = Vec::new();
+    for &i in members.iter().filter(|&&i| !on_path[i]) {
+        let anchor = match design.components[i].kind {
+            Kind::AppFiles => main
+                .iter()
+                .copied()
+                .find(|&m| design.components[m].kind == Kind::AppServer)
+                .unwrap_or(first),
+            _ => first,
+        };
+        match groups.iter_mut().find(|(a, _)| *a == anchor) {
+            Some((_, g)) => g.push(i),
+            None => groups.push((anchor, vec![i])),
+        }
+    }
+    groups
+        .into_iter()
+        .enumerate()
+        .map(|(n, (anchor, group))| {
+            let mut stmts = vec![Stmt::Attribute(aq("rank", "same"))];
+            stmts.extend(
+                std::iter::once(anchor)
+                    .chain(group)
+                    .map(|i| node(&comp_id(&design.components[i].id), Vec::new())),
+            );
+            Stmt::Subgraph(Subgraph {
+                id: q(&format!("rank s:{server} {n}")),
+                stmts,
+            })
+        })
+        .collect()
+}
+
+/// The component farthest from the clients along links (breadth first), which Graphviz puts
+/// in the last column or near it.
+fn deepest(design: &Design, index: &Index) -> Option<usize> {
+    let n = design.components.len();
+    let mut out: Vec<Vec<usize>> = vec![Vec::new(); n];
+    let mut has_in = vec![false; n];
+    for link in &design.links {
+        let tos = index.expand(&link.to);
+        for f in index.expand(&link.from) {
+            for &t in &tos {
+                out[f].push(t);
+                has_in[t] = true;
+            }
+        }
+    }
+    let mut depth = vec![usize::MAX; n];
+    let mut queue = std::collections::VecDeque::new();
+    for (i, c) in design.components.iter().enumerate() {
+        if c.kind == Kind::Client || !has_in[i] {
+            depth[i] = 0;
+            queue.push_back(i);
+        }
+    }
+    let mut last = queue.front().copied();
+    while let Some(i) = queue.pop_front() {
+        last = Some(i);
+        for &t in &out[i] {
+            if depth[t] == usize::MAX {
+                depth[t] = depth[i] + 1;
+                queue.push_back(t);
+            }
+        }
+    }
+    last.or(if n > 0 { Some(n - 1) } else { None })
+}
+
+/// The address a DNS record's target answers on.
+fn record_address(design: &Design, target: &str) -> String {
+    if let Some(s) = design.server(target) {
+        return s.ip.clone().unwrap_or_else(|| s.id.clone());
+    }
+    if let Some(c) = design.cluster(target) {
+        return c.vip.clone().unwrap_or_else(|| c.id.clone());
+    }
+    if let Some(ip) = design
+        .component(target)
+        .and_then(|c| c.server.as_deref())
+        .and_then(|s| design.server(s))
+        .and_then(|s| s.ip.clone())
+    {
+        return ip;
+    }
+    target.to_string()
+}
+
+fn title(design: &Design, marks: Option<&Marks>) -> String {
+    let mut t = format!(
+        "<FONT POINT-SIZE=\"16\"><B>{}</B></FONT>",
+        html(&design.name)
+    );
+    let mut sub = Vec::new();
+    if design.domain.is_some() {
+        sub.push(html(&design.site_name()));
+    }
+    sub.push(format!(
+        "{} components on {} servers, {} links",
+        design.components.len(),
+        design.servers.len(),
+        design.links.len()
+    ));
+    if let Some(m) = marks {
+        sub.push(html(&m.summary()));
+    }
+    t.push_str(&format!(
+        "<BR ALIGN=\"LEFT\"/>{}",
+        font(MUTED, 10, &sub.join(" · "))
+    ));
+    t
+}
+
+fn component_node(design: &Design, i: usize, marks: Option<&Marks>) -> Stmt {
+    let c = &design.components[i];
+    let ks = style::kind_style(c.kind);
+    let flagged = marks.map(|m| &m.components[i][..]).unwrap_or(&[]);
+    let outline = marks
+        .and_then(|m| m.worst(flagged))
+        .and_then(style::severity_color);
+    let mut label = format!(
+        "{} <B>{}</B>",
+        font(ks.border, 13, &c.kind.glyph().to_string()),
+        html(c.display_name())
+    );
+    for line in style::details(c) {
+        label.push_str(&format!("<BR/>{}", font(MUTED, 9, &html(&line))));
+    }
+    if let Some(line) = marks.and_then(|m| rule_line(m, flagged)) {
+        label.push_str(&format!("<BR/>{line}"));
+    }
+    let shape_style = if ks.shape == "box" {
+        "rounded,filled"
+    } else {
+        "filled"
+    };
+    Stmt::Node(Node::new(
+        NodeId(q(&comp_id(&c.id)), None),
+        vec![
+            a("label", h(&label)),
+            aq("shape", ks.shape),
+            aq("style", shape_style),
+            aq("fillcolor", ks.fill),
+            aq("color", outline.unwrap_or(ks.border)),
+            aq("penwidth", if outline.is_some() { "3" } else { "1.2" }),
+            aq("tooltip", &format!("{} ({})", c.id, c.kind.title())),
+        ],
+    ))
+}
+
+/// What the colours and lines mean, for the kinds this design uses.
+fn legend(design: &Design) -> Stmt {
+    let mut rows = String::from("<TR><TD COLSPAN=\"2\" ALIGN=\"LEFT\"><B>Legend</B></TD></TR>");
+    for kind in Kind::ALL {
+        if !design.components.iter().any(|c| c.kind == kind) {
+            continue;
+        }
+        let ks = style::kind_style(kind);
+        rows.push_str(&format!(
+            "<TR><TD BGCOLOR=\"{}\" COLOR=\"{}\">{}</TD><TD ALIGN=\"LEFT\">{}</TD></TR>",
+            ks.fill,
+            ks.border,
+            font(ks.border, 11, &kind.glyph().to_string()),
+            html(kind.title())
+        ));
+    }
+    for (color, dash, text) in style::LEGEND_LINES {
+        let sample = match dash {
+            Dash::Solid => "━━━━",
+            Dash::Dashed => "╍╍╍╍",
+            Dash::Dotted => "┉┉┉┉┉",
+        };
+        rows.push_str(&format!(
+            "<TR><TD>{}</TD><TD ALIGN=\"LEFT\">{}</TD></TR>",
+            font(color, 11, sample),
+            html(text)
+        ));
+    }
+    let table = format!(
+        "<TABLE BORDER=\"1\" COLOR=\"#b0bec5\" CELLBORDER=\"0\" CELLSPACING=\"0\" CELLPADDING=\"3\" BGCOLOR=\"white\">{rows}</TABLE>"
+    );
+    Stmt::Subgraph(Subgraph {
+        id: q("legend"),
+        stmts: vec![
+            Stmt::Attribute(aq("rank", "sink")),
+            node(
+                "legend",
+                vec![
+                    a("label", h(&font(TEXT, 9, &table))),
+                    aq("shape", "plaintext"),
+                    aq("margin", "0"),
+                ],
+            ),
+        ],
+    })
+}
+
+/// Wraps `text` at about `width` characters, on spaces.
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in text.split(' ') {
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
+/// The analyzer's findings as a table, worst first.
+fn findings_box(marks: &Marks) -> Stmt {
+    let mut rows = format!(
+        "<TR><TD COLSPAN=\"3\" ALIGN=\"LEFT\"><B>Findings</B>  {}</TD></TR>",
+        font(MUTED, 9, &html(&marks.summary()))
+    );
+    for f in &marks.findings {
+        let color = style::severity_color(f.severity).unwrap_or(MUTED);
+        let message = wrap(&f.message, 70)
+            .iter()
+            .map(|l| html(l))
+            .collect::<Vec<_>>()
+            .join("<BR ALIGN=\"LEFT\"/>");
+        rows.push_str(&format!(
+            "<TR><TD ALIGN=\"LEFT\" VALIGN=\"TOP\">{}</TD><TD ALIGN=\"LEFT\" VALIGN=\"TOP\">{}</TD><TD ALIGN=\"LEFT\" BALIGN=\"LEFT\">{}</TD></TR>",
+            font(color, 9, &format!("<B>{}</B>", f.severity.as_str().to_uppercase())),
+            font(color, 9, &format!("<B>{}</B>", html(f.rule))),
+            message
+        ));
+    }
+    if marks.findings.is_empty() {
+        rows.push_str("<TR><TD COLSPAN=\"3\" ALIGN=\"LEFT\">No findings.</TD></TR>");
+    }
+    let table = format!(
+        "<TABLE BORDER=\"1\" COLOR=\"{RED}\" CELLBORDER=\"0\" CELLSPACING=\"0\" CELLPADDING=\"3\" BGCOLOR=\"#fffafa\">{rows}</TABLE>"
+    );
+    Stmt::Subgraph(Subgraph {
+        id: q("findings"),
+        stmts: vec![
+            Stmt::Attribute(aq("rank", "sink")),
+            node(
+                "findings",
+                vec![
+                    a("label", h(&font(TEXT, 9, &table))),
+                    aq("shape", "plaintext"),
+                    aq("margin", "0"),
+                ],
+            ),
+        ],
+    })
+}

@@ -1,0 +1,287 @@
+//! Diagrams of a design: DOT text, SVG and PNG through Graphviz `dot`, or SVG from the built-in
+//! renderer when Graphviz is not installed.
+//!
+//! Everything here is library code; [`cli`] holds the `export` command's arguments and the
+//! function the binary calls. The exporter never touches the terminal.
+
+pub mod cli;
+pub mod dot;
+pub mod escape;
+pub mod graphviz;
+pub mod style;
+pub mod svg;
+
+use crate::analyze::{self, Finding, Severity};
+use crate::model::Design;
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+/// What to write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Dot,
+    Svg,
+    Png,
+}
+
+impl Format {
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Dot => "dot",
+            Format::Svg => "svg",
+            Format::Png => "png",
+        }
+    }
+
+    /// The format a file name asks for (`.dot` and `.gv` are DOT).
+    pub fn from_extension(ext: &str) -> Option<Format> {
+        match ext.to_ascii_lowercase().as_str() {
+            "dot" | "gv" => Some(Format::Dot),
+            "svg" => Some(Format::Svg),
+            "png" => Some(Format::Png),
+            _ => None,
+        }
+    }
+}
+
+/// Who draws an SVG or PNG.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Engine {
+    /// Graphviz `dot`, run as a child process.
+    Dot,
+    /// infraplan's own SVG renderer, drawing the editor's canvas layout.
+    Builtin,
+}
+
+impl Engine {
+    pub fn describe(self) -> &'static str {
+        match self {
+            Engine::Dot => "Graphviz `dot`",
+            Engine::Builtin => "the built-in renderer",
+        }
+    }
+}
+
+/// Why an export failed. Every variant is reported with exit status 2.
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error("Graphviz `dot` not found; install graphviz or use --engine builtin")]
+    DotNotFound,
+    #[error(
+        "PNG needs Graphviz `dot`, which is not installed; install graphviz, or export SVG (the built-in renderer draws it)"
+    )]
+    PngNeedsDot,
+    #[error("the built-in renderer draws SVG only; use --engine dot for {0}")]
+    BuiltinFormat(&'static str),
+    #[error("Graphviz `dot` ({program}) could not be started: {source}")]
+    DotSpawn {
+        program: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("Graphviz `dot` failed ({status}): {stderr}")]
+    DotFailed { status: String, stderr: String },
+    #[error(
+        "Graphviz `dot` ran longer than {seconds} s and was stopped; try --engine builtin or a larger --timeout"
+    )]
+    DotTimeout { seconds: u64 },
+    #[error("Graphviz `dot`: {0}")]
+    DotIo(std::io::Error),
+}
+
+/// The analyzer's findings, indexed by what they concern, for marking a diagram.
+#[derive(Debug, Clone, Default)]
+pub struct Marks {
+    pub findings: Vec<Finding>,
+    /// For each component (design order), the indices of the findings drawn on it.
+    pub components: Vec<Vec<usize>>,
+    /// For each server, likewise.
+    pub servers: Vec<Vec<usize>>,
+    /// For each link, likewise.
+    pub links: Vec<Vec<usize>>,
+}
+
+impl Marks {
+    /// Runs the analyzer on `design` and indexes its findings.
+    pub fn new(design: &Design) -> Marks {
+        Marks::from_findings(design, analyze::analyze(design))
+    }
+
+    pub fn from_findings(design: &Design, findings: Vec<Finding>) -> Marks {
+        let comp: HashMap<&str, usize> = design.component_index();
+        let serv: HashMap<&str, usize> = design
+            .servers
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.id.as_str(), i))
+            .collect();
+        let mut m = Marks {
+            findings: Vec::new(),
+            components: vec![Vec::new(); design.components.len()],
+            servers: vec![Vec::new(); design.servers.len()],
+            links: vec![Vec::new(); design.links.len()],
+        };
+        for (n, f) in findings.iter().enumerate() {
+            // A finding is drawn on the most specific thing it names: its links, else its
+            // servers, else its components, so one problem is not repeated on every box.
+            let on_components = f.links.is_empty() && f.servers.is_empty();
+            for id in f.components.iter().filter(|_| on_components) {
+                if let Some(&i) = comp.get(id.as_str()) {
+                    m.components[i].push(n);
+                }
+            }
+            for id in f.servers.iter().filter(|_| f.links.is_empty()) {
+                if let Some(&i) = serv.get(id.as_str()) {
+                    m.servers[i].push(n);
+                }
+            }
+            for &l in &f.links {
+                if let Some(list) = m.links.get_mut(l) {
+                    list.push(n);
+                }
+            }
+        }
+        m.findings = findings;
+        m
+    }
+
+    /// The worst severity among these findings that is worth drawing on the diagram itself
+    /// (medium or worse; low and info are listed in the findings box only).
+    pub fn worst(&self, list: &[usize]) -> Option<Severity> {
+        list.iter()
+            .map(|&n| self.findings[n].severity)
+            .filter(|s| *s >= Severity::Medium)
+            .max()
+    }
+
+    /// The rule ids of these findings at medium or worse with their severity, worst first,
+    /// each once.
+    pub fn rules(&self, list: &[usize]) -> Vec<(Severity, &'static str)> {
+        let mut shown: Vec<(Severity, &'static str)> = list
+            .iter()
+            .map(|&n| &self.findings[n])
+            .filter(|f| f.severity >= Severity::Medium)
+            .map(|f| (f.severity, f.rule))
+            .collect();
+        // Each rule once, at its worst; then worst first.
+        shown.sort_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(&a.0)));
+        shown.dedup_by(|a, b| a.1 == b.1);
+        shown.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
+        shown
+    }
+
+    /// "12 findings: 4 critical, 3 high, 5 medium".
+    pub fn summary(&self) -> String {
+        let counts: Vec<String> = analyze::counts(&self.findings)
+            .iter()
+            .filter(|(_, n)| *n > 0)
+            .map(|(s, n)| format!("{n} {s}"))
+            .collect();
+        match self.findings.len() {
+            0 => "no findings".to_string(),
+            1 => format!("1 finding: {}", counts.join(", ")),
+            n => format!("{n} findings: {}", counts.join(", ")),
+        }
+    }
+}
+
+/// What to draw and how.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub format: Format,
+    /// Mark the analyzer's findings on the diagram.
+    pub annotate: bool,
+    /// `None` chooses: Graphviz when it is installed, else the built-in renderer (SVG only).
+    pub engine: Option<Engine>,
+    /// How long `dot` may run.
+    pub timeout: std::time::Duration,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            format: Format::Svg,
+            annotate: false,
+            engine: None,
+            timeout: graphviz::DEFAULT_TIMEOUT,
+        }
+    }
+}
+
+/// A finished diagram and who drew it (`None` for DOT text, which needs no engine).
+#[derive(Debug, Clone)]
+pub struct Rendered {
+    pub bytes: Vec<u8>,
+    pub engine: Option<Engine>,
+}
+
+/// Draws `design` as `options` ask. Nothing is written anywhere: the caller decides where
+/// the bytes go.
+pub fn render(design: &Design, options: &Options) -> Result<Rendered, ExportError> {
+    let marks = options.annotate.then(|| Marks::new(design));
+    if options.format == Format::Dot {
+        return Ok(Rendered {
+            bytes: dot::to_dot(design, marks.as_ref()).into_bytes(),
+            engine: None,
+        });
+    }
+    let found = match options.engine {
+        Some(Engine::Builtin) => None,
+        _ => graphviz::Graphviz::locate(options.timeout),
+    };
+    let engine = match (options.engine, &found, options.format) {
+        (Some(e), _, _) => e,
+        (None, Some(_), _) => Engine::Dot,
+        (None, None, Format::Png) => return Err(ExportError::PngNeedsDot),
+        (None, None, _) => Engine::Builtin,
+    };
+    let bytes = match engine {
+        Engine::Dot => {
+            let gv = found.ok_or(ExportError::DotNotFound)?;
+            gv.render(&dot::to_dot(design, marks.as_ref()), options.format)?
+        }
+        Engine::Builtin => {
+            if options.format != Format::Svg {
+                return Err(ExportError::BuiltinFormat("PNG"));
+            }
+            svg::to_svg(design, marks.as_ref()).into_bytes()
+        }
+    };
+    Ok(Rendered {
+        bytes,
+        engine: Some(engine),
+    })
+}
+
+/// Components by id and the members of each cluster, so that resolving link endpoints costs
+/// O(1) each (the model's own lookups scan the list, which is quadratic on large designs).
+pub(crate) struct Index<'a> {
+    components: HashMap<&'a str, usize>,
+    members: HashMap<&'a str, Vec<usize>>,
+}
+
+impl<'a> Index<'a> {
+    pub(crate) fn new(design: &'a Design) -> Index<'a> {
+        let mut members: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (i, c) in design.components.iter().enumerate() {
+            if let Some(cl) = c.cluster.as_deref() {
+                members.entry(cl).or_default().push(i);
+            }
+        }
+        Index {
+            components: design.component_index(),
+            members,
+        }
+    }
+
+    pub(crate) fn component(&self, id: &str) -> Option<usize> {
+        self.components.get(id).copied()
+    }
+
+    /// The components a link endpoint stands for: the component, or a cluster's members.
+    pub(crate) fn expand(&self, id: &str) -> Vec<usize> {
+        match self.components.get(id) {
+            Some(&i) => vec![i],
+            None => self.members.get(id).cloned().unwrap_or_default(),
+        }
+    }
+}
