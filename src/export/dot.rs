@@ -621,7 +621,7 @@ fn legend(design: &Design) -> Stmt {
 }
 
 /// Wraps `text` at about `width` characters, on spaces.
-fn wrap(text: &str, width: usize) -> Vec<String> {
+pub(crate) fn wrap(text: &str, width: usize) -> Vec<String> {
     let mut lines = Vec::new();
     let mut line = String::new();
     for word in text.split(' ') {
@@ -658,9 +658,6 @@ fn findings_box(marks: &Marks) -> Stmt {
             font(color, 9, &format!("<B>{}</B>", html(f.rule))),
             message
         ));
-    }
-    if marks.findings.is_empty() {
-        rows.push_str("<TR><TD COLSPAN=\"3\" ALIGN=\"LEFT\">No findings.</TD></TR>");
     }
     let table = format!(
         "<TABLE BORDER=\"1\" COLOR=\"{RED}\" CELLBORDER=\"0\" CELLSPACING=\"0\" CELLPADDING=\"3\" BGCOLOR=\"#fffafa\">{rows}</TABLE>"
