@@ -184,10 +184,22 @@ fn write_out(out: &Path, bytes: &[u8]) -> Result<(), Failure> {
         };
     }
     // Written next to the target and renamed over it: never a half-written diagram.
+    let before = std::fs::metadata(out).ok().map(|m| m.permissions());
     io::write_atomic(out, bytes).map_err(|e| Failure::Write {
         path: out.to_path_buf(),
         source: e,
-    })
+    })?;
+    // The temporary file is private (0600); a diagram is for sharing, so give it the
+    // permissions of the file it replaced, or the usual 0644.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let perms = before.unwrap_or_else(|| std::fs::Permissions::from_mode(0o644));
+        let _ = std::fs::set_permissions(out, perms);
+    }
+    #[cfg(not(unix))]
+    let _ = before;
+    Ok(())
 }
 
 fn announce(input: &Path, out: &Path, format: Format, rendered: &Rendered) {
@@ -251,8 +263,8 @@ fn export_all(args: &ExportArgs) -> Result<(), Failure> {
         )));
     }
     if !out_dir.exists() {
-        check_parent(&out_dir)?;
-        std::fs::create_dir(&out_dir).map_err(|e| Failure::Write {
+        // The folder is the user's explicit target for many files: made like `mkdir -p`.
+        std::fs::create_dir_all(&out_dir).map_err(|e| Failure::Write {
             path: out_dir.clone(),
             source: e,
         })?;

@@ -677,3 +677,194 @@ fn findings_box(marks: &Marks) -> Stmt {
         ],
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Cluster, ClusterMode, Component, DnsRecord, Link, Protocol, Server};
+    use graphviz_rust::dot_structures::Graph;
+
+    fn reference(name: &str) -> Design {
+        let (_, _, text) = crate::templates::TEMPLATES
+            .iter()
+            .find(|(n, _, _)| *n == name)
+            .expect("template");
+        toml::from_str(text).expect("reference design parses")
+    }
+
+    fn parse(dot: &str) -> Graph {
+        graphviz_rust::parse(dot).unwrap_or_else(|e| panic!("DOT does not parse back: {e}\n{dot}"))
+    }
+
+    /// Every statement of a graph, subgraphs flattened.
+    fn stmts(g: &Graph) -> Vec<Stmt> {
+        fn walk(stmts: &[Stmt], out: &mut Vec<Stmt>) {
+            for s in stmts {
+                if let Stmt::Subgraph(sg) = s {
+                    walk(&sg.stmts, out);
+                }
+                out.push(s.clone());
+            }
+        }
+        let (Graph::DiGraph { stmts, .. } | Graph::Graph { stmts, .. }) = g;
+        let mut out = Vec::new();
+        walk(stmts, &mut out);
+        out
+    }
+
+    fn node_attr(g: &Graph, id: &str, key: &str) -> Option<String> {
+        let want = Id::Escaped(quoted(id));
+        stmts(g).into_iter().find_map(|s| match s {
+            Stmt::Node(n) if n.id.0 == want => n.attributes.iter().find_map(|Attribute(k, v)| {
+                (k == &Id::Plain(key.to_string())).then(|| match v {
+                    Id::Html(s) | Id::Escaped(s) | Id::Plain(s) | Id::Anonymous(s) => s.clone(),
+                })
+            }),
+            _ => None,
+        })
+    }
+
+    #[test]
+    fn every_reference_design_parses_back_plain_and_annotated() {
+        for (name, _, _) in crate::templates::TEMPLATES {
+            let d = reference(name);
+            for marks in [None, Some(Marks::new(&d))] {
+                let g = parse(&to_dot(&d, marks.as_ref()));
+                let nodes = stmts(&g)
+                    .iter()
+                    .filter(|s| matches!(s, Stmt::Node(n) if !n.attributes.is_empty()))
+                    .count();
+                // Components, DNS records, VIP nodes, legend (and findings).
+                assert!(nodes > d.components.len(), "{name}: {nodes} nodes");
+            }
+        }
+    }
+
+    #[test]
+    fn ids_are_quoted_so_dashes_and_dots_do_not_split_them() {
+        let mut d = Design::new("ids");
+        d.servers.push(Server {
+            id: "10.0.0.1".into(),
+            ip: Some("10.0.0.1".into()),
+            label: None,
+        });
+        let mut web = Component::new("web-1", Kind::WebServer);
+        web.server = Some("10.0.0.1".into());
+        d.components.push(web);
+        d.components.push(Component::new("user", Kind::Client));
+        d.links.push(Link {
+            from: "user".into(),
+            to: "web-1".into(),
+            protocol: Protocol::Http,
+            port: None,
+            label: None,
+        });
+        let dot = to_dot(&d, None);
+        assert!(dot.contains("\"c:user\" -> \"c:web-1\""), "{dot}");
+        assert!(dot.contains("subgraph \"cluster s:10.0.0.1\""), "{dot}");
+        parse(&dot);
+    }
+
+    #[test]
+    fn hostile_labels_are_escaped_and_read_back_as_written() {
+        let nasty = "say \"hi\" \\ back\nline 2 <b>{x}|&amp; ünï ☃";
+        let mut d = Design::new(nasty);
+        d.domain = Some("ex\"ample.com".into());
+        d.servers.push(Server {
+            id: "s\"1".into(),
+            ip: Some("10.0.0.1\\".into()),
+            label: Some(nasty.into()),
+        });
+        d.clusters.push(Cluster {
+            id: "pair".into(),
+            mode: ClusterMode::ActiveActive,
+            vip: Some("<vip>".into()),
+            label: Some(nasty.into()),
+        });
+        let mut c = Component::new("web \"1\"\\", Kind::WebServer);
+        c.label = Some(nasty.into());
+        c.software = Some("Nginx <1.2> & {co}".into());
+        c.server = Some("s\"1".into());
+        c.cluster = Some("pair".into());
+        d.components.push(c);
+        d.components.push(Component::new("user", Kind::Client));
+        d.dns.push(DnsRecord {
+            name: "w<w>w".into(),
+            record_type: RecordType::A,
+            target: "pair".into(),
+        });
+        d.links.push(Link {
+            from: "user".into(),
+            to: "pair".into(),
+            protocol: Protocol::Https,
+            port: Some(443),
+            label: Some(nasty.into()),
+        });
+        let dot = to_dot(&d, Some(&Marks::new(&d)));
+        let g = parse(&dot);
+        let label = node_attr(&g, "c:web \"1\"\\", "label").expect("node found by its id");
+        assert!(
+            label.contains("say &quot;hi&quot; \\ back<BR/>line 2 &lt;b&gt;{x}|&amp;amp; ünï ☃"),
+            "{label}"
+        );
+        assert!(label.contains("Nginx &lt;1.2&gt; &amp; {co}"), "{label}");
+        let tooltip = node_attr(&g, "c:web \"1\"\\", "tooltip").expect("tooltip");
+        assert_eq!(tooltip, "\"web \\\"1\\\"\\\\ (web server)\"");
+    }
+
+    #[test]
+    fn styles_tell_encrypted_replication_and_monitoring_apart() {
+        let d = reference("secured-monitored");
+        let dot = to_dot(&d, None);
+        let line = |from: &str, to: &str| {
+            dot.lines()
+                .find(|l| l.contains(&format!("\"c:{from}\" -> \"c:{to}\"")))
+                .unwrap_or_else(|| panic!("edge {from} -> {to}"))
+                .to_string()
+        };
+        assert!(line("user", "haproxy").contains(style::ENCRYPTED));
+        assert!(line("user", "haproxy").contains("https :443"));
+        assert!(line("haproxy", "nginx-1").contains(style::PLAIN));
+        assert!(line("mysql-primary", "mysql-replica").contains("style=\"dashed\""));
+        assert!(line("agent-web-01", "sumologic").contains("style=\"dotted\""));
+        assert!(dot.contains("rankdir=\"LR\""));
+        assert!(dot.contains("www.foobar.com"));
+        assert!(dot.contains("<B>Legend</B>"));
+    }
+
+    #[test]
+    fn annotate_marks_spofs_and_insecure_links_in_red_with_a_findings_box() {
+        let d = reference("simple");
+        let dot = to_dot(&d, Some(&Marks::new(&d)));
+        let nginx = dot
+            .lines()
+            .find(|l| l.trim_start().starts_with("\"c:nginx\"["))
+            .expect("nginx node");
+        assert!(nginx.contains(&format!("color=\"{RED}\"")), "{nginx}");
+        assert!(nginx.contains("SPOF-COMPONENT"), "{nginx}");
+        let server = dot.find("SPOF-SERVER").expect("server tagged");
+        assert!(server < dot.find("\"c:nginx\"[").expect("nginx"));
+        let http = dot
+            .lines()
+            .find(|l| l.contains("\"c:user\" -> \"c:nginx\""))
+            .expect("user -> nginx");
+        assert!(http.contains(RED) && http.contains("NO-HTTPS"), "{http}");
+        assert!(dot.contains("<B>Findings</B>"));
+        assert!(!to_dot(&d, None).contains("NO-HTTPS"));
+    }
+
+    #[test]
+    fn dot_is_deterministic() {
+        let d = reference("scale-up");
+        assert_eq!(
+            to_dot(&d, Some(&Marks::new(&d))),
+            to_dot(&d, Some(&Marks::new(&d)))
+        );
+    }
+
+    #[test]
+    fn wrap_breaks_on_spaces() {
+        assert_eq!(wrap("aa bb cc", 5), vec!["aa bb", "cc"]);
+        assert_eq!(wrap("", 5), Vec::<String>::new());
+    }
+}

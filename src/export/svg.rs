@@ -585,3 +585,87 @@ fn findings_box(out: &mut String, marks: &Marks, x: i32, y: i32) -> (i32, i32) {
     out.push_str("</g>");
     (h, w)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Component, Link, Protocol, Server};
+
+    fn reference(name: &str) -> Design {
+        let (_, _, text) = crate::templates::TEMPLATES
+            .iter()
+            .find(|(n, _, _)| *n == name)
+            .expect("template");
+        toml::from_str(text).expect("reference design parses")
+    }
+
+    fn all_text(doc: &roxmltree::Document) -> String {
+        doc.descendants()
+            .filter(|n| n.is_text())
+            .filter_map(|n| n.text())
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    #[test]
+    fn every_reference_design_is_well_formed_svg_with_every_label() {
+        for (name, _, _) in crate::templates::TEMPLATES {
+            let d = reference(name);
+            for marks in [None, Some(Marks::new(&d))] {
+                let svg = to_svg(&d, marks.as_ref());
+                let doc = roxmltree::Document::parse(&svg)
+                    .unwrap_or_else(|e| panic!("{name}: not XML: {e}"));
+                assert_eq!(doc.root_element().tag_name().name(), "svg");
+                let text = all_text(&doc);
+                for c in &d.components {
+                    assert!(text.contains(c.display_name()), "{name}: {}", c.id);
+                }
+                for s in &d.servers {
+                    assert!(text.contains(s.display_name()), "{name}: {}", s.id);
+                }
+                let arrows = doc
+                    .descendants()
+                    .filter(|n| n.attribute("class") == Some("link"))
+                    .count();
+                assert!(arrows >= d.links.len(), "{name}: {arrows} links drawn");
+            }
+        }
+    }
+
+    #[test]
+    fn hostile_labels_stay_well_formed() {
+        let nasty = "say \"hi\" \\ <b>{x}|&amp; ünï ☃ \u{1}";
+        let mut d = Design::new(nasty);
+        d.servers.push(Server {
+            id: "s<1>".into(),
+            ip: Some("&".into()),
+            label: Some(nasty.into()),
+        });
+        let mut c = Component::new("a&b", Kind::Database);
+        c.label = Some(nasty.into());
+        c.server = Some("s<1>".into());
+        d.components.push(c);
+        d.components.push(Component::new("user", Kind::Client));
+        d.links.push(Link {
+            from: "user".into(),
+            to: "a&b".into(),
+            protocol: Protocol::Mysql,
+            port: None,
+            label: Some("<&>".into()),
+        });
+        let svg = to_svg(&d, Some(&Marks::new(&d)));
+        let doc = roxmltree::Document::parse(&svg).expect("well-formed");
+        let text = all_text(&doc);
+        assert!(
+            text.contains("say \"hi\" \\ <b>{x}|&amp; ünï ☃ \u{FFFD}"),
+            "{text}"
+        );
+        assert!(text.contains("<&>"));
+    }
+
+    #[test]
+    fn empty_design_draws() {
+        let svg = to_svg(&Design::new("empty"), None);
+        roxmltree::Document::parse(&svg).expect("well-formed");
+    }
+}

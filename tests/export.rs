@@ -1,0 +1,482 @@
+//! `infraplan export`: DOT snapshots, both SVG engines, the committed diagrams, and every way
+//! an export can fail (exit 2, a clear message, nothing half-written).
+
+use assert_cmd::Command;
+use infraplan::export::{self, Engine, Format, Marks, Options};
+use predicates::prelude::*;
+use std::path::{Path, PathBuf};
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn designs() -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(root().join("designs"))
+        .expect("designs/")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 4, "the reference designs");
+    files
+}
+
+fn stem(p: &Path) -> String {
+    p.file_stem().expect("stem").to_string_lossy().into_owned()
+}
+
+fn infraplan() -> Command {
+    let mut cmd = Command::cargo_bin("infraplan").expect("binary builds");
+    cmd.env("NO_COLOR", "1")
+        .env_remove(export::graphviz::DOT_ENV);
+    cmd
+}
+
+/// Whether Graphviz is installed; tests of the `dot` path say so and skip without it.
+fn have_dot() -> bool {
+    let found = std::process::Command::new("dot")
+        .arg("-V")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !found {
+        eprintln!("note: Graphviz `dot` is not installed; skipping the dot path (CI installs it)");
+    }
+    found
+}
+
+fn all_text(svg: &str) -> String {
+    // Graphviz writes a DOCTYPE; roxmltree refuses DTDs unless asked.
+    let opts = roxmltree::ParsingOptions {
+        allow_dtd: true,
+        ..Default::default()
+    };
+    let doc = roxmltree::Document::parse_with_options(svg, opts).expect("well-formed SVG");
+    doc.descendants()
+        .filter(|n| n.is_text())
+        .filter_map(|n| n.text())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn options(format: Format, engine: Option<Engine>, annotate: bool) -> Options {
+    Options {
+        format,
+        engine,
+        annotate,
+        ..Options::default()
+    }
+}
+
+#[test]
+fn dot_snapshots_of_the_reference_designs() {
+    for path in designs() {
+        let design = infraplan::io::load(&path).expect("valid");
+        insta::assert_snapshot!(
+            format!("dot-{}", stem(&path)),
+            export::dot::to_dot(&design, None)
+        );
+    }
+}
+
+#[test]
+fn exported_dot_parses_back_with_graphviz_rust() {
+    for path in designs()
+        .into_iter()
+        .chain([root().join("tests/fixtures/hostile-labels.toml")])
+    {
+        let design = infraplan::io::load(&path).expect("valid");
+        for annotate in [false, true] {
+            let marks = annotate.then(|| Marks::new(&design));
+            let dot = export::dot::to_dot(&design, marks.as_ref());
+            graphviz_rust::parse(&dot).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        }
+    }
+}
+
+#[test]
+fn builtin_svg_is_xml_with_every_label() {
+    for path in designs() {
+        let design = infraplan::io::load(&path).expect("valid");
+        let out = export::render(&design, &options(Format::Svg, Some(Engine::Builtin), true))
+            .expect("builtin renders");
+        assert_eq!(out.engine, Some(Engine::Builtin));
+        let text = all_text(&String::from_utf8(out.bytes).expect("utf-8"));
+        for c in &design.components {
+            assert!(
+                text.contains(c.display_name()),
+                "{}: {}",
+                path.display(),
+                c.id
+            );
+        }
+    }
+}
+
+#[test]
+fn dot_svg_is_xml_with_every_label() {
+    if !have_dot() {
+        return;
+    }
+    for path in designs() {
+        let design = infraplan::io::load(&path).expect("valid");
+        for annotate in [false, true] {
+            let out = export::render(&design, &options(Format::Svg, Some(Engine::Dot), annotate))
+                .expect("dot renders");
+            let text = all_text(&String::from_utf8(out.bytes).expect("utf-8"));
+            for c in &design.components {
+                assert!(
+                    text.contains(c.display_name()),
+                    "{}: {}",
+                    path.display(),
+                    c.id
+                );
+            }
+            for s in &design.servers {
+                assert!(
+                    text.contains(s.display_name()),
+                    "{}: {}",
+                    path.display(),
+                    s.id
+                );
+            }
+            assert!(text.contains("www.foobar.com"), "the DNS record");
+            assert!(text.contains("Legend"));
+            assert_eq!(text.contains("Findings"), annotate);
+        }
+    }
+}
+
+#[test]
+fn dot_accepts_hostile_labels_and_shows_them_as_written() {
+    if !have_dot() {
+        return;
+    }
+    let path = root().join("tests/fixtures/hostile-labels.toml");
+    let design = infraplan::io::load(&path).expect("valid");
+    let out = export::render(&design, &options(Format::Svg, Some(Engine::Dot), true))
+        .expect("dot accepts the escaped DOT");
+    let text = all_text(&String::from_utf8(out.bytes).expect("utf-8"));
+    for shown in [
+        "Quotes \" back\\slash <b>{x}|&amp; ünï ☃",
+        "Server \"one\" \\ <main>",
+        "Browser {a|b} & <c>",
+        // A newline in a label is a line break; `\n` typed as two characters is not.
+        "Line one",
+        "line \"two\" \\n not a break",
+        "Nginx <1.25> & {mods}|x",
+        "Ünïcödé ☃ 数据库 &lt; literal",
+        "says \"hi\" <&>",
+    ] {
+        assert!(text.contains(shown), "missing {shown:?} in\n{text}");
+    }
+}
+
+#[test]
+fn png_through_dot() {
+    if !have_dot() {
+        return;
+    }
+    let design = infraplan::io::load(&designs()[0]).expect("valid");
+    let out = export::render(&design, &options(Format::Png, None, false)).expect("png");
+    assert_eq!(out.engine, Some(Engine::Dot));
+    assert!(out.bytes.starts_with(b"\x89PNG\r\n\x1a\n"));
+}
+
+#[test]
+fn committed_diagrams_are_fresh() {
+    let dir = root().join("assets/diagrams");
+    for path in designs() {
+        let design = infraplan::io::load(&path).expect("valid");
+        let dot = export::dot::to_dot(&design, Some(&Marks::new(&design)));
+        let committed = dir.join(format!("{}.dot", stem(&path)));
+        let on_disk = std::fs::read_to_string(&committed).unwrap_or_default();
+        assert!(
+            on_disk == dot,
+            "{} is stale or missing: run scripts/diagrams.sh and commit assets/diagrams",
+            committed.display()
+        );
+        let svg = dir.join(format!("{}.svg", stem(&path)));
+        let svg = std::fs::read_to_string(&svg)
+            .unwrap_or_else(|_| panic!("{} is missing: run scripts/diagrams.sh", svg.display()));
+        let text = all_text(&svg);
+        for c in &design.components {
+            assert!(
+                text.contains(c.display_name()),
+                "{}: `{}` not drawn; run scripts/diagrams.sh",
+                path.display(),
+                c.id
+            );
+        }
+    }
+}
+
+// ---- The command line ----
+
+#[test]
+fn format_follows_the_extension_and_dash_is_stdout() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let out = dir.path().join("d.dot");
+    infraplan()
+        .arg("export")
+        .arg(&designs()[0])
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains("wrote DOT to"));
+    let text = std::fs::read_to_string(&out).expect("written");
+    assert!(text.starts_with("digraph "));
+    infraplan()
+        .arg("export")
+        .arg(&designs()[0])
+        .args(["--format", "dot", "-o", "-"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::starts_with(
+            "digraph \"Simple web infrastructure\"",
+        ))
+        .stdout(predicate::eq(text));
+}
+
+#[test]
+fn builtin_engine_is_named_on_stderr() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let out = dir.path().join("d.svg");
+    infraplan()
+        .arg("export")
+        .arg(&designs()[1])
+        .args(["--engine", "builtin", "--annotate", "-o"])
+        .arg(&out)
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains("with the built-in renderer"));
+    roxmltree::Document::parse(&std::fs::read_to_string(&out).expect("written")).expect("xml");
+}
+
+#[test]
+fn without_graphviz_svg_falls_back_to_builtin_and_png_says_why() {
+    let empty = tempfile::tempdir().expect("tmp");
+    let dir = tempfile::tempdir().expect("tmp");
+    let svg = dir.path().join("d.svg");
+    infraplan()
+        .env("PATH", empty.path())
+        .arg("export")
+        .arg(&designs()[0])
+        .arg("-o")
+        .arg(&svg)
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains("with the built-in renderer"));
+    let png = dir.path().join("d.png");
+    infraplan()
+        .env("PATH", empty.path())
+        .arg("export")
+        .arg(&designs()[0])
+        .arg("-o")
+        .arg(&png)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("PNG needs Graphviz `dot`"));
+    assert!(!png.exists());
+    infraplan()
+        .env("PATH", empty.path())
+        .arg("export")
+        .arg(&designs()[0])
+        .args(["--engine", "dot", "-o"])
+        .arg(&svg)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "Graphviz `dot` not found; install graphviz or use --engine builtin",
+        ));
+}
+
+#[test]
+fn export_all_writes_one_file_per_design() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let out = dir.path().join("diagrams");
+    infraplan()
+        .args(["export", "--all"])
+        .arg(root().join("designs"))
+        .arg("-o")
+        .arg(&out)
+        .args(["--format", "dot", "--annotate"])
+        .assert()
+        .code(0);
+    for path in designs() {
+        assert!(out.join(format!("{}.dot", stem(&path))).is_file());
+    }
+}
+
+#[test]
+fn invalid_design_exits_2_and_writes_nothing() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let bad = dir.path().join("bad.toml");
+    std::fs::write(
+        &bad,
+        "version = 1\nname = \"x\"\n[[components]]\nid = \"a\"\nkind = \"toaster\"\n",
+    )
+    .expect("write");
+    let out = dir.path().join("bad.svg");
+    infraplan()
+        .arg("export")
+        .arg(&bad)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("bad.toml"))
+        .stderr(predicate::str::contains("toaster"));
+    assert!(!out.exists());
+}
+
+#[test]
+fn missing_folder_and_unwritable_path_exit_2() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let missing = dir.path().join("no/such/folder/d.svg");
+    infraplan()
+        .arg("export")
+        .arg(&designs()[0])
+        .arg("-o")
+        .arg(&missing)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("does not exist"));
+    // /proc refuses new files even to root.
+    if Path::new("/proc/self").exists() {
+        infraplan()
+            .arg("export")
+            .arg(&designs()[0])
+            .args(["--format", "dot", "-o", "/proc/infraplan-test.dot"])
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(
+                "/proc/infraplan-test.dot: cannot write",
+            ));
+    }
+    infraplan()
+        .arg("export")
+        .arg(dir.path().join("missing.toml"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("missing.toml"));
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    infraplan()
+        .arg("export")
+        .arg(&designs()[0])
+        .args(["-o", "x.pdf"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("unknown extension `.pdf`"));
+    infraplan()
+        .arg("export")
+        .arg(&designs()[0])
+        .args(["-o", "x.svg", "--format", "png"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("contradicts"));
+    infraplan()
+        .args(["export", "--all"])
+        .arg(root().join("designs"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--all needs -o OUTDIR"));
+}
+
+/// A fake `dot`: a shell script with the given body.
+#[cfg(unix)]
+fn fake_dot(dir: &Path, body: &str) -> PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    let path = dir.join("fake-dot");
+    std::fs::write(&path, format!("#!/bin/sh\n{body}\n")).expect("write");
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    path
+}
+
+/// Runs an export through a fake `dot` into a file that already holds "old"; checks exit 2,
+/// the message, and that the old file is untouched and no temporary file is left.
+#[cfg(unix)]
+fn fails_cleanly(body: &str, extra: &[&str], message: &str) {
+    let dir = tempfile::tempdir().expect("tmp");
+    let dot = fake_dot(dir.path(), body);
+    let out_dir = dir.path().join("out");
+    std::fs::create_dir(&out_dir).expect("mkdir");
+    let out = out_dir.join("d.svg");
+    std::fs::write(&out, "old").expect("write");
+    infraplan()
+        .env(export::graphviz::DOT_ENV, &dot)
+        .arg("export")
+        .arg(&designs()[0])
+        .args(extra)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(message));
+    assert_eq!(std::fs::read_to_string(&out).expect("still there"), "old");
+    assert_eq!(
+        std::fs::read_dir(&out_dir).expect("ls").count(),
+        1,
+        "no stray files"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn dot_crashing_is_reported() {
+    fails_cleanly(
+        "echo 'Error: syntax error in line 1 near boom' >&2; exit 3",
+        &[],
+        "Graphviz `dot` failed (exit status 3): Error: syntax error in line 1 near boom",
+    );
+    fails_cleanly("kill -SEGV $$", &[], "killed by signal 11");
+    fails_cleanly("exit 0", &[], "dot` failed (no output)");
+}
+
+#[cfg(unix)]
+#[test]
+fn dot_hanging_is_killed_after_the_timeout() {
+    let start = std::time::Instant::now();
+    fails_cleanly(
+        "exec sleep 30",
+        &["--timeout", "1"],
+        "ran longer than 1 s and was stopped",
+    );
+    assert!(start.elapsed() < std::time::Duration::from_secs(20));
+}
+
+#[cfg(unix)]
+#[test]
+fn dot_gets_newrank_and_arguments_without_a_shell() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let log = dir.path().join("args");
+    // Records its arguments, then writes a tiny SVG where -o says.
+    let dot = fake_dot(
+        dir.path(),
+        &format!(
+            "printf '%s\\n' \"$@\" > '{}'\nwhile [ $# -gt 1 ]; do if [ \"$1\" = -o ]; then echo '<svg xmlns=\"http://www.w3.org/2000/svg\"/>' > \"$2\"; fi; shift; done",
+            log.display()
+        ),
+    );
+    let out = dir.path().join("d.svg");
+    infraplan()
+        .env(export::graphviz::DOT_ENV, &dot)
+        .arg("export")
+        .arg(&designs()[0])
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains("with Graphviz `dot`"));
+    let args = std::fs::read_to_string(&log).expect("args logged");
+    let args: Vec<&str> = args.lines().collect();
+    assert_eq!(&args[..3], &["-Gnewrank=true", "-Tsvg", "-o"]);
+    assert!(
+        std::fs::read_to_string(&out)
+            .expect("out")
+            .starts_with("<svg")
+    );
+}
