@@ -184,6 +184,20 @@ impl Marks {
     }
 }
 
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// "5 components on 1 server, 3 links", for the diagrams' subtitles.
+pub(crate) fn counts_line(design: &Design) -> String {
+    format!(
+        "{} on {}, {}",
+        plural(design.components.len(), "component", "components"),
+        plural(design.servers.len(), "server", "servers"),
+        plural(design.links.len(), "link", "links")
+    )
+}
+
 /// What to draw and how.
 #[derive(Debug, Clone)]
 pub struct Options {

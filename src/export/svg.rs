@@ -340,12 +340,7 @@ pub fn to_svg(design: &Design, marks: Option<&Marks>) -> String {
     if design.domain.is_some() {
         sub.push(design.site_name());
     }
-    sub.push(format!(
-        "{} components on {} servers, {} links",
-        design.components.len(),
-        design.servers.len(),
-        design.links.len()
-    ));
+    sub.push(super::counts_line(design));
     if let Some(m) = marks {
         sub.push(m.summary());
     }
