@@ -87,7 +87,7 @@ fn rule_line(marks: &Marks, list: &[usize]) -> Option<String> {
     Some(lines.join("<BR/>"))
 }
 
-fn build(design: &Design, marks: Option<&Marks>) -> Graph {
+pub fn build(design: &Design, marks: Option<&Marks>) -> Graph {
     let mut stmts: Vec<Stmt> = vec![
         Stmt::GAttribute(GraphAttributes::Graph(vec![
             aq("rankdir", "LR"),
@@ -110,11 +110,19 @@ fn build(design: &Design, marks: Option<&Marks>) -> Graph {
             aq("fontcolor", TEXT),
             aq("margin", "0.12,0.06"),
             aq("penwidth", "1.2"),
+            aq("shape", "box"),
+            aq("style", "rounded,filled"),
         ])),
+        // What most links look like, so that each edge only states how it differs: on a
+        // 10k-component design every attribute less is 15k fewer to build and print.
         Stmt::GAttribute(GraphAttributes::Edge(vec![
             aq("fontname", FONT),
             aq("fontsize", "9"),
             aq("arrowsize", "0.7"),
+            aq("color", style::PLAIN),
+            aq("fontcolor", style::PLAIN),
+            aq("penwidth", "1.2"),
+            aq("weight", "2"),
         ])),
     ];
 
@@ -350,19 +358,17 @@ fn build(design: &Design, marks: Option<&Marks>) -> Graph {
             .map(|l| html(l))
             .collect::<Vec<_>>()
             .join("<BR/>");
-        label = font(ls.color, 9, &label);
         if let Some(line) = marks.and_then(|m| rule_line(m, flagged)) {
             label.push_str(&format!("<BR/>{line}"));
         }
-        let mut attrs = vec![
-            a("label", h(&label)),
-            aq("color", ls.color),
-            aq("penwidth", &format!("{}", ls.width)),
-            aq(
-                "tooltip",
-                &format!("{} → {}: {}", link.from, link.to, link.protocol),
-            ),
-        ];
+        let mut attrs = vec![a("label", h(&label))];
+        if ls.color != style::PLAIN {
+            attrs.push(aq("color", ls.color));
+            attrs.push(aq("fontcolor", ls.color));
+        }
+        if ls.width != 1.2 {
+            attrs.push(aq("penwidth", &format!("{}", ls.width)));
+        }
         if ls.dash != Dash::Solid {
             attrs.push(aq("style", ls.dash.dot()));
         }
@@ -370,8 +376,9 @@ fn build(design: &Design, marks: Option<&Marks>) -> Graph {
             // Replication runs between peers of one tier; it must not push one of them a rank
             // further right.
             Traffic::Replication => attrs.push(aq("constraint", "false")),
+            // Monitoring must not pull the agents about; it only keeps the service right.
             Traffic::Monitoring => attrs.push(aq("weight", "0")),
-            Traffic::Request => attrs.push(aq("weight", "2")),
+            Traffic::Request => {}
         }
         let froms = index.expand(&link.from);
         let tos: Vec<String> = match vip_nodes.get(link.to.as_str()) {
@@ -549,23 +556,19 @@ fn component_node(design: &Design, i: usize, marks: Option<&Marks>) -> Stmt {
     if let Some(line) = marks.and_then(|m| rule_line(m, flagged)) {
         label.push_str(&format!("<BR/>{line}"));
     }
-    let shape_style = if ks.shape == "box" {
-        "rounded,filled"
-    } else {
-        "filled"
-    };
-    Stmt::Node(Node::new(
-        NodeId(q(&comp_id(&c.id)), None),
-        vec![
-            a("label", h(&label)),
-            aq("shape", ks.shape),
-            aq("style", shape_style),
-            aq("fillcolor", ks.fill),
-            aq("color", outline.unwrap_or(ks.border)),
-            aq("penwidth", if outline.is_some() { "3" } else { "1.2" }),
-            aq("tooltip", &format!("{} ({})", c.id, c.kind.title())),
-        ],
-    ))
+    let mut attrs = vec![a("label", h(&label))];
+    // Boxes are the default shape (rounded, filled); others say what they are.
+    if ks.shape != "box" {
+        attrs.push(aq("shape", ks.shape));
+        attrs.push(aq("style", "filled"));
+    }
+    attrs.push(aq("fillcolor", ks.fill));
+    attrs.push(aq("color", outline.unwrap_or(ks.border)));
+    if outline.is_some() {
+        attrs.push(aq("penwidth", "3"));
+    }
+    attrs.push(aq("tooltip", &format!("{} ({})", c.id, c.kind.title())));
+    Stmt::Node(Node::new(NodeId(q(&comp_id(&c.id)), None), attrs))
 }
 
 /// What the colours and lines mean, for the kinds this design uses.
