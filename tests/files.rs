@@ -149,3 +149,18 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn the_documented_example_is_valid() {
+    let doc = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/format.md"))
+        .expect("docs/format.md");
+    let start = doc.find("```toml\n").expect("an example") + "```toml\n".len();
+    let end = start + doc[start..].find("```").expect("closed");
+    let design = parse_bytes(
+        Path::new("example.toml"),
+        doc[start..end].as_bytes(),
+        Format::Toml,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(design.accepted.len(), 1);
+}

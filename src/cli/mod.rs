@@ -209,16 +209,21 @@ fn validate_files(files: &[PathBuf]) -> u8 {
     for path in files {
         match load(path) {
             Ok(d) => println!(
-                "{}: valid ({} components, {} servers, {} links)",
+                "{}: valid ({}, {}, {})",
                 path.display(),
-                d.components.len(),
-                d.servers.len(),
-                d.links.len()
+                count(d.components.len(), "component"),
+                count(d.servers.len(), "server"),
+                count(d.links.len(), "link")
             ),
             Err(code) => status = code,
         }
     }
     status
+}
+
+/// "1 server", "3 servers".
+fn count(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
 }
 
 fn simulate(path: &Path, fail: &[String], format: Format) -> u8 {
