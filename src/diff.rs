@@ -4,7 +4,8 @@
 //! Components and servers are matched by id; links by from, to and protocol (a link whose port
 //! or label changed is "changed"); accepted risks by rule and ids. Findings are matched by rule
 //! and ids (the same identity acceptances use), so a finding whose sentence changed but that
-//! concerns the same things is neither new nor resolved.
+//! concerns the same things is neither new nor resolved; findings left unmatched are then
+//! matched by rule and sentence (see [`findings`]).
 
 use crate::accept::{self, Reviewed};
 use crate::analyze::{Severity, analyze};
@@ -211,6 +212,9 @@ fn compare(old: &Map<String, Value>, new: &Map<String, Value>) -> Vec<FieldChang
     changes
 }
 
+/// Findings match by rule and ids; those left over match by rule and sentence, because some
+/// findings list every component of a server (SPOF-SERVER) and adding a monitoring agent there
+/// does not make the server's risk new.
 fn findings(old: Vec<Reviewed>, new: Vec<Reviewed>) -> FindingsDiff {
     let key = |r: &Reviewed| -> (&'static str, Vec<String>) {
         (
@@ -218,17 +222,28 @@ fn findings(old: Vec<Reviewed>, new: Vec<Reviewed>) -> FindingsDiff {
             r.finding.ids().into_iter().map(str::to_string).collect(),
         )
     };
+    let said = |r: &Reviewed| (r.finding.rule, r.finding.message.clone());
     let old_keys: BTreeSet<_> = old.iter().map(key).collect();
     let new_keys: BTreeSet<_> = new.iter().map(key).collect();
+    let new_left: Vec<Reviewed> = new
+        .into_iter()
+        .filter(|r| !old_keys.contains(&key(r)))
+        .collect();
+    let old_left: Vec<Reviewed> = old
+        .into_iter()
+        .filter(|r| !new_keys.contains(&key(r)))
+        .collect();
+    let old_said: BTreeSet<_> = old_left.iter().map(said).collect();
+    let new_said: BTreeSet<_> = new_left.iter().map(said).collect();
     FindingsDiff {
-        introduced: new
+        introduced: new_left
             .into_iter()
-            .filter(|r| !old_keys.contains(&key(r)))
+            .filter(|r| !old_said.contains(&said(r)))
             .map(ReviewedFinding::from)
             .collect(),
-        resolved: old
+        resolved: old_left
             .into_iter()
-            .filter(|r| !new_keys.contains(&key(r)))
+            .filter(|r| !new_said.contains(&said(r)))
             .map(ReviewedFinding::from)
             .collect(),
     }

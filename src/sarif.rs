@@ -1,7 +1,10 @@
 //! SARIF 2.1.0 output, for code-scanning services (GitHub, GitLab, Azure DevOps) and editors.
 //!
 //! One run per `infraplan analyze` call; one result per finding, located at the line where the
-//! first component (or server) it concerns is defined. The rule catalog goes in
+//! first server it concerns is defined (findings that name servers are about the server: a
+//! single point of failure, no firewall, contention; their components are what runs there),
+//! else the first component, else the first link; a stale acceptance points at its
+//! `[[accepted]]` entry. The rule catalog goes in
 //! `tool.driver.rules`. Accepted findings are results with an in-source suppression (the
 //! acceptance lives in the design file itself) carrying its reason. A design that fails to load
 //! becomes a `toolExecutionNotifications` entry and `executionSuccessful: false`.
@@ -223,8 +226,8 @@ impl Report {
             } else {
                 None
             }
-            .or_else(|| f.components.iter().find_map(|id| lines.component(id)))
             .or_else(|| f.servers.iter().find_map(|id| lines.server(id)))
+            .or_else(|| f.components.iter().find_map(|id| lines.component(id)))
             .or_else(|| f.links.iter().find_map(|&i| lines.link(i)));
             let accepted_at = r.acceptance.map(|i| location(uri, lines.accepted(i), None));
             let suppressions = match &r.status {
