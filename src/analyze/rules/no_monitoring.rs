@@ -50,19 +50,22 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
             .recommend("install a monitoring agent (e.g. Sumologic) on each server and link it to a monitoring service"),
         );
     }
-    for (i, c) in comps.iter().enumerate() {
-        if c.kind != Kind::MonitoringAgent {
-            continue;
+    let mut sends = vec![false; ctx.len()];
+    for l in &d.links {
+        if l.protocol.traffic() == Traffic::Monitoring
+            && ctx
+                .endpoints
+                .resolve(&l.to)
+                .iter()
+                .any(|&t| comps[t].kind == Kind::MonitoringService)
+        {
+            for &f in ctx.endpoints.resolve(&l.from) {
+                sends[f] = true;
+            }
         }
-        let sends = d.links.iter().any(|l| {
-            l.from == c.id
-                && l.protocol.traffic() == Traffic::Monitoring
-                && d.expand_endpoint(&l.to).iter().any(|t| {
-                    d.component(t)
-                        .is_some_and(|t| t.kind == Kind::MonitoringService)
-                })
-        });
-        if !sends {
+    }
+    for (i, c) in comps.iter().enumerate() {
+        if c.kind == Kind::MonitoringAgent && !sends[i] {
             findings.push(
                 Finding::new(
                     RULE.id,
