@@ -5,7 +5,8 @@
 //! both show a design the same way.
 
 use crate::model::{Design, Kind, Traffic};
-use std::collections::{HashMap, VecDeque};
+use rustc_hash::FxHashMap as HashMap;
+use std::collections::VecDeque;
 
 /// Width of a component's box, borders included.
 pub const BOX_W: i32 = 18;

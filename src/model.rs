@@ -3,8 +3,8 @@
 //! Field order here is the key order of saved files, and items keep the order the user gave
 //! them, so the same design always saves to the same bytes.
 
+use rustc_hash::FxHashMap as HashMap;
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
 use std::fmt;
 
 /// The newest design-file format version this program reads and writes.
@@ -627,7 +627,8 @@ impl Design {
     /// Resolves link endpoints to component indices in constant time, for code that resolves
     /// many of them (the analyzer, the layout).
     pub fn endpoints(&self) -> Endpoints<'_> {
-        let mut map: HashMap<&str, Endpoint> = HashMap::with_capacity(self.components.len());
+        let mut map: HashMap<&str, Endpoint> =
+            HashMap::with_capacity_and_hasher(self.components.len(), Default::default());
         for (i, c) in self.components.iter().enumerate() {
             map.insert(c.id.as_str(), Endpoint::One(i));
         }

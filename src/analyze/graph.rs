@@ -4,7 +4,8 @@
 use crate::model::{Design, Kind, Traffic};
 use petgraph::algo::dominators::simple_fast;
 use petgraph::graph::{DiGraph, NodeIndex};
-use std::collections::{HashMap, VecDeque};
+use rustc_hash::FxHashMap as HashMap;
+use std::collections::VecDeque;
 
 /// How the analyzer decided where requests enter the site.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -81,7 +82,6 @@ impl Tier {
 /// The design as a graph, built once per analysis.
 pub struct Ctx<'a> {
     pub design: &'a Design,
-    pub index: HashMap<&'a str, usize>,
     /// Link endpoints (components and clusters) resolved to component indices.
     pub endpoints: crate::model::Endpoints<'a>,
     /// The server index of each component.
@@ -103,7 +103,6 @@ pub struct Ctx<'a> {
 impl<'a> Ctx<'a> {
     pub fn new(design: &'a Design) -> Ctx<'a> {
         let n = design.components.len();
-        let index = design.component_index();
         let server_index: HashMap<&str, usize> = design
             .servers
             .iter()
@@ -147,7 +146,6 @@ impl<'a> Ctx<'a> {
         let (entries, entry) = find_entries(design, &endpoints, &server_of, &into, &out);
         let mut ctx = Ctx {
             design,
-            index,
             endpoints,
             server_of,
             out,

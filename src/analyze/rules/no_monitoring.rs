@@ -27,11 +27,8 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         }
     }
     // Servers that host something: an empty server is a placeholder, not a blind spot.
-    let hosting: Vec<bool> = (0..d.servers.len())
-        .map(|s| ctx.server_of.contains(&Some(s)))
-        .collect();
     let blind: Vec<&str> = (0..d.servers.len())
-        .filter(|&s| hosting[s] && !watched[s])
+        .filter(|&s| !ctx.hosted[s].is_empty() && !watched[s])
         .map(|s| d.servers[s].id.as_str())
         .collect();
     if !blind.is_empty() {
