@@ -172,7 +172,9 @@ pub fn print_rules(rules: &[&Rule]) {
         let style = severity_style(r.severity);
         outln!(
             "{BOLD}{}{BOLD:#}  {style}{}{style:#}  {}",
-            r.id, r.severity, r.title
+            r.id,
+            r.severity,
+            r.title
         );
         outln!("  {BOLD}checks:{BOLD:#} {}", r.checks);
         outln!("  {BOLD}why:{BOLD:#}    {}", r.why);
