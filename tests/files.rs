@@ -203,7 +203,7 @@ fn the_documented_example_is_valid() {
     let end = start + doc[start..].find("```").expect("closed");
     let design = parse_bytes(
         Path::new("example.toml"),
-        doc[start..end].as_bytes(),
+        &doc.as_bytes()[start..end],
         Format::Toml,
     )
     .unwrap_or_else(|e| panic!("{e}"));
