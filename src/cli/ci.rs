@@ -7,7 +7,7 @@ use crate::diff::{self, DesignDiff, FieldChange, Item, ReviewedFinding, Section}
 use crate::io;
 use crate::sarif;
 use crate::source::{Loaded, Source, SourceError};
-use anstream::{eprintln, print};
+use anstream::eprintln;
 use anstyle::{AnsiColor, Style};
 use serde_json::Value;
 use std::fmt::Write as _;
@@ -72,9 +72,10 @@ pub fn watch(args: &AnalyzeArgs) -> u8 {
         let mut out = anstream::stdout();
         // Clear the screen on a terminal; in a pipe, separate the runs with a blank line.
         let clear = if tty { "\x1b[2J\x1b[H" } else { "\n" };
-        let _ = write!(out, "{clear}{screen}");
-        let _ = out.flush();
-        true
+        // A closed stdout (the reader went away) ends the watch.
+        write!(out, "{clear}{screen}")
+            .and_then(|()| out.flush())
+            .is_ok()
     });
     match result {
         Ok(()) => 0,
@@ -136,7 +137,10 @@ pub fn diff(args: &DiffArgs) -> u8 {
     };
     let d = diff::diff(&old.design, &new.design, crate::date::today());
     match args.format {
-        Format::Text => print!("{}", diff_text(&args.old, &args.new, &d)),
+        Format::Text => outln!(
+            "{}",
+            diff_text(&args.old, &args.new, &d).trim_end_matches('\n')
+        ),
         Format::Json => output::print_json(&serde_json::json!({
             "version": 1,
             "old": args.old,

@@ -1,6 +1,16 @@
 //! The command line: arguments in, exit status out. Exit 0 when all is well, 1 when findings
 //! reach `--fail-on`, 2 for invalid input or usage.
 
+/// Prints a line to stdout, colour stripped when it is not a terminal; see [`output::emit`].
+macro_rules! outln {
+    () => {
+        $crate::cli::output::emit(format_args!(""))
+    };
+    ($($arg:tt)*) => {
+        $crate::cli::output::emit(format_args!($($arg)*))
+    };
+}
+
 mod ci;
 mod output;
 
@@ -9,7 +19,7 @@ pub use ci::DiffArgs;
 use crate::analyze::{self, Severity};
 use crate::io::{self, DesignError};
 use crate::model::Design;
-use anstream::{eprintln, println};
+use anstream::eprintln;
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -218,7 +228,7 @@ fn analyze_files(args: &AnalyzeArgs) -> u8 {
                     }
                     _ => {
                         if n > 0 {
-                            println!();
+                            outln!();
                         }
                         output::print_findings(path, &design, &reviewed);
                     }
@@ -257,7 +267,7 @@ fn validate_files(files: &[PathBuf]) -> u8 {
     let mut status = 0;
     for path in files {
         match load(path) {
-            Ok(d) => println!(
+            Ok(d) => outln!(
                 "{}: valid ({}, {}, {})",
                 path.display(),
                 count(d.components.len(), "component"),
@@ -344,7 +354,7 @@ fn new(path: &Path, template: &str, force: bool) -> u8 {
     }
     match io::save(&design, path) {
         Ok(()) => {
-            println!(
+            outln!(
                 "{}: new design from template `{template}` ({} components); edit it with `infraplan edit {}`",
                 path.display(),
                 design.components.len(),
