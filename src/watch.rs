@@ -6,13 +6,12 @@
 //! and keeps the events that name the file. A burst of events from one save (create, write,
 //! rename) is debounced into one call.
 
-use notify::RecursiveMode;
-use notify_debouncer_mini::{DebounceEventResult, new_debouncer};
+use notify::{Event, EventKind, RecursiveMode, Watcher};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::time::Duration;
 
-/// How long events settle before the callback runs.
+/// How long events must settle before the callback runs.
 pub const DEBOUNCE: Duration = Duration::from_millis(150);
 
 #[derive(Debug, thiserror::Error)]
@@ -37,20 +36,26 @@ fn folder(file: &Path) -> PathBuf {
     }
 }
 
+/// Whether an event may have changed `name`'s content. Opening and reading the file (which
+/// the callback itself does) must not count, or every run would trigger the next.
+fn changes(event: &Event, name: Option<&std::ffi::OsStr>) -> bool {
+    !matches!(event.kind, EventKind::Access(_)) && event.paths.iter().any(|p| p.file_name() == name)
+}
+
 /// Calls `run` once, then after every change to `file`, until `run` returns `false` or the
-/// watch breaks. Changes to other files of the folder are ignored.
+/// watch breaks. Changes to other files of the folder are ignored; a burst of events closer
+/// together than `debounce` makes one call.
 pub fn watch(
     file: &Path,
     debounce: Duration,
     mut run: impl FnMut() -> bool,
 ) -> Result<(), WatchError> {
-    let (tx, rx) = mpsc::channel::<DebounceEventResult>();
-    let mut debouncer = new_debouncer(debounce, tx).map_err(|source| WatchError::Watch {
+    let (tx, rx) = mpsc::channel::<notify::Result<Event>>();
+    let mut watcher = notify::recommended_watcher(tx).map_err(|source| WatchError::Watch {
         path: file.to_path_buf(),
         source,
     })?;
-    debouncer
-        .watcher()
+    watcher
         .watch(&folder(file), RecursiveMode::NonRecursive)
         .map_err(|source| WatchError::Watch {
             path: file.to_path_buf(),
@@ -60,12 +65,25 @@ pub fn watch(
         return Ok(());
     }
     let name = file.file_name();
-    for events in rx {
-        let events = events.map_err(|source| WatchError::Failed {
-            path: file.to_path_buf(),
-            source,
-        })?;
-        if events.iter().any(|e| e.path.file_name() == name) && !run() {
+    let failed = |source| WatchError::Failed {
+        path: file.to_path_buf(),
+        source,
+    };
+    while let Ok(event) = rx.recv() {
+        if !changes(&event.map_err(failed)?, name) {
+            continue;
+        }
+        // Let the save finish: wait until no event has come for `debounce`.
+        loop {
+            match rx.recv_timeout(debounce) {
+                Ok(event) => {
+                    event.map_err(failed)?;
+                }
+                Err(mpsc::RecvTimeoutError::Timeout) => break,
+                Err(mpsc::RecvTimeoutError::Disconnected) => return Ok(()),
+            }
+        }
+        if !run() {
             return Ok(());
         }
     }
@@ -99,13 +117,16 @@ mod tests {
         let watched = file.clone();
         std::thread::spawn(move || {
             let _ = watch(&watched, Duration::from_millis(50), || {
+                // Read the file as the CLI does: reading must not trigger another run.
+                let _ = std::fs::read(&watched);
                 *seen.lock().expect("lock") += 1;
                 true
             });
         });
         assert!(wait_for(&count, 1), "no first run");
-        // Let the watch settle before the first change.
-        std::thread::sleep(Duration::from_millis(200));
+        // Let the watch settle before the first change; reading alone runs nothing.
+        std::thread::sleep(Duration::from_millis(400));
+        assert_eq!(*count.lock().expect("lock"), 1, "runs without a change");
         std::fs::write(&file, "b").expect("write");
         assert!(wait_for(&count, 2), "write not seen");
         std::thread::sleep(Duration::from_millis(200));
@@ -113,7 +134,8 @@ mod tests {
         std::fs::write(&tmp, "c").expect("write tmp");
         std::fs::rename(&tmp, &file).expect("rename");
         assert!(wait_for(&count, 3), "rename over the file not seen");
-        std::thread::sleep(Duration::from_millis(300));
+        std::thread::sleep(Duration::from_millis(400));
+        assert_eq!(*count.lock().expect("lock"), 3, "one run per save");
         let before = *count.lock().expect("lock");
         std::fs::write(dir.path().join("other.toml"), "x").expect("write other");
         std::thread::sleep(Duration::from_millis(400));

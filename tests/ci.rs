@@ -778,6 +778,13 @@ fn watch_redraws_on_every_save_and_survives_invalid_states() {
         !seen.contains("SPOF-SERVER") && !seen.contains("boat"),
         "{seen}"
     );
+    // Reading the file to analyze it is no change: nothing more is drawn until the next save.
+    std::thread::sleep(Duration::from_millis(800));
+    let extra: Vec<String> = rx.try_iter().collect();
+    assert!(
+        !extra.iter().any(|l| l.contains("last run")),
+        "redrawn without a save: {extra:#?}"
+    );
     assert!(
         child.0.try_wait().expect("status").is_none(),
         "still running"
