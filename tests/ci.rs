@@ -641,6 +641,24 @@ fn diff_reads_git_revisions() {
     assert_eq!(code, 0);
     assert!(out.contains("no differences"), "{out}");
 
+    // `git::path` is the staged version.
+    std::fs::copy(design("05-resilient.toml"), &site).expect("copy");
+    git(repo, &["add", "designs/site.toml"]);
+    std::fs::copy(design("01-simple.toml"), &site).expect("copy");
+    let (code, out, err) = run_in(
+        repo,
+        &[
+            "diff",
+            "--fail-on",
+            "high",
+            "git:HEAD~1:designs/site.toml",
+            "git::designs/site.toml",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("no differences"), "{out}");
+    git(repo, &["checkout", "HEAD", "--", "designs/site.toml"]);
+
     // A revision or path git does not have.
     let (code, _, err) = run_in(
         repo,

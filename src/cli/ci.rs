@@ -11,7 +11,7 @@ use anstream::eprintln;
 use anstyle::{AnsiColor, Style};
 use serde_json::Value;
 use std::fmt::Write as _;
-use std::io::Write as _;
+use std::io::{IsTerminal, Write as _};
 use std::path::Path;
 
 #[derive(clap::Args, Debug)]
@@ -66,14 +66,22 @@ pub fn watch(args: &AnalyzeArgs) -> u8 {
         eprintln!("--watch takes one design file");
         return 2;
     };
-    let tty = anstream::AutoStream::choice(&std::io::stdout()) != anstream::ColorChoice::Never;
+    // Clearing goes straight to the terminal: anstream strips escape codes under NO_COLOR.
+    let tty = std::io::stdout().is_terminal();
     let result = crate::watch::watch(path, crate::watch::DEBOUNCE, || {
         let screen = watch_screen(path, args.fail_on);
+        let cleared = if tty {
+            let mut raw = std::io::stdout();
+            write!(raw, "\x1b[2J\x1b[H").and_then(|()| raw.flush())
+        } else {
+            // In a pipe, runs are separated by a blank line.
+            Ok(())
+        };
         let mut out = anstream::stdout();
-        // Clear the screen on a terminal; in a pipe, separate the runs with a blank line.
-        let clear = if tty { "\x1b[2J\x1b[H" } else { "\n" };
+        let sep = if tty { "" } else { "\n" };
         // A closed stdout (the reader went away) ends the watch.
-        write!(out, "{clear}{screen}")
+        cleared
+            .and_then(|()| write!(out, "{sep}{screen}"))
             .and_then(|()| out.flush())
             .is_ok()
     });
