@@ -10,7 +10,6 @@
 //! The analyzer itself ([`crate::analyze::analyze`]) knows nothing of acceptances; callers
 //! that show or count findings (the CLI, SARIF, diffs, the editor) pass them through [`apply`].
 
-use crate::analyze::rules::stale_acceptance;
 use crate::analyze::{Finding, Severity, list};
 use crate::date::{Date, parse_date};
 use crate::model::{AcceptedRisk, Design};
@@ -183,7 +182,6 @@ fn stale_finding(design: &Design, a: &AcceptedRisk, reviewed: &[Reviewed]) -> Fi
     };
     let components = ids.iter().filter(|id| design.component(id).is_some());
     let servers = ids.iter().filter(|id| design.server(id).is_some());
-    debug_assert_eq!(stale_acceptance::RULE.id, STALE_ACCEPTANCE);
     Finding::new(STALE_ACCEPTANCE, Severity::Low, message)
         .components(components.copied())
         .servers(servers.copied())
@@ -227,6 +225,15 @@ mod tests {
             .find(|f| f.rule == "DB-SINGLE-PRIMARY")
             .expect("design 2 has a single primary");
         f.ids().iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn the_stale_rule_id_is_the_catalogs() {
+        assert_eq!(
+            crate::analyze::rules::stale_acceptance::RULE.id,
+            STALE_ACCEPTANCE
+        );
+        assert!(crate::analyze::rules::rule(STALE_ACCEPTANCE).is_some());
     }
 
     #[test]
