@@ -297,6 +297,22 @@ mod tests {
     }
 
     #[test]
+    fn a_live_acceptance_wins_over_an_expired_one_and_neither_is_stale() {
+        let mut d = reference("02-distributed.toml");
+        let ids = single_primary_ids();
+        let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+        d.accepted
+            .push(accept("DB-SINGLE-PRIMARY", &ids, Some("2020-01-01")));
+        d.accepted
+            .push(accept("DB-SINGLE-PRIMARY", &ids, Some("2030-01-01")));
+        let r = review(&d, "2026-11-26");
+        let hit = find(&r, "DB-SINGLE-PRIMARY");
+        assert!(hit[0].is_accepted());
+        assert_eq!(hit[0].acceptance, Some(1));
+        assert!(find(&r, STALE_ACCEPTANCE).is_empty());
+    }
+
+    #[test]
     fn a_finding_about_other_ids_comes_back_and_the_acceptance_is_stale() {
         let mut d = reference("02-distributed.toml");
         d.accepted

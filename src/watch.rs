@@ -116,7 +116,7 @@ mod tests {
         let seen = Arc::clone(&count);
         let watched = file.clone();
         std::thread::spawn(move || {
-            let _ = watch(&watched, Duration::from_millis(50), || {
+            let _ = watch(&watched, Duration::from_millis(200), || {
                 // Read the file as the CLI does: reading must not trigger another run.
                 let _ = std::fs::read(&watched);
                 *seen.lock().expect("lock") += 1;
