@@ -381,4 +381,62 @@ mod tests {
                 .all(|w| w[0].finding.severity >= w[1].finding.severity)
         );
     }
+
+    proptest::proptest! {
+        /// Whatever the acceptances, each one either covers findings or is reported stale, the
+        /// analyzer's findings all stay, and only accepted ones stop counting.
+        #[test]
+        fn every_acceptance_is_used_or_stale(
+            picks in proptest::collection::vec((0usize..40, 0usize..8, proptest::bool::ANY), 0..6)
+        ) {
+            let mut d = reference("02-distributed.toml");
+            let findings = analyze(&d);
+            let ids: Vec<String> = d
+                .components
+                .iter()
+                .map(|c| c.id.clone())
+                .chain(d.servers.iter().map(|s| s.id.clone()))
+                .collect();
+            for (i, extra, expired) in &picks {
+                let f = &findings[i % findings.len()];
+                let mut a_ids: Vec<String> = f.ids().iter().map(|s| s.to_string()).collect();
+                // Sometimes the exact ids, sometimes one more (which matches nothing).
+                if *extra > 4 {
+                    a_ids.push(ids[extra % ids.len()].clone());
+                }
+                let expires = if *expired { "2020-01-01" } else { "2999-01-01" };
+                d.accepted.push(AcceptedRisk {
+                    rule: f.rule.to_string(),
+                    ids: a_ids,
+                    reason: "r".into(),
+                    expires: Some(expires.into()),
+                });
+            }
+            let r = apply(&d, findings.clone(), day("2026-11-26"));
+            let stale: Vec<usize> = r
+                .iter()
+                .filter(|r| r.finding.rule == STALE_ACCEPTANCE)
+                .filter_map(|r| r.acceptance)
+                .collect();
+            for (i, a) in d.accepted.iter().enumerate() {
+                let matches = findings
+                    .iter()
+                    .any(|f| f.rule == a.rule && f.ids() == key_ids(a));
+                proptest::prop_assert_eq!(stale.contains(&i), !matches, "acceptance {}", i);
+            }
+            proptest::prop_assert_eq!(r.len() - stale.len(), findings.len());
+            for x in &r {
+                if x.finding.rule == STALE_ACCEPTANCE {
+                    continue;
+                }
+                let live = d.accepted.iter().any(|a| {
+                    a.rule == x.finding.rule
+                        && key_ids(a) == x.finding.ids()
+                        && a.expires.as_deref() == Some("2999-01-01")
+                });
+                proptest::prop_assert_eq!(x.is_accepted(), live);
+                proptest::prop_assert_eq!(x.acceptance.is_some(), x.status != Status::Open);
+            }
+        }
+    }
 }
