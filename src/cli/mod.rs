@@ -31,6 +31,7 @@ const ABOUT: &str = "Design web infrastructure in the terminal, see where it bre
 #[command(after_help = "Examples:
   infraplan analyze designs/*.toml
   infraplan analyze --fail-on high --format json design.toml
+  infraplan diff git:main:design.toml design.toml --fail-on high
   infraplan simulate designs/02-distributed.toml --fail haproxy
   infraplan new mysite.toml --template distributed")]
 pub struct Cli {
