@@ -1,12 +1,25 @@
 //! The command line: arguments in, exit status out. Exit 0 when all is well, 1 when findings
 //! reach `--fail-on`, 2 for invalid input or usage.
 
+/// Prints a line to stdout, colour stripped when it is not a terminal; see [`output::emit`].
+macro_rules! outln {
+    () => {
+        $crate::cli::output::emit(format_args!(""))
+    };
+    ($($arg:tt)*) => {
+        $crate::cli::output::emit(format_args!($($arg)*))
+    };
+}
+
+mod ci;
 mod output;
+
+pub use ci::DiffArgs;
 
 use crate::analyze::{self, Severity};
 use crate::io::{self, DesignError};
 use crate::model::Design;
-use anstream::{eprintln, println};
+use anstream::eprintln;
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -18,6 +31,7 @@ const ABOUT: &str = "Design web infrastructure in the terminal, see where it bre
 #[command(after_help = "Examples:
   infraplan analyze designs/*.toml
   infraplan analyze --fail-on high --format json design.toml
+  infraplan diff git:main:design.toml design.toml --fail-on high
   infraplan simulate designs/02-distributed.toml --fail haproxy
   infraplan new mysite.toml --template distributed")]
 pub struct Cli {
@@ -32,9 +46,29 @@ pub enum Command {
   infraplan analyze designs/01-simple.toml
   infraplan analyze designs/*.toml --fail-on high
   infraplan analyze design.toml --format json | jq '.files[0].findings[].rule'
+  infraplan analyze designs/*.toml --format sarif --fail-on high > infraplan.sarif
+  infraplan analyze --watch design.toml
 
-Exit status: 0 no finding at or above --fail-on (or no --fail-on), 1 some, 2 invalid input.")]
+Findings the design accepts ([[accepted]] entries) are shown apart and do not count for
+--fail-on; an acceptance that matches no finding is reported as STALE-ACCEPTANCE.
+
+Exit status: 0 no counted finding at or above --fail-on (or no --fail-on), 1 some, 2 invalid
+input.")]
     Analyze(AnalyzeArgs),
+    /// Compare two versions of a design: what changed, which findings are new or resolved.
+    #[command(
+        after_help = "OLD and NEW are files, or git:REV:path for a file as git has it at a
+revision (read with `git show REV:path`; git::path is the staged version).
+
+Examples:
+  infraplan diff old.toml new.toml
+  infraplan diff git:main:designs/site.toml designs/site.toml --fail-on high
+  infraplan diff git:HEAD~1:designs/site.toml git:HEAD:designs/site.toml --format json
+
+Exit status: 0 no new counted finding at or above --fail-on (or no --fail-on), 1 some, 2 an
+invalid design or an unreadable source."
+    )]
+    Diff(DiffArgs),
     /// Check that design files are valid, reporting file:line:column of every problem.
     #[command(after_help = "Examples:
   infraplan validate designs/*.toml
@@ -99,18 +133,28 @@ pub struct AnalyzeArgs {
     /// Design files (.toml or .json); each is analyzed on its own.
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
-    /// Exit 1 when a finding of this severity or worse exists.
+    /// Output format: text for people, JSON for tools, SARIF 2.1.0 for code scanning.
+    #[arg(long, value_enum, default_value_t = AnalyzeFormat::Text)]
+    pub format: AnalyzeFormat,
+    /// Exit 1 when a finding of this severity or worse exists (accepted findings aside).
     #[arg(long, value_name = "SEVERITY", value_parser = parse_severity)]
     pub fail_on: Option<Severity>,
+    /// Re-run on every save of FILE and redraw the findings, until Ctrl-C.
+    #[arg(long, conflicts_with = "format")]
+    pub watch: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Format {
     Text,
     Json,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum AnalyzeFormat {
+    Text,
+    Json,
+    Sarif,
 }
 
 fn parse_severity(s: &str) -> Result<Severity, String> {
@@ -139,7 +183,10 @@ pub fn main() -> ExitCode {
 /// Runs one command; the exit status.
 pub fn run(command: Command) -> u8 {
     match command {
+        Command::Analyze(args) if args.watch => ci::watch(&args),
+        Command::Analyze(args) if args.format == AnalyzeFormat::Sarif => ci::sarif(&args),
         Command::Analyze(args) => analyze_files(&args),
+        Command::Diff(args) => ci::diff(&args),
         Command::Validate { files } => validate_files(&files),
         Command::Simulate { file, fail, format } => simulate(&file, &fail, format),
         Command::Rules { id, format } => rules(id.as_deref(), format),
@@ -176,53 +223,71 @@ fn analyze_files(args: &AnalyzeArgs) -> u8 {
     for (n, path) in args.files.iter().enumerate() {
         match io::load(path) {
             Ok(design) => {
-                let findings = analyze::analyze(&design);
-                if args
-                    .fail_on
-                    .is_some_and(|s| findings.iter().any(|f| f.severity >= s))
-                {
+                let reviewed = review(&design);
+                if fails(&reviewed, args.fail_on) {
                     status = status.max(1);
                 }
                 match args.format {
-                    Format::Text => {
-                        if n > 0 {
-                            println!();
-                        }
-                        output::print_findings(path, &design, &findings);
+                    AnalyzeFormat::Json => {
+                        reports.push(output::json_report(path, &design, &reviewed))
                     }
-                    Format::Json => reports.push(output::json_report(path, &design, &findings)),
+                    _ => {
+                        if n > 0 {
+                            outln!();
+                        }
+                        output::print_findings(path, &design, &reviewed);
+                    }
                 }
             }
             Err(e) => {
                 status = 2;
-                if args.format == Format::Json {
+                if args.format == AnalyzeFormat::Json {
                     reports.push(output::json_error(path, &e));
                 }
                 report_error(&e);
             }
         }
     }
-    if args.format == Format::Json {
+    if args.format == AnalyzeFormat::Json {
         output::print_json(&serde_json::json!({ "version": 1, "files": reports }));
     }
     status
+}
+
+/// The design's findings with its accepted risks applied, as of today.
+pub(crate) fn review(design: &Design) -> Vec<crate::accept::Reviewed> {
+    crate::accept::apply(design, analyze::analyze(design), crate::date::today())
+}
+
+/// Whether a finding that counts (not accepted) reaches `fail_on`.
+pub(crate) fn fails(reviewed: &[crate::accept::Reviewed], fail_on: Option<Severity>) -> bool {
+    fail_on.is_some_and(|s| {
+        reviewed
+            .iter()
+            .any(|r| r.counts() && r.finding.severity >= s)
+    })
 }
 
 fn validate_files(files: &[PathBuf]) -> u8 {
     let mut status = 0;
     for path in files {
         match load(path) {
-            Ok(d) => println!(
-                "{}: valid ({} components, {} servers, {} links)",
+            Ok(d) => outln!(
+                "{}: valid ({}, {}, {})",
                 path.display(),
-                d.components.len(),
-                d.servers.len(),
-                d.links.len()
+                count(d.components.len(), "component"),
+                count(d.servers.len(), "server"),
+                count(d.links.len(), "link")
             ),
             Err(code) => status = code,
         }
     }
     status
+}
+
+/// "1 server", "3 servers".
+fn count(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
 }
 
 fn simulate(path: &Path, fail: &[String], format: Format) -> u8 {
@@ -251,14 +316,13 @@ fn simulate(path: &Path, fail: &[String], format: Format) -> u8 {
 
 fn rules(id: Option<&str>, format: Format) -> u8 {
     let selected: Vec<&analyze::Rule> = match id {
-        None => analyze::RULES.to_vec(),
+        None => analyze::catalog().collect(),
         Some(id) => match analyze::rules::rule(&id.to_ascii_uppercase()) {
             Some(r) => vec![r],
             None => {
                 eprintln!(
                     "no rule `{id}`; the rules are: {}",
-                    analyze::RULES
-                        .iter()
+                    analyze::catalog()
                         .map(|r| r.id)
                         .collect::<Vec<_>>()
                         .join(", ")
@@ -295,7 +359,7 @@ fn new(path: &Path, template: &str, force: bool) -> u8 {
     }
     match io::save(&design, path) {
         Ok(()) => {
-            println!(
+            outln!(
                 "{}: new design from template `{template}` ({} components); edit it with `infraplan edit {}`",
                 path.display(),
                 design.components.len(),

@@ -13,7 +13,7 @@ use graphviz_rust::dot_structures::{
     Attribute, Edge, EdgeTy, Graph, GraphAttributes, Id, Node, NodeId, Stmt, Subgraph, Vertex,
 };
 use graphviz_rust::printer::{DotPrinter, PrinterContext};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 /// The DOT text of `design`, with the findings marked when `marks` is given.
 pub fn to_dot(design: &Design, marks: Option<&Marks>) -> String {
@@ -28,8 +28,22 @@ fn q(s: &str) -> Id {
 }
 
 /// An HTML-like label; `body` must already be escaped markup.
+///
+/// graphviz-rust's parser ends an HTML id at the first `>>`, so a label that does not end in a
+/// tag (`<http :80>`) would not read back; such text is wrapped in an attribute-less `FONT`,
+/// which Graphviz draws as plain text.
 fn h(body: &str) -> Id {
-    Id::Html(format!("<{body}>"))
+    let mut s = String::with_capacity(body.len() + 16);
+    s.push('<');
+    if body.ends_with('>') {
+        s.push_str(body);
+    } else {
+        s.push_str("<FONT>");
+        s.push_str(body);
+        s.push_str("</FONT>");
+    }
+    s.push('>');
+    Id::Html(s)
 }
 
 fn a(key: &str, value: Id) -> Attribute {
@@ -128,6 +142,12 @@ pub fn build(design: &Design, marks: Option<&Marks>) -> Graph {
 
     // Components grouped by server; those without one sit at the top level.
     let index = Index::new(design);
+    // Each component's node id, quoted once and cloned into its edges.
+    let node_ids: Vec<Id> = design
+        .components
+        .iter()
+        .map(|c| q(&comp_id(&c.id)))
+        .collect();
     let server_index: HashMap<&str, usize> = design
         .servers
         .iter()
@@ -152,10 +172,10 @@ pub fn build(design: &Design, marks: Option<&Marks>) -> Graph {
     {
         for i in index
             .expand(&link.from)
-            .into_iter()
+            .iter()
             .chain(index.expand(&link.to))
         {
-            on_path[i] = true;
+            on_path[*i] = true;
         }
     }
 
@@ -231,7 +251,7 @@ pub fn build(design: &Design, marks: Option<&Marks>) -> Graph {
 
     // A cluster with a virtual IP is reached through it: one node for the address, fanning out
     // to the members.
-    let mut vip_nodes: HashMap<&str, String> = HashMap::new();
+    let mut vip_nodes: HashMap<&str, String> = HashMap::default();
     let dns_targets: Vec<&str> = design.dns.iter().map(|r| r.target.as_str()).collect();
     for cluster in &design.clusters {
         if cluster.vip.is_none() && !dns_targets.contains(&cluster.id.as_str()) {
@@ -262,7 +282,7 @@ pub fn build(design: &Design, marks: Option<&Marks>) -> Graph {
                 aq("tooltip", &format!("cluster {}", cluster.id)),
             ],
         ));
-        for m in index.expand(&cluster.id) {
+        for &m in index.expand(&cluster.id) {
             let m = design.components[m].id.as_str();
             stmts.push(edge(
                 &id,
@@ -380,19 +400,24 @@ pub fn build(design: &Design, marks: Option<&Marks>) -> Graph {
             Traffic::Monitoring => attrs.push(aq("weight", "0")),
             Traffic::Request => {}
         }
-        let froms = index.expand(&link.from);
-        let tos: Vec<String> = match vip_nodes.get(link.to.as_str()) {
-            Some(v) => vec![v.clone()],
+        let vip = vip_nodes.get(link.to.as_str()).map(|v| q(v));
+        let tos: Vec<&Id> = match &vip {
+            Some(v) => vec![v],
             None => index
                 .expand(&link.to)
-                .into_iter()
-                .map(|t| comp_id(&design.components[t].id))
+                .iter()
+                .map(|&t| &node_ids[t])
                 .collect(),
         };
-        for &f in &froms {
-            let f = comp_id(&design.components[f].id);
-            for t in &tos {
-                stmts.push(edge(&f, t, attrs.clone()));
+        for &f in index.expand(&link.from) {
+            for &t in &tos {
+                stmts.push(Stmt::Edge(Edge {
+                    ty: EdgeTy::Pair(
+                        Vertex::N(NodeId(node_ids[f].clone(), None)),
+                        Vertex::N(NodeId(t.clone(), None)),
+                    ),
+                    attributes: attrs.clone(),
+                }));
             }
         }
     }
@@ -471,8 +496,8 @@ fn deepest(design: &Design, index: &Index) -> Option<usize> {
     let mut has_in = vec![false; n];
     for link in &design.links {
         let tos = index.expand(&link.to);
-        for f in index.expand(&link.from) {
-            for &t in &tos {
+        for &f in index.expand(&link.from) {
+            for &t in tos {
                 out[f].push(t);
                 has_in[t] = true;
             }
@@ -822,7 +847,12 @@ mod tests {
         };
         assert!(line("user", "haproxy").contains(style::ENCRYPTED));
         assert!(line("user", "haproxy").contains("https :443"));
-        assert!(line("haproxy", "nginx-1").contains(style::PLAIN));
+        // Plain links take the edge defaults, which are the plain style.
+        assert!(!line("haproxy", "nginx-1").contains("color="));
+        assert!(dot.contains(&format!(
+            "edge[fontname=\"Helvetica\" fontsize=\"9\" arrowsize=\"0.7\" color=\"{}\"",
+            style::PLAIN
+        )));
         assert!(line("mysql-primary", "mysql-replica").contains("style=\"dashed\""));
         assert!(line("agent-web-01", "sumologic").contains("style=\"dotted\""));
         assert!(dot.contains("rankdir=\"LR\""));

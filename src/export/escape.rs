@@ -29,6 +29,24 @@ fn clean(s: &str) -> impl Iterator<Item = char> + '_ {
 /// written (a lone `\` would start an escape such as `\N` or `\l`), line breaks as `\n`.
 pub fn quoted_body(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
+    push_quoted_body(&mut out, s);
+    out
+}
+
+/// Whether `s` holds nothing that any of the escapes here would change (most labels), so the
+/// escapes can copy it whole instead of going character by character.
+fn plain(s: &str) -> bool {
+    let ascii_ok = !s
+        .bytes()
+        .any(|b| matches!(b, b'"' | b'\\' | b'&' | b'<' | b'>' | b'\'' | 0x7f) || b < 0x20);
+    ascii_ok && (s.is_ascii() || !s.chars().any(char::is_control))
+}
+
+fn push_quoted_body(out: &mut String, s: &str) {
+    if plain(s) {
+        out.push_str(s);
+        return;
+    }
     for c in clean(s) {
         match c {
             '"' => out.push_str("\\\""),
@@ -37,16 +55,22 @@ pub fn quoted_body(s: &str) -> String {
             c => out.push(c),
         }
     }
-    out
 }
 
 /// A DOT double-quoted string, quotes included.
 pub fn quoted(s: &str) -> String {
-    format!("\"{}\"", quoted_body(s))
+    let mut out = String::with_capacity(s.len() + 4);
+    out.push('"');
+    push_quoted_body(&mut out, s);
+    out.push('"');
+    out
 }
 
 /// Text inside an HTML-like label: `& < > "` as entities, line breaks as `<BR/>`.
 pub fn html(s: &str) -> String {
+    if plain(s) {
+        return s.to_string();
+    }
     let mut out = String::with_capacity(s.len());
     for c in clean(s) {
         match c {
@@ -64,6 +88,9 @@ pub fn html(s: &str) -> String {
 /// Text or an attribute value in XML (the built-in SVG renderer); line breaks are kept for the
 /// caller to split on.
 pub fn xml(s: &str) -> String {
+    if plain(s) {
+        return s.to_string();
+    }
     let mut out = String::with_capacity(s.len());
     for c in clean(s) {
         match c {

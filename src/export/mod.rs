@@ -13,7 +13,7 @@ pub mod svg;
 
 use crate::analyze::{self, Finding, Severity};
 use crate::model::Design;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::path::PathBuf;
 
 /// What to write.
@@ -267,23 +267,17 @@ pub fn render(design: &Design, options: &Options) -> Result<Rendered, ExportErro
 }
 
 /// Components by id and the members of each cluster, so that resolving link endpoints costs
-/// O(1) each (the model's own lookups scan the list, which is quadratic on large designs).
+/// O(1) each (the model's own `component` lookup scans the list).
 pub(crate) struct Index<'a> {
+    endpoints: crate::model::Endpoints<'a>,
     components: HashMap<&'a str, usize>,
-    members: HashMap<&'a str, Vec<usize>>,
 }
 
 impl<'a> Index<'a> {
     pub(crate) fn new(design: &'a Design) -> Index<'a> {
-        let mut members: HashMap<&str, Vec<usize>> = HashMap::new();
-        for (i, c) in design.components.iter().enumerate() {
-            if let Some(cl) = c.cluster.as_deref() {
-                members.entry(cl).or_default().push(i);
-            }
-        }
         Index {
+            endpoints: design.endpoints(),
             components: design.component_index(),
-            members,
         }
     }
 
@@ -292,10 +286,7 @@ impl<'a> Index<'a> {
     }
 
     /// The components a link endpoint stands for: the component, or a cluster's members.
-    pub(crate) fn expand(&self, id: &str) -> Vec<usize> {
-        match self.components.get(id) {
-            Some(&i) => vec![i],
-            None => self.members.get(id).cloned().unwrap_or_default(),
-        }
+    pub(crate) fn expand(&self, id: &str) -> &[usize] {
+        self.endpoints.resolve(id)
     }
 }

@@ -166,8 +166,8 @@ pub fn to_svg(design: &Design, marks: Option<&Marks>) -> String {
             }
         }
         let tos = index.expand(&link.to);
-        for f in index.expand(&link.from) {
-            for &t in &tos {
+        for &f in index.expand(&link.from) {
+            for &t in tos {
                 if f == t {
                     continue;
                 }
