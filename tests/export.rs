@@ -160,6 +160,8 @@ fn dot_accepts_hostile_labels_and_shows_them_as_written() {
         "Quotes \" back\\slash <b>{x}|&amp; ünï ☃",
         "Server \"one\" \\ <main>",
         "Browser {a|b} & <c>",
+        // `]` first in a text trips Graphviz 2.43's HTML lexer unless escaped; a tab is a space.
+        "] [x] Tab",
         // A newline in a label is a line break; `\n` typed as two characters is not.
         "Line one",
         "line \"two\" \\n not a break",
@@ -479,4 +481,129 @@ fn dot_gets_newrank_and_arguments_without_a_shell() {
             .expect("out")
             .starts_with("<svg")
     );
+}
+
+#[test]
+fn far_away_positions_are_refused_by_the_builtin_renderer_not_a_panic() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let text = std::fs::read_to_string(&designs()[0]).expect("design 1");
+    let text = text.replacen(
+        "kind = \"client\"",
+        "kind = \"client\"\nx = 2147483000\ny = -2147483000",
+        1,
+    );
+    let text = text.replacen(
+        "kind = \"web_server\"",
+        "kind = \"web_server\"\nx = -2147483000\ny = 2147483000",
+        1,
+    );
+    let path = dir.path().join("far.toml");
+    std::fs::write(&path, text).expect("write");
+    infraplan()
+        .arg("export")
+        .arg(&path)
+        .args(["--engine", "builtin", "-o"])
+        .arg(dir.path().join("far.svg"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "component `user` sits at x = 2147483000, y = -2147483000",
+        ));
+    assert!(!dir.path().join("far.svg").exists());
+}
+
+mod properties {
+    use super::*;
+    use infraplan::model::{Component, Design, Kind, Link, Protocol, Server};
+    use proptest::prelude::*;
+
+    /// Any text, control characters and markup included.
+    fn text() -> impl Strategy<Value = String> {
+        prop_oneof![
+            "\\PC{0,12}",
+            ".{0,12}",
+            prop::collection::vec(any::<char>(), 0..12).prop_map(|v| v.into_iter().collect()),
+        ]
+    }
+
+    fn design() -> impl Strategy<Value = Design> {
+        (
+            text(),
+            prop::collection::vec((text(), text(), 0..Kind::ALL.len(), any::<bool>()), 1..8),
+            prop::collection::vec(
+                (
+                    any::<prop::sample::Index>(),
+                    any::<prop::sample::Index>(),
+                    0..Protocol::ALL.len(),
+                    text(),
+                ),
+                0..10,
+            ),
+            prop::collection::vec((-50i32..200, -50i32..200), 0..8),
+        )
+            .prop_map(|(name, comps, links, positions)| {
+                let mut d = Design::new(name);
+                d.servers.push(Server {
+                    id: "s\"1<>".into(),
+                    ip: Some("10.0.0.1".into()),
+                    label: Some("a & b".into()),
+                });
+                for (i, (label, software, kind, on_server)) in comps.into_iter().enumerate() {
+                    let mut c = Component::new(format!("{i}-{label}"), Kind::ALL[kind]);
+                    c.label = Some(label);
+                    c.software = Some(software);
+                    c.server = on_server.then(|| "s\"1<>".to_string());
+                    if let Some(&(x, y)) = positions.get(i) {
+                        c.x = Some(x);
+                        c.y = Some(y);
+                    }
+                    d.components.push(c);
+                }
+                let n = d.components.len();
+                for (f, t, p, label) in links {
+                    let (f, t) = (f.index(n), t.index(n));
+                    if f != t {
+                        d.links.push(Link {
+                            from: d.components[f].id.clone(),
+                            to: d.components[t].id.clone(),
+                            protocol: Protocol::ALL[p],
+                            port: None,
+                            label: Some(label),
+                        });
+                    }
+                }
+                d
+            })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        /// Whatever the names and labels, the DOT reads back and the built-in SVG is XML
+        /// that holds every label (control characters shown as U+FFFD).
+        #[test]
+        fn any_design_exports_to_dot_that_parses_and_svg_that_is_xml(d in design()) {
+            let marks = Marks::new(&d);
+            let dot = export::dot::to_dot(&d, Some(&marks));
+            prop_assert!(graphviz_rust::parse(&dot).is_ok(), "{}", dot);
+            let svg = export::svg::to_svg(&d, Some(&marks));
+            let doc = roxmltree::Document::parse(&svg);
+            prop_assert!(doc.is_ok(), "{:?}", doc.err());
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(12))]
+
+        /// Graphviz itself accepts the DOT of any design and draws well-formed SVG.
+        #[test]
+        fn dot_accepts_any_design(d in design()) {
+            if let Some(gv) = export::graphviz::Graphviz::locate(std::time::Duration::from_secs(60)) {
+                let svg = gv.render(&export::dot::to_dot(&d, Some(&Marks::new(&d))), Format::Svg);
+                prop_assert!(svg.is_ok(), "{:?}", svg.err());
+                let svg = String::from_utf8(svg.unwrap_or_default());
+                prop_assert!(svg.is_ok());
+            }
+        }
+    }
 }

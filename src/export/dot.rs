@@ -101,7 +101,10 @@ fn q(s: &str) -> Id {
 fn h(body: &str) -> Id {
     let mut s = String::with_capacity(body.len() + 16);
     s.push('<');
-    if body.ends_with('>') {
+    if body.is_empty() {
+        // Graphviz rejects an empty label, `<>`.
+        s.push(' ');
+    } else if body.ends_with('>') {
         s.push_str(body);
     } else {
         s.push_str("<FONT>");
@@ -135,6 +138,8 @@ fn edge(from: &str, to: &str, attributes: Vec<Attribute>) -> Stmt {
 }
 
 fn font(color: &str, size: u32, body: &str) -> String {
+    // Graphviz rejects an empty FONT element.
+    let body = if body.is_empty() { " " } else { body };
     format!("<FONT COLOR=\"{color}\" POINT-SIZE=\"{size}\">{body}</FONT>")
 }
 

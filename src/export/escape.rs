@@ -38,7 +38,7 @@ pub fn quoted_body(s: &str) -> String {
 fn plain(s: &str) -> bool {
     let ascii_ok = !s
         .bytes()
-        .any(|b| matches!(b, b'"' | b'\\' | b'&' | b'<' | b'>' | b'\'' | 0x7f) || b < 0x20);
+        .any(|b| matches!(b, b'"' | b'\\' | b'&' | b'<' | b'>' | b'\'' | b']' | 0x7f) || b < 0x20);
     ascii_ok && (s.is_ascii() || !s.chars().any(char::is_control))
 }
 
@@ -66,8 +66,13 @@ pub fn quoted(s: &str) -> String {
     out
 }
 
-/// Text inside an HTML-like label: `& < > "` as entities, line breaks as `<BR/>`.
+/// Text inside an HTML-like label: `& < > " ]` as entities, line breaks as `<BR/>`, tabs as
+/// spaces. Empty text
+/// becomes a space: Graphviz rejects an empty `<B></B>` or `<FONT>` element, and an empty label.
 pub fn html(s: &str) -> String {
+    if s.is_empty() {
+        return " ".to_string();
+    }
     if plain(s) {
         return s.to_string();
     }
@@ -79,6 +84,10 @@ pub fn html(s: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\n' => out.push_str("<BR/>"),
+            // Graphviz's HTML lexer rejects a text of only tabs; a tab shows as a space anyway.
+            '\t' => out.push(' '),
+            // Graphviz 2.43's HTML lexer rejects a text that starts with `]` (`<B>]</B>`).
+            ']' => out.push_str("&#93;"),
             c => out.push(c),
         }
     }
@@ -133,6 +142,11 @@ mod tests {
         assert_eq!(quoted("10.0.0.1"), "\"10.0.0.1\"");
         assert_eq!(quoted("bell\u{7}"), "\"bell\u{FFFD}\"");
         assert_eq!(quoted("ünï ☺"), "\"ünï ☺\"");
+    }
+
+    #[test]
+    fn html_of_nothing_is_a_space_graphviz_accepts() {
+        assert_eq!(html(""), " ");
     }
 
     #[test]

@@ -86,6 +86,11 @@ pub enum ExportError {
     DotTimeout { seconds: u64 },
     #[error("Graphviz `dot`: {0}")]
     DotIo(std::io::Error),
+    #[error(
+        "component `{id}` sits at x = {x}, y = {y}, too far out for the built-in renderer (at most {} cells from the origin); move it, or use --engine dot, which lays the design out itself",
+        svg::MAX_POSITION
+    )]
+    OffCanvas { id: String, x: i32, y: i32 },
 }
 
 /// The analyzer's findings, indexed by what they concern, for marking a diagram.
@@ -256,6 +261,13 @@ pub fn render(design: &Design, options: &Options) -> Result<Rendered, ExportErro
         Engine::Builtin => {
             if options.format != Format::Svg {
                 return Err(ExportError::BuiltinFormat("PNG"));
+            }
+            if let Some((id, x, y)) = svg::out_of_range(design) {
+                return Err(ExportError::OffCanvas {
+                    id: id.to_string(),
+                    x,
+                    y,
+                });
             }
             svg::to_svg(design, marks.as_ref()).into_bytes()
         }

@@ -1,6 +1,8 @@
 //! The built-in SVG renderer: the design as the editor lays it out on its canvas (positions
 //! from the file, or the automatic layout), scaled from character cells to pixels. No Graphviz
 //! needed, and linear in the size of the design: one pass over servers, components and links.
+//! Pixel arithmetic is in `i64`: canvas positions are any `i32` a file holds, and eight times
+//! one of them does not fit an `i32`.
 
 use super::escape::xml;
 use super::style::{self, LinkStyle, MUTED, RED, TEXT};
@@ -10,10 +12,10 @@ use crate::model::{Design, Kind, RecordType};
 use std::fmt::Write;
 
 /// Pixels per canvas cell: a terminal cell is about twice as tall as it is wide.
-pub const CELL_W: i32 = 8;
-pub const CELL_H: i32 = 16;
-const MARGIN: i32 = 24;
-const HEADER: i32 = 72;
+pub const CELL_W: i64 = 8;
+pub const CELL_H: i64 = 16;
+const MARGIN: i64 = 24;
+const HEADER: i64 = 72;
 /// Characters of a label that fit a box at the label's size; longer ones are squeezed, and
 /// past `SQUEEZE_MAX` cut (the full text stays in the box's tooltip).
 const FIT: usize = 18;
@@ -22,39 +24,39 @@ const SQUEEZE_MAX: usize = 30;
 /// Pixel rectangle.
 #[derive(Debug, Clone, Copy)]
 struct Px {
-    x: i32,
-    y: i32,
-    w: i32,
-    h: i32,
+    x: i64,
+    y: i64,
+    w: i64,
+    h: i64,
 }
 
 impl Px {
-    fn right(&self) -> i32 {
+    fn right(&self) -> i64 {
         self.x + self.w
     }
-    fn bottom(&self) -> i32 {
+    fn bottom(&self) -> i64 {
         self.y + self.h
     }
-    fn cx(&self) -> i32 {
+    fn cx(&self) -> i64 {
         self.x + self.w / 2
     }
-    fn cy(&self) -> i32 {
+    fn cy(&self) -> i64 {
         self.y + self.h / 2
     }
 }
 
 struct Canvas {
-    ox: i32,
-    oy: i32,
+    ox: i64,
+    oy: i64,
 }
 
 impl Canvas {
     fn px(&self, r: &Rect) -> Px {
         Px {
-            x: self.ox + r.x * CELL_W,
-            y: self.oy + r.y * CELL_H,
-            w: r.w * CELL_W,
-            h: r.h * CELL_H,
+            x: self.ox + i64::from(r.x) * CELL_W,
+            y: self.oy + i64::from(r.y) * CELL_H,
+            w: i64::from(r.w) * CELL_W,
+            h: i64::from(r.h) * CELL_H,
         }
     }
 }
@@ -75,7 +77,7 @@ fn cut(text: &str, max: usize) -> String {
 }
 
 /// A text element that fits `width` pixels: squeezed when a little too long, cut when much.
-fn fitted(out: &mut String, x: i32, y: i32, class: &str, prefix: &str, text: &str, width: i32) {
+fn fitted(out: &mut String, x: i64, y: i64, class: &str, prefix: &str, text: &str, width: i64) {
     let n = text.chars().count();
     let shown = cut(text, SQUEEZE_MAX);
     let squeeze = if n > FIT {
@@ -90,17 +92,31 @@ fn fitted(out: &mut String, x: i32, y: i32, class: &str, prefix: &str, text: &st
     );
 }
 
-/// Draws `design` as SVG, findings marked when `marks` is given.
+/// How far from the origin a canvas position may be for the built-in renderer: past this the
+/// drawing is millions of pixels wide, and the layout's `i32` arithmetic nears overflow.
+pub const MAX_POSITION: i32 = 1_000_000;
+
+/// The first component whose canvas position is out of [`MAX_POSITION`], if any.
+pub fn out_of_range(design: &Design) -> Option<(&str, i32, i32)> {
+    design.components.iter().find_map(|c| {
+        let (x, y) = c.position()?;
+        (x.unsigned_abs() > MAX_POSITION as u32 || y.unsigned_abs() > MAX_POSITION as u32)
+            .then_some((c.id.as_str(), x, y))
+    })
+}
+
+/// Draws `design` as SVG, findings marked when `marks` is given. Positions must be within
+/// [`MAX_POSITION`] (see [`out_of_range`]; [`super::render`] checks).
 pub fn to_svg(design: &Design, marks: Option<&Marks>) -> String {
     let geo = layout::layout(design);
     let index = Index::new(design);
     let canvas = Canvas {
-        ox: MARGIN - geo.bounds.x * CELL_W,
-        oy: HEADER - geo.bounds.y * CELL_H + CELL_H,
+        ox: MARGIN - i64::from(geo.bounds.x) * CELL_W,
+        oy: HEADER - i64::from(geo.bounds.y) * CELL_H + CELL_H,
     };
     let boxes: Vec<Px> = geo.boxes.iter().map(|r| canvas.px(r)).collect();
-    let canvas_bottom = HEADER + (geo.bounds.h + 2) * CELL_H;
-    let canvas_right = MARGIN + geo.bounds.w * CELL_W + MARGIN;
+    let canvas_bottom = HEADER + (i64::from(geo.bounds.h) + 2) * CELL_H;
+    let canvas_right = MARGIN + i64::from(geo.bounds.w) * CELL_W + MARGIN;
 
     let mut body = String::with_capacity(512 + design.components.len() * 700);
 
@@ -309,7 +325,7 @@ pub fn to_svg(design: &Design, marks: Option<&Marks>) -> String {
         }
         for p in at {
             let text = format!("⌘ {name}");
-            let w = text.chars().count() as i32 * 6 + 8;
+            let w = text.chars().count() as i64 * 6 + 8;
             let _ = write!(
                 body,
                 "<g class=\"dns\"><rect x=\"{}\" y=\"{}\" width=\"{w}\" height=\"14\" rx=\"7\" fill=\"{}\" stroke=\"{}\"/><text x=\"{}\" y=\"{}\" class=\"dn\">{}</text></g>",
@@ -358,7 +374,7 @@ pub fn to_svg(design: &Design, marks: Option<&Marks>) -> String {
             xml(&header_dns.join(", "))
         );
     }
-    let min_w = design.name.chars().count() as i32 * 12 + 2 * MARGIN;
+    let min_w = design.name.chars().count() as i64 * 12 + 2 * MARGIN;
     let width = width.max(min_w);
 
     let mut out = String::with_capacity(body.len() + 2048);
@@ -398,7 +414,7 @@ fn record_name(design: &Design, name: &str) -> String {
 
 /// A curve from box `a` to box `b`, leaving and entering on the sides that face each other,
 /// and the point at its middle for the label.
-fn route(a: &Px, b: &Px) -> (String, (i32, i32)) {
+fn route(a: &Px, b: &Px) -> (String, (i64, i64)) {
     let (s, e, c1, c2) = if b.x >= a.right() {
         let (s, e) = ((a.right(), a.cy()), (b.x, b.cy()));
         let d = ((e.0 - s.0) / 2).max(20);
@@ -455,10 +471,10 @@ fn draw_link(
     );
 }
 
-fn draw_link_label(out: &mut String, (x, y): (i32, i32), lines: &[String], ls: &LinkStyle) {
-    let widest = lines.iter().map(|l| l.chars().count()).max().unwrap_or(0) as i32;
+fn draw_link_label(out: &mut String, (x, y): (i64, i64), lines: &[String], ls: &LinkStyle) {
+    let widest = lines.iter().map(|l| l.chars().count()).max().unwrap_or(0) as i64;
     let w = widest * 5 + 6;
-    let h = lines.len() as i32 * 11 + 2;
+    let h = lines.len() as i64 * 11 + 2;
     let top = y - h / 2;
     let _ = write!(
         out,
@@ -469,7 +485,7 @@ fn draw_link_label(out: &mut String, (x, y): (i32, i32), lines: &[String], ls: &
         let _ = write!(
             out,
             "<text x=\"{x}\" y=\"{}\" class=\"e\" text-anchor=\"middle\" fill=\"{}\" style=\"fill:{}\">{}</text>",
-            top + 10 + n as i32 * 11,
+            top + 10 + n as i64 * 11,
             ls.color,
             ls.color,
             xml(&cut(line, 60))
@@ -479,13 +495,13 @@ fn draw_link_label(out: &mut String, (x, y): (i32, i32), lines: &[String], ls: &
 }
 
 /// The legend at (`x`, `y`); its height and width.
-fn legend(out: &mut String, design: &Design, x: i32, y: i32) -> (i32, i32) {
+fn legend(out: &mut String, design: &Design, x: i64, y: i64) -> (i64, i64) {
     let kinds: Vec<Kind> = Kind::ALL
         .into_iter()
         .filter(|k| design.components.iter().any(|c| c.kind == *k))
         .collect();
     let rows = 1 + kinds.len() + style::LEGEND_LINES.len();
-    let (w, h) = (260, rows as i32 * 18 + 10);
+    let (w, h) = (260, rows as i64 * 18 + 10);
     let _ = write!(
         out,
         "<g class=\"legend\"><rect x=\"{x}\" y=\"{y}\" width=\"{w}\" height=\"{h}\" fill=\"white\" stroke=\"#b0bec5\"/><text x=\"{}\" y=\"{}\" class=\"lg\" font-weight=\"bold\">Legend</text>",
@@ -534,7 +550,7 @@ fn legend(out: &mut String, design: &Design, x: i32, y: i32) -> (i32, i32) {
 }
 
 /// The findings box at (`x`, `y`); its height and width.
-fn findings_box(out: &mut String, marks: &Marks, x: i32, y: i32) -> (i32, i32) {
+fn findings_box(out: &mut String, marks: &Marks, x: i64, y: i64) -> (i64, i64) {
     const WRAP: usize = 90;
     let mut rows: Vec<(Option<(&str, String)>, String)> = Vec::new();
     for f in &marks.findings {
@@ -550,8 +566,8 @@ fn findings_box(out: &mut String, marks: &Marks, x: i32, y: i32) -> (i32, i32) {
             rows.push((head, line));
         }
     }
-    let w = 230 + (WRAP as i32) * 6;
-    let h = 30 + rows.len() as i32 * 14 + 6;
+    let w = 230 + (WRAP as i64) * 6;
+    let h = 30 + rows.len() as i64 * 14 + 6;
     let _ = write!(
         out,
         "<g class=\"findings\"><rect x=\"{x}\" y=\"{y}\" width=\"{w}\" height=\"{h}\" fill=\"#fffafa\" stroke=\"{RED}\"/><text x=\"{}\" y=\"{}\" class=\"lg\"><tspan font-weight=\"bold\">Findings</tspan>  <tspan class=\"sm\">{}</tspan></text>",
