@@ -157,16 +157,33 @@ pub fn to_svg(design: &Design, marks: Option<&Marks>) -> String {
         if let Some(ip) = server.ip.as_deref() {
             let _ = write!(body, "<tspan dx=\"8\">{}</tspan>", xml(ip));
         }
+        body.push_str("</text>");
+        // Rule ids on the free row under the title, squeezed to the frame's width when long.
         if let Some(m) = marks {
-            for (sev, rule) in m.rules(flagged) {
-                let color = style::severity_color(sev).unwrap_or(MUTED);
+            let rules = m.rules(flagged);
+            if !rules.is_empty() {
+                let chars: usize = rules.iter().map(|(_, r)| r.len() + 1).sum();
+                let room = r.w - 20;
+                let squeeze = if chars as i64 * 6 > room {
+                    format!(" textLength=\"{room}\" lengthAdjust=\"spacingAndGlyphs\"")
+                } else {
+                    String::new()
+                };
                 let _ = write!(
                     body,
-                    "<tspan class=\"k\" fill=\"{color}\" dx=\"8\">{rule}</tspan>"
+                    "<text x=\"{}\" y=\"{}\" class=\"k\"{squeeze}>",
+                    r.x + 10,
+                    r.y + CELL_H + 15
                 );
+                for (n, (sev, rule)) in rules.into_iter().enumerate() {
+                    let color = style::severity_color(sev).unwrap_or(MUTED);
+                    let gap = if n > 0 { " dx=\"6\"" } else { "" };
+                    let _ = write!(body, "<tspan fill=\"{color}\"{gap}>{rule}</tspan>");
+                }
+                body.push_str("</text>");
             }
         }
-        body.push_str("</text></g>");
+        body.push_str("</g>");
     }
 
     // Links under the boxes, their labels collected to go on top of everything.
