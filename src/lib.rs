@@ -7,6 +7,7 @@
 pub mod analyze;
 pub mod cli;
 pub mod date;
+pub mod editor;
 pub mod generate;
 pub mod io;
 pub mod layout;
