@@ -851,6 +851,13 @@ fn menu_len(app: &App) -> usize {
 
 /// Applies one action. The only function that changes the editor's state.
 pub fn update(app: &mut App, action: Action) {
+    update_mode(app, action);
+    // However far a user pans, canvas arithmetic stays far from overflowing.
+    const FAR: i32 = 1 << 24;
+    app.view = (app.view.0.clamp(-FAR, FAR), app.view.1.clamp(-FAR, FAR));
+}
+
+fn update_mode(app: &mut App, action: Action) {
     if let Action::Resize(w, h) = action {
         app.size = (w, h);
         return;

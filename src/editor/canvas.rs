@@ -354,13 +354,12 @@ impl Painter<'_> {
     }
 
     fn visible(&self, r: &Rect) -> bool {
-        let v = Rect::new(
-            self.view.0,
-            self.view.1,
-            i32::from(self.area.width),
-            i32::from(self.area.height),
-        );
-        r.intersects(&v)
+        let (vx, vy) = (i64::from(self.view.0), i64::from(self.view.1));
+        let (x, y) = (i64::from(r.x), i64::from(r.y));
+        x < vx + i64::from(self.area.width)
+            && vx < x + i64::from(r.w)
+            && y < vy + i64::from(self.area.height)
+            && vy < y + i64::from(r.h)
     }
 
     fn put(&mut self, x: i32, y: i32, s: &str, style: Style) {
@@ -407,13 +406,13 @@ impl Painter<'_> {
         let (x2, y2) = (r.right() - 1, r.bottom() - 1);
         // Only the visible part of long edges.
         let vx0 = self.view.0.max(x1 + 1);
-        let vx1 = (self.view.0 + i32::from(self.area.width)).min(x2);
+        let vx1 = (self.view.0.saturating_add(i32::from(self.area.width))).min(x2);
         for x in vx0..vx1 {
             self.put(x, y1, h, style);
             self.put(x, y2, h, style);
         }
         let vy0 = self.view.1.max(y1 + 1);
-        let vy1 = (self.view.1 + i32::from(self.area.height)).min(y2);
+        let vy1 = (self.view.1.saturating_add(i32::from(self.area.height))).min(y2);
         for y in vy0..vy1 {
             self.put(x1, y, v, style);
             self.put(x2, y, v, style);
@@ -426,9 +425,13 @@ impl Painter<'_> {
 
     fn fill(&mut self, r: Rect) {
         let x0 = r.x.max(self.view.0);
-        let x1 = r.right().min(self.view.0 + i32::from(self.area.width));
+        let x1 = r
+            .right()
+            .min(self.view.0.saturating_add(i32::from(self.area.width)));
         let y0 = r.y.max(self.view.1);
-        let y1 = r.bottom().min(self.view.1 + i32::from(self.area.height));
+        let y1 = r
+            .bottom()
+            .min(self.view.1.saturating_add(i32::from(self.area.height)));
         for y in y0..y1 {
             for x in x0..x1 {
                 self.put(x, y, " ", Style::default());

@@ -783,3 +783,6 @@ pub fn help_lines() -> Vec<Line<'static>> {
     ));
     lines
 }
+
+#[cfg(test)]
+mod tests;
