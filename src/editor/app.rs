@@ -1406,8 +1406,11 @@ fn accept_menu(app: &mut App, sel: usize) {
                 d.links.push(link);
                 Ok(())
             }) {
-                app.selection = Selection::Link(app.design.links.len() - 1);
-                app.say(format!("linked `{from}` → `{to}` over {protocol}"));
+                // The source stays selected, so fanning out is c, target, Enter again.
+                app.selection = Selection::Component(from.clone());
+                app.say(format!(
+                    "linked `{from}` → `{to}` over {protocol} (o selects the link)"
+                ));
             }
         }
         _ => {}

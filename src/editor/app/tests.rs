@@ -152,7 +152,7 @@ fn connecting_two_components_with_a_chosen_protocol() {
     assert_eq!((l.from.as_str(), l.to.as_str()), ("user", "app"));
     assert_eq!(l.protocol, Protocol::Http);
     assert_eq!(l.port, Some(80));
-    assert_eq!(a.selection, Selection::Link(a.design.links.len() - 1));
+    assert_eq!(a.selection, Selection::Component("user".into()));
 }
 
 #[test]
