@@ -174,6 +174,7 @@ pub enum Action {
     Arrange,
     ToggleFailed,
     ClearFailures,
+    TogglePanel,
     NextFinding,
     PrevFinding,
     Char(char),
@@ -256,6 +257,8 @@ pub struct App {
     pub message: Option<Message>,
     pub drag: Option<Drag>,
     pub quit: bool,
+    /// Whether the findings panel is shown (it can give its room to the canvas).
+    pub show_panel: bool,
     /// The recent-files list, most recent first, and where it is kept (none in tests).
     pub recent: Vec<PathBuf>,
     pub recent_file: Option<PathBuf>,
@@ -296,6 +299,7 @@ impl App {
             message: None,
             drag: None,
             quit: false,
+            show_panel: true,
             recent: Vec::new(),
             recent_file: None,
             undo: Vec::new(),
@@ -325,7 +329,10 @@ impl App {
     }
 
     pub fn screen(&self) -> Screen {
-        ui::screen(ratatui::layout::Rect::new(0, 0, self.size.0, self.size.1))
+        ui::screen(
+            ratatui::layout::Rect::new(0, 0, self.size.0, self.size.1),
+            self.show_panel,
+        )
     }
 
     fn say(&mut self, text: impl Into<String>) {
@@ -733,6 +740,7 @@ impl App {
         next.recent = recent;
         next.recent_file = recent_file;
         next.size = size;
+        next.show_panel = self.show_panel;
         next.generation = self.generation + 1;
         next.fit_view();
         *self = next;
@@ -1112,6 +1120,14 @@ fn update_normal(app: &mut App, action: Action) {
                 }
                 None => app.say("no failure simulated"),
             }
+        }
+        Action::TogglePanel => {
+            app.show_panel = !app.show_panel;
+            app.say(if app.show_panel {
+                "findings panel shown"
+            } else {
+                "findings panel hidden: f shows it; the status bar keeps the counts"
+            });
         }
         Action::ClearFailures => {
             app.failed.clear();

@@ -199,22 +199,19 @@ pub fn route_links(design: &Design, layout: &Layout) -> Vec<Route> {
 
 fn route(link: usize, s: Rect, t: Rect, grid: Option<&Grid>, label: &str) -> Option<Route> {
     let clear = |pts: &[(i32, i32)]| grid.is_none_or(|g| g.path_clear(pts));
-    let pick = |options: Vec<Vec<(i32, i32)>>| -> Option<Vec<(i32, i32)>> {
-        let first = options.first().cloned();
-        options.into_iter().find(|p| clear(p)).or(first)
-    };
-    let (points, arrow) = if t.x >= s.right() + 2 || t.right() + 2 <= s.x {
+    let mut options: Vec<(Vec<(i32, i32)>, Dir)> = Vec::new();
+    if t.x >= s.right() + 2 || t.right() + 2 <= s.x {
         // Side to side: out of one box's side, along, down or up, along, into the other's.
         let right = t.x >= s.right() + 2;
+        let dir = if right { Dir::Right } else { Dir::Left };
         let (sx, ex) = if right {
             (s.right(), t.x - 1)
         } else {
             (s.x - 1, t.right())
         };
         let (sy, ey) = (s.y + 1, t.y + 1);
-        let mut options = Vec::new();
         if sy == ey {
-            options.push(vec![(sx, sy), (ex, ey)]);
+            options.push((vec![(sx, sy), (ex, ey)], dir));
         }
         let inner = if right {
             candidates(sx + 1, ex - 1)
@@ -222,27 +219,22 @@ fn route(link: usize, s: Rect, t: Rect, grid: Option<&Grid>, label: &str) -> Opt
             candidates(sx - 1, ex + 1)
         };
         for mx in inner {
-            options.push(vec![(sx, sy), (mx, sy), (mx, ey), (ex, ey)]);
+            options.push((vec![(sx, sy), (mx, sy), (mx, ey), (ex, ey)], dir));
         }
         // Around: over or under both boxes.
+        let (m1, m2) = if right {
+            (sx + 1, ex - 1)
+        } else {
+            (sx - 1, ex + 1)
+        };
         for oy in [s.y.min(t.y) - 1, s.bottom().max(t.bottom())] {
-            let (m1, m2) = if right {
-                (sx + 1, ex - 1)
-            } else {
-                (sx - 1, ex + 1)
-            };
-            options.push(vec![
-                (sx, sy),
-                (m1, sy),
-                (m1, oy),
-                (m2, oy),
-                (m2, ey),
-                (ex, ey),
-            ]);
+            options.push((
+                vec![(sx, sy), (m1, sy), (m1, oy), (m2, oy), (m2, ey), (ex, ey)],
+                dir,
+            ));
         }
-        (pick(options)?, if right { Dir::Right } else { Dir::Left })
     } else if t.y > s.bottom() || t.bottom() < s.y {
-        // Stacked: out of the bottom (or top), into the top (or bottom).
+        // Stacked: out of the bottom (or top), into the top (or bottom)…
         let down = t.y > s.bottom();
         let (sy, ey) = if down {
             (s.bottom(), t.y - 1)
@@ -250,18 +242,35 @@ fn route(link: usize, s: Rect, t: Rect, grid: Option<&Grid>, label: &str) -> Opt
             (s.y - 1, t.bottom())
         };
         let (sx, ex) = (s.x + s.w / 2, t.x + t.w / 2);
-        let mut options = Vec::new();
+        let dir = if down { Dir::Down } else { Dir::Up };
         if sx == ex {
-            options.push(vec![(sx, sy), (ex, ey)]);
+            options.push((vec![(sx, sy), (ex, ey)], dir));
         }
-        let my = if down { sy + 1 } else { sy - 1 };
-        let my = if (ey - sy).abs() <= 1 { sy } else { my };
-        options.push(vec![(sx, sy), (sx, my), (ex, my), (ex, ey)]);
-        (pick(options)?, if down { Dir::Down } else { Dir::Up })
+        let my = if (ey - sy).abs() <= 1 {
+            sy
+        } else if down {
+            sy + 1
+        } else {
+            sy - 1
+        };
+        options.push((vec![(sx, sy), (sx, my), (ex, my), (ex, ey)], dir));
+        // …or, when a box is in between, along the left or right of the column.
+        let (y1, y2) = (s.y + 1, t.y + 1);
+        let lx = s.x.min(t.x) - 2;
+        options.push((
+            vec![(s.x - 1, y1), (lx, y1), (lx, y2), (t.x - 1, y2)],
+            Dir::Right,
+        ));
+        let rx = s.right().max(t.right()) + 1;
+        options.push((
+            vec![(s.right(), y1), (rx, y1), (rx, y2), (t.right(), y2)],
+            Dir::Left,
+        ));
     } else {
         return None;
-    };
-    let mut points = points;
+    }
+    let first = options.first().cloned();
+    let (mut points, arrow) = options.into_iter().find(|(p, _)| clear(p)).or(first)?;
     points.dedup();
     let label_at = label_spot(&points, label);
     Some(Route {
@@ -605,6 +614,44 @@ pub fn draw(app: &App, buf: &mut Buffer, area: Area) {
         }
     }
 
+    // DNS records, under what they point to: the entry of the site. Boxes drawn later
+    // stay whole where a long record runs into them.
+    for r in &d.dns {
+        let target = if let Some(&i) = index.get(r.target.as_str()) {
+            app.layout.boxes.get(i).copied()
+        } else if let Some(si) = d.servers.iter().position(|s| s.id == r.target) {
+            app.layout
+                .frames
+                .iter()
+                .find(|(i, _)| *i == si)
+                .map(|(_, f)| *f)
+        } else {
+            d.expand_endpoint(&r.target)
+                .iter()
+                .filter_map(|m| index.get(m))
+                .filter_map(|&i| app.layout.boxes.get(i).copied())
+                .reduce(|a, b| a.union(&b))
+        };
+        let Some(t) = target else { continue };
+        let name = if r.name == "@" || r.name.is_empty() {
+            d.domain.clone().unwrap_or_default()
+        } else {
+            match &d.domain {
+                Some(dom) => format!("{}.{dom}", r.name),
+                None => r.name.clone(),
+            }
+        };
+        let addr = d
+            .server(&r.target)
+            .and_then(|s| s.ip.clone())
+            .or_else(|| d.cluster(&r.target).and_then(|c| c.vip.clone()))
+            .unwrap_or_else(|| r.target.clone());
+        let tag = format!("⌘ {name} {:?} → {addr}", r.record_type).replace("Aaaa", "AAAA");
+        let tag = tag.replace("Cname", "CNAME");
+        let y = t.bottom();
+        p.text(t.x, y, &tag, 60, Style::default().fg(Color::Magenta));
+    }
+
     // Boxes.
     for (i, (c, b)) in d.components.iter().zip(&app.layout.boxes).enumerate() {
         if !p.visible(b) {
@@ -669,42 +716,5 @@ pub fn draw(app: &App, buf: &mut Buffer, area: Area) {
         if failed {
             p.text(b.right() - 9, b.y, " FAILED ", 8, Style::default().fg(RED));
         }
-    }
-
-    // DNS records, above what they point to: the entry of the site.
-    for r in &d.dns {
-        let target = if let Some(&i) = index.get(r.target.as_str()) {
-            app.layout.boxes.get(i).copied()
-        } else if let Some(si) = d.servers.iter().position(|s| s.id == r.target) {
-            app.layout
-                .frames
-                .iter()
-                .find(|(i, _)| *i == si)
-                .map(|(_, f)| *f)
-        } else {
-            d.expand_endpoint(&r.target)
-                .iter()
-                .filter_map(|m| index.get(m))
-                .filter_map(|&i| app.layout.boxes.get(i).copied())
-                .reduce(|a, b| a.union(&b))
-        };
-        let Some(t) = target else { continue };
-        let name = if r.name == "@" || r.name.is_empty() {
-            d.domain.clone().unwrap_or_default()
-        } else {
-            match &d.domain {
-                Some(dom) => format!("{}.{dom}", r.name),
-                None => r.name.clone(),
-            }
-        };
-        let addr = d
-            .server(&r.target)
-            .and_then(|s| s.ip.clone())
-            .or_else(|| d.cluster(&r.target).and_then(|c| c.vip.clone()))
-            .unwrap_or_else(|| r.target.clone());
-        let tag = format!("⌘ {name} {:?} → {addr}", r.record_type).replace("Aaaa", "AAAA");
-        let tag = tag.replace("Cname", "CNAME");
-        let y = t.y - 1;
-        p.text(t.x, y, &tag, 60, Style::default().fg(Color::Magenta));
     }
 }

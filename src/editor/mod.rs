@@ -10,6 +10,7 @@ pub mod canvas;
 mod export;
 pub mod form;
 pub mod keymap;
+pub mod positions;
 pub mod recent;
 pub mod term;
 pub mod ui;

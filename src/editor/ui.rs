@@ -37,7 +37,7 @@ pub struct Screen {
 }
 
 /// The screen's geometry for a terminal area.
-pub fn screen(area: Rect) -> Screen {
+pub fn screen(area: Rect, show_panel: bool) -> Screen {
     if area.width < MIN_W || area.height < MIN_H {
         return Screen {
             area,
@@ -46,9 +46,10 @@ pub fn screen(area: Rect) -> Screen {
         };
     }
     let panel_w = match area.width {
-        w if w >= 130 => 48,
-        w if w >= 100 => 40,
-        w if w >= 70 => 30,
+        _ if !show_panel => 0,
+        w if w >= 140 => 48,
+        w if w >= 110 => 32,
+        w if w >= 70 => 28,
         _ => 0,
     };
     let body_h = area.height.saturating_sub(3);
@@ -282,7 +283,7 @@ fn severity_tag(s: Severity) -> &'static str {
 /// Draws the whole screen. Reads the state only.
 pub fn draw(frame: &mut Frame, app: &App) {
     let area = frame.area();
-    let s = screen(area);
+    let s = screen(area, app.show_panel);
     if s.too_small {
         draw_too_small(frame.buffer_mut(), area);
         return;
