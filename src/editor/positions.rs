@@ -2,8 +2,11 @@
 //! the tool that writes them into `designs/` (`cargo test --lib write_reference_positions --
 //! --ignored`). Positions not listed come from the automatic layout.
 
-/// (file, [(component id, x, y)]).
-pub const POSITIONS: &[(&str, &[(&str, i32, i32)])] = &[
+/// A component id and the top-left cell of its box.
+pub type Place = (&'static str, i32, i32);
+
+/// (file, where its components go).
+pub const POSITIONS: &[(&str, &[Place])] = &[
     ("01-simple.toml", &[]),
     (
         "02-distributed.toml",
