@@ -1123,6 +1123,7 @@ fn update_normal(app: &mut App, action: Action) {
         }
         Action::TogglePanel => {
             app.show_panel = !app.show_panel;
+            app.fit_view();
             app.say(if app.show_panel {
                 "findings panel shown"
             } else {

@@ -648,8 +648,18 @@ pub fn draw(app: &App, buf: &mut Buffer, area: Area) {
             .unwrap_or_else(|| r.target.clone());
         let tag = format!("⌘ {name} {:?} → {addr}", r.record_type).replace("Aaaa", "AAAA");
         let tag = tag.replace("Cname", "CNAME");
-        let y = t.bottom();
-        p.text(t.x, y, &tag, 60, Style::default().fg(Color::Magenta));
+        // Under the target, or over it, where the record runs into nothing; else cut short.
+        let w = tag.width() as i32;
+        let free = |x: i32, y: i32| {
+            let r = Rect::new(x, y, w, 1);
+            !app.layout.boxes.iter().any(|b| b.intersects(&r))
+                && !app.layout.frames.iter().any(|(_, f)| f.intersects(&r))
+        };
+        let (x, y, max) = [(t.x, t.bottom()), (t.x, t.y - 1)]
+            .into_iter()
+            .find(|&(x, y)| free(x, y))
+            .map_or((t.x, t.bottom(), t.w.max(0) as usize), |(x, y)| (x, y, 80));
+        p.text(x, y, &tag, max, Style::default().fg(Color::Magenta));
     }
 
     // Boxes.

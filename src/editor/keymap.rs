@@ -200,6 +200,13 @@ fn table() -> Vec<Binding> {
             false,
         ),
         b(
+            CANVAS,
+            &[c('f')],
+            Action::TogglePanel,
+            "show / hide the findings panel",
+            false,
+        ),
+        b(
             &[Canvas, Connect],
             &[k(Tab)],
             Action::SelectNext,
@@ -524,4 +531,90 @@ pub fn markdown() -> String {
     }
     s.push_str("| mouse | canvas | click selects (a box, a link, a server's frame, a finding); drag moves a box or pans the empty canvas; wheel pans (Shift: sideways) |\n");
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn press(code: KeyCode, mods: KeyModifiers) -> KeyEvent {
+        KeyEvent::new(code, mods)
+    }
+
+    #[test]
+    fn no_key_means_two_things_in_one_mode() {
+        let all = bindings();
+        for (i, a) in all.iter().enumerate() {
+            for b in &all[i + 1..] {
+                for m in a.modes.iter().filter(|m| b.modes.contains(m)) {
+                    for k in &a.keys {
+                        assert!(
+                            !b.keys.contains(k),
+                            "{} means both `{}` and `{}` in {m:?}",
+                            key_name(k),
+                            a.desc,
+                            b.desc
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn keys_map_to_actions_by_mode() {
+        let mut app = App::new(crate::model::Design::new("t"), None);
+        let a = |app: &App, code, mods| action_for_key(app, press(code, mods));
+        assert_eq!(
+            a(&app, KeyCode::Char('a'), KeyModifiers::NONE),
+            Some(Action::Add)
+        );
+        assert_eq!(
+            a(&app, KeyCode::Char('s'), KeyModifiers::CONTROL),
+            Some(Action::Save)
+        );
+        assert_eq!(
+            a(&app, KeyCode::Left, KeyModifiers::SHIFT),
+            Some(Action::Nudge(-BIG_X, 0))
+        );
+        assert_eq!(
+            a(&app, KeyCode::Char('H'), KeyModifiers::SHIFT),
+            Some(Action::Nudge(-BIG_X, 0))
+        );
+        app.mode = super::super::app::Mode::Prompt {
+            kind: super::super::app::PromptKind::SaveAs,
+            input: String::new(),
+        };
+        assert_eq!(
+            a(&app, KeyCode::Char('a'), KeyModifiers::NONE),
+            Some(Action::Char('a'))
+        );
+        assert_eq!(
+            a(&app, KeyCode::Char('q'), KeyModifiers::NONE),
+            Some(Action::Char('q')),
+            "typing a q into a file name does not quit"
+        );
+        // Releases and repeats of a key are not presses.
+        let mut release = press(KeyCode::Char('a'), KeyModifiers::NONE);
+        release.kind = KeyEventKind::Release;
+        assert_eq!(action_for_key(&app, release), None);
+    }
+
+    #[test]
+    #[ignore = "prints the key table for docs/editor.md"]
+    fn print_key_table() {
+        print!("{}", markdown());
+    }
+
+    #[test]
+    fn the_documentation_lists_every_key() {
+        let doc = std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/editor.md"),
+        )
+        .expect("docs/editor.md");
+        assert!(
+            doc.contains(&markdown()),
+            "docs/editor.md's key table is stale; paste the output of keymap::markdown()"
+        );
+    }
 }

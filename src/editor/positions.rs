@@ -17,9 +17,9 @@ pub const POSITIONS: &[(&str, &[Place])] = &[
             ("app", 68, 2),
             ("code-1", 48, 7),
             ("mysql-primary", 68, 7),
-            ("nginx-2", 48, 17),
-            ("mysql-replica", 68, 17),
-            ("code-2", 48, 22),
+            ("nginx-2", 48, 19),
+            ("mysql-replica", 68, 19),
+            ("code-2", 48, 24),
         ],
     ),
     (
