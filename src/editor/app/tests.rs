@@ -543,3 +543,190 @@ fn every_edit_keeps_the_design_valid() {
     update(&mut a, Action::Delete);
     assert!(crate::validate::validate(&a.design).is_empty());
 }
+
+/// The walkthrough of docs/editor.md, design 1 to design 4, step by step through actions.
+mod walkthrough {
+    use super::*;
+
+    fn add_on_new_server(a: &mut App, kind: Kind) -> String {
+        let sel = Kind::ALL.iter().position(|&k| k == kind).expect("kind");
+        run(a, [Action::Add]);
+        run(a, std::iter::repeat_n(Action::Down, sel));
+        run(a, [Action::Accept, Action::Accept]);
+        assert_eq!(a.mode, Mode::Normal);
+        a.design.components.last().expect("added").id.clone()
+    }
+
+    fn connect(a: &mut App, from: &str, to: &str, protocol: Protocol) {
+        select(a, from);
+        update(a, Action::Connect);
+        select(a, to);
+        update(a, Action::Accept);
+        let Mode::Protocol { sel, .. } = a.mode.clone() else {
+            panic!("protocol menu expected: {:?}", a.message);
+        };
+        let want = Protocol::ALL
+            .iter()
+            .position(|&p| p == protocol)
+            .expect("protocol");
+        let moves: Vec<Action> = if want >= sel {
+            vec![Action::Down; want - sel]
+        } else {
+            vec![Action::Up; sel - want]
+        };
+        run(a, moves);
+        update(a, Action::Accept);
+        assert!(
+            a.design.links.iter().any(|l| l.from == from && l.to == to),
+            "{from} → {to}: {:?}",
+            a.message
+        );
+    }
+
+    fn set(a: &mut App, id: &str, field: &str, value: &str) {
+        if id.is_empty() {
+            a.selection = Selection::None;
+        } else {
+            select(a, id);
+        }
+        update(a, Action::Edit);
+        let Mode::Form(f) = a.mode.clone() else {
+            panic!("form expected");
+        };
+        let i = f.fields.iter().position(|f| f.name == field).expect(field);
+        run(a, std::iter::repeat_n(Action::Down, i));
+        let field = f.fields[i].clone();
+        if field.choices.is_empty() {
+            update(a, Action::Accept);
+            for _ in 0..field.value.chars().count() {
+                update(a, Action::Backspace);
+            }
+            run(a, value.chars().map(Action::Char));
+            update(a, Action::Accept);
+        } else {
+            for _ in 0..field.choices.len() {
+                let Mode::Form(f) = &a.mode else { break };
+                if f.fields[i].value == value {
+                    break;
+                }
+                update(a, Action::Right);
+            }
+        }
+        update(a, Action::Cancel);
+    }
+
+    fn put_on_new_server(a: &mut App, id: &str) {
+        select(a, id);
+        run(a, [Action::PlaceOnServer, Action::Down, Action::Accept]);
+    }
+
+    fn has(a: &App, rule: &str, id: &str) -> bool {
+        a.findings.iter().any(|f| f.rule == rule && f.concerns(id))
+    }
+
+    #[test]
+    fn design_1_to_design_4() {
+        let mut a = app("simple");
+        assert_eq!(a.findings.len(), 12);
+
+        // 1. A load balancer in front of the web server, HTTPS from the browser.
+        let lb = add_on_new_server(&mut a, Kind::LoadBalancer);
+        connect(&mut a, &lb, "nginx", Protocol::Http);
+        a.selection = Selection::Link(0); // user → nginx
+        update(&mut a, Action::Delete);
+        connect(&mut a, "user", &lb, Protocol::Https);
+        set(&mut a, &lb, "certificate", "www.foobar.com");
+        set(&mut a, "", "dns target", &lb);
+        assert!(!has(&a, "NO-HTTPS", "user"));
+        assert!(has(&a, "SPOF-COMPONENT", "nginx"), "one web server still");
+
+        // 2. A second web server on its own server.
+        let web = add_on_new_server(&mut a, Kind::WebServer);
+        set(&mut a, &web, "software", "Nginx");
+        connect(&mut a, &lb, &web, Protocol::Http);
+        connect(&mut a, &web, "app", Protocol::Http);
+        assert!(!has(&a, "SPOF-COMPONENT", "nginx"));
+        assert!(!has(&a, "MAINTENANCE-DOWNTIME", "nginx"));
+
+        // 3. The application (with its files) and the database on servers of their own,
+        //    and a replica of the database.
+        put_on_new_server(&mut a, "app");
+        let app_server = a.design.component("app").and_then(|c| c.server.clone());
+        let i = a
+            .design
+            .servers
+            .iter()
+            .position(|s| Some(&s.id) == app_server.as_ref())
+            .expect("app's server");
+        select(&mut a, "code");
+        run(&mut a, [Action::PlaceOnServer]);
+        run(&mut a, std::iter::repeat_n(Action::Down, i + 2));
+        update(&mut a, Action::Accept);
+        assert_eq!(
+            a.design.component("code").and_then(|c| c.server.clone()),
+            app_server
+        );
+        put_on_new_server(&mut a, "mysql");
+        assert!(!has(&a, "RESOURCE-CONTENTION", "server-1"));
+        let replica = add_on_new_server(&mut a, Kind::Database);
+        set(&mut a, &replica, "role", "replica");
+        connect(&mut a, "mysql", &replica, Protocol::Replication);
+        connect(&mut a, "app", &replica, Protocol::Mysql);
+        assert!(!has(&a, "DB-NO-REPLICA", "mysql"));
+
+        // 4. A second load balancer, clustered with the first behind the DNS record.
+        let lb2 = add_on_new_server(&mut a, Kind::LoadBalancer);
+        set(&mut a, &lb2, "certificate", "www.foobar.com");
+        set(&mut a, &lb, "cluster", "lb-cluster");
+        set(&mut a, &lb2, "cluster", "lb-cluster");
+        set(&mut a, "", "dns target", "lb-cluster");
+        connect(&mut a, "user", &lb2, Protocol::Https);
+        connect(&mut a, &lb2, "nginx", Protocol::Http);
+        connect(&mut a, &lb2, &web, Protocol::Http);
+        assert!(!has(&a, "SPOF-COMPONENT", &lb), "{:#?}", rules(&a));
+
+        // 5. A firewall and a monitoring agent on every server, one monitoring service.
+        run(&mut a, [Action::Add]);
+        let k = Kind::ALL
+            .iter()
+            .position(|&x| x == Kind::MonitoringService)
+            .expect("kind");
+        run(&mut a, std::iter::repeat_n(Action::Down, k));
+        run(&mut a, [Action::Accept, Action::Cancel]); // on no server
+        let mon = a.design.components.last().expect("added").id.clone();
+        set(&mut a, &mon, "redundant", "yes");
+        let servers: Vec<String> = a.design.servers.iter().map(|s| s.id.clone()).collect();
+        for (n, s) in servers.iter().enumerate() {
+            for kind in [Kind::Firewall, Kind::MonitoringAgent] {
+                let k = Kind::ALL.iter().position(|&x| x == kind).expect("kind");
+                run(&mut a, [Action::Add]);
+                run(&mut a, std::iter::repeat_n(Action::Down, k));
+                update(&mut a, Action::Accept);
+                run(&mut a, std::iter::repeat_n(Action::Down, n + 1));
+                update(&mut a, Action::Accept);
+                let id = a.design.components.last().expect("added").id.clone();
+                assert_eq!(
+                    a.design.component(&id).and_then(|c| c.server.clone()),
+                    Some(s.clone())
+                );
+                if kind == Kind::MonitoringAgent {
+                    connect(&mut a, &id, &mon, Protocol::MetricsTls);
+                }
+            }
+        }
+        assert!(!a.findings.iter().any(|f| f.rule == "NO-FIREWALL"));
+        assert!(!a.findings.iter().any(|f| f.rule == "NO-MONITORING"));
+        assert!(crate::validate::validate(&a.design).is_empty());
+        let critical = a
+            .findings
+            .iter()
+            .filter(|f| f.severity == crate::analyze::Severity::Critical)
+            .count();
+        let left: Vec<(&str, Vec<&str>)> = a.findings.iter().map(|f| (f.rule, f.ids())).collect();
+        eprintln!("{left:?}");
+        assert_eq!(
+            critical, 2,
+            "the application server and its server: {left:?}"
+        );
+    }
+}
