@@ -19,10 +19,39 @@ fn bench(c: &mut Criterion) {
     for n in [1_000, 10_000, 100_000] {
         let design = layered(n);
         let text = to_string(&design, Format::Toml);
+        let json = to_string(&design, Format::Json);
         let path = Path::new("bench.toml");
         group.bench_with_input(BenchmarkId::new("parse+validate", n), &text, |b, text| {
             b.iter(|| parse_bytes(path, black_box(text.as_bytes()), Format::Toml))
         });
+        group.bench_with_input(
+            BenchmarkId::new("parse+validate-json", n),
+            &json,
+            |b, json| {
+                b.iter(|| {
+                    parse_bytes(
+                        Path::new("bench.json"),
+                        black_box(json.as_bytes()),
+                        Format::Json,
+                    )
+                })
+            },
+        );
+        group.bench_with_input(
+            BenchmarkId::new("load+analyze-json", n),
+            &json,
+            |b, json| {
+                b.iter(|| {
+                    let d = parse_bytes(
+                        Path::new("bench.json"),
+                        black_box(json.as_bytes()),
+                        Format::Json,
+                    )
+                    .expect("generated designs are valid");
+                    analyze(&d)
+                })
+            },
+        );
         group.bench_with_input(BenchmarkId::new("analyze", n), &design, |b, d| {
             b.iter(|| analyze(black_box(d)))
         });

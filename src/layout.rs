@@ -5,7 +5,8 @@
 //! both show a design the same way.
 
 use crate::model::{Design, Kind, Traffic};
-use std::collections::{HashMap, VecDeque};
+use rustc_hash::FxHashMap as HashMap;
+use std::collections::VecDeque;
 
 /// Width of a component's box, borders included.
 pub const BOX_W: i32 = 18;
@@ -162,19 +163,17 @@ pub fn arrange(design: &mut Design) {
 /// How far from the clients each component is, following request links; components no
 /// request reaches come after all others.
 fn depths(design: &Design) -> Vec<usize> {
-    let index = design.component_index();
+    let endpoints = design.endpoints();
     let mut out: Vec<Vec<usize>> = vec![Vec::new(); design.components.len()];
     let mut has_in = vec![false; design.components.len()];
     for l in &design.links {
         if l.protocol.traffic() != Traffic::Request {
             continue;
         }
-        for f in design.expand_endpoint(&l.from) {
-            for t in design.expand_endpoint(&l.to) {
-                if let (Some(&f), Some(&t)) = (index.get(f), index.get(t)) {
-                    out[f].push(t);
-                    has_in[t] = true;
-                }
+        for &f in endpoints.resolve(&l.from) {
+            for &t in endpoints.resolve(&l.to) {
+                out[f].push(t);
+                has_in[t] = true;
             }
         }
     }

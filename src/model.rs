@@ -3,8 +3,8 @@
 //! Field order here is the key order of saved files, and items keep the order the user gave
 //! them, so the same design always saves to the same bytes.
 
+use rustc_hash::FxHashMap as HashMap;
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
 use std::fmt;
 
 /// The newest design-file format version this program reads and writes.
@@ -474,6 +474,27 @@ impl fmt::Display for Protocol {
     }
 }
 
+enum Endpoint {
+    One(usize),
+    Many(Vec<usize>),
+}
+
+/// Link endpoints resolved to component indices; see [`Design::endpoints`].
+pub struct Endpoints<'a> {
+    map: HashMap<&'a str, Endpoint>,
+}
+
+impl Endpoints<'_> {
+    /// The components an id stands for: the component, a cluster's members, or none.
+    pub fn resolve(&self, id: &str) -> &[usize] {
+        match self.map.get(id) {
+            Some(Endpoint::One(i)) => std::slice::from_ref(i),
+            Some(Endpoint::Many(v)) => v,
+            None => &[],
+        }
+    }
+}
+
 /// A finding the team has decided to live with, for a reason and possibly until a date.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -601,6 +622,29 @@ impl Design {
             .filter(|c| c.cluster.as_deref() == Some(id))
             .map(|c| c.id.as_str())
             .collect()
+    }
+
+    /// Resolves link endpoints to component indices in constant time, for code that resolves
+    /// many of them (the analyzer, the layout).
+    pub fn endpoints(&self) -> Endpoints<'_> {
+        let mut map: HashMap<&str, Endpoint> =
+            HashMap::with_capacity_and_hasher(self.components.len(), Default::default());
+        for (i, c) in self.components.iter().enumerate() {
+            map.insert(c.id.as_str(), Endpoint::One(i));
+        }
+        for (i, c) in self.components.iter().enumerate() {
+            if let Some(cluster) = c.cluster.as_deref() {
+                match map
+                    .entry(cluster)
+                    .or_insert_with(|| Endpoint::Many(Vec::new()))
+                {
+                    Endpoint::Many(v) => v.push(i),
+                    // A component id wins over a cluster of the same name (validation forbids it).
+                    Endpoint::One(_) => {}
+                }
+            }
+        }
+        Endpoints { map }
     }
 
     /// Index of components by id, for code that looks many of them up.

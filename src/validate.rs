@@ -3,7 +3,7 @@
 //! the document so that the loader can point at its line.
 
 use crate::model::{Design, FORMAT_VERSION, Kind};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 /// One step of a path into the document: a key or an array index.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -92,8 +92,9 @@ pub fn validate(design: &Design) -> Vec<Problem> {
         ));
     }
 
-    let mut names: HashMap<&str, (Named, usize)> = HashMap::with_capacity(
+    let mut names: HashMap<&str, (Named, usize)> = HashMap::with_capacity_and_hasher(
         design.components.len() + design.servers.len() + design.clusters.len(),
+        Default::default(),
     );
     let sections: [(&'static str, Named, Vec<&str>); 3] = [
         (

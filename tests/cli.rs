@@ -332,3 +332,27 @@ fn help_has_examples_and_usage_errors_exit_two() {
     infraplan().args(["analyze"]).assert().code(2);
     infraplan().args(["frobnicate"]).assert().code(2);
 }
+
+#[test]
+fn a_closed_pipe_ends_quietly_with_success() {
+    use std::process::{Command as Std, Stdio};
+    let mut cmd = Std::new(assert_cmd::cargo::cargo_bin("infraplan"));
+    cmd.arg("analyze");
+    // Enough output to overflow the pipe's buffer once the reader is gone.
+    for _ in 0..100 {
+        cmd.arg(design("01-simple.toml"));
+    }
+    let mut child = cmd
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    drop(child.stdout.take());
+    let out = child.wait_with_output().expect("wait");
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -102,12 +102,43 @@ prop_compose! {
     }
 }
 
+prop_compose! {
+    /// Designs that are valid by construction: unique ids, links and servers that exist.
+    fn valid_design()(
+        comps in prop::collection::vec((0..Kind::ALL.len(), prop::option::of(0..4usize), any::<bool>(), any::<bool>()), 1..14),
+        links in prop::collection::vec((0..14usize, 0..14usize, 0..Protocol::ALL.len()), 0..24),
+    ) -> Design {
+        let mut d = Design::new("valid");
+        d.domain = Some("example.com".into());
+        for s in 0..4 {
+            d.servers.push(Server { id: format!("s{s}"), ip: None, label: None });
+        }
+        let n = comps.len();
+        for (i, (kind, server, redundant, replica)) in comps.into_iter().enumerate() {
+            let mut c = Component::new(format!("c{i}"), Kind::ALL[kind]);
+            c.server = server.map(|s| format!("s{s}"));
+            c.redundant = redundant && i % 3 == 0;
+            if c.kind == Kind::Database && replica {
+                c.role = Some(infraplan::model::DbRole::Replica);
+            }
+            d.components.push(c);
+        }
+        for (f, t, p) in links {
+            let (f, t) = (f % n, t % n);
+            if f != t {
+                d.links.push(Link { from: format!("c{f}"), to: format!("c{t}"), protocol: Protocol::ALL[p], port: None, label: None });
+            }
+        }
+        d
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(300))]
 
     /// The analyzer and the simulator accept any design, valid or not, without panicking.
     #[test]
-    fn analyzer_never_panics(d in arb_design()) {
+    fn analyzer_never_panics(d in prop_oneof![arb_design(), valid_design()]) {
         let findings = analyze(&d);
         prop_assert!(findings.windows(2).all(|w| w[0].severity >= w[1].severity));
         let ids: Vec<String> = d.components.iter().map(|c| c.id.clone()).take(2).collect();
@@ -115,9 +146,23 @@ proptest! {
         let _ = infraplan::layout::layout(&d);
     }
 
+    /// The SPOF rules agree with the simulation of each single failure on any valid design.
+    #[test]
+    fn spofs_agree_with_simulation(d in valid_design()) {
+        prop_assert!(infraplan::validate::validate(&d).is_empty());
+        {
+            let findings = analyze(&d);
+            for c in d.components.iter().filter(|c| c.kind != Kind::Client && !c.redundant) {
+                let loss = infraplan::analyze::simulate(&d, &[&c.id]).expect("known").loss;
+                let flagged = findings.iter().any(|f| f.rule == "SPOF-COMPONENT" && f.components == [c.id.clone()]);
+                prop_assert_eq!(flagged, matches!(loss, infraplan::analyze::Loss::Everything | infraplan::analyze::Loss::Writes), "{}", c.id);
+            }
+        }
+    }
+
     /// A valid arbitrary design survives the round trip through both formats.
     #[test]
-    fn valid_designs_round_trip(d in arb_design()) {
+    fn valid_designs_round_trip(d in prop_oneof![arb_design(), valid_design()]) {
         if infraplan::validate::validate(&d).is_empty() {
             for format in [Format::Toml, Format::Json] {
                 let text = to_string(&d, format);
@@ -158,7 +203,7 @@ fn the_documented_example_is_valid() {
     let end = start + doc[start..].find("```").expect("closed");
     let design = parse_bytes(
         Path::new("example.toml"),
-        doc[start..end].as_bytes(),
+        &doc.as_bytes()[start..end],
         Format::Toml,
     )
     .unwrap_or_else(|e| panic!("{e}"));

@@ -4,7 +4,8 @@
 use crate::model::{Design, Kind, Traffic};
 use petgraph::algo::dominators::simple_fast;
 use petgraph::graph::{DiGraph, NodeIndex};
-use std::collections::{HashMap, VecDeque};
+use rustc_hash::FxHashMap as HashMap;
+use std::collections::VecDeque;
 
 /// How the analyzer decided where requests enter the site.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -81,7 +82,8 @@ impl Tier {
 /// The design as a graph, built once per analysis.
 pub struct Ctx<'a> {
     pub design: &'a Design,
-    pub index: HashMap<&'a str, usize>,
+    /// Link endpoints (components and clusters) resolved to component indices.
+    pub endpoints: crate::model::Endpoints<'a>,
     /// The server index of each component.
     pub server_of: Vec<Option<usize>>,
     /// Request edges out of each component: (target, link index).
@@ -94,12 +96,13 @@ pub struct Ctx<'a> {
     pub reachable: Vec<bool>,
     /// Servers that have a firewall installed on them.
     pub host_firewall: Vec<bool>,
+    /// The components installed on each server.
+    pub hosted: Vec<Vec<usize>>,
 }
 
 impl<'a> Ctx<'a> {
     pub fn new(design: &'a Design) -> Ctx<'a> {
         let n = design.components.len();
-        let index = design.component_index();
         let server_index: HashMap<&str, usize> = design
             .servers
             .iter()
@@ -115,27 +118,16 @@ impl<'a> Ctx<'a> {
                     .and_then(|s| server_index.get(s).copied())
             })
             .collect();
-        let mut members: HashMap<&str, Vec<usize>> = HashMap::new();
-        for (i, c) in design.components.iter().enumerate() {
-            if let Some(cl) = &c.cluster {
-                members.entry(cl.as_str()).or_default().push(i);
-            }
-        }
-        let expand = |id: &str| -> Vec<usize> {
-            match index.get(id) {
-                Some(&i) => vec![i],
-                None => members.get(id).cloned().unwrap_or_default(),
-            }
-        };
+        let endpoints = design.endpoints();
         let mut out = vec![Vec::new(); n];
         let mut into = vec![Vec::new(); n];
         for (li, l) in design.links.iter().enumerate() {
             if l.protocol.traffic() != Traffic::Request {
                 continue;
             }
-            let to = expand(&l.to);
-            for f in expand(&l.from) {
-                for &t in &to {
+            let to = endpoints.resolve(&l.to);
+            for &f in endpoints.resolve(&l.from) {
+                for &t in to {
                     if f != t {
                         out[f].push((t, li));
                         into[t].push((f, li));
@@ -144,15 +136,17 @@ impl<'a> Ctx<'a> {
             }
         }
         let mut host_firewall = vec![false; design.servers.len()];
-        for (c, s) in design.components.iter().zip(&server_of) {
-            if let (Kind::Firewall, Some(s)) = (c.kind, s) {
-                host_firewall[*s] = true;
+        let mut hosted = vec![Vec::new(); design.servers.len()];
+        for (i, (c, s)) in design.components.iter().zip(&server_of).enumerate() {
+            if let Some(s) = *s {
+                hosted[s].push(i);
+                host_firewall[s] |= c.kind == Kind::Firewall;
             }
         }
-        let (entries, entry) = find_entries(design, &index, &server_of, &members, &into, &out);
+        let (entries, entry) = find_entries(design, &endpoints, &server_of, &into, &out);
         let mut ctx = Ctx {
             design,
-            index,
+            endpoints,
             server_of,
             out,
             into,
@@ -160,6 +154,7 @@ impl<'a> Ctx<'a> {
             entry,
             reachable: Vec::new(),
             host_firewall,
+            hosted,
         };
         ctx.reachable = ctx.reach(|_| false, |_, _| true);
         ctx
@@ -318,9 +313,8 @@ impl<'a> Ctx<'a> {
 
 fn find_entries(
     design: &Design,
-    index: &HashMap<&str, usize>,
+    endpoints: &crate::model::Endpoints<'_>,
     server_of: &[Option<usize>],
-    members: &HashMap<&str, Vec<usize>>,
     into: &[Vec<(usize, usize)>],
     out: &[Vec<(usize, usize)>],
 ) -> (Vec<usize>, Entry) {
@@ -338,10 +332,9 @@ fn find_entries(
     };
     let mut entries = Vec::new();
     for r in &design.dns {
-        if let Some(&i) = index.get(r.target.as_str()) {
-            entries.push(i);
-        } else if let Some(m) = members.get(r.target.as_str()) {
-            entries.extend(m);
+        let resolved = endpoints.resolve(&r.target);
+        if !resolved.is_empty() {
+            entries.extend(resolved);
         } else if let Some(s) = design.servers.iter().position(|s| s.id == r.target) {
             // The components on the server that nothing on the same server feeds.
             let on: Vec<usize> = (0..design.components.len())

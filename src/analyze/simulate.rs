@@ -77,17 +77,16 @@ pub fn impact(ctx: &Ctx, failed: &[bool]) -> Impact {
         .into_iter()
         .filter(|&t| served(before, t) && !served(&after, t))
         .collect();
-    let entry_lost = before.iter().any(|&b| b) && !after.iter().any(|&a| a);
     let unreachable: Vec<String> = (0..comps.len())
         .filter(|&i| before[i] && !after[i] && !failed[i])
         .map(|i| comps[i].id.clone())
         .collect();
     let capacity_lost =
         (0..comps.len()).any(|i| before[i] && !after[i] && comps[i].kind != Kind::Client);
-    let loss = if entry_lost
-        || lost
-            .iter()
-            .any(|t| matches!(t, Tier::Web | Tier::App | Tier::Data))
+    // Losing the entry loses every tier behind it; a design without tiers loses capacity only.
+    let loss = if lost
+        .iter()
+        .any(|t| matches!(t, Tier::Web | Tier::App | Tier::Data))
     {
         Loss::Everything
     } else if lost.contains(&Tier::Primary) {

@@ -1,12 +1,22 @@
 //! The command line: arguments in, exit status out. Exit 0 when all is well, 1 when findings
 //! reach `--fail-on`, 2 for invalid input or usage.
 
+/// Prints a line to stdout, colour stripped when it is not a terminal; see [`output::emit`].
+macro_rules! outln {
+    () => {
+        $crate::cli::output::emit(format_args!(""))
+    };
+    ($($arg:tt)*) => {
+        $crate::cli::output::emit(format_args!($($arg)*))
+    };
+}
+
 mod output;
 
 use crate::analyze::{self, Severity};
 use crate::io::{self, DesignError};
 use crate::model::Design;
-use anstream::{eprintln, println};
+use anstream::eprintln;
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -198,7 +208,7 @@ fn analyze_files(args: &AnalyzeArgs) -> u8 {
                 match args.format {
                     Format::Text => {
                         if n > 0 {
-                            println!();
+                            outln!();
                         }
                         output::print_findings(path, &design, &findings);
                     }
@@ -247,7 +257,7 @@ fn validate_files(files: &[PathBuf]) -> u8 {
     let mut status = 0;
     for path in files {
         match load(path) {
-            Ok(d) => println!(
+            Ok(d) => outln!(
                 "{}: valid ({}, {}, {})",
                 path.display(),
                 count(d.components.len(), "component"),
@@ -335,7 +345,7 @@ fn new(path: &Path, template: &str, force: bool) -> u8 {
     }
     match io::save(&design, path) {
         Ok(()) => {
-            println!(
+            outln!(
                 "{}: new design from template `{template}` ({} components); edit it with `infraplan edit {}`",
                 path.display(),
                 design.components.len(),

@@ -4,13 +4,26 @@
 use crate::analyze::{self, Finding, Impact, Loss, Rule, Severity};
 use crate::io::DesignError;
 use crate::model::Design;
-use anstream::println;
 use anstyle::{AnsiColor, Style};
 use serde_json::{Value, json};
 use std::path::Path;
 
 const BOLD: Style = Style::new().bold();
 const DIM: Style = Style::new().dimmed();
+
+/// Writes a line to stdout. A closed pipe (`infraplan analyze … | head`) ends the program
+/// quietly with success, as Unix tools do; any other write error is an I/O failure (exit 2).
+pub fn emit(args: std::fmt::Arguments<'_>) {
+    use std::io::Write;
+    let mut out = anstream::stdout().lock();
+    if let Err(e) = out.write_fmt(args).and_then(|()| out.write_all(b"\n")) {
+        std::process::exit(if e.kind() == std::io::ErrorKind::BrokenPipe {
+            0
+        } else {
+            2
+        });
+    }
+}
 
 pub fn severity_style(s: Severity) -> Style {
     let color = match s {
@@ -44,7 +57,7 @@ pub fn summary(findings: &[Finding]) -> String {
 
 /// Findings grouped by severity, each with its rule, sentence and recommendation.
 pub fn print_findings(path: &Path, design: &Design, findings: &[Finding]) {
-    println!(
+    outln!(
         "{BOLD}{}{BOLD:#} — {} — {}",
         path.display(),
         design.name,
@@ -56,11 +69,11 @@ pub fn print_findings(path: &Path, design: &Design, findings: &[Finding]) {
             continue;
         }
         let style = severity_style(severity);
-        println!();
-        println!("{style}{}{style:#}", severity.as_str().to_uppercase());
+        outln!();
+        outln!("{style}{}{style:#}", severity.as_str().to_uppercase());
         for f in group {
-            println!("  {style}{}{style:#}  {}", f.rule, f.message);
-            println!(
+            outln!("  {style}{}{style:#}  {}", f.rule, f.message);
+            outln!(
                 "  {DIM}{:width$}  fix: {}{DIM:#}",
                 "",
                 f.recommendation,
@@ -116,7 +129,7 @@ pub fn json_error(path: &Path, e: &DesignError) -> Value {
 
 pub fn print_json<T: serde::Serialize>(value: &T) {
     // Serializing plain data cannot fail.
-    println!(
+    outln!(
         "{}",
         serde_json::to_string_pretty(value).unwrap_or_default()
     );
@@ -129,22 +142,22 @@ pub fn print_impact(design: &Design, impact: &Impact) {
         Loss::Capacity => severity_style(Severity::Medium),
         Loss::Nothing => Style::new().bold(),
     };
-    println!("{BOLD}Failed:{BOLD:#} {}", impact.failed.join(", "));
-    println!(
+    outln!("{BOLD}Failed:{BOLD:#} {}", impact.failed.join(", "));
+    outln!(
         "{BOLD}{} loses:{BOLD:#} {style}{}{style:#}",
         design.site_name(),
         impact.loss.describe()
     );
     if !impact.lost_tiers.is_empty() {
-        println!(
+        outln!(
             "{BOLD}No longer reached:{BOLD:#} {}",
             impact.lost_tiers.join(", ")
         );
     }
     if impact.unreachable.is_empty() {
-        println!("{BOLD}Unreachable:{BOLD:#} none");
+        outln!("{BOLD}Unreachable:{BOLD:#} none");
     } else {
-        println!(
+        outln!(
             "{BOLD}Unreachable:{BOLD:#} {}",
             impact.unreachable.join(", ")
         );
@@ -154,16 +167,18 @@ pub fn print_impact(design: &Design, impact: &Impact) {
 pub fn print_rules(rules: &[&Rule]) {
     for (i, r) in rules.iter().enumerate() {
         if i > 0 {
-            println!();
+            outln!();
         }
         let style = severity_style(r.severity);
-        println!(
+        outln!(
             "{BOLD}{}{BOLD:#}  {style}{}{style:#}  {}",
-            r.id, r.severity, r.title
+            r.id,
+            r.severity,
+            r.title
         );
-        println!("  {BOLD}checks:{BOLD:#} {}", r.checks);
-        println!("  {BOLD}why:{BOLD:#}    {}", r.why);
-        println!("  {BOLD}fix:{BOLD:#}    {}", r.fix);
+        outln!("  {BOLD}checks:{BOLD:#} {}", r.checks);
+        outln!("  {BOLD}why:{BOLD:#}    {}", r.why);
+        outln!("  {BOLD}fix:{BOLD:#}    {}", r.fix);
     }
 }
 

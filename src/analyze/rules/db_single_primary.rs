@@ -19,18 +19,19 @@ pub static RULE: Rule = Rule {
 
 /// Databases grouped by cluster (those outside any cluster form one group), in design order.
 pub(crate) fn database_groups(ctx: &Ctx) -> Vec<Vec<usize>> {
-    let mut groups: Vec<(Option<&str>, Vec<usize>)> = Vec::new();
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    let mut slot: std::collections::HashMap<Option<&str>, usize> = Default::default();
     for (i, c) in ctx.design.components.iter().enumerate() {
         if c.kind != Kind::Database {
             continue;
         }
-        let key = c.cluster.as_deref();
-        match groups.iter_mut().find(|(k, _)| *k == key) {
-            Some((_, g)) => g.push(i),
-            None => groups.push((key, vec![i])),
-        }
+        let g = *slot.entry(c.cluster.as_deref()).or_insert_with(|| {
+            groups.push(Vec::new());
+            groups.len() - 1
+        });
+        groups[g].push(i);
     }
-    groups.into_iter().map(|(_, g)| g).collect()
+    groups
 }
 
 fn check(ctx: &Ctx) -> Vec<Finding> {

@@ -21,8 +21,25 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
     if !comps.iter().any(|c| c.kind == Kind::Database) {
         return Vec::new();
     }
+    // Everything from which a request path leads to a primary, found backwards from the
+    // primaries in one pass.
+    let mut writes = vec![false; ctx.len()];
+    let mut stack: Vec<usize> = (0..ctx.len())
+        .filter(|&i| comps[i].db_role() == Some(DbRole::Primary))
+        .collect();
+    for &p in &stack {
+        writes[p] = true;
+    }
+    while let Some(n) = stack.pop() {
+        for &(f, _) in &ctx.into[n] {
+            if !writes[f] {
+                writes[f] = true;
+                stack.push(f);
+            }
+        }
+    }
     (0..ctx.len())
-        .filter(|&i| comps[i].kind == Kind::AppServer)
+        .filter(|&i| comps[i].kind == Kind::AppServer && !writes[i])
         .filter_map(|a| {
             let reach = ctx.reach_from(a);
             let dbs: Vec<usize> = (0..ctx.len())

@@ -31,18 +31,17 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         |i| standalone_fw(i) || (is_entry[i] && filtered(i)),
         |from, to| !(filtered(to) && ctx.server_of[from] != ctx.server_of[to]),
     );
-    let mut exposed: Vec<(usize, Vec<&str>)> = Vec::new();
+    let mut reached: Vec<Vec<&str>> = vec![Vec::new(); ctx.design.servers.len()];
     for i in (0..ctx.len()).filter(|&i| open[i]) {
         if let Some(s) = ctx.server_of[i] {
-            match exposed.iter_mut().find(|(x, _)| *x == s) {
-                Some((_, v)) => v.push(ctx.id(i)),
-                None => exposed.push((s, vec![ctx.id(i)])),
-            }
+            reached[s].push(ctx.id(i));
         }
     }
-    exposed.sort_by_key(|(s, _)| *s);
-    exposed
+    let exposed = reached
         .into_iter()
+        .enumerate()
+        .filter(|(_, r)| !r.is_empty());
+    exposed
         .map(|(s, reached)| {
             let server = &ctx.design.servers[s];
             Finding::new(

@@ -27,11 +27,8 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         }
     }
     // Servers that host something: an empty server is a placeholder, not a blind spot.
-    let hosting: Vec<bool> = (0..d.servers.len())
-        .map(|s| ctx.server_of.contains(&Some(s)))
-        .collect();
     let blind: Vec<&str> = (0..d.servers.len())
-        .filter(|&s| hosting[s] && !watched[s])
+        .filter(|&s| !ctx.hosted[s].is_empty() && !watched[s])
         .map(|s| d.servers[s].id.as_str())
         .collect();
     if !blind.is_empty() {
@@ -50,19 +47,22 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
             .recommend("install a monitoring agent (e.g. Sumologic) on each server and link it to a monitoring service"),
         );
     }
-    for (i, c) in comps.iter().enumerate() {
-        if c.kind != Kind::MonitoringAgent {
-            continue;
+    let mut sends = vec![false; ctx.len()];
+    for l in &d.links {
+        if l.protocol.traffic() == Traffic::Monitoring
+            && ctx
+                .endpoints
+                .resolve(&l.to)
+                .iter()
+                .any(|&t| comps[t].kind == Kind::MonitoringService)
+        {
+            for &f in ctx.endpoints.resolve(&l.from) {
+                sends[f] = true;
+            }
         }
-        let sends = d.links.iter().any(|l| {
-            l.from == c.id
-                && l.protocol.traffic() == Traffic::Monitoring
-                && d.expand_endpoint(&l.to).iter().any(|t| {
-                    d.component(t)
-                        .is_some_and(|t| t.kind == Kind::MonitoringService)
-                })
-        });
-        if !sends {
+    }
+    for (i, c) in comps.iter().enumerate() {
+        if c.kind == Kind::MonitoringAgent && !sends[i] {
             findings.push(
                 Finding::new(
                     RULE.id,

@@ -24,10 +24,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         .map(|(s, tiers)| {
             let server = &ctx.design.servers[s];
             let (severity, outcome) = verdict(&tiers, &site);
-            let hosted: Vec<&str> = (0..ctx.len())
-                .filter(|&i| ctx.server_of[i] == Some(s))
-                .map(|i| ctx.id(i))
-                .collect();
+            let hosted: Vec<&str> = ctx.hosted[s].iter().map(|&i| ctx.id(i)).collect();
             let what = Tier::phrase(&tiers);
             Finding::new(
                 RULE.id,

@@ -23,10 +23,8 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
     let mut fed = vec![false; ctx.len()];
     for l in &d.links {
         if l.protocol.traffic() != crate::model::Traffic::Request {
-            for t in d.expand_endpoint(&l.to) {
-                if let Some(&i) = ctx.index.get(t) {
-                    fed[i] = true;
-                }
+            for &i in ctx.endpoints.resolve(&l.to) {
+                fed[i] = true;
             }
         }
     }
