@@ -41,13 +41,6 @@ impl Field {
         }
     }
 
-    fn fixed(name: &'static str, value: &str) -> Field {
-        Field {
-            read_only: true,
-            ..Field::text(name, Some(value))
-        }
-    }
-
     pub fn is_text(&self) -> bool {
         self.choices.is_empty() && !self.read_only
     }
@@ -167,8 +160,8 @@ pub fn fields(design: &Design, target: &Target) -> Vec<Field> {
                 return Vec::new();
             };
             vec![
-                Field::fixed("from", &l.from),
-                Field::fixed("to", &l.to),
+                Field::text("from", Some(&l.from)),
+                Field::text("to", Some(&l.to)),
                 Field::choice(
                     "protocol",
                     l.protocol.as_str(),
@@ -276,6 +269,9 @@ pub fn apply(
         Target::Link(i) => {
             let l = design.links.get_mut(*i).ok_or("no such link")?;
             match field {
+                // A component or a cluster; the validator refuses ids that name neither.
+                "from" => l.from = value.trim().to_string(),
+                "to" => l.to = value.trim().to_string(),
                 "protocol" => {
                     let p = Protocol::parse(value).ok_or("unknown protocol")?;
                     if l.port == l.protocol.default_port() {

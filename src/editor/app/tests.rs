@@ -245,6 +245,19 @@ fn a_bad_port_is_refused_with_a_message() {
 }
 
 #[test]
+fn a_link_cannot_be_pointed_at_nothing() {
+    let mut a = app("simple");
+    a.selection = Selection::Link(0);
+    update(&mut a, Action::Edit);
+    run(&mut a, [Action::Down, Action::Accept]);
+    run(&mut a, "-x".chars().map(Action::Char));
+    update(&mut a, Action::Accept);
+    assert_eq!(a.design.links[0].to, "nginx");
+    let m = a.message.clone().expect("message");
+    assert!(m.error && m.text.contains("nginx-x"), "{m:?}");
+}
+
+#[test]
 fn renaming_by_prompt_to_a_taken_id_is_refused() {
     let mut a = app("simple");
     select(&mut a, "app");
@@ -680,7 +693,20 @@ mod walkthrough {
         set(&mut a, &lb, "cluster", "lb-cluster");
         set(&mut a, &lb2, "cluster", "lb-cluster");
         set(&mut a, "", "dns target", "lb-cluster");
-        connect(&mut a, "user", &lb2, Protocol::Https);
+        // The browser's link goes to the cluster: its `to` field in the link's form.
+        let l = a
+            .design
+            .links
+            .iter()
+            .position(|l| l.from == "user" && l.to == lb)
+            .expect("user → lb");
+        a.selection = Selection::Link(l);
+        update(&mut a, Action::Edit);
+        run(&mut a, [Action::Down, Action::Accept]);
+        run(&mut a, std::iter::repeat_n(Action::Backspace, lb.len()));
+        run(&mut a, "lb-cluster".chars().map(Action::Char));
+        run(&mut a, [Action::Accept, Action::Cancel]);
+        assert_eq!(a.design.links[l].to, "lb-cluster");
         connect(&mut a, &lb2, "nginx", Protocol::Http);
         connect(&mut a, &lb2, &web, Protocol::Http);
         assert!(!has(&a, "SPOF-COMPONENT", &lb), "{:#?}", rules(&a));
