@@ -166,6 +166,19 @@ fn candidates(from: i32, to: i32) -> Vec<i32> {
 pub fn route_links(design: &Design, layout: &Layout) -> Vec<Route> {
     let grid = Grid::new(layout);
     let index = design.component_index();
+    // Cluster members by cluster id: the model's own lookup scans every component.
+    let mut members: std::collections::HashMap<&str, Vec<usize>> = Default::default();
+    for (i, c) in design.components.iter().enumerate() {
+        if let Some(cl) = c.cluster.as_deref() {
+            members.entry(cl).or_default().push(i);
+        }
+    }
+    let expand = |id: &str| -> Vec<usize> {
+        match index.get(id) {
+            Some(&i) => vec![i],
+            None => members.get(id).cloned().unwrap_or_default(),
+        }
+    };
     let mut routes = Vec::with_capacity(design.links.len());
     for (li, link) in design.links.iter().enumerate() {
         let label = match link.port {
@@ -174,11 +187,9 @@ pub fn route_links(design: &Design, layout: &Layout) -> Vec<Route> {
             }
             _ => link.protocol.to_string(),
         };
-        for f in design.expand_endpoint(&link.from) {
-            for t in design.expand_endpoint(&link.to) {
-                let (Some(&fi), Some(&ti)) = (index.get(f), index.get(t)) else {
-                    continue;
-                };
+        let targets = expand(&link.to);
+        for fi in expand(&link.from) {
+            for &ti in &targets {
                 if fi == ti {
                     continue;
                 }

@@ -120,3 +120,48 @@ pub fn action_for_event(app: &App, ev: Event) -> Option<Action> {
         _ => None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_missing_file_starts_a_new_design_there() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let p = dir.path().join("shop.toml");
+        let app = open(Some(p.clone())).expect("a new design");
+        assert_eq!(app.design.name, "shop");
+        assert_eq!(app.path.as_deref(), Some(p.as_path()));
+        assert!(!p.exists(), "nothing is written before a save");
+    }
+
+    #[test]
+    fn an_invalid_file_is_an_error_before_any_terminal() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let p = dir.path().join("bad.toml");
+        std::fs::write(&p, "version = 1\n").expect("write");
+        assert!(open(Some(p)).is_err());
+        assert!(open(Some(dir.path().join("x.txt"))).is_err());
+    }
+
+    #[test]
+    fn the_recent_list_round_trips_and_forgets_missing_files() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let list = dir.path().join("state/infraplan/recent");
+        let kept = dir.path().join("a.toml");
+        std::fs::write(&kept, "").expect("write");
+        recent::store(&list, &[kept.clone(), dir.path().join("gone.toml")]);
+        assert_eq!(recent::load(&list), vec![kept]);
+    }
+
+    #[test]
+    fn recovery_goes_beside_the_design_first() {
+        let c = term::recovery_candidates(Some(std::path::Path::new("/x/site.toml")));
+        assert!(c[0].starts_with("/x"));
+        assert!(c[0].to_string_lossy().contains("site.recovered-"));
+        assert!(
+            c.last()
+                .is_some_and(|p| p.starts_with(std::env::temp_dir()))
+        );
+    }
+}

@@ -285,7 +285,11 @@ pub fn draw(frame: &mut Frame, app: &App) {
     let area = frame.area();
     let s = screen(area, app.show_panel);
     if s.too_small {
-        draw_too_small(frame.buffer_mut(), area);
+        draw_too_small(
+            frame.buffer_mut(),
+            area,
+            matches!(app.mode, Mode::Confirm(_)),
+        );
         return;
     }
     if let Mode::Start { .. } = app.mode {
@@ -302,11 +306,14 @@ pub fn draw(frame: &mut Frame, app: &App) {
     draw_overlays(frame, app);
 }
 
-fn draw_too_small(buf: &mut Buffer, area: Rect) {
-    let text = format!(
+fn draw_too_small(buf: &mut Buffer, area: Rect, asking: bool) {
+    let mut text = format!(
         "Terminal too small: {}×{}; infraplan needs {MIN_W}×{MIN_H}. Enlarge it, or press q to quit.",
         area.width, area.height
     );
+    if asking {
+        text = format!("Unsaved changes: y save and quit, n quit without saving, Esc stay. {text}");
+    }
     Paragraph::new(text)
         .wrap(Wrap { trim: true })
         .style(Style::default().fg(Color::Yellow))
