@@ -184,6 +184,21 @@ fn locate(
 
 /// Reads, parses and validates a design file.
 pub fn load(path: &Path) -> Result<Design, DesignError> {
+    let (bytes, format) = read_checked(path)?;
+    parse_bytes(path, &bytes, format)
+}
+
+/// Like [`load`], also giving the file's text, for reports that point at its lines.
+pub fn load_with_text(path: &Path) -> Result<(Design, String), DesignError> {
+    let (bytes, format) = read_checked(path)?;
+    let design = parse_bytes(path, &bytes, format)?;
+    // parse_bytes accepted it, so it is UTF-8.
+    Ok((design, String::from_utf8_lossy(&bytes).into_owned()))
+}
+
+/// The bytes of a design file and its format, refusing folders, unknown extensions and
+/// oversized files before reading.
+fn read_checked(path: &Path) -> Result<(Vec<u8>, Format), DesignError> {
     let meta = std::fs::metadata(path).map_err(|source| DesignError::Read {
         path: path.to_path_buf(),
         source,
@@ -204,7 +219,7 @@ pub fn load(path: &Path) -> Result<Design, DesignError> {
         path: path.to_path_buf(),
         source,
     })?;
-    parse_bytes(path, &bytes, format)
+    Ok((bytes, format))
 }
 
 /// Parses and validates design text already read from `path` (used for messages).

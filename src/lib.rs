@@ -4,13 +4,19 @@
 //! nothing of the terminal; the editor and the exporters build on them.
 #![forbid(unsafe_code)]
 
+pub mod accept;
 pub mod analyze;
 pub mod cli;
 pub mod date;
+pub mod diff;
 pub mod editor;
 pub mod generate;
 pub mod io;
 pub mod layout;
+pub mod locate;
 pub mod model;
+pub mod sarif;
+pub mod source;
 pub mod templates;
 pub mod validate;
+pub mod watch;

@@ -10,7 +10,7 @@ mod simulate;
 
 pub use finding::{Finding, Severity};
 pub use graph::{Ctx, Entry, Tier};
-pub use rules::{RULES, Rule};
+pub use rules::{RULES, Rule, catalog};
 pub use simulate::{Impact, Loss, simulate};
 
 use crate::model::Design;

@@ -11,7 +11,10 @@ macro_rules! outln {
     };
 }
 
+mod ci;
 mod output;
+
+pub use ci::DiffArgs;
 
 use crate::analyze::{self, Severity};
 use crate::io::{self, DesignError};
@@ -28,6 +31,7 @@ const ABOUT: &str = "Design web infrastructure in the terminal, see where it bre
 #[command(after_help = "Examples:
   infraplan analyze designs/*.toml
   infraplan analyze --fail-on high --format json design.toml
+  infraplan diff git:main:design.toml design.toml --fail-on high
   infraplan simulate designs/02-distributed.toml --fail haproxy
   infraplan new mysite.toml --template distributed")]
 pub struct Cli {
@@ -54,9 +58,29 @@ Press ? in the editor for every key. Exit status: 0 done, 2 invalid FILE or no t
   infraplan analyze designs/01-simple.toml
   infraplan analyze designs/*.toml --fail-on high
   infraplan analyze design.toml --format json | jq '.files[0].findings[].rule'
+  infraplan analyze designs/*.toml --format sarif --fail-on high > infraplan.sarif
+  infraplan analyze --watch design.toml
 
-Exit status: 0 no finding at or above --fail-on (or no --fail-on), 1 some, 2 invalid input.")]
+Findings the design accepts ([[accepted]] entries) are shown apart and do not count for
+--fail-on; an acceptance that matches no finding is reported as STALE-ACCEPTANCE.
+
+Exit status: 0 no counted finding at or above --fail-on (or no --fail-on), 1 some, 2 invalid
+input.")]
     Analyze(AnalyzeArgs),
+    /// Compare two versions of a design: what changed, which findings are new or resolved.
+    #[command(
+        after_help = "OLD and NEW are files, or git:REV:path for a file as git has it at a
+revision (read with `git show REV:path`; git::path is the staged version).
+
+Examples:
+  infraplan diff old.toml new.toml
+  infraplan diff git:main:designs/site.toml designs/site.toml --fail-on high
+  infraplan diff git:HEAD~1:designs/site.toml git:HEAD:designs/site.toml --format json
+
+Exit status: 0 no new counted finding at or above --fail-on (or no --fail-on), 1 some, 2 an
+invalid design or an unreadable source."
+    )]
+    Diff(DiffArgs),
     /// Check that design files are valid, reporting file:line:column of every problem.
     #[command(after_help = "Examples:
   infraplan validate designs/*.toml
@@ -118,18 +142,28 @@ pub struct AnalyzeArgs {
     /// Design files (.toml or .json); each is analyzed on its own.
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
-    /// Exit 1 when a finding of this severity or worse exists.
+    /// Output format: text for people, JSON for tools, SARIF 2.1.0 for code scanning.
+    #[arg(long, value_enum, default_value_t = AnalyzeFormat::Text)]
+    pub format: AnalyzeFormat,
+    /// Exit 1 when a finding of this severity or worse exists (accepted findings aside).
     #[arg(long, value_name = "SEVERITY", value_parser = parse_severity)]
     pub fail_on: Option<Severity>,
+    /// Re-run on every save of FILE and redraw the findings, until Ctrl-C.
+    #[arg(long, conflicts_with = "format")]
+    pub watch: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Format {
     Text,
     Json,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum AnalyzeFormat {
+    Text,
+    Json,
+    Sarif,
 }
 
 fn parse_severity(s: &str) -> Result<Severity, String> {
@@ -162,7 +196,10 @@ pub fn run(command: Option<Command>) -> u8 {
     };
     match command {
         Command::Edit { file } => edit(file),
+        Command::Analyze(args) if args.watch => ci::watch(&args),
+        Command::Analyze(args) if args.format == AnalyzeFormat::Sarif => ci::sarif(&args),
         Command::Analyze(args) => analyze_files(&args),
+        Command::Diff(args) => ci::diff(&args),
         Command::Validate { files } => validate_files(&files),
         Command::Simulate { file, fail, format } => simulate(&file, &fail, format),
         Command::Rules { id, format } => rules(id.as_deref(), format),
@@ -198,33 +235,32 @@ fn analyze_files(args: &AnalyzeArgs) -> u8 {
     for (n, path) in args.files.iter().enumerate() {
         match io::load(path) {
             Ok(design) => {
-                let findings = analyze::analyze(&design);
-                if args
-                    .fail_on
-                    .is_some_and(|s| findings.iter().any(|f| f.severity >= s))
-                {
+                let reviewed = review(&design);
+                if fails(&reviewed, args.fail_on) {
                     status = status.max(1);
                 }
                 match args.format {
-                    Format::Text => {
+                    AnalyzeFormat::Json => {
+                        reports.push(output::json_report(path, &design, &reviewed))
+                    }
+                    _ => {
                         if n > 0 {
                             outln!();
                         }
-                        output::print_findings(path, &design, &findings);
+                        output::print_findings(path, &design, &reviewed);
                     }
-                    Format::Json => reports.push(output::json_report(path, &design, &findings)),
                 }
             }
             Err(e) => {
                 status = 2;
-                if args.format == Format::Json {
+                if args.format == AnalyzeFormat::Json {
                     reports.push(output::json_error(path, &e));
                 }
                 report_error(&e);
             }
         }
     }
-    if args.format == Format::Json {
+    if args.format == AnalyzeFormat::Json {
         output::print_json(&serde_json::json!({ "version": 1, "files": reports }));
     }
     status
@@ -251,6 +287,20 @@ fn edit(file: Option<PathBuf>) -> u8 {
             1
         }
     }
+}
+
+/// The design's findings with its accepted risks applied, as of today.
+pub(crate) fn review(design: &Design) -> Vec<crate::accept::Reviewed> {
+    crate::accept::apply(design, analyze::analyze(design), crate::date::today())
+}
+
+/// Whether a finding that counts (not accepted) reaches `fail_on`.
+pub(crate) fn fails(reviewed: &[crate::accept::Reviewed], fail_on: Option<Severity>) -> bool {
+    fail_on.is_some_and(|s| {
+        reviewed
+            .iter()
+            .any(|r| r.counts() && r.finding.severity >= s)
+    })
 }
 
 fn validate_files(files: &[PathBuf]) -> u8 {
@@ -301,14 +351,13 @@ fn simulate(path: &Path, fail: &[String], format: Format) -> u8 {
 
 fn rules(id: Option<&str>, format: Format) -> u8 {
     let selected: Vec<&analyze::Rule> = match id {
-        None => analyze::RULES.to_vec(),
+        None => analyze::catalog().collect(),
         Some(id) => match analyze::rules::rule(&id.to_ascii_uppercase()) {
             Some(r) => vec![r],
             None => {
                 eprintln!(
                     "no rule `{id}`; the rules are: {}",
-                    analyze::RULES
-                        .iter()
+                    analyze::catalog()
                         .map(|r| r.id)
                         .collect::<Vec<_>>()
                         .join(", ")

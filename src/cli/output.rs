@@ -1,15 +1,17 @@
 //! How findings, impacts and rules are shown: text for people (coloured on a terminal), JSON
 //! with a stable schema for tools.
 
+use crate::accept::{Reviewed, Status};
 use crate::analyze::{self, Finding, Impact, Loss, Rule, Severity};
 use crate::io::DesignError;
 use crate::model::Design;
 use anstyle::{AnsiColor, Style};
 use serde_json::{Value, json};
+use std::fmt::Write;
 use std::path::Path;
 
-const BOLD: Style = Style::new().bold();
-const DIM: Style = Style::new().dimmed();
+pub const BOLD: Style = Style::new().bold();
+pub const DIM: Style = Style::new().dimmed();
 
 /// Writes a line to stdout. A closed pipe (`infraplan analyze … | head`) ends the program
 /// quietly with success, as Unix tools do; any other write error is an I/O failure (exit 2).
@@ -36,51 +38,121 @@ pub fn severity_style(s: Severity) -> Style {
     Style::new().fg_color(Some(color.into())).bold()
 }
 
-/// "2 critical, 1 high, 4 medium", or "no findings".
-pub fn summary(findings: &[Finding]) -> String {
-    let parts: Vec<String> = analyze::counts(findings)
+/// "2 critical, 1 high, 4 medium", or "no findings"; accepted findings are counted apart.
+pub fn summary(reviewed: &[Reviewed]) -> String {
+    let open: Vec<Finding> = reviewed
+        .iter()
+        .filter(|r| r.counts())
+        .map(|r| r.finding.clone())
+        .collect();
+    let accepted = reviewed.len() - open.len();
+    let parts: Vec<String> = analyze::counts(&open)
         .iter()
         .filter(|(_, n)| *n > 0)
         .map(|(s, n)| format!("{n} {s}"))
         .collect();
-    if parts.is_empty() {
+    let mut text = if parts.is_empty() {
         "no findings".to_string()
     } else {
         format!(
             "{} finding{}: {}",
-            findings.len(),
-            if findings.len() == 1 { "" } else { "s" },
+            open.len(),
+            if open.len() == 1 { "" } else { "s" },
             parts.join(", ")
         )
+    };
+    if accepted > 0 {
+        text.push_str(&format!(", {accepted} accepted"));
     }
+    text
 }
 
-/// Findings grouped by severity, each with its rule, sentence and recommendation.
-pub fn print_findings(path: &Path, design: &Design, findings: &[Finding]) {
-    outln!(
-        "{BOLD}{}{BOLD:#} — {} — {}",
-        path.display(),
+/// Findings grouped by severity, each with its rule, sentence and recommendation; accepted
+/// findings last, apart, with the reason they were accepted.
+pub fn print_findings(path: &Path, design: &Design, reviewed: &[Reviewed]) {
+    let text = findings_text(&path.display().to_string(), design, reviewed);
+    outln!("{}", text.trim_end_matches('\n'));
+}
+
+/// What [`print_findings`] prints, with styles (anstream strips them where colour is off).
+pub fn findings_text(name: &str, design: &Design, reviewed: &[Reviewed]) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{BOLD}{name}{BOLD:#} — {} — {}",
         design.name,
-        summary(findings)
+        summary(reviewed)
     );
     for severity in Severity::ALL {
-        let group: Vec<&Finding> = findings.iter().filter(|f| f.severity == severity).collect();
+        let group: Vec<&Reviewed> = reviewed
+            .iter()
+            .filter(|r| r.counts() && r.finding.severity == severity)
+            .collect();
         if group.is_empty() {
             continue;
         }
         let style = severity_style(severity);
-        outln!();
-        outln!("{style}{}{style:#}", severity.as_str().to_uppercase());
-        for f in group {
-            outln!("  {style}{}{style:#}  {}", f.rule, f.message);
-            outln!(
-                "  {DIM}{:width$}  fix: {}{DIM:#}",
-                "",
-                f.recommendation,
-                width = f.rule.len()
-            );
+        let _ = writeln!(out);
+        let _ = writeln!(out, "{style}{}{style:#}", severity.as_str().to_uppercase());
+        for r in group {
+            let f = &r.finding;
+            let pad = " ".repeat(f.rule.len());
+            let _ = writeln!(out, "  {style}{}{style:#}  {}", f.rule, f.message);
+            let _ = writeln!(out, "  {DIM}{pad}  fix: {}{DIM:#}", f.recommendation);
+            if let Status::Expired { reason, expired } = &r.status {
+                let _ = writeln!(
+                    out,
+                    "  {DIM}{pad}  accepted until {expired}, expired: {reason}{DIM:#}"
+                );
+            }
         }
     }
+    let accepted: Vec<&Reviewed> = reviewed.iter().filter(|r| r.is_accepted()).collect();
+    if !accepted.is_empty() {
+        let _ = writeln!(out);
+        let _ = writeln!(
+            out,
+            "{BOLD}ACCEPTED{BOLD:#} {DIM}(not counted for --fail-on){DIM:#}"
+        );
+        for r in accepted {
+            let f = &r.finding;
+            let pad = " ".repeat(f.rule.len() + f.severity.as_str().len() + 1);
+            let _ = writeln!(
+                out,
+                "  {DIM}{} {}{DIM:#}  {}",
+                f.severity, f.rule, f.message
+            );
+            if let Status::Accepted { reason, expires } = &r.status {
+                let until = expires
+                    .as_ref()
+                    .map(|d| format!(" (until {d})"))
+                    .unwrap_or_default();
+                let _ = writeln!(out, "  {DIM}{pad}  accepted{until}: {reason}{DIM:#}");
+            }
+        }
+    }
+    out
+}
+
+/// A finding as JSON with its acceptance status: the schema documented in the README.
+pub fn reviewed_json(design: &Design, r: &Reviewed) -> Value {
+    let mut v = finding_json(design, &r.finding);
+    if let Value::Object(map) = &mut v {
+        let (status, acceptance) = match &r.status {
+            Status::Open => ("open", Value::Null),
+            Status::Accepted { reason, expires } => (
+                "accepted",
+                json!({ "index": r.acceptance, "reason": reason, "expires": expires }),
+            ),
+            Status::Expired { reason, expired } => (
+                "expired",
+                json!({ "index": r.acceptance, "reason": reason, "expires": expired }),
+            ),
+        };
+        map.insert("status".into(), json!(status));
+        map.insert("acceptance".into(), acceptance);
+    }
+    v
 }
 
 /// A finding as JSON: the schema documented in the README.
@@ -101,8 +173,14 @@ pub fn finding_json(design: &Design, f: &Finding) -> Value {
     })
 }
 
-pub fn json_report(path: &Path, design: &Design, findings: &[Finding]) -> Value {
-    let counts: serde_json::Map<String, Value> = analyze::counts(findings)
+/// One file's report; `counts` are of the findings that count (not accepted).
+pub fn json_report(path: &Path, design: &Design, reviewed: &[Reviewed]) -> Value {
+    let open: Vec<Finding> = reviewed
+        .iter()
+        .filter(|r| r.counts())
+        .map(|r| r.finding.clone())
+        .collect();
+    let counts: serde_json::Map<String, Value> = analyze::counts(&open)
         .iter()
         .map(|(s, n)| (s.as_str().to_string(), json!(n)))
         .collect();
@@ -111,7 +189,8 @@ pub fn json_report(path: &Path, design: &Design, findings: &[Finding]) -> Value 
         "valid": true,
         "design": design.name,
         "counts": counts,
-        "findings": findings.iter().map(|f| finding_json(design, f)).collect::<Vec<_>>(),
+        "accepted": reviewed.len() - open.len(),
+        "findings": reviewed.iter().map(|r| reviewed_json(design, r)).collect::<Vec<_>>(),
     })
 }
 

@@ -16,6 +16,7 @@ mod no_monitoring;
 mod resource_contention;
 mod spof_component;
 mod spof_server;
+pub mod stale_acceptance;
 mod tls_terminated_early;
 mod unreachable;
 
@@ -55,9 +56,18 @@ pub static RULES: &[&Rule] = &[
     &entry_inferred::RULE,
 ];
 
-/// The rule with this id.
+/// Every rule a finding can come from: [`RULES`], then the rules decided after the analysis
+/// (stale accepted risks). This is what `infraplan rules` and SARIF's rule list show.
+pub fn catalog() -> impl Iterator<Item = &'static Rule> {
+    RULES
+        .iter()
+        .copied()
+        .chain(std::iter::once(&stale_acceptance::RULE))
+}
+
+/// The rule with this id, from the whole [`catalog`].
 pub fn rule(id: &str) -> Option<&'static Rule> {
-    RULES.iter().copied().find(|r| r.id == id)
+    catalog().find(|r| r.id == id)
 }
 
 #[cfg(test)]
@@ -90,11 +100,11 @@ mod tests {
 
     #[test]
     fn rule_ids_are_unique_and_documented() {
-        let mut ids: Vec<&str> = RULES.iter().map(|r| r.id).collect();
+        let mut ids: Vec<&str> = catalog().map(|r| r.id).collect();
         ids.sort_unstable();
         ids.dedup();
-        assert_eq!(ids.len(), RULES.len());
-        for r in RULES {
+        assert_eq!(ids.len(), RULES.len() + 1);
+        for r in catalog() {
             assert!(!r.title.is_empty() && !r.checks.is_empty(), "{}", r.id);
             assert!(!r.why.is_empty() && !r.fix.is_empty(), "{}", r.id);
         }

@@ -1,0 +1,388 @@
+//! What changed between two versions of a design: components, servers, links and accepted
+//! risks added, removed and changed, and the findings introduced and resolved.
+//!
+//! Components and servers are matched by id; links by from, to and protocol (a link whose port
+//! or label changed is "changed"); accepted risks by rule and ids. Findings are matched by rule
+//! and ids (the same identity acceptances use), so a finding whose sentence changed but that
+//! concerns the same things is neither new nor resolved; findings left unmatched are then
+//! matched by rule and sentence (see [`findings`]).
+
+use crate::accept::{self, Reviewed};
+use crate::analyze::{Severity, analyze};
+use crate::date::Date;
+use crate::model::{AcceptedRisk, Design, Link};
+use serde::Serialize;
+use serde_json::{Map, Value};
+use std::collections::{BTreeSet, HashMap};
+
+/// The whole difference between an old and a new design.
+#[derive(Debug, Clone, Serialize)]
+pub struct DesignDiff {
+    pub components: Section,
+    pub servers: Section,
+    pub links: Section,
+    pub accepted: Section,
+    pub findings: FindingsDiff,
+}
+
+/// Items of one kind added, removed and changed.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Section {
+    pub added: Vec<Item>,
+    pub removed: Vec<Item>,
+    pub changed: Vec<Changed>,
+}
+
+/// An item with its key (the id, `from -> to (protocol)` for links, `RULE [ids]` for accepted
+/// risks) and every field as the design file has it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Item {
+    pub key: String,
+    pub fields: Map<String, Value>,
+}
+
+/// An item present in both versions whose fields differ.
+#[derive(Debug, Clone, Serialize)]
+pub struct Changed {
+    pub key: String,
+    pub fields: Vec<FieldChange>,
+}
+
+/// One field's old and new value; `null` where the field is absent.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FieldChange {
+    pub field: String,
+    pub old: Value,
+    pub new: Value,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct FindingsDiff {
+    /// In the new design and not the old one.
+    pub introduced: Vec<ReviewedFinding>,
+    /// In the old design and not the new one.
+    pub resolved: Vec<ReviewedFinding>,
+}
+
+/// A finding with its acceptance status in the design it comes from.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReviewedFinding {
+    #[serde(flatten)]
+    pub finding: crate::analyze::Finding,
+    #[serde(flatten)]
+    pub status: accept::Status,
+}
+
+impl From<Reviewed> for ReviewedFinding {
+    fn from(r: Reviewed) -> ReviewedFinding {
+        ReviewedFinding {
+            finding: r.finding,
+            status: r.status,
+        }
+    }
+}
+
+impl Section {
+    pub fn is_empty(&self) -> bool {
+        self.added.is_empty() && self.removed.is_empty() && self.changed.is_empty()
+    }
+}
+
+impl DesignDiff {
+    /// Whether the two designs hold the same things (positions and findings included).
+    pub fn is_empty(&self) -> bool {
+        self.components.is_empty()
+            && self.servers.is_empty()
+            && self.links.is_empty()
+            && self.accepted.is_empty()
+            && self.findings.introduced.is_empty()
+            && self.findings.resolved.is_empty()
+    }
+
+    /// Whether a new finding that counts (not accepted) is at or above `severity`.
+    pub fn introduces(&self, severity: Severity) -> bool {
+        self.findings.introduced.iter().any(|f| {
+            f.finding.severity >= severity && !matches!(f.status, accept::Status::Accepted { .. })
+        })
+    }
+}
+
+/// Compares two designs; acceptances are judged on `today` in each design.
+pub fn diff(old: &Design, new: &Design, today: Date) -> DesignDiff {
+    let old_findings = accept::apply(old, analyze(old), today);
+    let new_findings = accept::apply(new, analyze(new), today);
+    DesignDiff {
+        components: section(&old.components, &new.components, |c| c.id.clone()),
+        servers: section(&old.servers, &new.servers, |s| s.id.clone()),
+        links: section(&old.links, &new.links, link_key),
+        accepted: section(&old.accepted, &new.accepted, accepted_key),
+        findings: findings(old_findings, new_findings),
+    }
+}
+
+fn link_key(l: &Link) -> String {
+    format!("{} -> {} ({})", l.from, l.to, l.protocol)
+}
+
+fn accepted_key(a: &AcceptedRisk) -> String {
+    let ids: BTreeSet<&str> = a.ids.iter().map(String::as_str).collect();
+    format!(
+        "{} [{}]",
+        a.rule,
+        ids.into_iter().collect::<Vec<_>>().join(", ")
+    )
+}
+
+/// The fields of an item as the design file writes them.
+fn fields<T: Serialize>(item: &T) -> Map<String, Value> {
+    match serde_json::to_value(item) {
+        Ok(Value::Object(map)) => map,
+        _ => Map::new(),
+    }
+}
+
+/// Pairs items by key (the n-th item of a key in the old list with the n-th in the new one, so
+/// repeated links pair up in order) and compares their fields.
+fn section<T: Serialize>(old: &[T], new: &[T], key: impl Fn(&T) -> String) -> Section {
+    let keyed = |items: &[T]| -> Vec<String> {
+        let mut seen: HashMap<String, usize> = HashMap::new();
+        items
+            .iter()
+            .map(|item| {
+                let k = key(item);
+                let n = seen.entry(k.clone()).or_insert(0);
+                *n += 1;
+                if *n == 1 { k } else { format!("{k} #{n}") }
+            })
+            .collect()
+    };
+    let old_keys = keyed(old);
+    let new_keys = keyed(new);
+    let old_by_key: HashMap<&str, &T> = old_keys.iter().map(String::as_str).zip(old).collect();
+    let new_by_key: HashMap<&str, &T> = new_keys.iter().map(String::as_str).zip(new).collect();
+    let mut out = Section::default();
+    for (k, item) in new_keys.iter().zip(new) {
+        match old_by_key.get(k.as_str()) {
+            None => out.added.push(Item {
+                key: k.clone(),
+                fields: fields(item),
+            }),
+            Some(before) => {
+                let changes = compare(&fields(*before), &fields(item));
+                if !changes.is_empty() {
+                    out.changed.push(Changed {
+                        key: k.clone(),
+                        fields: changes,
+                    });
+                }
+            }
+        }
+    }
+    for (k, item) in old_keys.iter().zip(old) {
+        if !new_by_key.contains_key(k.as_str()) {
+            out.removed.push(Item {
+                key: k.clone(),
+                fields: fields(item),
+            });
+        }
+    }
+    out
+}
+
+/// The fields that differ, in the new item's field order, then fields only the old one had.
+fn compare(old: &Map<String, Value>, new: &Map<String, Value>) -> Vec<FieldChange> {
+    let mut changes: Vec<FieldChange> = new
+        .iter()
+        .filter(|(k, v)| old.get(*k) != Some(v))
+        .map(|(k, v)| FieldChange {
+            field: k.clone(),
+            old: old.get(k).cloned().unwrap_or(Value::Null),
+            new: v.clone(),
+        })
+        .collect();
+    changes.extend(
+        old.iter()
+            .filter(|(k, _)| !new.contains_key(*k))
+            .map(|(k, v)| FieldChange {
+                field: k.clone(),
+                old: v.clone(),
+                new: Value::Null,
+            }),
+    );
+    changes
+}
+
+/// Findings match by rule and ids; those left over match by rule and sentence, because some
+/// findings list every component of a server (SPOF-SERVER) and adding a monitoring agent there
+/// does not make the server's risk new.
+fn findings(old: Vec<Reviewed>, new: Vec<Reviewed>) -> FindingsDiff {
+    let key = |r: &Reviewed| -> (&'static str, Vec<String>) {
+        (
+            r.finding.rule,
+            r.finding.ids().into_iter().map(str::to_string).collect(),
+        )
+    };
+    let said = |r: &Reviewed| (r.finding.rule, r.finding.message.clone());
+    let old_keys: BTreeSet<_> = old.iter().map(key).collect();
+    let new_keys: BTreeSet<_> = new.iter().map(key).collect();
+    let new_left: Vec<Reviewed> = new
+        .into_iter()
+        .filter(|r| !old_keys.contains(&key(r)))
+        .collect();
+    let old_left: Vec<Reviewed> = old
+        .into_iter()
+        .filter(|r| !new_keys.contains(&key(r)))
+        .collect();
+    let old_said: BTreeSet<_> = old_left.iter().map(said).collect();
+    let new_said: BTreeSet<_> = new_left.iter().map(said).collect();
+    FindingsDiff {
+        introduced: new_left
+            .into_iter()
+            .filter(|r| !old_said.contains(&said(r)))
+            .map(ReviewedFinding::from)
+            .collect(),
+        resolved: old_left
+            .into_iter()
+            .filter(|r| !new_said.contains(&said(r)))
+            .map(ReviewedFinding::from)
+            .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analyze::rules::testing::reference;
+    use crate::date::parse_date;
+
+    fn today() -> Date {
+        parse_date("2026-11-26").expect("date")
+    }
+
+    fn rules(f: &[ReviewedFinding]) -> Vec<&str> {
+        f.iter().map(|f| f.finding.rule).collect()
+    }
+
+    #[test]
+    fn a_design_against_itself_has_no_difference() {
+        let d = reference("03-secured-monitored.toml");
+        let diff = diff(&d, &d, today());
+        assert!(diff.is_empty(), "{diff:#?}");
+        assert!(!diff.introduces(Severity::Info));
+    }
+
+    #[test]
+    fn design_two_to_three_adds_firewalls_and_resolves_their_findings() {
+        let old = reference("02-distributed.toml");
+        let new = reference("03-secured-monitored.toml");
+        let d = diff(&old, &new, today());
+        let added: Vec<&str> = d.components.added.iter().map(|i| i.key.as_str()).collect();
+        assert!(
+            new.components
+                .iter()
+                .filter(|c| c.kind == crate::model::Kind::Firewall)
+                .all(|c| added.contains(&c.id.as_str())),
+            "{added:?}"
+        );
+        let resolved = rules(&d.findings.resolved);
+        for rule in ["NO-FIREWALL", "NO-HTTPS", "NO-MONITORING"] {
+            assert!(resolved.contains(&rule), "{rule} not in {resolved:?}");
+        }
+        let introduced = rules(&d.findings.introduced);
+        assert!(
+            introduced.contains(&"TLS-TERMINATED-EARLY"),
+            "{introduced:?}"
+        );
+        assert!(d.introduces(Severity::Info));
+    }
+
+    #[test]
+    fn changed_removed_and_added_items_are_reported() {
+        let old = reference("02-distributed.toml");
+        let mut new = old.clone();
+        let haproxy = new.component_mut("haproxy").expect("haproxy");
+        haproxy.software = Some("Envoy".into());
+        haproxy.algorithm = None;
+        haproxy.x = Some(10);
+        new.remove_component("code-2");
+        new.remove_server("web-02");
+        new.components.push(crate::model::Component::new(
+            "cache",
+            crate::model::Kind::Cache,
+        ));
+        let d = diff(&old, &new, today());
+        assert_eq!(d.servers.removed.len(), 1);
+        assert_eq!(d.servers.removed[0].key, "web-02");
+        assert_eq!(d.components.removed[0].key, "code-2");
+        assert_eq!(d.components.removed[0].fields["kind"], "app_files");
+        assert_eq!(d.components.added[0].key, "cache");
+        let haproxy = d
+            .components
+            .changed
+            .iter()
+            .find(|c| c.key == "haproxy")
+            .expect("haproxy changed");
+        assert_eq!(
+            haproxy.fields,
+            vec![
+                FieldChange {
+                    field: "software".into(),
+                    old: "HAProxy".into(),
+                    new: "Envoy".into(),
+                },
+                FieldChange {
+                    field: "x".into(),
+                    // The reference designs carry canvas positions (or not, before they did).
+                    old: old
+                        .component("haproxy")
+                        .and_then(|c| c.x)
+                        .map_or(Value::Null, Into::into),
+                    new: 10.into(),
+                },
+                FieldChange {
+                    field: "algorithm".into(),
+                    old: "round-robin".into(),
+                    new: Value::Null,
+                },
+            ]
+        );
+        // Components that lost their server changed too.
+        assert!(d.components.changed.iter().any(|c| c.key == "nginx-2"));
+    }
+
+    #[test]
+    fn link_port_change_is_a_change_and_protocol_change_is_add_and_remove() {
+        let old = reference("01-simple.toml");
+        let mut new = old.clone();
+        new.links[1].port = Some(9000);
+        new.links[0].protocol = crate::model::Protocol::Https;
+        let d = diff(&old, &new, today());
+        assert_eq!(d.links.changed.len(), 1);
+        assert_eq!(d.links.changed[0].key, "nginx -> app (http)");
+        assert_eq!(d.links.changed[0].fields[0].field, "port");
+        assert_eq!(d.links.added[0].key, "user -> nginx (https)");
+        assert_eq!(d.links.removed[0].key, "user -> nginx (http)");
+    }
+
+    #[test]
+    fn accepted_new_findings_do_not_fail_but_open_ones_do() {
+        let old = reference("05-resilient.toml");
+        let mut new = reference("01-simple.toml");
+        assert!(diff(&old, &new, today()).introduces(Severity::High));
+        // Accept every high-or-worse finding of the new design.
+        for f in analyze(&new) {
+            if f.severity >= Severity::High {
+                new.accepted.push(AcceptedRisk {
+                    rule: f.rule.to_string(),
+                    ids: f.ids().iter().map(|s| s.to_string()).collect(),
+                    reason: "prototype".into(),
+                    expires: None,
+                });
+            }
+        }
+        let d = diff(&old, &new, today());
+        assert!(!d.introduces(Severity::High));
+        assert!(d.introduces(Severity::Medium));
+        assert!(!d.accepted.added.is_empty());
+    }
+}
