@@ -246,7 +246,12 @@ pub struct App {
     pub size: (u16, u16),
     pub layout: Layout,
     pub routes: Vec<Route>,
+    /// The open findings, then the accepted ones.
     pub findings: Vec<Finding>,
+    /// How many of `findings` are open (the rest are accepted risks).
+    pub open_findings: usize,
+    /// Why each accepted finding (`findings[open_findings..]`) was accepted.
+    pub accepted_reasons: Vec<String>,
     pub marks: Marks,
     pub finding: Option<usize>,
     /// Components and servers simulated as failed.
@@ -291,6 +296,8 @@ impl App {
             layout: Layout::default(),
             routes: Vec::new(),
             findings: Vec::new(),
+            open_findings: 0,
+            accepted_reasons: Vec::new(),
             marks: Marks::default(),
             finding: None,
             failed: BTreeSet::new(),
@@ -353,7 +360,27 @@ impl App {
     pub fn refresh(&mut self) {
         self.layout = layout::layout(&self.design);
         self.routes = canvas::route_links(&self.design, &self.layout);
-        self.findings = analyze::analyze(&self.design);
+        // Accepted risks are listed after the open findings and do not count.
+        let reviewed = crate::accept::apply(
+            &self.design,
+            analyze::analyze(&self.design),
+            crate::date::today(),
+        );
+        let (open, accepted): (Vec<_>, Vec<_>) =
+            reviewed.into_iter().partition(|r| !r.is_accepted());
+        self.open_findings = open.len();
+        self.accepted_reasons = accepted
+            .iter()
+            .map(|r| match &r.status {
+                crate::accept::Status::Accepted { reason, .. } => reason.clone(),
+                _ => String::new(),
+            })
+            .collect();
+        self.findings = open
+            .into_iter()
+            .chain(accepted)
+            .map(|r| r.finding)
+            .collect();
         self.marks = marks(&self.design, &self.findings);
         if let Some(f) = self.finding {
             if self.findings.is_empty() {
@@ -675,6 +702,13 @@ impl App {
             }
         };
         self.free_spot(x, y)
+    }
+
+    /// Why the finding at `i` was accepted, when it is an accepted risk.
+    pub fn accepted_reason(&self, i: usize) -> Option<&str> {
+        i.checked_sub(self.open_findings)
+            .and_then(|k| self.accepted_reasons.get(k))
+            .map(String::as_str)
     }
 
     fn finding_selected(&self) -> Option<&Finding> {

@@ -364,7 +364,12 @@ fn draw_title(frame: &mut Frame, app: &App, s: &Screen) {
 }
 
 fn draw_panel(frame: &mut Frame, app: &App, s: &Screen) {
-    let title = format!(" Findings ({}) ", app.findings.len());
+    let accepted = app.findings.len() - app.open_findings.min(app.findings.len());
+    let title = if accepted > 0 {
+        format!(" Findings ({} + {accepted} accepted) ", app.open_findings)
+    } else {
+        format!(" Findings ({}) ", app.findings.len())
+    };
     let block = Block::default()
         .borders(Borders::LEFT | Borders::TOP)
         .title(title)
@@ -381,12 +386,21 @@ fn draw_panel(frame: &mut Frame, app: &App, s: &Screen) {
         .take(h)
         .map(|(i, f)| {
             let ids = f.ids().join(",");
+            let accepted = app.accepted_reason(i).is_some();
+            let (tag, tag_style) = if accepted {
+                ("ACC ", Style::default().fg(Color::DarkGray))
+            } else {
+                (severity_tag(f.severity), severity_style(f.severity))
+            };
             let mut line = Line::from(vec![
-                Span::styled(severity_tag(f.severity), severity_style(f.severity)),
+                Span::styled(tag, tag_style),
                 Span::raw(" "),
                 Span::raw(f.rule),
                 Span::styled(format!(" {ids}"), Style::default().fg(Color::Gray)),
             ]);
+            if accepted {
+                line = line.style(Style::default().fg(Color::DarkGray));
+            }
             if app.finding == Some(i) {
                 line = line.style(Style::default().add_modifier(Modifier::REVERSED));
             }
@@ -442,6 +456,13 @@ fn draw_panel(frame: &mut Frame, app: &App, s: &Screen) {
             format!("Fix: {}", strip_ticks(&f.recommendation)),
             Style::default().fg(Color::Green),
         ));
+        if let Some(reason) = app.finding.and_then(|i| app.accepted_reason(i)) {
+            text.push(Line::raw(""));
+            text.push(Line::styled(
+                format!("Accepted risk: {reason}"),
+                Style::default().fg(Color::Gray),
+            ));
+        }
     } else if let Some(imp) = &app.impact {
         let failed: Vec<&str> = app.failed.iter().map(String::as_str).collect();
         text.push(Line::styled(
@@ -548,7 +569,8 @@ fn selection_lines(app: &App) -> Vec<Line<'static>> {
 
 fn draw_status(frame: &mut Frame, app: &App, s: &Screen) {
     let mut spans: Vec<Span> = Vec::new();
-    for (sev, n) in counts(&app.findings) {
+    let open = &app.findings[..app.open_findings.min(app.findings.len())];
+    for (sev, n) in counts(open) {
         if n > 0 {
             spans.push(Span::styled(
                 format!(" {n} {sev} "),
@@ -557,10 +579,17 @@ fn draw_status(frame: &mut Frame, app: &App, s: &Screen) {
             spans.push(Span::raw(" "));
         }
     }
-    if app.findings.is_empty() {
+    if open.is_empty() {
         spans.push(Span::styled(
             " no findings ",
             Style::default().fg(Color::Green),
+        ));
+    }
+    let accepted = app.findings.len() - open.len();
+    if accepted > 0 {
+        spans.push(Span::styled(
+            format!(" {accepted} accepted "),
+            Style::default().fg(Color::DarkGray),
         ));
     }
     if !app.failed.is_empty() {

@@ -756,3 +756,20 @@ mod walkthrough {
         );
     }
 }
+
+#[test]
+fn accepted_risks_are_listed_apart_and_do_not_count() {
+    let mut d = reference("simple");
+    d.accepted.push(crate::model::AcceptedRisk {
+        rule: "NO-MONITORING".into(),
+        ids: vec!["server-1".into()],
+        reason: "a hobby site".into(),
+        expires: None,
+    });
+    let a = App::new(d, None);
+    assert_eq!(a.findings.len(), 12);
+    assert_eq!(a.open_findings, 11);
+    assert_eq!(a.findings[11].rule, "NO-MONITORING");
+    assert_eq!(a.accepted_reason(11), Some("a hobby site"));
+    assert_eq!(a.accepted_reason(0), None);
+}
