@@ -143,5 +143,5 @@ if problems:
     print("after:", sorted(after), file=sys.stderr)
     sys.exit(1)
 print(f"e2e_editor: ok ({len(before)} findings before, {len(after)} after; resolved: "
-      + ", ".join(sorted({f'{r} {",".join(c)}' for r, c, _ in before - after})) + ")")
+      + ", ".join(sorted({f'{r} {",".join(c + s)}' for r, c, s in before - after})) + ")")
 PY

@@ -594,8 +594,8 @@ impl App {
         let inside = col >= c.x && row >= c.y && col < c.right() && row < c.bottom();
         inside.then(|| {
             (
-                i32::from(col - c.x) + self.view.0,
-                i32::from(row - c.y) + self.view.1,
+                i32::from(col.saturating_sub(c.x)) + self.view.0,
+                i32::from(row.saturating_sub(c.y)) + self.view.1,
             )
         })
     }

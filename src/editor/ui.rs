@@ -56,21 +56,26 @@ pub fn screen(area: Rect, show_panel: bool) -> Screen {
     let title = Rect::new(area.x, area.y, area.width, 1);
     let canvas = Rect::new(
         area.x,
-        area.y + 1,
+        area.y.saturating_add(1),
         area.width.saturating_sub(panel_w),
         body_h,
     );
-    let panel = Rect::new(canvas.right(), area.y + 1, panel_w, body_h);
+    let panel = Rect::new(canvas.right(), area.y.saturating_add(1), panel_w, body_h);
     let inner_w = panel_w.saturating_sub(1);
     let list_h = if panel_w == 0 {
         0
     } else {
         (body_h.saturating_sub(2) / 2).max(3)
     };
-    let list = Rect::new(panel.x + 1, panel.y + 1, inner_w, list_h.min(body_h));
+    let list = Rect::new(
+        panel.x.saturating_add(1),
+        panel.y.saturating_add(1),
+        inner_w,
+        list_h.min(body_h),
+    );
     let detail_y = list.bottom().saturating_add(1);
     let detail = Rect::new(
-        panel.x + 1,
+        panel.x.saturating_add(1),
         detail_y,
         inner_w,
         panel.bottom().saturating_sub(detail_y),
@@ -103,7 +108,7 @@ pub fn finding_at(app: &App, col: u16, row: u16) -> Option<usize> {
         return None;
     }
     let off = list_offset(app.finding, app.findings.len(), usize::from(s.list.height));
-    let i = off + usize::from(row - s.list.y);
+    let i = off + usize::from(row.saturating_sub(s.list.y));
     (i < app.findings.len()).then_some(i)
 }
 
@@ -116,8 +121,8 @@ pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
     let w = w.min(area.width);
     let h = h.min(area.height);
     Rect::new(
-        area.x + (area.width - w) / 2,
-        area.y + (area.height - h) / 2,
+        area.x.saturating_add((area.width - w) / 2),
+        area.y.saturating_add((area.height - h) / 2),
         w,
         h,
     )
@@ -200,7 +205,7 @@ pub fn menu_item_at(app: &App, col: u16, row: u16) -> Option<usize> {
     }
     let n = menu_items(app).len();
     let off = list_offset(Some(menu_sel(app)), n, usize::from(inner.height));
-    let i = off + usize::from(row - inner.y);
+    let i = off + usize::from(row.saturating_sub(inner.y));
     (i < n).then_some(i)
 }
 
@@ -210,8 +215,8 @@ fn start_rect(app: &App) -> Rect {
     let n = app.start_items().len() as u16;
     let box_ = centered(a, 72, n.saturating_add(8));
     Rect::new(
-        box_.x + 2,
-        box_.y + 4,
+        box_.x.saturating_add(2),
+        box_.y.saturating_add(4),
         box_.width.saturating_sub(4),
         box_.height.saturating_sub(6),
     )
@@ -226,7 +231,7 @@ pub fn start_item_at(app: &App, col: u16, row: u16) -> Option<usize> {
     let n = app.start_items().len();
     let sel = menu_sel(app);
     let off = list_offset(Some(sel), n, usize::from(r.height));
-    let i = off + usize::from(row - r.y);
+    let i = off + usize::from(row.saturating_sub(r.y));
     (i < n).then_some(i)
 }
 
@@ -257,7 +262,7 @@ pub fn form_field_at(app: &App, col: u16, row: u16) -> Option<usize> {
             _ => None,
         };
     }
-    Some(usize::from(row - inner.y))
+    Some(usize::from(row.saturating_sub(inner.y)))
 }
 
 fn severity_style(s: Severity) -> Style {
@@ -633,7 +638,12 @@ fn draw_start(frame: &mut Frame, app: &App, s: &Screen) {
             .title(" infraplan — design web infrastructure, see where it breaks "),
         box_,
     );
-    let intro = Rect::new(box_.x + 2, box_.y + 1, box_.width.saturating_sub(4), 2);
+    let intro = Rect::new(
+        box_.x.saturating_add(2),
+        box_.y.saturating_add(1),
+        box_.width.saturating_sub(4),
+        2,
+    );
     frame.render_widget(
         Paragraph::new("Start from an empty design, a reference design, or a recent file:")
             .wrap(Wrap { trim: true }),
@@ -668,7 +678,12 @@ fn draw_start(frame: &mut Frame, app: &App, s: &Screen) {
         })
         .collect();
     frame.render_widget(Paragraph::new(lines), r);
-    let foot = Rect::new(box_.x + 2, box_.bottom().saturating_sub(2), r.width, 1);
+    let foot = Rect::new(
+        box_.x.saturating_add(2),
+        box_.bottom().saturating_sub(2),
+        r.width,
+        1,
+    );
     frame.render_widget(
         Paragraph::new("↑↓ choose · Enter open · Ctrl-O open a file · ? help · q quit")
             .style(Style::default().fg(Color::DarkGray)),
