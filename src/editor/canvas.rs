@@ -224,10 +224,12 @@ fn route(link: usize, s: Rect, t: Rect, grid: Option<&Grid>, label: &str) -> Opt
         if sy == ey {
             options.push((vec![(sx, sy), (ex, ey)], dir));
         }
+        // The first column out of a box is often its frame's padding and the next its border:
+        // turn a cell further out where there is room, so lines run in the gaps.
         let inner = if right {
-            candidates(sx + 1, ex - 1)
+            candidates(if ex - 1 >= sx + 3 { sx + 3 } else { sx + 1 }, ex - 1)
         } else {
-            candidates(sx - 1, ex + 1)
+            candidates(if ex + 1 <= sx - 3 { sx - 3 } else { sx - 1 }, ex + 1)
         };
         for mx in inner {
             options.push((vec![(sx, sy), (mx, sy), (mx, ey), (ex, ey)], dir));
@@ -480,6 +482,10 @@ pub fn draw(app: &App, buf: &mut Buffer, area: Area) {
     let d = &app.design;
     let sel_comp = app.selected_component();
     let sel_server = app.selected_server();
+    let connect_from = match &app.mode {
+        super::app::Mode::Connect { from } => Some(from.as_str()),
+        _ => None,
+    };
     let sel_link = match app.selection {
         Selection::Link(i) => Some(i),
         _ => None,
@@ -698,6 +704,11 @@ pub fn draw(app: &App, buf: &mut Buffer, area: Area) {
         if sel_comp == Some(i) {
             border = border.fg(SELECTED).add_modifier(Modifier::BOLD);
             chars = HEAVY;
+        }
+        if connect_from == Some(c.id.as_str()) {
+            // Where the new link starts, while its target is being picked.
+            border = border.fg(Color::Magenta).add_modifier(Modifier::BOLD);
+            chars = DOUBLE;
         }
         p.frame(*b, chars, border);
         let inner = (b.w - 4).max(0) as usize;
