@@ -227,9 +227,9 @@ fn route(link: usize, s: Rect, t: Rect, grid: Option<&Grid>, label: &str) -> Opt
         // The first column out of a box is often its frame's padding and the next its border:
         // turn a cell further out where there is room, so lines run in the gaps.
         let inner = if right {
-            candidates(if ex - 1 >= sx + 3 { sx + 3 } else { sx + 1 }, ex - 1)
+            candidates(if ex >= sx + 4 { sx + 3 } else { sx + 1 }, ex - 1)
         } else {
-            candidates(if ex + 1 <= sx - 3 { sx - 3 } else { sx - 1 }, ex + 1)
+            candidates(if ex <= sx - 4 { sx - 3 } else { sx - 1 }, ex + 1)
         };
         for mx in inner {
             options.push((vec![(sx, sy), (mx, sy), (mx, ey), (ex, ey)], dir));
