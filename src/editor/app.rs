@@ -491,7 +491,8 @@ impl App {
         self.say(what);
     }
 
-    pub fn can_undo(&self) -> usize {
+    /// How many changes undo can take back.
+    pub fn undo_steps(&self) -> usize {
         self.undo.len()
     }
 

@@ -109,7 +109,7 @@ fn moving_by_keys_coalesces_into_one_undo_step() {
     let after = a.design.component("nginx").and_then(|c| c.position());
     let (bx, by) = before.expect("positioned");
     assert_eq!(after, Some((bx + 2, by + 4)));
-    assert_eq!(a.can_undo(), 1);
+    assert_eq!(a.undo_steps(), 1);
     update(&mut a, Action::Undo);
     assert_eq!(
         a.design.component("nginx").and_then(|c| c.position()),
@@ -219,7 +219,7 @@ fn the_form_edits_properties_and_renames() {
     assert_eq!(a.selection, Selection::Component("mysql-2".into()));
     update(&mut a, Action::Cancel);
     assert_eq!(a.mode, Mode::Normal);
-    assert_eq!(a.can_undo(), 3);
+    assert_eq!(a.undo_steps(), 3);
 }
 
 #[test]
@@ -241,7 +241,7 @@ fn a_bad_port_is_refused_with_a_message() {
     update(&mut a, Action::Accept);
     assert_eq!(a.design.links[0].port, Some(80));
     assert!(a.message.as_ref().is_some_and(|m| m.error));
-    assert_eq!(a.can_undo(), 0);
+    assert_eq!(a.undo_steps(), 0);
 }
 
 #[test]
@@ -509,7 +509,7 @@ fn clicking_selects_and_dragging_moves_a_box() {
         ],
     );
     assert_eq!(a.design.components[1].position(), Some((b.x + 5, b.y + 2)));
-    assert_eq!(a.can_undo(), 1, "one drag, one undo step");
+    assert_eq!(a.undo_steps(), 1, "one drag, one undo step");
 }
 
 #[test]
