@@ -521,21 +521,33 @@ pub fn draw(app: &App, buf: &mut Buffer, area: Area) {
             LIGHT
         };
         p.frame(*r, chars, style);
-        let mut title = format!(" {}", s.display_name());
-        if let Some(ip) = &s.ip {
-            title.push_str(&format!(" · {ip}"));
-        }
-        if failed {
-            title.push_str(" ✗ FAILED");
+        // The longest title that fits: name, IP and state; name and state; name.
+        let room = (r.w - 4).max(0) as usize;
+        let state = if failed {
+            " ✗ FAILED"
         } else if app.marks.spof_servers.contains(si) {
-            title.push_str(" ⚠ SPOF");
-        }
-        title.push(' ');
+            " ⚠ SPOF"
+        } else {
+            ""
+        };
+        let ip =
+            s.ip.as_ref()
+                .map(|ip| format!(" · {ip}"))
+                .unwrap_or_default();
+        let name = s.display_name();
+        let title = [
+            format!(" {name}{ip}{state} "),
+            format!(" {name}{state} "),
+            format!(" {name} "),
+        ]
+        .into_iter()
+        .find(|t| t.width() <= room)
+        .unwrap_or_else(|| format!(" {name} "));
         p.text(
             r.x + 2,
             r.y,
             &title,
-            (r.w - 4).max(0) as usize,
+            room,
             style.add_modifier(Modifier::BOLD),
         );
     }
