@@ -1740,7 +1740,7 @@ fn update_prompt(app: &mut App, kind: PromptKind, mut input: String, action: Act
         Action::Backspace => {
             input.pop();
         }
-        Action::Cancel => {
+        Action::Cancel | Action::Quit => {
             app.mode = Mode::Normal;
             return;
         }
