@@ -1741,7 +1741,14 @@ fn update_prompt(app: &mut App, kind: PromptKind, mut input: String, action: Act
             input.pop();
         }
         Action::Cancel | Action::Quit => {
-            app.mode = Mode::Normal;
+            // Back where the prompt came from: the start screen when nothing is open yet.
+            let nothing_open =
+                app.path.is_none() && !app.dirty && app.design.components.is_empty();
+            app.mode = if kind == PromptKind::Open && nothing_open {
+                Mode::Start { sel: 0 }
+            } else {
+                Mode::Normal
+            };
             return;
         }
         Action::Accept => {
