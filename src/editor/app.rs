@@ -1742,8 +1742,7 @@ fn update_prompt(app: &mut App, kind: PromptKind, mut input: String, action: Act
         }
         Action::Cancel | Action::Quit => {
             // Back where the prompt came from: the start screen when nothing is open yet.
-            let nothing_open =
-                app.path.is_none() && !app.dirty && app.design.components.is_empty();
+            let nothing_open = app.path.is_none() && !app.dirty && app.design.components.is_empty();
             app.mode = if kind == PromptKind::Open && nothing_open {
                 Mode::Start { sel: 0 }
             } else {
