@@ -801,8 +801,14 @@ fn first_line(s: &str) -> String {
 }
 
 /// Gives components without a position the automatic one, so that moving one box does not
-/// shift the others.
+/// shift the others, and brings absurdly distant positions within the canvas.
 pub fn place_unpositioned(design: &mut Design) {
+    // The canvas is ±16M cells: enough for any design, and far from overflowing arithmetic.
+    const FAR: i32 = 1 << 24;
+    for c in &mut design.components {
+        c.x = c.x.map(|x| x.clamp(-FAR, FAR));
+        c.y = c.y.map(|y| y.clamp(-FAR, FAR));
+    }
     if design.components.iter().all(|c| c.position().is_some()) {
         return;
     }

@@ -49,28 +49,59 @@ impl Route {
         }) || self.points.first() == Some(&(x, y))
     }
 
-    /// Every cell along the route, in order.
-    pub fn cells(&self) -> Vec<(i32, i32)> {
-        let mut out: Vec<(i32, i32)> = Vec::new();
-        for w in self.points.windows(2) {
+    /// The cells of the route inside `view`, each with the directions its line goes, so that
+    /// drawing costs what is on screen however long the route is.
+    pub fn visible_cells(&self, view: Rect, source_side: u8) -> Vec<((i32, i32), u8)> {
+        let mut out = Vec::new();
+        let pts = &self.points;
+        for w in pts.windows(2) {
             let ((x1, y1), (x2, y2)) = (w[0], w[1]);
-            let (dx, dy) = ((x2 - x1).signum(), (y2 - y1).signum());
-            let (mut x, mut y) = (x1, y1);
-            loop {
-                if out.last() != Some(&(x, y)) {
-                    out.push((x, y));
+            if y1 == y2 {
+                if y1 < view.y || y1 >= view.bottom() {
+                    continue;
                 }
-                if (x, y) == (x2, y2) {
-                    break;
+                let lo = x1.min(x2).saturating_add(1).max(view.x);
+                let hi = x1
+                    .max(x2)
+                    .saturating_sub(1)
+                    .min(view.right().saturating_sub(1));
+                out.extend((lo..=hi).map(|x| ((x, y1), LEFT | RIGHT)));
+            } else {
+                if x1 < view.x || x1 >= view.right() {
+                    continue;
                 }
-                x += dx;
-                y += dy;
+                let lo = y1.min(y2).saturating_add(1).max(view.y);
+                let hi = y1
+                    .max(y2)
+                    .saturating_sub(1)
+                    .min(view.bottom().saturating_sub(1));
+                out.extend((lo..=hi).map(|y| ((x1, y), UP | DOWN)));
             }
         }
-        if out.is_empty() {
-            out.extend(self.points.first().copied());
+        for (i, &pt) in pts.iter().enumerate() {
+            if !view.contains(pt.0, pt.1) {
+                continue;
+            }
+            let back = if i == 0 {
+                source_side
+            } else {
+                toward_dir(pt, pts[i - 1])
+            };
+            let ahead = pts.get(i + 1).map_or(0, |&q| toward_dir(pt, q));
+            out.push((pt, back | ahead));
         }
         out
+    }
+}
+
+/// The direction from `p` toward `q` along a horizontal or vertical line.
+fn toward_dir((x, y): (i32, i32), (qx, qy): (i32, i32)) -> u8 {
+    match ((qx - x).signum(), (qy - y).signum()) {
+        (1, _) => RIGHT,
+        (-1, _) => LEFT,
+        (_, 1) => DOWN,
+        (_, -1) => UP,
+        _ => 0,
     }
 }
 
@@ -348,16 +379,6 @@ fn char_of(bits: u8) -> &'static str {
     }
 }
 
-fn toward((x, y): (i32, i32), (nx, ny): (i32, i32)) -> u8 {
-    match (nx - x, ny - y) {
-        (1, 0) => RIGHT,
-        (-1, 0) => LEFT,
-        (0, 1) => DOWN,
-        (0, -1) => UP,
-        _ => 0,
-    }
-}
-
 /// Draws canvas cells onto a screen area scrolled to `view`.
 pub struct Painter<'a> {
     pub buf: &'a mut Buffer,
@@ -373,6 +394,16 @@ impl Painter<'_> {
         );
         (sx >= 0 && sy >= 0 && sx < i64::from(self.area.width) && sy < i64::from(self.area.height))
             .then(|| (self.area.x + sx as u16, self.area.y + sy as u16))
+    }
+
+    /// The canvas cells the area shows.
+    fn view_rect(&self) -> Rect {
+        Rect::new(
+            self.view.0,
+            self.view.1,
+            i32::from(self.area.width),
+            i32::from(self.area.height),
+        )
     }
 
     fn visible(&self, r: &Rect) -> bool {
@@ -596,23 +627,13 @@ pub fn draw(app: &App, buf: &mut Buffer, area: Area) {
     for r in &visible_routes {
         let st = link_style(r.link);
         let dashed = d.links[r.link].protocol.traffic() != Traffic::Request;
-        let cells = r.cells();
-        let n = cells.len();
-        for (k, &(x, y)) in cells.iter().enumerate() {
-            let mut bits = 0;
-            if k > 0 {
-                bits |= toward((x, y), cells[k - 1]);
-            } else {
-                bits |= match r.arrow {
-                    Dir::Right => LEFT,
-                    Dir::Left => RIGHT,
-                    Dir::Down => UP,
-                    Dir::Up => DOWN,
-                };
-            }
-            if k + 1 < n {
-                bits |= toward((x, y), cells[k + 1]);
-            }
+        let source_side = match r.arrow {
+            Dir::Right => LEFT,
+            Dir::Left => RIGHT,
+            Dir::Down => UP,
+            Dir::Up => DOWN,
+        };
+        for ((x, y), bits) in r.visible_cells(p.view_rect(), source_side) {
             let sym = if dashed && (bits == LEFT | RIGHT) {
                 "┄"
             } else if dashed && (bits == UP | DOWN) {

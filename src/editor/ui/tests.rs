@@ -144,3 +144,19 @@ fn every_size_down_to_one_cell_draws_without_panicking() {
         render(&a);
     }
 }
+
+#[test]
+fn boxes_at_the_ends_of_the_canvas_draw_without_overflow() {
+    let mut d = crate::templates::template("simple").expect("template");
+    d.components[0].x = Some(i32::MAX);
+    d.components[0].y = Some(i32::MIN);
+    d.components[1].x = Some(i32::MIN);
+    d.components[1].y = Some(i32::MAX);
+    let mut a = App::new(d, None);
+    update(&mut a, Action::Resize(120, 40));
+    render(&a);
+    a.selection = Selection::Component("user".into());
+    update(&mut a, Action::Center);
+    update(&mut a, Action::Nudge(8, 4));
+    render(&a);
+}
