@@ -404,16 +404,35 @@ pub fn save(design: &Design, path: &Path) -> Result<(), DesignError> {
     })
 }
 
+#[cfg(unix)]
+fn new_file_permissions() -> Option<std::fs::Permissions> {
+    use std::os::unix::fs::PermissionsExt;
+    Some(std::fs::Permissions::from_mode(0o644))
+}
+
+#[cfg(not(unix))]
+fn new_file_permissions() -> Option<std::fs::Permissions> {
+    None
+}
+
 /// Writes `bytes` to `path` atomically (temp file, fsync, rename, fsync of the folder).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".infraplan-")
-        .suffix(".tmp")
-        .tempfile_in(&dir)?;
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".infraplan-").suffix(".tmp");
+    // The temporary file is private (0600); the saved file keeps the permissions the old one
+    // had, and a new one gets the usual rw-r--r-- (less the umask).
+    if let Some(perms) = std::fs::metadata(path)
+        .ok()
+        .map(|m| m.permissions())
+        .or_else(new_file_permissions)
+    {
+        builder.permissions(perms);
+    }
+    let mut tmp = builder.tempfile_in(&dir)?;
     tmp.write_all(bytes)?;
     tmp.as_file().sync_all()?;
     tmp.persist(path).map_err(|e| e.error)?;
@@ -421,4 +440,22 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         let _ = d.sync_all();
     }
     Ok(())
+}
+
+#[cfg(all(test, unix))]
+mod permission_tests {
+    use std::os::unix::fs::PermissionsExt;
+
+    #[test]
+    fn saves_keep_the_files_permissions() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let new = dir.path().join("new.toml");
+        super::write_atomic(&new, b"x").expect("write");
+        let mode = std::fs::metadata(&new).expect("meta").permissions().mode() & 0o777;
+        assert_eq!(mode & 0o600, 0o600, "{mode:o}");
+        std::fs::set_permissions(&new, std::fs::Permissions::from_mode(0o640)).expect("chmod");
+        super::write_atomic(&new, b"y").expect("write");
+        let mode = std::fs::metadata(&new).expect("meta").permissions().mode() & 0o777;
+        assert_eq!(mode, 0o640);
+    }
 }

@@ -33,16 +33,19 @@ impl Rect {
         Rect { x, y, w, h }
     }
     pub fn right(&self) -> i32 {
-        self.x + self.w
+        self.x.saturating_add(self.w)
     }
     pub fn bottom(&self) -> i32 {
-        self.y + self.h
+        self.y.saturating_add(self.h)
     }
     pub fn contains(&self, x: i32, y: i32) -> bool {
         x >= self.x && x < self.right() && y >= self.y && y < self.bottom()
     }
     pub fn center(&self) -> (i32, i32) {
-        (self.x + self.w / 2, self.y + self.h / 2)
+        (
+            self.x.saturating_add(self.w / 2),
+            self.y.saturating_add(self.h / 2),
+        )
     }
     pub fn union(&self, o: &Rect) -> Rect {
         let x = self.x.min(o.x);
@@ -50,8 +53,8 @@ impl Rect {
         Rect::new(
             x,
             y,
-            self.right().max(o.right()) - x,
-            self.bottom().max(o.bottom()) - y,
+            self.right().max(o.right()).saturating_sub(x),
+            self.bottom().max(o.bottom()).saturating_sub(y),
         )
     }
     pub fn intersects(&self, o: &Rect) -> bool {
@@ -95,10 +98,10 @@ pub fn box_at(x: i32, y: i32) -> Rect {
 pub fn frame_around(boxes: impl IntoIterator<Item = Rect>) -> Option<Rect> {
     let b = boxes.into_iter().reduce(|a, b| a.union(&b))?;
     Some(Rect::new(
-        b.x - FRAME_PAD_X,
-        b.y - FRAME_PAD_Y - 1,
-        b.w + 2 * FRAME_PAD_X,
-        b.h + 2 * FRAME_PAD_Y + 1,
+        b.x.saturating_sub(FRAME_PAD_X),
+        b.y.saturating_sub(FRAME_PAD_Y + 1),
+        b.w.saturating_add(2 * FRAME_PAD_X),
+        b.h.saturating_add(2 * FRAME_PAD_Y + 1),
     ))
 }
 

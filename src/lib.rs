@@ -9,6 +9,7 @@ pub mod analyze;
 pub mod cli;
 pub mod date;
 pub mod diff;
+pub mod editor;
 pub mod export;
 pub mod generate;
 pub mod io;

@@ -486,17 +486,15 @@ fn dot_gets_newrank_and_arguments_without_a_shell() {
 #[test]
 fn far_away_positions_are_refused_by_the_builtin_renderer_not_a_panic() {
     let dir = tempfile::tempdir().expect("tmp");
-    let text = std::fs::read_to_string(&designs()[0]).expect("design 1");
-    let text = text.replacen(
-        "kind = \"client\"",
-        "kind = \"client\"\nx = 2147483000\ny = -2147483000",
-        1,
-    );
-    let text = text.replacen(
-        "kind = \"web_server\"",
-        "kind = \"web_server\"\nx = -2147483000\ny = 2147483000",
-        1,
-    );
+    let mut design = infraplan::io::load(&designs()[0]).expect("design 1");
+    for c in &mut design.components {
+        match c.kind {
+            infraplan::model::Kind::Client => (c.x, c.y) = (Some(2147483000), Some(-2147483000)),
+            infraplan::model::Kind::WebServer => (c.x, c.y) = (Some(-2147483000), Some(2147483000)),
+            _ => {}
+        }
+    }
+    let text = infraplan::io::to_string(&design, infraplan::io::Format::Toml);
     let path = dir.path().join("far.toml");
     std::fs::write(&path, text).expect("write");
     infraplan()

@@ -35,12 +35,24 @@ const ABOUT: &str = "Design web infrastructure in the terminal, see where it bre
   infraplan simulate designs/02-distributed.toml --fail haproxy
   infraplan new mysite.toml --template distributed")]
 pub struct Cli {
+    /// Without a command, the editor opens on its start screen.
     #[command(subcommand)]
-    pub command: Command,
+    pub command: Option<Command>,
 }
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
+    /// Edit a design in the terminal: canvas, live analyzer, failure simulation.
+    #[command(after_help = "Examples:
+  infraplan edit designs/01-simple.toml
+  infraplan edit mysite.toml      (a missing file starts a new design there)
+  infraplan                        (the start screen: templates and recent files)
+
+Press ? in the editor for every key. Exit status: 0 done, 2 invalid FILE or no terminal.")]
+    Edit {
+        /// The design file (.toml or .json); created on the first save when missing.
+        file: Option<PathBuf>,
+    },
     /// Analyze designs: single points of failure, security gaps, operations.
     #[command(after_help = "Examples:
   infraplan analyze designs/01-simple.toml
@@ -181,8 +193,12 @@ pub fn main() -> ExitCode {
 }
 
 /// Runs one command; the exit status.
-pub fn run(command: Command) -> u8 {
+pub fn run(command: Option<Command>) -> u8 {
+    let Some(command) = command else {
+        return edit(None);
+    };
     match command {
+        Command::Edit { file } => edit(file),
         Command::Analyze(args) if args.watch => ci::watch(&args),
         Command::Analyze(args) if args.format == AnalyzeFormat::Sarif => ci::sarif(&args),
         Command::Analyze(args) => analyze_files(&args),
@@ -252,6 +268,29 @@ fn analyze_files(args: &AnalyzeArgs) -> u8 {
         output::print_json(&serde_json::json!({ "version": 1, "files": reports }));
     }
     status
+}
+
+/// Opens the editor; an invalid file is reported before the terminal is touched.
+fn edit(file: Option<PathBuf>) -> u8 {
+    use std::io::IsTerminal;
+    let app = match crate::editor::open(file) {
+        Ok(app) => app,
+        Err(e) => {
+            report_error(&e);
+            return 2;
+        }
+    };
+    if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
+        eprintln!("infraplan edit: the editor needs a terminal (stdin and stdout are not one)");
+        return 2;
+    }
+    match crate::editor::run_app(app) {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("infraplan edit: {e:#}");
+            1
+        }
+    }
 }
 
 /// The design's findings with its accepted risks applied, as of today.

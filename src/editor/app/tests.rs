@@ -1,0 +1,775 @@
+//! State transitions, without a terminal: build an App, apply actions, look at the design.
+
+use super::*;
+use crate::model::DbRole;
+
+fn reference(name: &str) -> Design {
+    crate::templates::template(name).expect("template")
+}
+
+fn app(name: &str) -> App {
+    let mut a = App::new(reference(name), None);
+    update(&mut a, Action::Resize(160, 48));
+    a
+}
+
+fn run(app: &mut App, actions: impl IntoIterator<Item = Action>) {
+    for a in actions {
+        update(app, a);
+    }
+}
+
+fn select(app: &mut App, id: &str) {
+    app.selection = Selection::Component(id.to_string());
+}
+
+fn rules(app: &App) -> Vec<&'static str> {
+    app.findings.iter().map(|f| f.rule).collect()
+}
+
+#[test]
+fn designs_without_positions_get_the_automatic_ones() {
+    let a = app("simple");
+    assert!(a.design.components.iter().all(|c| c.position().is_some()));
+    assert!(!a.dirty, "placing boxes on open is not an edit");
+    assert_eq!(a.layout.boxes.len(), 5);
+}
+
+#[test]
+fn adding_from_the_palette_then_a_new_server() {
+    let mut a = app("simple");
+    run(
+        &mut a,
+        [
+            Action::Add,
+            Action::Char('w'),
+            Action::Accept, // web server
+        ],
+    );
+    assert_eq!(a.design.components.len(), 6);
+    let id = a.design.components[5].id.clone();
+    assert_eq!(id, "web");
+    assert_eq!(a.design.components[5].kind, Kind::WebServer);
+    assert!(matches!(a.mode, Mode::Place { sel: 1, .. }));
+    update(&mut a, Action::Accept); // a new server
+    assert_eq!(a.mode, Mode::Normal);
+    assert_eq!(a.design.servers.len(), 2);
+    let server = a.design.servers[1].id.clone();
+    assert_eq!(
+        a.design.components[5].server.as_deref(),
+        Some(server.as_str())
+    );
+    // Its frame stands apart from server-1's.
+    let frames: Vec<_> = a.layout.frames.iter().map(|(_, r)| *r).collect();
+    assert_eq!(frames.len(), 2);
+    assert!(!frames[0].intersects(&frames[1]), "{frames:?}");
+    assert!(a.dirty);
+}
+
+#[test]
+fn putting_on_an_existing_server_and_back_off() {
+    let mut a = app("simple");
+    run(&mut a, [Action::Add, Action::Accept]);
+    // Palette entry 0 is the client: no server question for clients.
+    assert_eq!(a.mode, Mode::Normal);
+    select(&mut a, "nginx");
+    run(&mut a, [Action::PlaceOnServer, Action::Accept]); // (no server)
+    assert_eq!(
+        a.design.component("nginx").and_then(|c| c.server.clone()),
+        None
+    );
+    run(
+        &mut a,
+        [
+            Action::PlaceOnServer,
+            Action::Down,
+            Action::Down,
+            Action::Accept,
+        ],
+    );
+    assert_eq!(
+        a.design.component("nginx").and_then(|c| c.server.clone()),
+        Some("server-1".into())
+    );
+}
+
+#[test]
+fn moving_by_keys_coalesces_into_one_undo_step() {
+    let mut a = app("simple");
+    select(&mut a, "nginx");
+    let before = a.design.component("nginx").and_then(|c| c.position());
+    run(
+        &mut a,
+        [
+            Action::Nudge(1, 0),
+            Action::Nudge(1, 0),
+            Action::Nudge(0, 4),
+        ],
+    );
+    let after = a.design.component("nginx").and_then(|c| c.position());
+    let (bx, by) = before.expect("positioned");
+    assert_eq!(after, Some((bx + 2, by + 4)));
+    assert_eq!(a.undo_steps(), 1);
+    update(&mut a, Action::Undo);
+    assert_eq!(
+        a.design.component("nginx").and_then(|c| c.position()),
+        before
+    );
+    update(&mut a, Action::Redo);
+    assert_eq!(
+        a.design.component("nginx").and_then(|c| c.position()),
+        after
+    );
+}
+
+#[test]
+fn arrows_pan_when_nothing_is_selected() {
+    let mut a = app("simple");
+    let v = a.view;
+    update(&mut a, Action::Nudge(1, 0));
+    assert_eq!(a.view, (v.0 + 1, v.1));
+    assert!(!a.dirty);
+}
+
+#[test]
+fn connecting_two_components_with_a_chosen_protocol() {
+    let mut a = app("simple");
+    select(&mut a, "user");
+    update(&mut a, Action::Connect);
+    assert!(matches!(a.mode, Mode::Connect { .. }));
+    select(&mut a, "app");
+    update(&mut a, Action::Accept);
+    let Mode::Protocol { sel, .. } = a.mode else {
+        panic!("protocol menu expected, got {:?}", a.mode);
+    };
+    assert_eq!(
+        Protocol::ALL[sel],
+        Protocol::Https,
+        "clients default to https"
+    );
+    run(&mut a, [Action::Up, Action::Accept]); // http
+    let l = a.design.links.last().expect("link");
+    assert_eq!((l.from.as_str(), l.to.as_str()), ("user", "app"));
+    assert_eq!(l.protocol, Protocol::Http);
+    assert_eq!(l.port, Some(80));
+    assert_eq!(a.selection, Selection::Component("user".into()));
+}
+
+#[test]
+fn connecting_a_component_to_itself_is_refused() {
+    let mut a = app("simple");
+    select(&mut a, "app");
+    run(&mut a, [Action::Connect, Action::Accept]);
+    assert!(matches!(a.mode, Mode::Connect { .. }));
+    assert!(a.message.as_ref().is_some_and(|m| m.error));
+}
+
+#[test]
+fn connect_mode_moves_the_candidate_with_the_arrows() {
+    let mut a = app("simple");
+    select(&mut a, "user");
+    run(&mut a, [Action::Connect, Action::Nudge(1, 0)]);
+    assert_eq!(a.selection, Selection::Component("nginx".into()));
+}
+
+#[test]
+fn the_form_edits_properties_and_renames() {
+    let mut a = app("simple");
+    select(&mut a, "mysql");
+    update(&mut a, Action::Edit);
+    let Mode::Form(f) = &a.mode else {
+        panic!("form expected");
+    };
+    let role = f
+        .fields
+        .iter()
+        .position(|f| f.name == "role")
+        .expect("role");
+    let label = f
+        .fields
+        .iter()
+        .position(|f| f.name == "label")
+        .expect("label");
+    // Cycle the role: primary → replica.
+    run(&mut a, std::iter::repeat_n(Action::Down, role));
+    update(&mut a, Action::Right);
+    assert_eq!(
+        a.design.component("mysql").and_then(|c| c.role),
+        Some(DbRole::Replica)
+    );
+    // Type a new label.
+    run(&mut a, std::iter::repeat_n(Action::Up, role - label));
+    update(&mut a, Action::Accept);
+    for _ in 0.."Database".len() {
+        update(&mut a, Action::Backspace);
+    }
+    run(&mut a, "Main DB".chars().map(Action::Char));
+    update(&mut a, Action::Accept);
+    assert_eq!(
+        a.design.component("mysql").and_then(|c| c.label.clone()),
+        Some("Main DB".into())
+    );
+    // The id, renamed everywhere.
+    run(&mut a, std::iter::repeat_n(Action::Up, label));
+    update(&mut a, Action::Accept);
+    run(&mut a, "-2".chars().map(Action::Char));
+    update(&mut a, Action::Accept);
+    assert!(a.design.component("mysql-2").is_some());
+    assert!(a.design.links.iter().any(|l| l.to == "mysql-2"));
+    assert_eq!(a.selection, Selection::Component("mysql-2".into()));
+    update(&mut a, Action::Cancel);
+    assert_eq!(a.mode, Mode::Normal);
+    assert_eq!(a.undo_steps(), 3);
+}
+
+#[test]
+fn a_bad_port_is_refused_with_a_message() {
+    let mut a = app("simple");
+    a.selection = Selection::Link(0);
+    update(&mut a, Action::Edit);
+    let Mode::Form(f) = &a.mode else {
+        panic!("form expected");
+    };
+    let port = f
+        .fields
+        .iter()
+        .position(|f| f.name == "port")
+        .expect("port");
+    run(&mut a, std::iter::repeat_n(Action::Down, port));
+    update(&mut a, Action::Accept);
+    run(&mut a, "x".chars().map(Action::Char));
+    update(&mut a, Action::Accept);
+    assert_eq!(a.design.links[0].port, Some(80));
+    assert!(a.message.as_ref().is_some_and(|m| m.error));
+    assert_eq!(a.undo_steps(), 0);
+}
+
+#[test]
+fn a_link_cannot_be_pointed_at_nothing() {
+    let mut a = app("simple");
+    a.selection = Selection::Link(0);
+    update(&mut a, Action::Edit);
+    run(&mut a, [Action::Down, Action::Accept]);
+    run(&mut a, "-x".chars().map(Action::Char));
+    update(&mut a, Action::Accept);
+    assert_eq!(a.design.links[0].to, "nginx");
+    let m = a.message.clone().expect("message");
+    assert!(m.error && m.text.contains("nginx-x"), "{m:?}");
+}
+
+#[test]
+fn renaming_by_prompt_to_a_taken_id_is_refused() {
+    let mut a = app("simple");
+    select(&mut a, "app");
+    update(&mut a, Action::Rename);
+    for _ in 0..3 {
+        update(&mut a, Action::Backspace);
+    }
+    run(&mut a, "nginx".chars().map(Action::Char));
+    update(&mut a, Action::Accept);
+    assert!(a.design.component("app").is_some());
+    assert!(a.message.as_ref().is_some_and(|m| m.error));
+}
+
+#[test]
+fn deleting_a_component_takes_its_links_and_undo_brings_them_back() {
+    let mut a = app("simple");
+    select(&mut a, "nginx");
+    update(&mut a, Action::Delete);
+    assert!(a.design.component("nginx").is_none());
+    assert_eq!(a.design.links.len(), 1, "user→nginx and nginx→app went");
+    assert_eq!(a.selection, Selection::None);
+    update(&mut a, Action::Undo);
+    assert!(a.design.component("nginx").is_some());
+    assert_eq!(a.design.links.len(), 3);
+}
+
+#[test]
+fn deleting_a_link_and_a_server() {
+    let mut a = app("simple");
+    a.selection = Selection::Link(2);
+    update(&mut a, Action::Delete);
+    assert_eq!(a.design.links.len(), 2);
+    a.selection = Selection::Server("server-1".into());
+    update(&mut a, Action::Delete);
+    assert!(a.design.servers.is_empty());
+    assert!(a.design.components.iter().all(|c| c.server.is_none()));
+    assert!(
+        a.design.dns.is_empty(),
+        "the record that named the server went too"
+    );
+}
+
+#[test]
+fn findings_follow_every_edit() {
+    let mut a = app("simple");
+    assert!(rules(&a).contains(&"NO-HTTPS"));
+    a.selection = Selection::Link(0);
+    update(&mut a, Action::Edit);
+    let Mode::Form(f) = &a.mode else {
+        panic!("form expected");
+    };
+    let p = f
+        .fields
+        .iter()
+        .position(|f| f.name == "protocol")
+        .expect("protocol");
+    run(&mut a, std::iter::repeat_n(Action::Down, p));
+    update(&mut a, Action::Right); // http → https
+    assert_eq!(a.design.links[0].protocol, Protocol::Https);
+    assert_eq!(
+        a.design.links[0].port,
+        Some(443),
+        "the default port follows"
+    );
+    assert!(!a.marks.insecure_links.contains(&0));
+    assert!(rules(&a).contains(&"NO-HTTPS"), "no certificate yet");
+    update(&mut a, Action::Cancel);
+    select(&mut a, "nginx");
+    update(&mut a, Action::Edit);
+    let Mode::Form(f) = &a.mode else {
+        panic!("form expected");
+    };
+    let cert = f
+        .fields
+        .iter()
+        .position(|f| f.name == "certificate")
+        .expect("field");
+    run(&mut a, std::iter::repeat_n(Action::Down, cert));
+    update(&mut a, Action::Accept);
+    run(&mut a, "www.foobar.com".chars().map(Action::Char));
+    update(&mut a, Action::Accept);
+    assert!(!rules(&a).contains(&"NO-HTTPS"), "{:?}", rules(&a));
+}
+
+#[test]
+fn selecting_a_finding_highlights_what_it_concerns() {
+    let mut a = app("simple");
+    update(&mut a, Action::NextFinding);
+    let f = a.findings[0].clone();
+    assert_eq!(a.finding, Some(0));
+    for c in &f.components {
+        assert!(a.highlighted_component(c));
+    }
+    update(&mut a, Action::PrevFinding);
+    assert_eq!(a.finding, Some(a.findings.len() - 1));
+    update(&mut a, Action::Cancel);
+    assert_eq!(a.finding, None);
+}
+
+#[test]
+fn spofs_and_plain_links_are_marked() {
+    let a = app("simple");
+    let nginx = a.design.components.iter().position(|c| c.id == "nginx");
+    assert!(a.marks.spof_components.contains(&nginx.expect("nginx")));
+    assert!(a.marks.spof_servers.contains(&0));
+    assert!(
+        a.marks.insecure_links.contains(&0),
+        "user → nginx over http"
+    );
+}
+
+#[test]
+fn failing_a_component_dims_what_clients_lose() {
+    let mut a = app("distributed");
+    select(&mut a, "haproxy");
+    update(&mut a, Action::ToggleFailed);
+    let impact = a.impact.clone().expect("impact");
+    assert_eq!(impact.loss, analyze::Loss::Everything);
+    let i = |id: &str| {
+        a.design
+            .components
+            .iter()
+            .position(|c| c.id == id)
+            .expect(id)
+    };
+    assert!(a.dimmed[i("haproxy")]);
+    assert!(a.dimmed[i("nginx-1")]);
+    assert!(!a.dimmed[i("user")]);
+    assert!(!a.dirty, "a simulation is not an edit");
+    update(&mut a, Action::ToggleFailed);
+    assert!(a.impact.is_none());
+    assert!(a.dimmed.iter().all(|d| !d));
+}
+
+#[test]
+fn failing_a_server_and_clearing() {
+    let mut a = app("distributed");
+    a.selection = Selection::Server("web-02".into());
+    update(&mut a, Action::ToggleFailed);
+    assert_eq!(
+        a.impact.as_ref().map(|i| i.loss),
+        Some(analyze::Loss::Capacity)
+    );
+    update(&mut a, Action::ClearFailures);
+    assert!(a.failed.is_empty() && a.impact.is_none());
+}
+
+#[test]
+fn saving_writes_the_file_and_clears_the_flag() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("d.toml");
+    let mut a = App::new(reference("simple"), Some(path.clone()));
+    select(&mut a, "nginx");
+    update(&mut a, Action::Delete);
+    assert!(a.dirty);
+    update(&mut a, Action::Save);
+    assert!(!a.dirty);
+    let saved = io::load(&path).expect("saved design loads");
+    assert_eq!(saved, a.design);
+}
+
+#[test]
+fn save_as_asks_for_a_name_when_there_is_none() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("new.json");
+    let mut a = app("simple");
+    update(&mut a, Action::Save);
+    let Mode::Prompt { kind, input } = a.mode.clone() else {
+        panic!("prompt expected");
+    };
+    assert_eq!(kind, PromptKind::SaveAs);
+    for _ in 0..input.chars().count() {
+        update(&mut a, Action::Backspace);
+    }
+    run(&mut a, path.display().to_string().chars().map(Action::Char));
+    update(&mut a, Action::Accept);
+    assert_eq!(a.path.as_deref(), Some(path.as_path()));
+    assert!(io::load(&path).is_ok());
+}
+
+#[test]
+fn quitting_with_unsaved_changes_asks_first() {
+    let mut a = app("simple");
+    update(&mut a, Action::Quit);
+    assert!(a.quit, "nothing to lose");
+    let mut a = app("simple");
+    select(&mut a, "code");
+    update(&mut a, Action::Delete);
+    update(&mut a, Action::Quit);
+    assert!(!a.quit);
+    assert_eq!(a.mode, Mode::Confirm(Confirm::Quit));
+    update(&mut a, Action::Cancel);
+    assert_eq!(a.mode, Mode::Normal);
+    run(&mut a, [Action::Quit, Action::No]);
+    assert!(a.quit);
+}
+
+#[test]
+fn opening_a_broken_file_keeps_the_design() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let bad = dir.path().join("bad.toml");
+    std::fs::write(&bad, "version = 1\nname = \"x\"\n[[components]]\nid = 3\n").expect("write");
+    let mut a = app("simple");
+    update(&mut a, Action::Open);
+    run(&mut a, bad.display().to_string().chars().map(Action::Char));
+    update(&mut a, Action::Accept);
+    assert_eq!(a.design.name, reference("simple").name);
+    let m = a.message.clone().expect("message");
+    assert!(m.error && m.text.contains("bad.toml"), "{m:?}");
+}
+
+#[test]
+fn the_start_screen_opens_templates() {
+    let mut a = App::start_screen(Vec::new());
+    update(&mut a, Action::Resize(120, 40));
+    run(&mut a, [Action::Down, Action::Down, Action::Accept]);
+    assert_eq!(a.mode, Mode::Normal);
+    assert_eq!(a.design.name, reference("distributed").name);
+    assert_eq!(a.path, None);
+}
+
+#[test]
+fn the_automatic_layout_is_an_undoable_command() {
+    let mut a = app("simple");
+    select(&mut a, "nginx");
+    update(&mut a, Action::Nudge(30, 10));
+    update(&mut a, Action::Arrange);
+    let auto = crate::layout::auto_positions(&a.design);
+    assert_eq!(a.design.components[1].position(), Some(auto[1]));
+    update(&mut a, Action::Undo);
+    assert_ne!(a.design.components[1].position(), Some(auto[1]));
+}
+
+#[test]
+fn clicking_selects_and_dragging_moves_a_box() {
+    let mut a = app("simple");
+    let c = a.screen().canvas;
+    let b = a.layout.boxes[1]; // nginx
+    let col = (b.x + 2 - a.view.0) as u16 + c.x;
+    let row = (b.y + 1 - a.view.1) as u16 + c.y;
+    update(&mut a, Action::Click(col, row));
+    assert_eq!(a.selection, Selection::Component("nginx".into()));
+    run(
+        &mut a,
+        [
+            Action::Drag(col + 3, row + 2),
+            Action::Drag(col + 5, row + 2),
+            Action::Release,
+        ],
+    );
+    assert_eq!(a.design.components[1].position(), Some((b.x + 5, b.y + 2)));
+    assert_eq!(a.undo_steps(), 1, "one drag, one undo step");
+}
+
+#[test]
+fn dragging_the_empty_canvas_pans() {
+    let mut a = app("simple");
+    let v = a.view;
+    let c = a.screen().canvas;
+    update(&mut a, Action::Click(c.x, c.bottom() - 1));
+    assert_eq!(a.selection, Selection::None);
+    run(
+        &mut a,
+        [Action::Drag(c.x + 4, c.bottom() - 3), Action::Release],
+    );
+    assert_eq!(a.view, (v.0 - 4, v.1 + 2));
+}
+
+#[test]
+fn clicking_a_finding_selects_it() {
+    let mut a = app("simple");
+    let s = a.screen();
+    update(&mut a, Action::Click(s.list.x + 2, s.list.y + 1));
+    assert_eq!(a.finding, Some(1));
+}
+
+#[test]
+fn tab_cycles_components_servers_and_links() {
+    let mut a = app("simple");
+    let n = a.design.components.len() + a.design.servers.len() + a.design.links.len();
+    update(&mut a, Action::SelectNext);
+    assert_eq!(a.selection, Selection::Component("user".into()));
+    run(&mut a, std::iter::repeat_n(Action::SelectNext, 5));
+    assert_eq!(a.selection, Selection::Server("server-1".into()));
+    run(&mut a, std::iter::repeat_n(Action::SelectNext, n - 5));
+    assert_eq!(a.selection, Selection::Component("user".into()));
+}
+
+#[test]
+fn every_edit_keeps_the_design_valid() {
+    let mut a = app("scale-up");
+    select(&mut a, "haproxy-1");
+    update(&mut a, Action::Delete);
+    assert!(crate::validate::validate(&a.design).is_empty());
+    a.selection = Selection::Server("app-01".into());
+    update(&mut a, Action::Delete);
+    assert!(crate::validate::validate(&a.design).is_empty());
+}
+
+/// The walkthrough of docs/editor.md, design 1 to design 4, step by step through actions.
+mod walkthrough {
+    use super::*;
+
+    fn add_on_new_server(a: &mut App, kind: Kind) -> String {
+        let sel = Kind::ALL.iter().position(|&k| k == kind).expect("kind");
+        run(a, [Action::Add]);
+        run(a, std::iter::repeat_n(Action::Down, sel));
+        run(a, [Action::Accept, Action::Accept]);
+        assert_eq!(a.mode, Mode::Normal);
+        a.design.components.last().expect("added").id.clone()
+    }
+
+    fn connect(a: &mut App, from: &str, to: &str, protocol: Protocol) {
+        select(a, from);
+        update(a, Action::Connect);
+        select(a, to);
+        update(a, Action::Accept);
+        let Mode::Protocol { sel, .. } = a.mode.clone() else {
+            panic!("protocol menu expected: {:?}", a.message);
+        };
+        let want = Protocol::ALL
+            .iter()
+            .position(|&p| p == protocol)
+            .expect("protocol");
+        let moves: Vec<Action> = if want >= sel {
+            vec![Action::Down; want - sel]
+        } else {
+            vec![Action::Up; sel - want]
+        };
+        run(a, moves);
+        update(a, Action::Accept);
+        assert!(
+            a.design.links.iter().any(|l| l.from == from && l.to == to),
+            "{from} → {to}: {:?}",
+            a.message
+        );
+    }
+
+    fn set(a: &mut App, id: &str, field: &str, value: &str) {
+        if id.is_empty() {
+            a.selection = Selection::None;
+        } else {
+            select(a, id);
+        }
+        update(a, Action::Edit);
+        let Mode::Form(f) = a.mode.clone() else {
+            panic!("form expected");
+        };
+        let i = f.fields.iter().position(|f| f.name == field).expect(field);
+        run(a, std::iter::repeat_n(Action::Down, i));
+        let field = f.fields[i].clone();
+        if field.choices.is_empty() {
+            update(a, Action::Accept);
+            for _ in 0..field.value.chars().count() {
+                update(a, Action::Backspace);
+            }
+            run(a, value.chars().map(Action::Char));
+            update(a, Action::Accept);
+        } else {
+            for _ in 0..field.choices.len() {
+                let Mode::Form(f) = &a.mode else { break };
+                if f.fields[i].value == value {
+                    break;
+                }
+                update(a, Action::Right);
+            }
+        }
+        update(a, Action::Cancel);
+    }
+
+    fn put_on_new_server(a: &mut App, id: &str) {
+        select(a, id);
+        run(a, [Action::PlaceOnServer, Action::Down, Action::Accept]);
+    }
+
+    fn has(a: &App, rule: &str, id: &str) -> bool {
+        a.findings.iter().any(|f| f.rule == rule && f.concerns(id))
+    }
+
+    #[test]
+    fn design_1_to_design_4() {
+        let mut a = app("simple");
+        assert_eq!(a.findings.len(), 12);
+
+        // 1. A load balancer in front of the web server, HTTPS from the browser.
+        let lb = add_on_new_server(&mut a, Kind::LoadBalancer);
+        connect(&mut a, &lb, "nginx", Protocol::Http);
+        a.selection = Selection::Link(0); // user → nginx
+        update(&mut a, Action::Delete);
+        connect(&mut a, "user", &lb, Protocol::Https);
+        set(&mut a, &lb, "certificate", "www.foobar.com");
+        set(&mut a, "", "dns target", &lb);
+        assert!(!has(&a, "NO-HTTPS", "user"));
+        assert!(has(&a, "SPOF-COMPONENT", "nginx"), "one web server still");
+
+        // 2. A second web server on its own server.
+        let web = add_on_new_server(&mut a, Kind::WebServer);
+        set(&mut a, &web, "software", "Nginx");
+        connect(&mut a, &lb, &web, Protocol::Http);
+        connect(&mut a, &web, "app", Protocol::Http);
+        assert!(!has(&a, "SPOF-COMPONENT", "nginx"));
+        assert!(!has(&a, "MAINTENANCE-DOWNTIME", "nginx"));
+
+        // 3. The application (with its files) and the database on servers of their own,
+        //    and a replica of the database.
+        put_on_new_server(&mut a, "app");
+        let app_server = a.design.component("app").and_then(|c| c.server.clone());
+        let i = a
+            .design
+            .servers
+            .iter()
+            .position(|s| Some(&s.id) == app_server.as_ref())
+            .expect("app's server");
+        select(&mut a, "code");
+        run(&mut a, [Action::PlaceOnServer]);
+        run(&mut a, std::iter::repeat_n(Action::Down, i + 2));
+        update(&mut a, Action::Accept);
+        assert_eq!(
+            a.design.component("code").and_then(|c| c.server.clone()),
+            app_server
+        );
+        put_on_new_server(&mut a, "mysql");
+        assert!(!has(&a, "RESOURCE-CONTENTION", "server-1"));
+        let replica = add_on_new_server(&mut a, Kind::Database);
+        set(&mut a, &replica, "role", "replica");
+        connect(&mut a, "mysql", &replica, Protocol::Replication);
+        connect(&mut a, "app", &replica, Protocol::Mysql);
+        assert!(!has(&a, "DB-NO-REPLICA", "mysql"));
+
+        // 4. A second load balancer, clustered with the first behind the DNS record.
+        let lb2 = add_on_new_server(&mut a, Kind::LoadBalancer);
+        set(&mut a, &lb2, "certificate", "www.foobar.com");
+        set(&mut a, &lb, "cluster", "lb-cluster");
+        set(&mut a, &lb2, "cluster", "lb-cluster");
+        set(&mut a, "", "dns target", "lb-cluster");
+        // The browser's link goes to the cluster: its `to` field in the link's form.
+        let l = a
+            .design
+            .links
+            .iter()
+            .position(|l| l.from == "user" && l.to == lb)
+            .expect("user → lb");
+        a.selection = Selection::Link(l);
+        update(&mut a, Action::Edit);
+        run(&mut a, [Action::Down, Action::Accept]);
+        run(&mut a, std::iter::repeat_n(Action::Backspace, lb.len()));
+        run(&mut a, "lb-cluster".chars().map(Action::Char));
+        run(&mut a, [Action::Accept, Action::Cancel]);
+        assert_eq!(a.design.links[l].to, "lb-cluster");
+        connect(&mut a, &lb2, "nginx", Protocol::Http);
+        connect(&mut a, &lb2, &web, Protocol::Http);
+        assert!(!has(&a, "SPOF-COMPONENT", &lb), "{:#?}", rules(&a));
+
+        // 5. A firewall and a monitoring agent on every server, one monitoring service.
+        run(&mut a, [Action::Add]);
+        let k = Kind::ALL
+            .iter()
+            .position(|&x| x == Kind::MonitoringService)
+            .expect("kind");
+        run(&mut a, std::iter::repeat_n(Action::Down, k));
+        run(&mut a, [Action::Accept, Action::Cancel]); // on no server
+        let mon = a.design.components.last().expect("added").id.clone();
+        set(&mut a, &mon, "redundant", "yes");
+        let servers: Vec<String> = a.design.servers.iter().map(|s| s.id.clone()).collect();
+        for (n, s) in servers.iter().enumerate() {
+            for kind in [Kind::Firewall, Kind::MonitoringAgent] {
+                let k = Kind::ALL.iter().position(|&x| x == kind).expect("kind");
+                run(&mut a, [Action::Add]);
+                run(&mut a, std::iter::repeat_n(Action::Down, k));
+                update(&mut a, Action::Accept);
+                run(&mut a, std::iter::repeat_n(Action::Down, n + 1));
+                update(&mut a, Action::Accept);
+                let id = a.design.components.last().expect("added").id.clone();
+                assert_eq!(
+                    a.design.component(&id).and_then(|c| c.server.clone()),
+                    Some(s.clone())
+                );
+                if kind == Kind::MonitoringAgent {
+                    connect(&mut a, &id, &mon, Protocol::MetricsTls);
+                }
+            }
+        }
+        assert!(!a.findings.iter().any(|f| f.rule == "NO-FIREWALL"));
+        assert!(!a.findings.iter().any(|f| f.rule == "NO-MONITORING"));
+        assert!(crate::validate::validate(&a.design).is_empty());
+        let critical = a
+            .findings
+            .iter()
+            .filter(|f| f.severity == crate::analyze::Severity::Critical)
+            .count();
+        let left: Vec<(&str, Vec<&str>)> = a.findings.iter().map(|f| (f.rule, f.ids())).collect();
+        eprintln!("{left:?}");
+        assert_eq!(
+            critical, 2,
+            "the application server and its server: {left:?}"
+        );
+    }
+}
+
+#[test]
+fn accepted_risks_are_listed_apart_and_do_not_count() {
+    let mut d = reference("simple");
+    d.accepted.push(crate::model::AcceptedRisk {
+        rule: "NO-MONITORING".into(),
+        ids: vec!["server-1".into()],
+        reason: "a hobby site".into(),
+        expires: None,
+    });
+    let a = App::new(d, None);
+    assert_eq!(a.findings.len(), 12);
+    assert_eq!(a.open_findings, 11);
+    assert_eq!(a.findings[11].rule, "NO-MONITORING");
+    assert_eq!(a.accepted_reason(11), Some("a hobby site"));
+    assert_eq!(a.accepted_reason(0), None);
+}

@@ -1,0 +1,785 @@
+//! The canvas: link routing (pure, shared by drawing and mouse hit-testing) and the drawing of
+//! frames, links, boxes and DNS records into a ratatui buffer.
+
+use super::app::{App, Selection};
+use crate::layout::{Layout, Rect};
+use crate::model::{Design, Traffic};
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect as Area;
+use ratatui::style::{Color, Modifier, Style};
+use unicode_width::UnicodeWidthStr;
+
+/// Where an arrow points.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dir {
+    Right,
+    Left,
+    Down,
+    Up,
+}
+
+/// One drawn path of a link (a link to a cluster has one per member).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Route {
+    /// Index into the design's links.
+    pub link: usize,
+    /// Corner points, from the cell next to the source box to the arrowhead's cell.
+    pub points: Vec<(i32, i32)>,
+    pub arrow: Dir,
+    pub label: String,
+    /// Where the label starts, if it fits along the route.
+    pub label_at: Option<(i32, i32)>,
+}
+
+impl Route {
+    pub fn bounds(&self) -> Rect {
+        let xs = self.points.iter().map(|p| p.0);
+        let ys = self.points.iter().map(|p| p.1);
+        let (x0, x1) = (xs.clone().min().unwrap_or(0), xs.max().unwrap_or(0));
+        let (y0, y1) = (ys.clone().min().unwrap_or(0), ys.max().unwrap_or(0));
+        let w = (x1 - x0 + 1).max(self.label.len() as i32 + 1);
+        Rect::new(x0, y0, w, y1 - y0 + 1)
+    }
+
+    /// Whether the route passes through a canvas cell.
+    pub fn contains(&self, x: i32, y: i32) -> bool {
+        self.points.windows(2).any(|w| {
+            let ((x1, y1), (x2, y2)) = (w[0], w[1]);
+            x >= x1.min(x2) && x <= x1.max(x2) && y >= y1.min(y2) && y <= y1.max(y2)
+        }) || self.points.first() == Some(&(x, y))
+    }
+
+    /// The cells of the route inside `view`, each with the directions its line goes, so that
+    /// drawing costs what is on screen however long the route is.
+    pub fn visible_cells(&self, view: Rect, source_side: u8) -> Vec<((i32, i32), u8)> {
+        let mut out = Vec::new();
+        let pts = &self.points;
+        for w in pts.windows(2) {
+            let ((x1, y1), (x2, y2)) = (w[0], w[1]);
+            if y1 == y2 {
+                if y1 < view.y || y1 >= view.bottom() {
+                    continue;
+                }
+                let lo = x1.min(x2).saturating_add(1).max(view.x);
+                let hi = x1
+                    .max(x2)
+                    .saturating_sub(1)
+                    .min(view.right().saturating_sub(1));
+                out.extend((lo..=hi).map(|x| ((x, y1), LEFT | RIGHT)));
+            } else {
+                if x1 < view.x || x1 >= view.right() {
+                    continue;
+                }
+                let lo = y1.min(y2).saturating_add(1).max(view.y);
+                let hi = y1
+                    .max(y2)
+                    .saturating_sub(1)
+                    .min(view.bottom().saturating_sub(1));
+                out.extend((lo..=hi).map(|y| ((x1, y), UP | DOWN)));
+            }
+        }
+        for (i, &pt) in pts.iter().enumerate() {
+            if !view.contains(pt.0, pt.1) {
+                continue;
+            }
+            let back = if i == 0 {
+                source_side
+            } else {
+                toward_dir(pt, pts[i - 1])
+            };
+            let ahead = pts.get(i + 1).map_or(0, |&q| toward_dir(pt, q));
+            out.push((pt, back | ahead));
+        }
+        out
+    }
+}
+
+/// The direction from `p` toward `q` along a horizontal or vertical line.
+fn toward_dir((x, y): (i32, i32), (qx, qy): (i32, i32)) -> u8 {
+    match ((qx - x).signum(), (qy - y).signum()) {
+        (1, _) => RIGHT,
+        (-1, _) => LEFT,
+        (_, 1) => DOWN,
+        (_, -1) => UP,
+        _ => 0,
+    }
+}
+
+/// The link under a canvas cell.
+pub fn link_at(routes: &[Route], x: i32, y: i32) -> Option<usize> {
+    routes
+        .iter()
+        .rev()
+        .find(|r| r.contains(x, y))
+        .map(|r| r.link)
+}
+
+/// Which cells boxes take, for routing around them. Huge sparse canvases skip avoidance.
+struct Grid {
+    x0: i32,
+    y0: i32,
+    w: i32,
+    h: i32,
+    cells: Vec<bool>,
+}
+
+impl Grid {
+    fn new(layout: &Layout) -> Option<Grid> {
+        let b = layout.bounds;
+        let (w, h) = (b.w.max(0) + 2, b.h.max(0) + 2);
+        if i64::from(w) * i64::from(h) > 8_000_000 {
+            return None;
+        }
+        let mut g = Grid {
+            x0: b.x - 1,
+            y0: b.y - 1,
+            w,
+            h,
+            cells: vec![false; (w * h) as usize],
+        };
+        for r in &layout.boxes {
+            for y in r.y..r.bottom() {
+                for x in r.x..r.right() {
+                    if let Some(i) = g.index(x, y) {
+                        g.cells[i] = true;
+                    }
+                }
+            }
+        }
+        Some(g)
+    }
+
+    fn index(&self, x: i32, y: i32) -> Option<usize> {
+        let (cx, cy) = (x - self.x0, y - self.y0);
+        (cx >= 0 && cy >= 0 && cx < self.w && cy < self.h).then(|| (cy * self.w + cx) as usize)
+    }
+
+    fn blocked(&self, x: i32, y: i32) -> bool {
+        self.index(x, y).is_some_and(|i| self.cells[i])
+    }
+
+    /// Whether a straight horizontal or vertical run is clear of boxes.
+    fn clear(&self, (x1, y1): (i32, i32), (x2, y2): (i32, i32)) -> bool {
+        if x1 == x2 {
+            (y1.min(y2)..=y1.max(y2)).all(|y| !self.blocked(x1, y))
+        } else {
+            (x1.min(x2)..=x1.max(x2)).all(|x| !self.blocked(x, y1))
+        }
+    }
+
+    fn path_clear(&self, points: &[(i32, i32)]) -> bool {
+        points.windows(2).all(|w| self.clear(w[0], w[1]))
+    }
+}
+
+/// Candidate positions for the middle segment, nearest to `from` first, at most a dozen.
+fn candidates(from: i32, to: i32) -> Vec<i32> {
+    let (lo, hi) = (from.min(to), from.max(to));
+    let step = if from <= to { 1 } else { -1 };
+    let span = hi - lo;
+    let mut out = Vec::new();
+    if span <= 12 {
+        let mut v = from;
+        for _ in 0..=span {
+            out.push(v);
+            v += step;
+        }
+    } else {
+        for k in 0..12 {
+            out.push(from + step * (span * k / 11));
+        }
+    }
+    out
+}
+
+/// Routes every link as orthogonal lines from box side to box side, avoiding boxes where
+/// one of a few simple shapes can.
+pub fn route_links(design: &Design, layout: &Layout) -> Vec<Route> {
+    let grid = Grid::new(layout);
+    let index = design.component_index();
+    // Cluster members by cluster id: the model's own lookup scans every component.
+    let mut members: std::collections::HashMap<&str, Vec<usize>> = Default::default();
+    for (i, c) in design.components.iter().enumerate() {
+        if let Some(cl) = c.cluster.as_deref() {
+            members.entry(cl).or_default().push(i);
+        }
+    }
+    let expand = |id: &str| -> Vec<usize> {
+        match index.get(id) {
+            Some(&i) => vec![i],
+            None => members.get(id).cloned().unwrap_or_default(),
+        }
+    };
+    let mut routes = Vec::with_capacity(design.links.len());
+    for (li, link) in design.links.iter().enumerate() {
+        let label = match link.port {
+            Some(p) if Some(p) != link.protocol.default_port() => {
+                format!("{}:{p}", link.protocol)
+            }
+            _ => link.protocol.to_string(),
+        };
+        let targets = expand(&link.to);
+        for fi in expand(&link.from) {
+            for &ti in &targets {
+                if fi == ti {
+                    continue;
+                }
+                if let Some(r) = route(
+                    li,
+                    layout.boxes[fi],
+                    layout.boxes[ti],
+                    grid.as_ref(),
+                    &label,
+                ) {
+                    routes.push(r);
+                }
+            }
+        }
+    }
+    routes
+}
+
+fn route(link: usize, s: Rect, t: Rect, grid: Option<&Grid>, label: &str) -> Option<Route> {
+    let clear = |pts: &[(i32, i32)]| grid.is_none_or(|g| g.path_clear(pts));
+    let mut options: Vec<(Vec<(i32, i32)>, Dir)> = Vec::new();
+    if t.x >= s.right() + 2 || t.right() + 2 <= s.x {
+        // Side to side: out of one box's side, along, down or up, along, into the other's.
+        let right = t.x >= s.right() + 2;
+        let dir = if right { Dir::Right } else { Dir::Left };
+        let (sx, ex) = if right {
+            (s.right(), t.x - 1)
+        } else {
+            (s.x - 1, t.right())
+        };
+        let (sy, ey) = (s.y + 1, t.y + 1);
+        if sy == ey {
+            options.push((vec![(sx, sy), (ex, ey)], dir));
+        }
+        // The first column out of a box is often its frame's padding and the next its border:
+        // turn a cell further out where there is room, so lines run in the gaps.
+        let inner = if right {
+            candidates(if ex >= sx + 4 { sx + 3 } else { sx + 1 }, ex - 1)
+        } else {
+            candidates(if ex <= sx - 4 { sx - 3 } else { sx - 1 }, ex + 1)
+        };
+        for mx in inner {
+            options.push((vec![(sx, sy), (mx, sy), (mx, ey), (ex, ey)], dir));
+        }
+        // Around: over or under both boxes.
+        let (m1, m2) = if right {
+            (sx + 1, ex - 1)
+        } else {
+            (sx - 1, ex + 1)
+        };
+        for oy in [s.y.min(t.y) - 1, s.bottom().max(t.bottom())] {
+            options.push((
+                vec![(sx, sy), (m1, sy), (m1, oy), (m2, oy), (m2, ey), (ex, ey)],
+                dir,
+            ));
+        }
+    } else if t.y > s.bottom() || t.bottom() < s.y {
+        // Stacked: out of the bottom (or top), into the top (or bottom)…
+        let down = t.y > s.bottom();
+        let (sy, ey) = if down {
+            (s.bottom(), t.y - 1)
+        } else {
+            (s.y - 1, t.bottom())
+        };
+        let (sx, ex) = (s.x + s.w / 2, t.x + t.w / 2);
+        let dir = if down { Dir::Down } else { Dir::Up };
+        if sx == ex {
+            options.push((vec![(sx, sy), (ex, ey)], dir));
+        }
+        let my = if (ey - sy).abs() <= 1 {
+            sy
+        } else if down {
+            sy + 1
+        } else {
+            sy - 1
+        };
+        options.push((vec![(sx, sy), (sx, my), (ex, my), (ex, ey)], dir));
+        // …or, when a box is in between, along the left or right of the column.
+        let (y1, y2) = (s.y + 1, t.y + 1);
+        let lx = s.x.min(t.x) - 2;
+        options.push((
+            vec![(s.x - 1, y1), (lx, y1), (lx, y2), (t.x - 1, y2)],
+            Dir::Right,
+        ));
+        let rx = s.right().max(t.right()) + 1;
+        options.push((
+            vec![(s.right(), y1), (rx, y1), (rx, y2), (t.right(), y2)],
+            Dir::Left,
+        ));
+    } else {
+        return None;
+    }
+    let first = options.first().cloned();
+    let (mut points, arrow) = options.into_iter().find(|(p, _)| clear(p)).or(first)?;
+    points.dedup();
+    let label_at = label_spot(&points, label);
+    Some(Route {
+        link,
+        points,
+        arrow,
+        label: label.to_string(),
+        label_at,
+    })
+}
+
+/// On the longest horizontal run that holds the label with two cells of line each side.
+fn label_spot(points: &[(i32, i32)], label: &str) -> Option<(i32, i32)> {
+    let need = label.width() as i32 + 4;
+    points
+        .windows(2)
+        .filter(|w| w[0].1 == w[1].1 && (w[1].0 - w[0].0).abs() >= need)
+        .max_by_key(|w| (w[1].0 - w[0].0).abs())
+        .map(|w| {
+            let (x1, x2) = (w[0].0.min(w[1].0), w[0].0.max(w[1].0));
+            let len = label.width() as i32;
+            (x1 + (x2 - x1 + 1 - len) / 2, w[0].1)
+        })
+}
+
+// Box-drawing line joining: each light line character as the set of directions it goes.
+const UP: u8 = 1;
+const DOWN: u8 = 2;
+const LEFT: u8 = 4;
+const RIGHT: u8 = 8;
+
+fn bits_of(c: &str) -> u8 {
+    match c {
+        "─" => LEFT | RIGHT,
+        "│" => UP | DOWN,
+        "┌" => DOWN | RIGHT,
+        "┐" => DOWN | LEFT,
+        "└" => UP | RIGHT,
+        "┘" => UP | LEFT,
+        "├" => UP | DOWN | RIGHT,
+        "┤" => UP | DOWN | LEFT,
+        "┬" => DOWN | LEFT | RIGHT,
+        "┴" => UP | LEFT | RIGHT,
+        "┼" => UP | DOWN | LEFT | RIGHT,
+        _ => 0,
+    }
+}
+
+fn char_of(bits: u8) -> &'static str {
+    match bits {
+        b if b == LEFT | RIGHT || b == LEFT || b == RIGHT => "─",
+        b if b == UP | DOWN || b == UP || b == DOWN => "│",
+        b if b == DOWN | RIGHT => "┌",
+        b if b == DOWN | LEFT => "┐",
+        b if b == UP | RIGHT => "└",
+        b if b == UP | LEFT => "┘",
+        b if b == UP | DOWN | RIGHT => "├",
+        b if b == UP | DOWN | LEFT => "┤",
+        b if b == DOWN | LEFT | RIGHT => "┬",
+        b if b == UP | LEFT | RIGHT => "┴",
+        _ => "┼",
+    }
+}
+
+/// Draws canvas cells onto a screen area scrolled to `view`.
+pub struct Painter<'a> {
+    pub buf: &'a mut Buffer,
+    pub area: Area,
+    pub view: (i32, i32),
+}
+
+impl Painter<'_> {
+    fn screen(&self, x: i32, y: i32) -> Option<(u16, u16)> {
+        let (sx, sy) = (
+            i64::from(x) - i64::from(self.view.0),
+            i64::from(y) - i64::from(self.view.1),
+        );
+        (sx >= 0 && sy >= 0 && sx < i64::from(self.area.width) && sy < i64::from(self.area.height))
+            .then(|| (self.area.x + sx as u16, self.area.y + sy as u16))
+    }
+
+    /// The canvas cells the area shows.
+    fn view_rect(&self) -> Rect {
+        Rect::new(
+            self.view.0,
+            self.view.1,
+            i32::from(self.area.width),
+            i32::from(self.area.height),
+        )
+    }
+
+    fn visible(&self, r: &Rect) -> bool {
+        let (vx, vy) = (i64::from(self.view.0), i64::from(self.view.1));
+        let (x, y) = (i64::from(r.x), i64::from(r.y));
+        x < vx + i64::from(self.area.width)
+            && vx < x + i64::from(r.w)
+            && y < vy + i64::from(self.area.height)
+            && vy < y + i64::from(r.h)
+    }
+
+    fn put(&mut self, x: i32, y: i32, s: &str, style: Style) {
+        if let Some(p) = self.screen(x, y)
+            && let Some(cell) = self.buf.cell_mut(p)
+        {
+            cell.set_symbol(s);
+            cell.set_style(style);
+        }
+    }
+
+    fn get(&self, x: i32, y: i32) -> &str {
+        self.screen(x, y)
+            .and_then(|p| self.buf.cell(p))
+            .map_or("", |c| c.symbol())
+    }
+
+    /// Writes text from `(x, y)`, clipped to `max` cells and to the area.
+    fn text(&mut self, x: i32, y: i32, text: &str, max: usize, style: Style) {
+        let mut col = x;
+        let mut used = 0;
+        for ch in text.chars() {
+            let w = unicode_width::UnicodeWidthChar::width(ch).unwrap_or(0);
+            if w == 0 {
+                continue;
+            }
+            if used + w > max {
+                break;
+            }
+            let mut tmp = [0u8; 4];
+            self.put(col, y, ch.encode_utf8(&mut tmp), style);
+            if w == 2 {
+                // The wide character covers the next cell.
+                self.put(col + 1, y, "", style);
+            }
+            col += w as i32;
+            used += w;
+        }
+    }
+
+    fn frame(&mut self, r: Rect, chars: [&str; 6], style: Style) {
+        let [h, v, tl, tr, bl, br] = chars;
+        let (x1, y1) = (r.x, r.y);
+        let (x2, y2) = (r.right() - 1, r.bottom() - 1);
+        // Only the visible part of long edges.
+        let vx0 = self.view.0.max(x1 + 1);
+        let vx1 = (self.view.0.saturating_add(i32::from(self.area.width))).min(x2);
+        for x in vx0..vx1 {
+            self.put(x, y1, h, style);
+            self.put(x, y2, h, style);
+        }
+        let vy0 = self.view.1.max(y1 + 1);
+        let vy1 = (self.view.1.saturating_add(i32::from(self.area.height))).min(y2);
+        for y in vy0..vy1 {
+            self.put(x1, y, v, style);
+            self.put(x2, y, v, style);
+        }
+        self.put(x1, y1, tl, style);
+        self.put(x2, y1, tr, style);
+        self.put(x1, y2, bl, style);
+        self.put(x2, y2, br, style);
+    }
+
+    fn fill(&mut self, r: Rect) {
+        let x0 = r.x.max(self.view.0);
+        let x1 = r
+            .right()
+            .min(self.view.0.saturating_add(i32::from(self.area.width)));
+        let y0 = r.y.max(self.view.1);
+        let y1 = r
+            .bottom()
+            .min(self.view.1.saturating_add(i32::from(self.area.height)));
+        for y in y0..y1 {
+            for x in x0..x1 {
+                self.put(x, y, " ", Style::default());
+            }
+        }
+    }
+}
+
+const LIGHT: [&str; 6] = ["─", "│", "┌", "┐", "└", "┘"];
+const ROUND: [&str; 6] = ["─", "│", "╭", "╮", "╰", "╯"];
+const HEAVY: [&str; 6] = ["━", "┃", "┏", "┓", "┗", "┛"];
+const DOUBLE: [&str; 6] = ["═", "║", "╔", "╗", "╚", "╝"];
+
+pub const RED: Color = Color::Red;
+pub const HIGHLIGHT: Color = Color::Yellow;
+pub const SELECTED: Color = Color::Cyan;
+pub const DIM: Color = Color::DarkGray;
+
+/// Draws the design onto `area` of the buffer.
+pub fn draw(app: &App, buf: &mut Buffer, area: Area) {
+    let mut p = Painter {
+        buf,
+        area,
+        view: app.view,
+    };
+    let d = &app.design;
+    let sel_comp = app.selected_component();
+    let sel_server = app.selected_server();
+    let connect_from = match &app.mode {
+        super::app::Mode::Connect { from } => Some(from.as_str()),
+        _ => None,
+    };
+    let sel_link = match app.selection {
+        Selection::Link(i) => Some(i),
+        _ => None,
+    };
+
+    // Server frames.
+    for (si, r) in &app.layout.frames {
+        if !p.visible(r) {
+            continue;
+        }
+        let s = &d.servers[*si];
+        let failed = app.failed.contains(&s.id);
+        let all_dim = d
+            .components
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.server.as_deref() == Some(&s.id))
+            .all(|(i, _)| app.dimmed.get(i).copied().unwrap_or(false));
+        let mut style = Style::default().fg(Color::Blue);
+        if app.marks.spof_servers.contains(si) {
+            style = style.fg(RED);
+        }
+        if app.highlighted_server(&s.id) {
+            style = style.fg(HIGHLIGHT).add_modifier(Modifier::BOLD);
+        }
+        if all_dim && app.impact.is_some() {
+            style = style.fg(DIM);
+        }
+        let chars = if sel_server == Some(*si) {
+            style = style.fg(SELECTED).add_modifier(Modifier::BOLD);
+            DOUBLE
+        } else {
+            LIGHT
+        };
+        p.frame(*r, chars, style);
+        // The longest title that fits: name, IP and state; name and state; name.
+        let room = (r.w - 4).max(0) as usize;
+        let state = if failed {
+            " ✗ FAILED"
+        } else if app.marks.spof_servers.contains(si) {
+            " ⚠ SPOF"
+        } else {
+            ""
+        };
+        let ip =
+            s.ip.as_ref()
+                .map(|ip| format!(" · {ip}"))
+                .unwrap_or_default();
+        let name = s.display_name();
+        let title = [
+            format!(" {name}{ip}{state} "),
+            format!(" {name}{state} "),
+            format!(" {name} "),
+        ]
+        .into_iter()
+        .find(|t| t.width() <= room)
+        .unwrap_or_else(|| format!(" {name} "));
+        p.text(
+            r.x + 2,
+            r.y,
+            &title,
+            room,
+            style.add_modifier(Modifier::BOLD),
+        );
+    }
+
+    // Links: lines first, then arrowheads and labels on top.
+    let index = d.component_index();
+    let dim_link = |li: usize| {
+        let l = &d.links[li];
+        let dim = |id: &str| {
+            d.expand_endpoint(id).iter().all(|m| {
+                index
+                    .get(m)
+                    .is_some_and(|&i| app.dimmed.get(i).copied().unwrap_or(false))
+            })
+        };
+        app.impact.is_some() && (dim(&l.from) || dim(&l.to))
+    };
+    let link_style = |li: usize| {
+        let l = &d.links[li];
+        let mut st = match l.protocol.traffic() {
+            Traffic::Request => Style::default().fg(Color::Gray),
+            _ => Style::default().fg(Color::DarkGray),
+        };
+        if l.protocol.encrypted() {
+            st = st.fg(Color::Green);
+        }
+        if app.marks.insecure_links.contains(&li) {
+            st = st.fg(RED);
+        }
+        if dim_link(li) {
+            st = st.fg(DIM);
+        }
+        if app.highlighted_link(li) {
+            st = st.fg(HIGHLIGHT).add_modifier(Modifier::BOLD);
+        }
+        if sel_link == Some(li) {
+            st = st.fg(SELECTED).add_modifier(Modifier::BOLD);
+        }
+        st
+    };
+    let visible_routes: Vec<&Route> = app
+        .routes
+        .iter()
+        .filter(|r| p.visible(&r.bounds()))
+        .collect();
+    for r in &visible_routes {
+        let st = link_style(r.link);
+        let dashed = d.links[r.link].protocol.traffic() != Traffic::Request;
+        let source_side = match r.arrow {
+            Dir::Right => LEFT,
+            Dir::Left => RIGHT,
+            Dir::Down => UP,
+            Dir::Up => DOWN,
+        };
+        for ((x, y), bits) in r.visible_cells(p.view_rect(), source_side) {
+            let sym = if dashed && (bits == LEFT | RIGHT) {
+                "┄"
+            } else if dashed && (bits == UP | DOWN) {
+                "┆"
+            } else {
+                char_of(bits | bits_of(p.get(x, y)))
+            };
+            p.put(x, y, sym, st);
+        }
+    }
+    for r in &visible_routes {
+        let st = link_style(r.link);
+        if let Some(&(x, y)) = r.points.last() {
+            let head = match r.arrow {
+                Dir::Right => "▶",
+                Dir::Left => "◀",
+                Dir::Down => "▼",
+                Dir::Up => "▲",
+            };
+            p.put(x, y, head, st);
+        }
+        if let Some((x, y)) = r.label_at {
+            let mut label = r.label.clone();
+            if app.marks.insecure_links.contains(&r.link) {
+                label.push('!');
+            }
+            p.text(x, y, &label, 24, st);
+        }
+    }
+
+    // DNS records, under what they point to: the entry of the site. Boxes drawn later
+    // stay whole where a long record runs into them.
+    for r in &d.dns {
+        let target = if let Some(&i) = index.get(r.target.as_str()) {
+            app.layout.boxes.get(i).copied()
+        } else if let Some(si) = d.servers.iter().position(|s| s.id == r.target) {
+            app.layout
+                .frames
+                .iter()
+                .find(|(i, _)| *i == si)
+                .map(|(_, f)| *f)
+        } else {
+            d.expand_endpoint(&r.target)
+                .iter()
+                .filter_map(|m| index.get(m))
+                .filter_map(|&i| app.layout.boxes.get(i).copied())
+                .reduce(|a, b| a.union(&b))
+        };
+        let Some(t) = target else { continue };
+        let name = if r.name == "@" || r.name.is_empty() {
+            d.domain.clone().unwrap_or_default()
+        } else {
+            match &d.domain {
+                Some(dom) => format!("{}.{dom}", r.name),
+                None => r.name.clone(),
+            }
+        };
+        let addr = d
+            .server(&r.target)
+            .and_then(|s| s.ip.clone())
+            .or_else(|| d.cluster(&r.target).and_then(|c| c.vip.clone()))
+            .unwrap_or_else(|| r.target.clone());
+        let tag = format!("⌘ {name} {:?} → {addr}", r.record_type).replace("Aaaa", "AAAA");
+        let tag = tag.replace("Cname", "CNAME");
+        // Under the target, or over it, where the record runs into nothing; else cut short.
+        let w = tag.width() as i32;
+        let free = |x: i32, y: i32| {
+            let r = Rect::new(x, y, w, 1);
+            !app.layout.boxes.iter().any(|b| b.intersects(&r))
+                && !app.layout.frames.iter().any(|(_, f)| f.intersects(&r))
+        };
+        let (x, y, max) = [(t.x, t.bottom()), (t.x, t.y - 1)]
+            .into_iter()
+            .find(|&(x, y)| free(x, y))
+            .map_or((t.x, t.bottom(), t.w.max(0) as usize), |(x, y)| (x, y, 80));
+        p.text(x, y, &tag, max, Style::default().fg(Color::Magenta));
+    }
+
+    // Boxes.
+    for (i, (c, b)) in d.components.iter().zip(&app.layout.boxes).enumerate() {
+        if !p.visible(b) {
+            continue;
+        }
+        p.fill(*b);
+        let failed = app.failed.contains(&c.id)
+            || c.server.as_ref().is_some_and(|s| app.failed.contains(s))
+            || c.cluster.as_ref().is_some_and(|s| app.failed.contains(s));
+        let dim = app.dimmed.get(i).copied().unwrap_or(false);
+        let spof = app.marks.spof_components.contains(&i);
+        let mut border = Style::default().fg(Color::White);
+        if spof {
+            border = border.fg(RED);
+        }
+        if app.highlighted_component(&c.id) {
+            border = border.fg(HIGHLIGHT).add_modifier(Modifier::BOLD);
+        }
+        if dim {
+            border = border.fg(DIM);
+        }
+        let mut chars = ROUND;
+        if sel_comp == Some(i) {
+            border = border.fg(SELECTED).add_modifier(Modifier::BOLD);
+            chars = HEAVY;
+        }
+        if connect_from == Some(c.id.as_str()) {
+            // Where the new link starts, while its target is being picked.
+            border = border.fg(Color::Magenta).add_modifier(Modifier::BOLD);
+            chars = DOUBLE;
+        }
+        p.frame(*b, chars, border);
+        let inner = (b.w - 4).max(0) as usize;
+        let text_style = if dim {
+            Style::default().fg(DIM)
+        } else {
+            Style::default().add_modifier(Modifier::BOLD)
+        };
+        let glyph = if failed {
+            "✗".to_string()
+        } else {
+            c.kind.glyph().to_string()
+        };
+        let glyph_style = if failed {
+            Style::default().fg(RED)
+        } else if dim {
+            Style::default().fg(DIM)
+        } else {
+            Style::default().fg(Color::Cyan)
+        };
+        p.text(b.x + 1, b.y + 1, &glyph, 2, glyph_style);
+        p.text(b.x + 3, b.y + 1, c.display_name(), inner, text_style);
+        let second = c
+            .software
+            .as_deref()
+            .filter(|s| Some(*s) != c.label.as_deref())
+            .unwrap_or(c.kind.title());
+        let sub_style = if dim {
+            Style::default().fg(DIM)
+        } else {
+            Style::default().fg(Color::Gray)
+        };
+        p.text(b.x + 3, b.y + 2, second, inner, sub_style);
+        if spof && !failed {
+            p.text(b.right() - 7, b.y, " SPOF ", 6, Style::default().fg(RED));
+        }
+        if failed {
+            p.text(b.right() - 9, b.y, " FAILED ", 8, Style::default().fg(RED));
+        }
+    }
+}

@@ -1,0 +1,353 @@
+//! The property form: the fields of a component, server, link or the design itself, and how a
+//! field's new value is written into the design.
+
+use crate::model::{Algorithm, Cluster, DbRole, Design, DnsRecord, Kind, Protocol};
+
+/// What a form edits.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    Component(String),
+    Server(String),
+    Link(usize),
+    Design,
+}
+
+/// One line of the form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Field {
+    pub name: &'static str,
+    pub value: String,
+    /// The values to cycle through; empty for free text.
+    pub choices: Vec<String>,
+    pub read_only: bool,
+}
+
+impl Field {
+    fn text(name: &'static str, value: Option<&str>) -> Field {
+        Field {
+            name,
+            value: value.unwrap_or_default().to_string(),
+            choices: Vec::new(),
+            read_only: false,
+        }
+    }
+
+    fn choice(name: &'static str, value: &str, choices: Vec<String>) -> Field {
+        Field {
+            name,
+            value: value.to_string(),
+            choices,
+            read_only: false,
+        }
+    }
+
+    pub fn is_text(&self) -> bool {
+        self.choices.is_empty() && !self.read_only
+    }
+
+    /// The next (or previous) choice, for choice fields.
+    pub fn cycle(&self, forward: bool) -> Option<String> {
+        if self.choices.is_empty() || self.read_only {
+            return None;
+        }
+        let n = self.choices.len();
+        let i = self.choices.iter().position(|c| *c == self.value);
+        let next = match (i, forward) {
+            (Some(i), true) => (i + 1) % n,
+            (Some(i), false) => (i + n - 1) % n,
+            (None, _) => 0,
+        };
+        Some(self.choices[next].clone())
+    }
+}
+
+/// The form's state: its target, fields, the selected field and the text being typed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Form {
+    pub target: Target,
+    pub fields: Vec<Field>,
+    pub sel: usize,
+    pub editing: Option<String>,
+}
+
+const NONE: &str = "(none)";
+
+fn with_none(items: impl IntoIterator<Item = String>) -> Vec<String> {
+    std::iter::once(NONE.to_string()).chain(items).collect()
+}
+
+fn yes_no(b: bool) -> &'static str {
+    if b { "yes" } else { "no" }
+}
+
+impl Form {
+    pub fn new(design: &Design, target: Target) -> Form {
+        Form {
+            fields: fields(design, &target),
+            target,
+            sel: 0,
+            editing: None,
+        }
+    }
+
+    pub fn title(&self) -> String {
+        match &self.target {
+            Target::Component(id) => format!("Component `{id}`"),
+            Target::Server(id) => format!("Server `{id}`"),
+            Target::Link(i) => format!("Link #{}", i + 1),
+            Target::Design => "Design".to_string(),
+        }
+    }
+}
+
+/// The fields of a target as they are in the design now.
+pub fn fields(design: &Design, target: &Target) -> Vec<Field> {
+    match target {
+        Target::Component(id) => {
+            let Some(c) = design.component(id) else {
+                return Vec::new();
+            };
+            let mut f = vec![
+                Field::text("id", Some(&c.id)),
+                Field::choice(
+                    "kind",
+                    c.kind.as_str(),
+                    Kind::ALL.iter().map(|k| k.as_str().to_string()).collect(),
+                ),
+                Field::text("label", c.label.as_deref()),
+                Field::text("software", c.software.as_deref()),
+                Field::choice(
+                    "server",
+                    c.server.as_deref().unwrap_or(NONE),
+                    with_none(design.servers.iter().map(|s| s.id.clone())),
+                ),
+                Field::text("cluster", c.cluster.as_deref()),
+            ];
+            if c.kind == Kind::LoadBalancer || c.algorithm.is_some() {
+                f.push(Field::choice(
+                    "algorithm",
+                    c.algorithm.map_or(NONE, |a| a.as_str()),
+                    with_none(Algorithm::ALL.iter().map(|a| a.as_str().to_string())),
+                ));
+            }
+            if c.kind == Kind::Database || c.role.is_some() {
+                f.push(Field::choice(
+                    "role",
+                    c.role.map_or(NONE, |r| r.as_str()),
+                    with_none(["primary".to_string(), "replica".to_string()]),
+                ));
+            }
+            f.push(Field::text("certificate", c.certificate.as_deref()));
+            f.push(Field::choice(
+                "redundant",
+                yes_no(c.redundant),
+                vec!["no".into(), "yes".into()],
+            ));
+            f
+        }
+        Target::Server(id) => {
+            let Some(s) = design.server(id) else {
+                return Vec::new();
+            };
+            vec![
+                Field::text("id", Some(&s.id)),
+                Field::text("ip", s.ip.as_deref()),
+                Field::text("label", s.label.as_deref()),
+            ]
+        }
+        Target::Link(i) => {
+            let Some(l) = design.links.get(*i) else {
+                return Vec::new();
+            };
+            vec![
+                Field::text("from", Some(&l.from)),
+                Field::text("to", Some(&l.to)),
+                Field::choice(
+                    "protocol",
+                    l.protocol.as_str(),
+                    Protocol::ALL
+                        .iter()
+                        .map(|p| p.as_str().to_string())
+                        .collect(),
+                ),
+                Field::text("port", l.port.map(|p| p.to_string()).as_deref()),
+                Field::text("label", l.label.as_deref()),
+            ]
+        }
+        Target::Design => {
+            let dns = design.dns.first();
+            vec![
+                Field::text("name", Some(&design.name)),
+                Field::text("domain", design.domain.as_deref()),
+                Field::text("description", design.description.as_deref()),
+                Field::text("dns name", dns.map(|r| r.name.as_str())),
+                Field::text("dns target", dns.map(|r| r.target.as_str())),
+            ]
+        }
+    }
+}
+
+fn opt(value: &str) -> Option<String> {
+    let v = value.trim();
+    (!v.is_empty() && v != NONE).then(|| v.to_string())
+}
+
+/// Writes one field into the design; the target afterwards (a rename changes it).
+pub fn apply(
+    design: &mut Design,
+    target: &Target,
+    field: &str,
+    value: &str,
+) -> Result<Target, String> {
+    match target {
+        Target::Component(id) => {
+            if field == "id" {
+                return rename(design, id, value).map(Target::Component);
+            }
+            if field == "cluster"
+                && let Some(cl) = opt(value)
+                && design.cluster(&cl).is_none()
+            {
+                if design.id_taken(&cl) {
+                    return Err(format!("`{cl}` is not a cluster"));
+                }
+                design.clusters.push(Cluster {
+                    id: cl,
+                    mode: Default::default(),
+                    vip: None,
+                    label: None,
+                });
+            }
+            let c = design
+                .component_mut(id)
+                .ok_or_else(|| format!("no component `{id}`"))?;
+            match field {
+                "kind" => c.kind = Kind::parse(value).ok_or("unknown kind")?,
+                "label" => c.label = opt(value),
+                "software" => c.software = opt(value),
+                "server" => c.server = opt(value),
+                "cluster" => c.cluster = opt(value),
+                "algorithm" => {
+                    c.algorithm = Algorithm::ALL.into_iter().find(|a| a.as_str() == value)
+                }
+                "role" => {
+                    c.role = match value {
+                        "primary" => Some(DbRole::Primary),
+                        "replica" => Some(DbRole::Replica),
+                        _ => None,
+                    }
+                }
+                "certificate" => c.certificate = opt(value),
+                "redundant" => c.redundant = value == "yes",
+                _ => return Err(format!("unknown field {field}")),
+            }
+            // Attributes that no longer fit the kind go, so the design stays valid.
+            if c.kind != Kind::Database {
+                c.role = None;
+            }
+            if c.kind != Kind::LoadBalancer {
+                c.algorithm = None;
+            }
+            Ok(target.clone())
+        }
+        Target::Server(id) => {
+            if field == "id" {
+                return rename(design, id, value).map(Target::Server);
+            }
+            let s = design
+                .servers
+                .iter_mut()
+                .find(|s| &s.id == id)
+                .ok_or_else(|| format!("no server `{id}`"))?;
+            match field {
+                "ip" => s.ip = opt(value),
+                "label" => s.label = opt(value),
+                _ => return Err(format!("unknown field {field}")),
+            }
+            Ok(target.clone())
+        }
+        Target::Link(i) => {
+            let l = design.links.get_mut(*i).ok_or("no such link")?;
+            match field {
+                // A component or a cluster; the validator refuses ids that name neither.
+                "from" => l.from = value.trim().to_string(),
+                "to" => l.to = value.trim().to_string(),
+                "protocol" => {
+                    let p = Protocol::parse(value).ok_or("unknown protocol")?;
+                    if l.port == l.protocol.default_port() {
+                        l.port = p.default_port();
+                    }
+                    l.protocol = p;
+                }
+                "port" => {
+                    l.port = match opt(value) {
+                        None => None,
+                        Some(v) => Some(
+                            v.parse::<u16>()
+                                .map_err(|_| format!("`{v}` is not a port (1–65535)"))?,
+                        ),
+                    }
+                }
+                "label" => l.label = opt(value),
+                _ => return Err(format!("unknown field {field}")),
+            }
+            Ok(target.clone())
+        }
+        Target::Design => {
+            match field {
+                "name" => {
+                    design.name = opt(value).ok_or("a design needs a name")?;
+                }
+                "domain" => design.domain = opt(value),
+                "description" => design.description = opt(value),
+                "dns name" | "dns target" => {
+                    let v = opt(value);
+                    match (design.dns.first_mut(), v) {
+                        (Some(r), Some(v)) => {
+                            if field == "dns name" {
+                                r.name = v;
+                            } else {
+                                r.target = v;
+                            }
+                        }
+                        (Some(_), None) => {
+                            design.dns.remove(0);
+                        }
+                        (None, Some(v)) => {
+                            let first_target = design
+                                .servers
+                                .first()
+                                .map(|s| s.id.clone())
+                                .unwrap_or_default();
+                            let (name, target) = if field == "dns name" {
+                                (v, first_target)
+                            } else {
+                                ("www".to_string(), v)
+                            };
+                            design.dns.push(DnsRecord {
+                                name,
+                                record_type: Default::default(),
+                                target,
+                            });
+                        }
+                        (None, None) => {}
+                    }
+                }
+                _ => return Err(format!("unknown field {field}")),
+            }
+            Ok(Target::Design)
+        }
+    }
+}
+
+fn rename(design: &mut Design, old: &str, new: &str) -> Result<String, String> {
+    let new = new.trim();
+    if new.is_empty() {
+        return Err("an id cannot be empty".into());
+    }
+    if new != old && design.id_taken(new) {
+        return Err(format!("`{new}` is already used"));
+    }
+    design.rename(old, new);
+    Ok(new.to_string())
+}

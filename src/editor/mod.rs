@@ -1,0 +1,167 @@
+//! The interactive editor: `infraplan edit [FILE]`.
+//!
+//! The Elm architecture: terminal events become [`app::Action`]s through the keymap
+//! ([`keymap`]), [`app::update`] is the only code that changes the state, and [`ui::draw`]
+//! renders `&App`. Mouse hit-testing uses the same pure geometry as drawing ([`ui::screen`],
+//! [`crate::layout`], [`canvas::route_links`]).
+
+pub mod app;
+pub mod canvas;
+mod export;
+pub mod form;
+pub mod keymap;
+pub mod positions;
+pub mod recent;
+pub mod term;
+pub mod ui;
+
+use crate::io::{self, DesignError};
+use crate::model::Design;
+use app::{Action, App, update};
+use ratatui::crossterm::event::{self, Event, KeyCode};
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// The editor's state for a command-line argument, before the terminal is touched: the start
+/// screen without a file, the design in an existing file, a new design for a missing one. An
+/// invalid file is the error, to be reported with exit status 2.
+pub fn open(path: Option<PathBuf>) -> Result<App, DesignError> {
+    let recent_file = recent::location();
+    let recent = recent_file.as_deref().map(recent::load).unwrap_or_default();
+    let mut app = match path {
+        None => App::start_screen(recent),
+        Some(p) => {
+            let design = if p.exists() {
+                io::load(&p)?
+            } else {
+                io::Format::from_path(&p)?;
+                let name = p.file_stem().map_or_else(
+                    || "Untitled design".into(),
+                    |s| s.to_string_lossy().to_string(),
+                );
+                Design::new(name)
+            };
+            let existed = p.exists();
+            let mut app = App::new(design, Some(p.clone()));
+            app.recent = recent;
+            app.recent_file = recent_file.clone();
+            app.message = Some(app::Message {
+                text: if existed {
+                    format!("opened {} · ? for help", p.display())
+                } else {
+                    format!("new design; Ctrl-S creates {}", p.display())
+                },
+                error: false,
+            });
+            app
+        }
+    };
+    app.recent_file = recent_file;
+    Ok(app)
+}
+
+/// Opens the editor on a file (or the start screen) and runs it until the user quits.
+pub fn run(path: Option<PathBuf>) -> anyhow::Result<()> {
+    let app = open(path).map_err(|e| anyhow::anyhow!(e.render(false)))?;
+    run_app(app)
+}
+
+/// Runs an editor in the terminal; the terminal is restored whatever happens.
+pub fn run_app(mut app: App) -> anyhow::Result<()> {
+    let mut terminal = term::init()?;
+    let result = event_loop(&mut terminal, &mut app);
+    term::restore();
+    term::keep_for_recovery(None);
+    result
+}
+
+fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> anyhow::Result<()> {
+    let size = terminal.size()?;
+    update(app, Action::Resize(size.width, size.height));
+    app.fit_view();
+    let mut kept = u64::MAX;
+    let panic_key = std::env::var_os("INFRAPLAN_TEST_PANIC").is_some();
+    loop {
+        terminal.draw(|f| ui::draw(f, app))?;
+        if app.quit {
+            return Ok(());
+        }
+        // Handle everything that is waiting before drawing again, so a resize storm or a
+        // burst of keys costs one frame.
+        let mut ev = event::read()?;
+        loop {
+            if panic_key
+                && let Event::Key(k) = &ev
+                && k.code == KeyCode::F(12)
+            {
+                panic!("test panic requested with F12 (INFRAPLAN_TEST_PANIC)");
+            }
+            if let Some(a) = action_for_event(app, ev) {
+                update(app, a);
+            }
+            if app.quit || !event::poll(Duration::ZERO)? {
+                break;
+            }
+            ev = event::read()?;
+        }
+        if app.generation != kept {
+            kept = app.generation;
+            term::keep_for_recovery(app.dirty.then_some((&app.design, app.path.as_deref())));
+        }
+    }
+}
+
+/// The action a terminal event means.
+pub fn action_for_event(app: &App, ev: Event) -> Option<Action> {
+    match ev {
+        Event::Key(k) => keymap::action_for_key(app, k),
+        Event::Mouse(m) => keymap::action_for_mouse(m),
+        Event::Resize(w, h) => Some(Action::Resize(w, h)),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_missing_file_starts_a_new_design_there() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let p = dir.path().join("shop.toml");
+        let app = open(Some(p.clone())).expect("a new design");
+        assert_eq!(app.design.name, "shop");
+        assert_eq!(app.path.as_deref(), Some(p.as_path()));
+        assert!(!p.exists(), "nothing is written before a save");
+    }
+
+    #[test]
+    fn an_invalid_file_is_an_error_before_any_terminal() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let p = dir.path().join("bad.toml");
+        std::fs::write(&p, "version = 1\n").expect("write");
+        assert!(open(Some(p)).is_err());
+        assert!(open(Some(dir.path().join("x.txt"))).is_err());
+    }
+
+    #[test]
+    fn the_recent_list_round_trips_and_forgets_missing_files() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let list = dir.path().join("state/infraplan/recent");
+        let kept = dir.path().join("a.toml");
+        std::fs::write(&kept, "").expect("write");
+        recent::store(&list, &[kept.clone(), dir.path().join("gone.toml")]);
+        assert_eq!(recent::load(&list), vec![kept]);
+    }
+
+    #[test]
+    fn recovery_goes_beside_the_design_first() {
+        let c = term::recovery_candidates(Some(std::path::Path::new("/x/site.toml")));
+        assert!(c[0].starts_with("/x"));
+        assert!(c[0].to_string_lossy().contains("site.recovered-"));
+        assert!(
+            c.last()
+                .is_some_and(|p| p.starts_with(std::env::temp_dir()))
+        );
+    }
+}

@@ -1,0 +1,162 @@
+//! Screens drawn into a TestBackend and compared with snapshots; colours checked on cells.
+
+use super::*;
+use crate::editor::app::{Action, App, Selection, update};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+fn app(name: &str, w: u16, h: u16) -> App {
+    let mut a = App::new(crate::templates::template(name).expect("template"), None);
+    update(&mut a, Action::Resize(w, h));
+    a.fit_view();
+    a
+}
+
+fn render(app: &App) -> Terminal<TestBackend> {
+    let mut t = Terminal::new(TestBackend::new(app.size.0, app.size.1)).expect("terminal");
+    t.draw(|f| draw(f, app)).expect("draw");
+    t
+}
+
+#[test]
+fn reference_designs() {
+    for name in crate::templates::names() {
+        let a = app(name, 120, 40);
+        insta::assert_snapshot!(format!("design_{name}"), render(&a).backend());
+    }
+}
+
+#[test]
+fn palette() {
+    let mut a = app("simple", 120, 40);
+    update(&mut a, Action::Add);
+    insta::assert_snapshot!(render(&a).backend());
+}
+
+#[test]
+fn form_of_a_load_balancer() {
+    let mut a = app("distributed", 120, 40);
+    a.selection = Selection::Component("haproxy".into());
+    update(&mut a, Action::Edit);
+    insta::assert_snapshot!(render(&a).backend());
+}
+
+#[test]
+fn finding_selected() {
+    let mut a = app("simple", 120, 40);
+    update(&mut a, Action::NextFinding);
+    let t = render(&a);
+    insta::assert_snapshot!(t.backend());
+    // The finding's component is outlined in the highlight colour.
+    let f = &a.findings[0];
+    let i = a
+        .design
+        .components
+        .iter()
+        .position(|c| c.id == f.components[0])
+        .expect("component");
+    let b = a.layout.boxes[i];
+    let c = a.screen().canvas;
+    let (x, y) = ((b.x - a.view.0) as u16 + c.x, (b.y - a.view.1) as u16 + c.y);
+    let cell = t.backend().buffer()[(x + 1, y)].clone();
+    assert_eq!(cell.fg, canvas::HIGHLIGHT);
+}
+
+#[test]
+fn spofs_and_plain_links_are_red() {
+    let a = app("simple", 120, 40);
+    let t = render(&a);
+    let c = a.screen().canvas;
+    let b = a.layout.boxes[1]; // nginx, a SPOF
+    let (x, y) = ((b.x - a.view.0) as u16 + c.x, (b.y - a.view.1) as u16 + c.y);
+    assert_eq!(t.backend().buffer()[(x + 1, y)].fg, canvas::RED);
+    let r = a.routes.iter().find(|r| r.link == 0).expect("user → nginx");
+    let (px, py) = r.points[0];
+    let (sx, sy) = ((px - a.view.0) as u16 + c.x, (py - a.view.1) as u16 + c.y);
+    assert_eq!(t.backend().buffer()[(sx, sy)].fg, canvas::RED);
+}
+
+#[test]
+fn failure_simulation() {
+    let mut a = app("distributed", 120, 40);
+    a.selection = Selection::Component("haproxy".into());
+    update(&mut a, Action::ToggleFailed);
+    let t = render(&a);
+    insta::assert_snapshot!(t.backend());
+    // What the clients lost is grey.
+    let i = a
+        .design
+        .components
+        .iter()
+        .position(|c| c.id == "nginx-1")
+        .expect("nginx-1");
+    let b = a.layout.boxes[i];
+    let c = a.screen().canvas;
+    let (x, y) = ((b.x - a.view.0) as u16 + c.x, (b.y - a.view.1) as u16 + c.y);
+    assert_eq!(t.backend().buffer()[(x + 1, y)].fg, canvas::DIM);
+}
+
+#[test]
+fn help() {
+    let mut a = app("simple", 120, 40);
+    update(&mut a, Action::Help);
+    insta::assert_snapshot!(render(&a).backend());
+}
+
+#[test]
+fn start_screen() {
+    let mut a = App::start_screen(Vec::new());
+    update(&mut a, Action::Resize(100, 30));
+    insta::assert_snapshot!(render(&a).backend());
+}
+
+#[test]
+fn tiny_terminal() {
+    let a = app("simple", 30, 6);
+    insta::assert_snapshot!(render(&a).backend());
+}
+
+#[test]
+fn every_size_down_to_one_cell_draws_without_panicking() {
+    let mut a = app("scale-up", 120, 40);
+    update(&mut a, Action::Help);
+    for (w, h) in [
+        (1, 1),
+        (2, 1),
+        (1, 2),
+        (39, 9),
+        (40, 10),
+        (41, 11),
+        (69, 20),
+        (200, 3),
+    ] {
+        for mode in [Action::Cancel, Action::Add, Action::Edit, Action::Help] {
+            update(&mut a, Action::Resize(w, h));
+            update(&mut a, mode);
+            render(&a);
+            update(&mut a, Action::Cancel);
+        }
+    }
+    // A resize storm with the view scrolled far away.
+    a.view = (i32::MAX - 10, i32::MIN + 10);
+    for i in 0..200u16 {
+        update(&mut a, Action::Resize(1 + i % 150, 1 + i % 50));
+        render(&a);
+    }
+}
+
+#[test]
+fn boxes_at_the_ends_of_the_canvas_draw_without_overflow() {
+    let mut d = crate::templates::template("simple").expect("template");
+    d.components[0].x = Some(i32::MAX);
+    d.components[0].y = Some(i32::MIN);
+    d.components[1].x = Some(i32::MIN);
+    d.components[1].y = Some(i32::MAX);
+    let mut a = App::new(d, None);
+    update(&mut a, Action::Resize(120, 40));
+    render(&a);
+    a.selection = Selection::Component("user".into());
+    update(&mut a, Action::Center);
+    update(&mut a, Action::Nudge(8, 4));
+    render(&a);
+}
