@@ -5,7 +5,6 @@
 //! both show a design the same way.
 
 use crate::model::{Design, Kind, Traffic};
-use rustc_hash::FxHashMap as HashMap;
 use std::collections::VecDeque;
 
 /// Width of a component's box, borders included.
@@ -121,15 +120,9 @@ pub fn layout(design: &Design) -> Layout {
             box_at(x, y)
         })
         .collect();
-    let server_index: HashMap<&str, usize> = design
-        .servers
-        .iter()
-        .enumerate()
-        .map(|(i, s)| (s.id.as_str(), i))
-        .collect();
     let mut members: Vec<Vec<Rect>> = vec![Vec::new(); design.servers.len()];
-    for (c, b) in design.components.iter().zip(&boxes) {
-        if let Some(&s) = c.server.as_deref().and_then(|s| server_index.get(s)) {
+    for (s, b) in design.server_of().into_iter().zip(&boxes) {
+        if let Some(s) = s {
             members[s].push(*b);
         }
     }
@@ -246,17 +239,11 @@ impl Block {
 pub fn auto_positions(design: &Design) -> Vec<(i32, i32)> {
     let n = design.components.len();
     let depth = depths(design);
-    let server_index: HashMap<&str, usize> = design
-        .servers
-        .iter()
-        .enumerate()
-        .map(|(i, s)| (s.id.as_str(), i))
-        .collect();
     let mut by_server: Vec<Vec<usize>> = vec![Vec::new(); design.servers.len()];
     let mut blocks: Vec<Block> = Vec::new();
-    for (i, c) in design.components.iter().enumerate() {
-        match c.server.as_deref().and_then(|s| server_index.get(s)) {
-            Some(&s) => by_server[s].push(i),
+    for (i, server) in design.server_of().into_iter().enumerate() {
+        match server {
+            Some(s) => by_server[s].push(i),
             None => blocks.push(Block {
                 members: vec![i],
                 depth: depth[i],

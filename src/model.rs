@@ -647,6 +647,20 @@ impl Design {
         Endpoints { map }
     }
 
+    /// The index in `servers` of the server each component is installed on, in component order.
+    pub fn server_of(&self) -> Vec<Option<usize>> {
+        let index: HashMap<&str, usize> = self
+            .servers
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.id.as_str(), i))
+            .collect();
+        self.components
+            .iter()
+            .map(|c| c.server.as_deref().and_then(|s| index.get(s).copied()))
+            .collect()
+    }
+
     /// Index of components by id, for code that looks many of them up.
     pub fn component_index(&self) -> HashMap<&str, usize> {
         self.components

@@ -4,7 +4,6 @@
 use crate::model::{Design, Kind, Traffic};
 use petgraph::algo::dominators::simple_fast;
 use petgraph::graph::{DiGraph, NodeIndex};
-use rustc_hash::FxHashMap as HashMap;
 use std::collections::VecDeque;
 
 /// How the analyzer decided where requests enter the site.
@@ -103,21 +102,7 @@ pub struct Ctx<'a> {
 impl<'a> Ctx<'a> {
     pub fn new(design: &'a Design) -> Ctx<'a> {
         let n = design.components.len();
-        let server_index: HashMap<&str, usize> = design
-            .servers
-            .iter()
-            .enumerate()
-            .map(|(i, s)| (s.id.as_str(), i))
-            .collect();
-        let server_of: Vec<Option<usize>> = design
-            .components
-            .iter()
-            .map(|c| {
-                c.server
-                    .as_deref()
-                    .and_then(|s| server_index.get(s).copied())
-            })
-            .collect();
+        let server_of = design.server_of();
         let endpoints = design.endpoints();
         let mut out = vec![Vec::new(); n];
         let mut into = vec![Vec::new(); n];

@@ -222,17 +222,11 @@ fn emit(design: &Design, marks: Option<&Marks>, stmts: &mut Emit) {
         .iter()
         .map(|c| q(&comp_id(&c.id)))
         .collect();
-    let server_index: HashMap<&str, usize> = design
-        .servers
-        .iter()
-        .enumerate()
-        .map(|(i, s)| (s.id.as_str(), i))
-        .collect();
     let mut on_server: Vec<Vec<usize>> = vec![Vec::new(); design.servers.len()];
     let mut loose = Vec::new();
-    for (i, c) in design.components.iter().enumerate() {
-        match c.server.as_deref().and_then(|s| server_index.get(s)) {
-            Some(&s) => on_server[s].push(i),
+    for (i, server) in design.server_of().into_iter().enumerate() {
+        match server {
+            Some(s) => on_server[s].push(i),
             None => loose.push(i),
         }
     }
@@ -429,7 +423,7 @@ fn emit(design: &Design, marks: Option<&Marks>, stmts: &mut Emit) {
             Some(v.clone())
         } else if index.component(&record.target).is_some() {
             Some(comp_id(&record.target))
-        } else if let Some(&s) = server_index.get(record.target.as_str()) {
+        } else if let Some(s) = design.servers.iter().position(|s| s.id == record.target) {
             attrs.push(aq("lhead", &server_cluster_id(&record.target)));
             Some(match on_server[s].first() {
                 Some(&i) => comp_id(&design.components[i].id),
@@ -807,11 +801,7 @@ mod tests {
     use graphviz_rust::dot_structures::Graph;
 
     fn reference(name: &str) -> Design {
-        let (_, _, text) = crate::templates::TEMPLATES
-            .iter()
-            .find(|(n, _, _)| *n == name)
-            .expect("template");
-        toml::from_str(text).expect("reference design parses")
+        crate::templates::template(name).expect("reference design parses")
     }
 
     fn parse(dot: &str) -> Graph {

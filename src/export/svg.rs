@@ -620,11 +620,7 @@ mod tests {
     use crate::model::{Component, Link, Protocol, Server};
 
     fn reference(name: &str) -> Design {
-        let (_, _, text) = crate::templates::TEMPLATES
-            .iter()
-            .find(|(n, _, _)| *n == name)
-            .expect("template");
-        toml::from_str(text).expect("reference design parses")
+        crate::templates::template(name).expect("reference design parses")
     }
 
     fn all_text(doc: &roxmltree::Document) -> String {
