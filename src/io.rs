@@ -245,10 +245,15 @@ pub fn parse_bytes(path: &Path, bytes: &[u8], format: Format) -> Result<Design, 
         });
     }
     let design = match format {
-        Format::Toml => toml::from_str::<Design>(text).map_err(|e| {
-            let message = friendly(e.message());
-            (message, e.span())
-        }),
+        // The lean reader handles valid designs; anything else is read again by the toml
+        // crate, whose messages are the ones users see.
+        Format::Toml => match crate::fast_toml::from_str::<Design>(text) {
+            Some(design) => Ok(design),
+            None => toml::from_str::<Design>(text).map_err(|e| {
+                let message = friendly(e.message());
+                (message, e.span())
+            }),
+        },
         Format::Json => serde_json::from_str::<Design>(text).map_err(|e| {
             let offset = offset_of(text, e.line(), e.column());
             let message = friendly(&strip_json_position(&e.to_string()));

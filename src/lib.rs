@@ -11,6 +11,7 @@ pub mod date;
 pub mod diff;
 pub mod editor;
 pub mod export;
+pub mod fast_toml;
 pub mod generate;
 pub mod io;
 pub mod layout;

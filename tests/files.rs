@@ -195,6 +195,85 @@ proptest! {
     }
 }
 
+/// Lines from which the differential test builds TOML documents: headers, dotted keys, inline
+/// tables and arrays over the same few names, so that tables collide, extend and redefine each
+/// other in every way TOML allows or forbids.
+const TOML_LINES: &[&str] = &[
+    "[a]",
+    "[a.b]",
+    "[a.b.c]",
+    "[b]",
+    "[b.c]",
+    "[[a]]",
+    "[[a.b]]",
+    "[[c]]",
+    "[[c.a]]",
+    "[c.d]",
+    "[c.b.d]",
+    "a = 1",
+    "b = 'x'",
+    "c = \"y\\u00e9\"",
+    "a.b = 2",
+    "b.c = true",
+    "b.a.c = 3.5",
+    "\"a\" = 4",
+    "c = { a = 1, b.c = 2 }",
+    "c.a = { b = 1 }",
+    "a = [1, 'two', [3]]",
+    "c = [{ a = 1 }, { b = 2 }]",
+    "b = [",
+    "]",
+    "# a comment",
+    "",
+];
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(20000))]
+
+    /// The lean TOML reader and the toml crate agree on every document: both read it to the same
+    /// value, or both refuse it.
+    #[test]
+    fn the_lean_toml_reader_agrees_with_the_toml_crate(lines in prop::collection::vec(prop::sample::select(TOML_LINES), 0..12)) {
+        let text = lines.join("\n");
+        let reference = toml::from_str::<toml::Value>(&text).ok();
+        let fast = infraplan::fast_toml::from_str::<toml::Value>(&text);
+        prop_assert_eq!(fast, reference, "{}", text);
+    }
+
+    /// On designs with a few bytes changed, whatever the lean reader accepts the toml crate
+    /// accepts too, as the same design.
+    #[test]
+    fn the_lean_toml_reader_accepts_no_more_than_the_toml_crate(pos in 0usize..4000, byte in any::<u8>(), cut in 0usize..4000) {
+        let text = std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("designs/04-scale-up.toml")).expect("read");
+        let mut bytes = text.clone();
+        let p = pos % bytes.len();
+        bytes[p] = byte;
+        bytes.truncate(cut.max(1).min(bytes.len()));
+        if let Ok(text) = std::str::from_utf8(&bytes) {
+            if let Some(fast) = infraplan::fast_toml::from_str::<Design>(text) {
+                prop_assert_eq!(Some(fast), toml::from_str::<Design>(text).ok());
+            }
+        }
+    }
+}
+
+#[test]
+fn the_lean_toml_reader_reads_every_reference_design_as_the_toml_crate_does() {
+    for path in reference_designs() {
+        if path.extension().is_some_and(|e| e == "toml") {
+            let text = std::fs::read_to_string(&path).expect("read");
+            let fast = infraplan::fast_toml::from_str::<Design>(&text);
+            assert!(fast.is_some(), "{}", path.display());
+            assert_eq!(
+                fast,
+                toml::from_str::<Design>(&text).ok(),
+                "{}",
+                path.display()
+            );
+        }
+    }
+}
+
 #[test]
 fn the_documented_example_is_valid() {
     let doc = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/format.md"))
