@@ -286,7 +286,7 @@ impl<'a> Builder<'a> {
             },
             ScalarKind::Float => match decoded.parse::<f64>() {
                 // As the toml crate: an overflow to infinity is not a float.
-                Ok(f) if !(f.is_infinite() && !decoded.contains("inf")) => Val::Float(f),
+                Ok(f) if !f.is_infinite() || decoded.contains("inf") => Val::Float(f),
                 _ => return self.fail(),
             },
             ScalarKind::DateTime => return self.fail(),
