@@ -249,10 +249,10 @@ proptest! {
         let p = pos % bytes.len();
         bytes[p] = byte;
         bytes.truncate(cut.max(1).min(bytes.len()));
-        if let Ok(text) = std::str::from_utf8(&bytes) {
-            if let Some(fast) = infraplan::fast_toml::from_str::<Design>(text) {
-                prop_assert_eq!(Some(fast), toml::from_str::<Design>(text).ok());
-            }
+        if let Ok(text) = std::str::from_utf8(&bytes)
+            && let Some(fast) = infraplan::fast_toml::from_str::<Design>(text)
+        {
+            prop_assert_eq!(Some(fast), toml::from_str::<Design>(text).ok());
         }
     }
 }
