@@ -264,6 +264,9 @@ pub struct App {
     pub quit: bool,
     /// Whether the findings panel is shown (it can give its room to the canvas).
     pub show_panel: bool,
+    /// Whether the user has shown or hidden the panel; until then the editor decides by
+    /// whether the design fits beside it (see [`App::auto_panel`]).
+    pub panel_chosen: bool,
     /// The recent-files list, most recent first, and where it is kept (none in tests).
     pub recent: Vec<PathBuf>,
     pub recent_file: Option<PathBuf>,
@@ -307,6 +310,7 @@ impl App {
             drag: None,
             quit: false,
             show_panel: true,
+            panel_chosen: false,
             recent: Vec::new(),
             recent_file: None,
             undo: Vec::new(),
@@ -316,6 +320,7 @@ impl App {
         };
         place_unpositioned(&mut app.design);
         app.refresh();
+        app.auto_panel();
         app.fit_view();
         app
     }
@@ -532,6 +537,23 @@ impl App {
                 .map(|r| r.bounds()),
             Selection::None => None,
         }
+    }
+
+    /// Unless the user has chosen, shows the findings panel when the whole design fits
+    /// beside it, and also when the design needs scrolling anyway; hides it when hiding it is
+    /// what lets the whole design be seen (designs 4 and 5 in a 120×40 terminal). The status
+    /// bar keeps the counts, and `f` brings the panel back.
+    pub fn auto_panel(&mut self) {
+        if self.panel_chosen {
+            return;
+        }
+        let b = self.layout.bounds;
+        let fits = |show_panel: bool| {
+            let area = ratatui::layout::Rect::new(0, 0, self.size.0, self.size.1);
+            let c = ui::screen(area, show_panel).canvas;
+            b.w <= i32::from(c.width) && b.h <= i32::from(c.height)
+        };
+        self.show_panel = fits(true) || !fits(false);
     }
 
     /// Scrolls so that the whole design fits, or its top-left corner is shown.
@@ -776,6 +798,8 @@ impl App {
         next.recent_file = recent_file;
         next.size = size;
         next.show_panel = self.show_panel;
+        next.panel_chosen = self.panel_chosen;
+        next.auto_panel();
         next.generation = self.generation + 1;
         next.fit_view();
         *self = next;
@@ -909,6 +933,11 @@ pub fn update(app: &mut App, action: Action) {
 fn update_mode(app: &mut App, action: Action) {
     if let Action::Resize(w, h) = action {
         app.size = (w, h);
+        let shown = app.show_panel;
+        app.auto_panel();
+        if app.show_panel != shown {
+            app.fit_view();
+        }
         return;
     }
     match app.mode.clone() {
@@ -1164,11 +1193,12 @@ fn update_normal(app: &mut App, action: Action) {
         }
         Action::TogglePanel => {
             app.show_panel = !app.show_panel;
+            app.panel_chosen = true;
             app.fit_view();
             app.say(if app.show_panel {
                 "findings panel shown"
             } else {
-                "findings panel hidden: f shows it; the status bar keeps the counts"
+                "findings panel hidden; the status bar keeps the counts"
             });
         }
         Action::ClearFailures => {

@@ -644,28 +644,11 @@ pub fn draw(app: &App, buf: &mut Buffer, area: Area) {
             p.put(x, y, sym, st);
         }
     }
-    for r in &visible_routes {
-        let st = link_style(r.link);
-        if let Some(&(x, y)) = r.points.last() {
-            let head = match r.arrow {
-                Dir::Right => "▶",
-                Dir::Left => "◀",
-                Dir::Down => "▼",
-                Dir::Up => "▲",
-            };
-            p.put(x, y, head, st);
-        }
-        if let Some((x, y)) = r.label_at {
-            let mut label = r.label.clone();
-            if app.marks.insecure_links.contains(&r.link) {
-                label.push('!');
-            }
-            p.text(x, y, &label, 24, st);
-        }
-    }
-
     // DNS records, under what they point to: the entry of the site. Boxes drawn later
-    // stay whole where a long record runs into them.
+    // stay whole where a long record runs into them. Link labels drawn next keep off them
+    // and off each other (`taken`): a line without its label reads better than two labels
+    // written over each other.
+    let mut taken: Vec<Rect> = Vec::new();
     for r in &d.dns {
         let target = if let Some(&i) = index.get(r.target.as_str()) {
             app.layout.boxes.get(i).copied()
@@ -710,6 +693,31 @@ pub fn draw(app: &App, buf: &mut Buffer, area: Area) {
             .find(|&(x, y)| free(x, y))
             .map_or((t.x, t.bottom(), t.w.max(0) as usize), |(x, y)| (x, y, 80));
         p.text(x, y, &tag, max, Style::default().fg(Color::Magenta));
+        taken.push(Rect::new(x, y, w.min(max as i32), 1));
+    }
+
+    for r in &visible_routes {
+        let st = link_style(r.link);
+        if let Some(&(x, y)) = r.points.last() {
+            let head = match r.arrow {
+                Dir::Right => "▶",
+                Dir::Left => "◀",
+                Dir::Down => "▼",
+                Dir::Up => "▲",
+            };
+            p.put(x, y, head, st);
+        }
+        if let Some((x, y)) = r.label_at {
+            let mut label = r.label.clone();
+            if app.marks.insecure_links.contains(&r.link) {
+                label.push('!');
+            }
+            let spot = Rect::new(x, y, (label.width() as i32).min(24), 1);
+            if !taken.iter().any(|t| t.intersects(&spot)) {
+                p.text(x, y, &label, 24, st);
+                taken.push(spot);
+            }
+        }
     }
 
     // Boxes.

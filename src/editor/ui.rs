@@ -611,6 +611,12 @@ fn draw_status(frame: &mut Frame, app: &App, s: &Screen) {
         };
         spans.push(Span::styled(format!(" {}", m.text), style));
     }
+    if !app.show_panel {
+        spans.push(Span::styled(
+            " · f shows the findings",
+            Style::default().fg(Color::DarkGray),
+        ));
+    }
     frame.render_widget(Paragraph::new(Line::from(spans)), s.status);
     let mut hint_spans = Vec::new();
     for (k, word) in keymap::hints(app.mode.kind()) {

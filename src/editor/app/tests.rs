@@ -773,3 +773,55 @@ fn accepted_risks_are_listed_apart_and_do_not_count() {
     assert_eq!(a.accepted_reason(11), Some("a hobby site"));
     assert_eq!(a.accepted_reason(0), None);
 }
+
+/// Whether the whole design is on the canvas at the current view.
+fn whole_design_shown(a: &App) -> bool {
+    let b = a.layout.bounds;
+    let c = a.screen().canvas;
+    let (vx, vy) = a.view;
+    b.x >= vx
+        && b.y >= vy
+        && b.right() <= vx + i32::from(c.width)
+        && b.bottom() <= vy + i32::from(c.height)
+}
+
+#[test]
+fn every_reference_design_is_shown_whole_in_120_by_40() {
+    for name in crate::templates::names() {
+        let mut a = App::new(crate::templates::template(name).expect("template"), None);
+        update(&mut a, Action::Resize(120, 40));
+        a.fit_view();
+        assert!(whole_design_shown(&a), "{name}: {:?}", a.layout.bounds);
+        // The panel gives way only where it must: designs 1 to 3 fit beside it.
+        let beside = !matches!(name, "scale-up" | "resilient");
+        assert_eq!(a.show_panel, beside, "{name}");
+    }
+}
+
+#[test]
+fn the_panel_comes_back_when_the_terminal_grows_and_stays_as_the_user_chose() {
+    let mut a = App::new(reference("04-scale-up.toml"), None);
+    update(&mut a, Action::Resize(120, 40));
+    assert!(!a.show_panel);
+    update(&mut a, Action::Resize(180, 48));
+    assert!(a.show_panel, "room for both at 180×48");
+    assert!(whole_design_shown(&a));
+    update(&mut a, Action::Resize(120, 40));
+    assert!(!a.show_panel);
+    // Once the user shows it, resizing no longer hides it.
+    update(&mut a, Action::TogglePanel);
+    assert!(a.show_panel && a.panel_chosen);
+    update(&mut a, Action::Resize(110, 40));
+    update(&mut a, Action::Resize(120, 40));
+    assert!(a.show_panel);
+}
+
+#[test]
+fn a_design_too_big_for_any_screen_keeps_the_panel() {
+    let mut a = App::new(crate::generate::layered(200), None);
+    update(&mut a, Action::Resize(120, 40));
+    assert!(
+        a.show_panel,
+        "it scrolls either way, so the findings stay in view"
+    );
+}
