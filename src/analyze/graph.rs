@@ -5,6 +5,14 @@ use crate::model::{Design, Kind, Traffic};
 use petgraph::algo::dominators::simple_fast;
 use petgraph::graph::{DiGraph, NodeIndex};
 use std::collections::VecDeque;
+use std::sync::OnceLock;
+
+/// Designs from this many components on compute the component and server dominators on two
+/// threads; below it, starting a thread costs more than it saves.
+const PARALLEL_FROM: usize = 5_000;
+
+/// Per tier, the nodes every request path to all of the tier's instances passes through.
+pub type TierSpofs = Vec<(Tier, Vec<usize>)>;
 
 /// How the analyzer decided where requests enter the site.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -78,6 +86,49 @@ impl Tier {
     }
 }
 
+/// Edges grouped by node in two flat vectors: `adj[n]` is node `n`'s (neighbour, link) pairs,
+/// in link order. One allocation instead of one per node.
+#[derive(Debug, Default)]
+pub struct Adjacency {
+    start: Vec<u32>,
+    edges: Vec<(usize, usize)>,
+}
+
+impl Adjacency {
+    /// From (node, neighbour, link) triples over `n` nodes.
+    fn build(n: usize, triples: &[(usize, usize, usize)]) -> Adjacency {
+        let mut start = vec![0u32; n + 1];
+        for &(node, _, _) in triples {
+            start[node + 1] += 1;
+        }
+        for i in 0..n {
+            start[i + 1] += start[i];
+        }
+        let mut next: Vec<u32> = start[..n].to_vec();
+        let mut edges = vec![(0, 0); triples.len()];
+        for &(node, nbr, link) in triples {
+            edges[next[node] as usize] = (nbr, link);
+            next[node] += 1;
+        }
+        Adjacency { start, edges }
+    }
+
+    /// Each node's edges, in node order.
+    pub fn iter(&self) -> impl Iterator<Item = &[(usize, usize)]> {
+        self.start
+            .windows(2)
+            .map(|w| &self.edges[w[0] as usize..w[1] as usize])
+    }
+}
+
+impl std::ops::Index<usize> for Adjacency {
+    type Output = [(usize, usize)];
+
+    fn index(&self, node: usize) -> &[(usize, usize)] {
+        &self.edges[self.start[node] as usize..self.start[node + 1] as usize]
+    }
+}
+
 /// The design as a graph, built once per analysis.
 pub struct Ctx<'a> {
     pub design: &'a Design,
@@ -86,9 +137,9 @@ pub struct Ctx<'a> {
     /// The server index of each component.
     pub server_of: Vec<Option<usize>>,
     /// Request edges out of each component: (target, link index).
-    pub out: Vec<Vec<(usize, usize)>>,
+    pub out: Adjacency,
     /// Request edges into each component: (source, link index).
-    pub into: Vec<Vec<(usize, usize)>>,
+    pub into: Adjacency,
     pub entries: Vec<usize>,
     pub entry: Entry,
     /// Components that requests from the entries reach.
@@ -97,6 +148,11 @@ pub struct Ctx<'a> {
     pub host_firewall: Vec<bool>,
     /// The components installed on each server.
     pub hosted: Vec<Vec<usize>>,
+    /// Each link's endpoints as ranges into `end_ids` (from, to), resolved once.
+    ends: Vec<(u32, u32, u32)>,
+    end_ids: Vec<usize>,
+    /// The component and server dominators, computed on first use.
+    spofs: OnceLock<(TierSpofs, TierSpofs)>,
 }
 
 impl<'a> Ctx<'a> {
@@ -104,22 +160,34 @@ impl<'a> Ctx<'a> {
         let n = design.components.len();
         let server_of = design.server_of();
         let endpoints = design.endpoints();
-        let mut out = vec![Vec::new(); n];
-        let mut into = vec![Vec::new(); n];
+        let mut edges: Vec<(usize, usize, usize)> = Vec::with_capacity(design.links.len());
+        let mut ends = Vec::with_capacity(design.links.len());
+        let mut end_ids = Vec::with_capacity(design.links.len() * 2);
         for (li, l) in design.links.iter().enumerate() {
+            let from = endpoints.resolve(&l.from);
+            let to = endpoints.resolve(&l.to);
+            let start = end_ids.len() as u32;
+            end_ids.extend_from_slice(from);
+            let mid = end_ids.len() as u32;
+            end_ids.extend_from_slice(to);
+            ends.push((start, mid, end_ids.len() as u32));
             if l.protocol.traffic() != Traffic::Request {
                 continue;
             }
-            let to = endpoints.resolve(&l.to);
-            for &f in endpoints.resolve(&l.from) {
+            for &f in from {
                 for &t in to {
                     if f != t {
-                        out[f].push((t, li));
-                        into[t].push((f, li));
+                        edges.push((f, t, li));
                     }
                 }
             }
         }
+        let out = Adjacency::build(n, &edges);
+        for e in &mut edges {
+            *e = (e.1, e.0, e.2);
+        }
+        let into = Adjacency::build(n, &edges);
+        drop(edges);
         let mut host_firewall = vec![false; design.servers.len()];
         let mut hosted = vec![Vec::new(); design.servers.len()];
         for (i, (c, s)) in design.components.iter().zip(&server_of).enumerate() {
@@ -140,6 +208,9 @@ impl<'a> Ctx<'a> {
             reachable: Vec::new(),
             host_firewall,
             hosted,
+            ends,
+            end_ids,
+            spofs: OnceLock::new(),
         };
         ctx.reachable = ctx.reach(|_| false, |_, _| true);
         ctx
@@ -159,6 +230,18 @@ impl<'a> Ctx<'a> {
 
     pub fn id(&self, i: usize) -> &'a str {
         &self.design.components[i].id
+    }
+
+    /// The components link `link` leaves from (a cluster's members; none if unknown).
+    pub fn link_from(&self, link: usize) -> &[usize] {
+        let (start, mid, _) = self.ends[link];
+        &self.end_ids[start as usize..mid as usize]
+    }
+
+    /// The components link `link` goes to (a cluster's members; none if unknown).
+    pub fn link_to(&self, link: usize) -> &[usize] {
+        let (_, mid, end) = self.ends[link];
+        &self.end_ids[mid as usize..end as usize]
     }
 
     /// Breadth-first reach from the entries, never entering `blocked` components nor crossing
@@ -214,7 +297,33 @@ impl<'a> Ctx<'a> {
 
     /// For each tier, the components every request path to all of the tier's instances
     /// passes through (clients excluded): the single points of failure of that tier.
-    pub fn component_spofs(&self) -> Vec<(Tier, Vec<usize>)> {
+    pub fn component_spofs(&self) -> &[(Tier, Vec<usize>)] {
+        &self.spofs().0
+    }
+
+    /// The same over the graph contracted to servers: the servers whose loss cuts a tier off.
+    pub fn server_spofs(&self) -> &[(Tier, Vec<usize>)] {
+        &self.spofs().1
+    }
+
+    /// Both dominator passes, side by side on large designs (they share nothing but `self`).
+    fn spofs(&self) -> &(TierSpofs, TierSpofs) {
+        self.spofs.get_or_init(|| {
+            if self.len() < PARALLEL_FROM {
+                return (self.compute_component_spofs(), self.compute_server_spofs());
+            }
+            std::thread::scope(|s| {
+                let servers = s.spawn(|| self.compute_server_spofs());
+                let components = self.compute_component_spofs();
+                let servers = servers
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                (components, servers)
+            })
+        })
+    }
+
+    fn compute_component_spofs(&self) -> TierSpofs {
         let groups: Vec<usize> = (0..self.len()).collect();
         self.spofs_over(&groups, self.len())
             .into_iter()
@@ -228,8 +337,7 @@ impl<'a> Ctx<'a> {
             .collect()
     }
 
-    /// The same over the graph contracted to servers: the servers whose loss cuts a tier off.
-    pub fn server_spofs(&self) -> Vec<(Tier, Vec<usize>)> {
+    fn compute_server_spofs(&self) -> TierSpofs {
         let servers = self.design.servers.len();
         // Servers keep their index; a component without a server is a group of its own.
         let mut next = servers;
@@ -300,8 +408,8 @@ fn find_entries(
     design: &Design,
     endpoints: &crate::model::Endpoints<'_>,
     server_of: &[Option<usize>],
-    into: &[Vec<(usize, usize)>],
-    out: &[Vec<(usize, usize)>],
+    into: &Adjacency,
+    out: &Adjacency,
 ) -> (Vec<usize>, Entry) {
     let clients: Vec<usize> = (0..design.components.len())
         .filter(|&i| design.components[i].kind == Kind::Client)

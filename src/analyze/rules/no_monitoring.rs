@@ -48,15 +48,14 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         );
     }
     let mut sends = vec![false; ctx.len()];
-    for l in &d.links {
+    for (li, l) in d.links.iter().enumerate() {
         if l.protocol.traffic() == Traffic::Monitoring
             && ctx
-                .endpoints
-                .resolve(&l.to)
+                .link_to(li)
                 .iter()
                 .any(|&t| comps[t].kind == Kind::MonitoringService)
         {
-            for &f in ctx.endpoints.resolve(&l.from) {
+            for &f in ctx.link_from(li) {
                 sends[f] = true;
             }
         }

@@ -29,11 +29,11 @@ pub(crate) fn verdict(tiers: &[Tier], site: &str) -> (Severity, String) {
 }
 
 /// Which tiers each node alone cuts off, from per-tier dominator lists.
-pub(crate) fn by_node(spofs: Vec<(Tier, Vec<usize>)>) -> Vec<(usize, Vec<Tier>)> {
+pub(crate) fn by_node(spofs: &[(Tier, Vec<usize>)]) -> Vec<(usize, Vec<Tier>)> {
     let mut map: std::collections::BTreeMap<usize, Vec<Tier>> = Default::default();
     for (tier, nodes) in spofs {
-        for n in nodes {
-            map.entry(n).or_default().push(tier);
+        for &n in nodes {
+            map.entry(n).or_default().push(*tier);
         }
     }
     map.into_iter().collect()

@@ -21,9 +21,9 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
     let d = ctx.design;
     let comps = &d.components;
     let mut fed = vec![false; ctx.len()];
-    for l in &d.links {
+    for (li, l) in d.links.iter().enumerate() {
         if l.protocol.traffic() != crate::model::Traffic::Request {
-            for &i in ctx.endpoints.resolve(&l.to) {
+            for &i in ctx.link_to(li) {
                 fed[i] = true;
             }
         }
