@@ -613,6 +613,19 @@ mod tests {
     }
 
     #[test]
+    fn deep_nesting_is_left_to_the_toml_crate_without_overflowing_the_stack() {
+        for (open, close) in [("[", "]"), ("{ a = ", "}")] {
+            let text = format!("x = {}1{}\n", open.repeat(10_000), close.repeat(10_000));
+            assert!(from_str::<Any>(&text).is_none());
+        }
+        let shallow = format!("x = {}1{}\n", "[".repeat(20), "]".repeat(20));
+        assert_eq!(
+            from_str::<Any>(&shallow),
+            toml::from_str::<Any>(&shallow).ok()
+        );
+    }
+
+    #[test]
     fn headers_split_across_chunks_keep_their_tables() {
         let mut text = String::new();
         for i in 0..CHUNK_TOKENS {
