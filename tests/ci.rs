@@ -5,7 +5,6 @@
 //! (`https://raw.githubusercontent.com/oasis-tcs/sarif-spec/master/Schemata/sarif-schema-2.1.0.json`)
 //! as the `serde-sarif` 0.8.0 crate ships it in `src/schema.json`.
 
-use assert_cmd::Command;
 use predicates::prelude::*;
 use serde_json::Value;
 use std::io::{BufRead, BufReader};
@@ -14,17 +13,8 @@ use std::process::Stdio;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-fn infraplan() -> Command {
-    let mut cmd = Command::cargo_bin("infraplan").expect("binary builds");
-    cmd.env("NO_COLOR", "1");
-    cmd
-}
-
-fn design(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("designs")
-        .join(name)
-}
+mod common;
+use common::{design, infraplan};
 
 fn read(path: &Path) -> String {
     std::fs::read_to_string(path).expect("read design")

@@ -1,20 +1,10 @@
 //! The binary as a user runs it: exit codes, messages, outputs.
 
-use assert_cmd::Command;
 use predicates::prelude::*;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-fn infraplan() -> Command {
-    let mut cmd = Command::cargo_bin("infraplan").expect("binary builds");
-    cmd.env("NO_COLOR", "1");
-    cmd
-}
-
-fn design(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("designs")
-        .join(name)
-}
+mod common;
+use common::{design, infraplan};
 
 /// Writes `text` to a file named `name` in a fresh folder.
 fn file(name: &str, text: &[u8]) -> (tempfile::TempDir, PathBuf) {

@@ -25,10 +25,12 @@ fn stem(p: &Path) -> String {
     p.file_stem().expect("stem").to_string_lossy().into_owned()
 }
 
+mod common;
+
+/// The binary, with Graphviz found the usual way (not through the override).
 fn infraplan() -> Command {
-    let mut cmd = Command::cargo_bin("infraplan").expect("binary builds");
-    cmd.env("NO_COLOR", "1")
-        .env_remove(export::graphviz::DOT_ENV);
+    let mut cmd = common::infraplan();
+    cmd.env_remove(export::graphviz::DOT_ENV);
     cmd
 }
 
