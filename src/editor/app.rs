@@ -1222,9 +1222,47 @@ fn update_normal(app: &mut App, action: Action) {
         }
         Action::Click(col, row) => click(app, col, row),
         Action::Drag(col, row) => drag(app, col, row),
-        Action::Release => app.drag = None,
+        Action::Release => release(app),
         Action::Scroll(dx, dy) => app.view = (app.view.0 + dx * 4, app.view.1 + dy * 2),
         _ => {}
+    }
+}
+
+/// The end of a drag: a box dropped into another server's frame moves onto that server, in
+/// the same undo step as the move.
+fn release(app: &mut App) {
+    let Some(Drag::Component {
+        id, moved: true, ..
+    }) = app.drag.take()
+    else {
+        return;
+    };
+    let Some(ci) = app.design.components.iter().position(|c| c.id == id) else {
+        return;
+    };
+    let (cx, cy) = app.layout.boxes[ci].center();
+    let mut others = app.design.clone();
+    let current = others.components.remove(ci).server;
+    let frames = crate::layout::layout(&others).frames;
+    let Some(server) = frames
+        .iter()
+        .rev()
+        .find(|(_, f)| f.contains(cx, cy))
+        .map(|(s, _)| others.servers[*s].id.clone())
+    else {
+        return;
+    };
+    if current.as_deref() == Some(server.as_str()) {
+        return;
+    }
+    let target = server.clone();
+    if app.edit_keyed(EditKey::Move(id.clone()), |d| {
+        if let Some(c) = d.component_mut(&id) {
+            c.server = Some(target);
+        }
+        Ok(())
+    }) {
+        app.say(format!("`{id}` is now on server `{server}`"));
     }
 }
 

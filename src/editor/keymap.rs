@@ -461,10 +461,17 @@ pub fn action_for_key(app: &App, ev: KeyEvent) -> Option<Action> {
     }
 }
 
-/// The action a mouse event means.
-pub fn action_for_mouse(ev: MouseEvent) -> Option<Action> {
+/// The action a mouse event means. The wheel pans the canvas, and over the findings panel
+/// walks the findings instead.
+pub fn action_for_mouse(app: &App, ev: MouseEvent) -> Option<Action> {
     let shift = ev.modifiers.contains(KeyModifiers::SHIFT);
+    let over_panel = app.mode.kind() == Canvas && {
+        let p = app.screen().panel;
+        p.width > 0 && (p.x..p.right()).contains(&ev.column) && (p.y..p.bottom()).contains(&ev.row)
+    };
     match ev.kind {
+        MouseEventKind::ScrollDown if over_panel => Some(Action::NextFinding),
+        MouseEventKind::ScrollUp if over_panel => Some(Action::PrevFinding),
         MouseEventKind::Down(MouseButton::Left) => Some(Action::Click(ev.column, ev.row)),
         MouseEventKind::Drag(MouseButton::Left) => Some(Action::Drag(ev.column, ev.row)),
         MouseEventKind::Up(MouseButton::Left) => Some(Action::Release),
@@ -529,7 +536,7 @@ pub fn markdown() -> String {
             b.desc
         ));
     }
-    s.push_str("| mouse | canvas | click selects (a box, a link, a server's frame, a finding); drag moves a box or pans the empty canvas; wheel pans (Shift: sideways) |\n");
+    s.push_str("| mouse | canvas | click selects (a box, a link, a server's frame, a finding); drag moves a box (dropped into another server's frame, it moves onto that server, in one undo step) or pans the empty canvas; wheel pans (Shift: sideways), and over the findings panel walks the findings |\n");
     s
 }
 

@@ -115,7 +115,7 @@ fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> anyhow:
 pub fn action_for_event(app: &App, ev: Event) -> Option<Action> {
     match ev {
         Event::Key(k) => keymap::action_for_key(app, k),
-        Event::Mouse(m) => keymap::action_for_mouse(m),
+        Event::Mouse(m) => keymap::action_for_mouse(app, m),
         Event::Resize(w, h) => Some(Action::Resize(w, h)),
         _ => None,
     }

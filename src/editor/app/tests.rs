@@ -825,3 +825,103 @@ fn a_design_too_big_for_any_screen_keeps_the_panel() {
         "it scrolls either way, so the findings stay in view"
     );
 }
+
+/// The screen cell showing canvas cell (x, y).
+fn screen_cell(a: &App, x: i32, y: i32) -> (u16, u16) {
+    let c = a.screen().canvas;
+    ((x - a.view.0) as u16 + c.x, (y - a.view.1) as u16 + c.y)
+}
+
+#[test]
+fn dropping_a_box_into_another_frame_puts_it_on_that_server() {
+    let mut a = app("distributed");
+    let before = a.design.clone();
+    let i = a
+        .design
+        .components
+        .iter()
+        .position(|c| c.id == "nginx-2")
+        .expect("nginx-2");
+    let b = a.layout.boxes[i];
+    let target = a
+        .design
+        .component("nginx-1")
+        .and_then(|c| c.server.clone())
+        .expect("server");
+    assert_ne!(a.design.components[i].server.as_ref(), Some(&target));
+    let si = a
+        .design
+        .servers
+        .iter()
+        .position(|s| s.id == target)
+        .expect("target");
+    let frame = a
+        .layout
+        .frames
+        .iter()
+        .find(|(s, _)| *s == si)
+        .expect("frame")
+        .1;
+    let (fx, fy) = frame.center();
+    let from = screen_cell(&a, b.x + 2, b.y + 1);
+    let to = screen_cell(&a, fx - layout::BOX_W / 2 + 2, fy - layout::BOX_H / 2 + 1);
+    run(
+        &mut a,
+        [
+            Action::Click(from.0, from.1),
+            Action::Drag(to.0, to.1),
+            Action::Release,
+        ],
+    );
+    assert_eq!(a.design.components[i].server.as_ref(), Some(&target));
+    assert!(a.message.as_ref().is_some_and(|m| m.text.contains(&target)));
+    update(&mut a, Action::Undo);
+    assert_eq!(
+        a.design, before,
+        "one undo takes back the move and the new server"
+    );
+}
+
+#[test]
+fn dragging_a_box_within_its_own_frame_keeps_its_server() {
+    let mut a = app("distributed");
+    let i = a
+        .design
+        .components
+        .iter()
+        .position(|c| c.id == "nginx-2")
+        .expect("nginx-2");
+    let server = a.design.components[i].server.clone();
+    let b = a.layout.boxes[i];
+    let from = screen_cell(&a, b.x + 2, b.y + 1);
+    run(
+        &mut a,
+        [
+            Action::Click(from.0, from.1),
+            Action::Drag(from.0, from.1 + 1),
+            Action::Release,
+        ],
+    );
+    assert_eq!(a.design.components[i].position(), Some((b.x, b.y + 1)));
+    assert_eq!(a.design.components[i].server, server);
+}
+
+#[test]
+fn the_wheel_walks_the_findings_over_the_panel_and_pans_elsewhere() {
+    use ratatui::crossterm::event::{KeyModifiers, MouseEvent, MouseEventKind};
+    let mut a = app("simple");
+    let wheel = |col, row| MouseEvent {
+        kind: MouseEventKind::ScrollDown,
+        column: col,
+        row,
+        modifiers: KeyModifiers::NONE,
+    };
+    let p = a.screen().panel;
+    let on_panel = crate::editor::keymap::action_for_mouse(&a, wheel(p.x + 2, p.y + 2));
+    assert_eq!(on_panel, Some(Action::NextFinding));
+    update(&mut a, on_panel.expect("action"));
+    assert_eq!(a.finding, Some(0));
+    let c = a.screen().canvas;
+    let on_canvas = crate::editor::keymap::action_for_mouse(&a, wheel(c.x + 2, c.y + 2));
+    assert_eq!(on_canvas, Some(Action::Scroll(0, 1)));
+}
