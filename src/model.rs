@@ -88,6 +88,18 @@ pub enum ClusterMode {
     ActivePassive,
 }
 
+impl ClusterMode {
+    pub const ALL: [ClusterMode; 2] = [ClusterMode::ActiveActive, ClusterMode::ActivePassive];
+
+    /// The name in design files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ClusterMode::ActiveActive => "active-active",
+            ClusterMode::ActivePassive => "active-passive",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Component {

@@ -1,7 +1,7 @@
 //! The property form: the fields of a component, server, link or the design itself, and how a
 //! field's new value is written into the design.
 
-use crate::model::{Algorithm, Cluster, DbRole, Design, DnsRecord, Kind, Protocol};
+use crate::model::{Algorithm, Cluster, ClusterMode, DbRole, Design, DnsRecord, Kind, Protocol};
 
 /// What a form edits.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -123,6 +123,18 @@ pub fn fields(design: &Design, target: &Target) -> Vec<Field> {
                 ),
                 Field::text("cluster", c.cluster.as_deref()),
             ];
+            // The cluster's own settings, shared by its members.
+            if let Some(cl) = c.cluster.as_deref().and_then(|id| design.cluster(id)) {
+                f.push(Field::choice(
+                    "cluster mode",
+                    cl.mode.as_str(),
+                    ClusterMode::ALL
+                        .iter()
+                        .map(|m| m.as_str().to_string())
+                        .collect(),
+                ));
+                f.push(Field::text("cluster vip", cl.vip.as_deref()));
+            }
             if c.kind == Kind::LoadBalancer || c.algorithm.is_some() {
                 f.push(Field::choice(
                     "algorithm",
@@ -217,6 +229,28 @@ pub fn apply(
                     vip: None,
                     label: None,
                 });
+            }
+            if let Some(setting) = field.strip_prefix("cluster ") {
+                let cl = design
+                    .component(id)
+                    .and_then(|c| c.cluster.clone())
+                    .ok_or_else(|| format!("`{id}` is in no cluster"))?;
+                let cluster = design
+                    .clusters
+                    .iter_mut()
+                    .find(|c| c.id == cl)
+                    .ok_or_else(|| format!("no cluster `{cl}`"))?;
+                match setting {
+                    "mode" => {
+                        cluster.mode = ClusterMode::ALL
+                            .into_iter()
+                            .find(|m| m.as_str() == value)
+                            .ok_or("unknown cluster mode")?
+                    }
+                    "vip" => cluster.vip = opt(value),
+                    _ => return Err(format!("unknown field {field}")),
+                }
+                return Ok(target.clone());
             }
             let c = design
                 .component_mut(id)

@@ -47,7 +47,7 @@ pub fn screen(area: Rect, show_panel: bool) -> Screen {
     }
     let panel_w = match area.width {
         _ if !show_panel => 0,
-        w if w >= 140 => 48,
+        w if w >= 140 => 42,
         w if w >= 110 => 32,
         w if w >= 70 => 28,
         _ => 0,

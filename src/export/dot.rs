@@ -327,10 +327,7 @@ fn emit(design: &Design, marks: Option<&Marks>, stmts: &mut Emit) {
             continue;
         }
         let id = format!("v:{}", cluster.id);
-        let mode = match cluster.mode {
-            crate::model::ClusterMode::ActiveActive => "active-active",
-            crate::model::ClusterMode::ActivePassive => "active-passive",
-        };
+        let mode = cluster.mode.as_str();
         let mut label = format!(
             "<B>{}</B><BR/>",
             html(cluster.label.as_deref().unwrap_or(&cluster.id))

@@ -795,6 +795,10 @@ fn every_reference_design_is_shown_whole_in_120_by_40() {
         // The panel gives way only where it must: designs 1 to 3 fit beside it.
         let beside = !matches!(name, "scale-up" | "resilient");
         assert_eq!(a.show_panel, beside, "{name}");
+        // In 160×48 every design fits beside the panel.
+        update(&mut a, Action::Resize(160, 48));
+        a.fit_view();
+        assert!(a.show_panel && whole_design_shown(&a), "{name} in 160×48");
     }
 }
 
@@ -803,8 +807,8 @@ fn the_panel_comes_back_when_the_terminal_grows_and_stays_as_the_user_chose() {
     let mut a = App::new(reference("04-scale-up.toml"), None);
     update(&mut a, Action::Resize(120, 40));
     assert!(!a.show_panel);
-    update(&mut a, Action::Resize(180, 48));
-    assert!(a.show_panel, "room for both at 180×48");
+    update(&mut a, Action::Resize(160, 48));
+    assert!(a.show_panel, "room for both at 160×48");
     assert!(whole_design_shown(&a));
     update(&mut a, Action::Resize(120, 40));
     assert!(!a.show_panel);
@@ -924,4 +928,41 @@ fn the_wheel_walks_the_findings_over_the_panel_and_pans_elsewhere() {
     let c = a.screen().canvas;
     let on_canvas = crate::editor::keymap::action_for_mouse(&a, wheel(c.x + 2, c.y + 2));
     assert_eq!(on_canvas, Some(Action::Scroll(0, 1)));
+}
+
+#[test]
+fn the_form_of_a_cluster_member_edits_the_clusters_mode_and_vip() {
+    let mut a = app("scale-up");
+    select(&mut a, "haproxy-1");
+    update(&mut a, Action::Edit);
+    let Mode::Form(f) = &a.mode else {
+        panic!("form expected");
+    };
+    let at = |name: &str| f.fields.iter().position(|f| f.name == name).expect(name);
+    let (mode, vip) = (at("cluster mode"), at("cluster vip"));
+    run(&mut a, std::iter::repeat_n(Action::Down, mode));
+    update(&mut a, Action::Right);
+    let cluster = |a: &App| a.design.cluster("lb-cluster").cloned().expect("cluster");
+    assert_eq!(cluster(&a).mode, crate::model::ClusterMode::ActivePassive);
+    run(&mut a, std::iter::repeat_n(Action::Down, vip - mode));
+    update(&mut a, Action::Accept);
+    for _ in 0.."8.8.8.8".len() {
+        update(&mut a, Action::Backspace);
+    }
+    run(&mut a, "203.0.113.7".chars().map(Action::Char));
+    update(&mut a, Action::Accept);
+    assert_eq!(cluster(&a).vip.as_deref(), Some("203.0.113.7"));
+    // haproxy-2 shares the cluster, so its form shows the same settings.
+    let fields = form::fields(&a.design, &form::Target::Component("haproxy-2".into()));
+    let value = |name: &str| {
+        fields
+            .iter()
+            .find(|f| f.name == name)
+            .map(|f| f.value.clone())
+    };
+    assert_eq!(value("cluster vip").as_deref(), Some("203.0.113.7"));
+    assert_eq!(value("cluster mode").as_deref(), Some("active-passive"));
+    // A component in no cluster has no cluster settings.
+    let nginx = form::fields(&a.design, &form::Target::Component("nginx".into()));
+    assert!(!nginx.iter().any(|f| f.name.starts_with("cluster ")));
 }
