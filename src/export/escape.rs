@@ -67,48 +67,42 @@ pub fn quoted(s: &str) -> String {
 }
 
 /// Text inside an HTML-like label: `& < > " ]` as entities, line breaks as `<BR/>`, tabs as
-/// spaces. Empty text
-/// becomes a space: Graphviz rejects an empty `<B></B>` or `<FONT>` element, and an empty label.
+/// spaces. Empty text becomes a space: Graphviz rejects an empty `<B></B>` or `<FONT>` element,
+/// and an empty label.
 pub fn html(s: &str) -> String {
     if s.is_empty() {
         return " ".to_string();
     }
-    if plain(s) {
-        return s.to_string();
-    }
-    let mut out = String::with_capacity(s.len());
-    for c in clean(s) {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\n' => out.push_str("<BR/>"),
-            // Graphviz's HTML lexer rejects a text of only tabs; a tab shows as a space anyway.
-            '\t' => out.push(' '),
-            // Graphviz 2.43's HTML lexer rejects a text that starts with `]` (`<B>]</B>`).
-            ']' => out.push_str("&#93;"),
-            c => out.push(c),
-        }
-    }
-    out
+    entities(s, |c| match c {
+        '\n' => Some("<BR/>"),
+        // Graphviz's HTML lexer rejects a text of only tabs; a tab shows as a space anyway.
+        '\t' => Some(" "),
+        // Graphviz 2.43's HTML lexer rejects a text that starts with `]` (`<B>]</B>`).
+        ']' => Some("&#93;"),
+        _ => None,
+    })
 }
 
 /// Text or an attribute value in XML (the built-in SVG renderer); line breaks are kept for the
 /// caller to split on.
 pub fn xml(s: &str) -> String {
+    entities(s, |c| (c == '\'').then_some("&apos;"))
+}
+
+/// `& < > "` as entities, and what `also` says for the characters it knows.
+fn entities(s: &str, also: impl Fn(char) -> Option<&'static str>) -> String {
     if plain(s) {
         return s.to_string();
     }
     let mut out = String::with_capacity(s.len());
     for c in clean(s) {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c => out.push(c),
+        match (also(c), c) {
+            (Some(text), _) => out.push_str(text),
+            (None, '&') => out.push_str("&amp;"),
+            (None, '<') => out.push_str("&lt;"),
+            (None, '>') => out.push_str("&gt;"),
+            (None, '"') => out.push_str("&quot;"),
+            (None, c) => out.push(c),
         }
     }
     out
