@@ -829,3 +829,31 @@ fn the_schema_check_rejects_what_sarif_forbids() {
         Value::from(0);
     assert!(!validator.is_valid(&log));
 }
+
+#[test]
+fn diff_text_sums_up_boxes_that_only_moved() {
+    let out = infraplan()
+        .args(["diff"])
+        .arg(design("02-distributed.toml"))
+        .arg(design("03-secured-monitored.toml"))
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("Components: 7 added, 1 changed, 5 moved"),
+        "{text}"
+    );
+    assert!(
+        text.contains("  ~ haproxy: certificate (none) → \"www.foobar.com\"\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("moved on the canvas: user, haproxy, nginx-2"),
+        "{text}"
+    );
+    assert!(
+        !text.contains(" → 12"),
+        "positions are not listed one by one: {text}"
+    );
+}

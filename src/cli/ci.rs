@@ -221,12 +221,29 @@ fn changes(fields: &[FieldChange]) -> String {
         .join("; ")
 }
 
+/// A canvas position: where a box is drawn, not what the site is. Moves are summed up on one
+/// line so that they do not drown the changes that matter in a review.
+fn is_position(c: &FieldChange) -> bool {
+    c.field == "x" || c.field == "y"
+}
+
 fn counted(section: &Section) -> String {
     let mut parts = Vec::new();
+    let changed = section
+        .changed
+        .iter()
+        .filter(|c| !c.fields.iter().all(is_position))
+        .count();
+    let moved = section
+        .changed
+        .iter()
+        .filter(|c| c.fields.iter().any(is_position))
+        .count();
     for (n, word) in [
         (section.added.len(), "added"),
         (section.removed.len(), "removed"),
-        (section.changed.len(), "changed"),
+        (changed, "changed"),
+        (moved, "moved"),
     ] {
         if n > 0 {
             parts.push(format!("{n} {word}"));
@@ -274,12 +291,27 @@ fn diff_text(old: &str, new: &str, d: &DesignDiff) -> String {
         for item in &section.removed {
             let _ = writeln!(out, "  {RED}-{RED:#} {}", describe(what, item));
         }
+        let mut moved = Vec::new();
         for c in &section.changed {
+            let (position, content): (Vec<FieldChange>, Vec<FieldChange>) =
+                c.fields.iter().cloned().partition(is_position);
+            if !position.is_empty() {
+                moved.push(c.key.as_str());
+            }
+            if !content.is_empty() {
+                let _ = writeln!(
+                    out,
+                    "  {YELLOW}~{YELLOW:#} {}: {}",
+                    c.key,
+                    changes(&content)
+                );
+            }
+        }
+        if !moved.is_empty() {
             let _ = writeln!(
                 out,
-                "  {YELLOW}~{YELLOW:#} {}: {}",
-                c.key,
-                changes(&c.fields)
+                "  {DIM}moved on the canvas: {}{DIM:#}",
+                moved.join(", ")
             );
         }
     }
