@@ -238,6 +238,8 @@ pub struct App {
     pub design: Design,
     pub path: Option<PathBuf>,
     pub dirty: bool,
+    /// The design as last opened or saved: undoing back to it is no longer a change.
+    saved: Design,
     pub mode: Mode,
     pub selection: Selection,
     /// Canvas coordinates of the top-left cell of the canvas area.
@@ -292,6 +294,7 @@ impl App {
             design,
             path,
             dirty: false,
+            saved: Design::new(""),
             mode: Mode::Normal,
             selection: Selection::None,
             view: (0, 0),
@@ -319,6 +322,7 @@ impl App {
             generation: 0,
         };
         place_unpositioned(&mut app.design);
+        app.saved = app.design.clone();
         app.refresh();
         app.auto_panel();
         app.fit_view();
@@ -460,7 +464,7 @@ impl App {
         }
         self.last_edit = Some(key);
         self.redo.clear();
-        self.dirty = true;
+        self.dirty = self.design != self.saved;
         self.generation += 1;
         self.refresh();
         true
@@ -490,7 +494,7 @@ impl App {
 
     fn after_history(&mut self, what: &str) {
         self.last_edit = None;
-        self.dirty = true;
+        self.dirty = self.design != self.saved;
         self.generation += 1;
         self.refresh();
         self.say(what);
@@ -767,6 +771,7 @@ impl App {
             Ok(()) => {
                 self.path = Some(path.to_path_buf());
                 self.dirty = false;
+                self.saved = self.design.clone();
                 self.say(format!("saved {}", path.display()));
                 self.remember(path);
                 true

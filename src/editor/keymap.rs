@@ -524,20 +524,31 @@ pub fn mode_title(m: ModeKind) -> &'static str {
 pub fn markdown() -> String {
     let mut s = String::from("| Keys | Where | Does |\n|---|---|---|\n");
     for b in bindings() {
-        let modes: Vec<&str> = if b.modes.len() == ALL.len() {
-            vec!["everywhere"]
-        } else {
-            b.modes.iter().map(|m| mode_title(*m)).collect()
-        };
         s.push_str(&format!(
             "| `{}` | {} | {} |\n",
             keys_text(b).replace('|', "\\|"),
-            modes.join(", "),
+            where_text(b),
             b.desc
         ));
     }
-    s.push_str("| mouse | canvas | click selects (a box, a link, a server's frame, a finding); drag moves a box (dropped into another server's frame, it moves onto that server, in one undo step) or pans the empty canvas; wheel pans (Shift: sideways), and over the findings panel walks the findings |\n");
+    s.push_str(&format!("| mouse | canvas | {MOUSE} |\n"));
     s
+}
+
+/// What the mouse does, for the key table and the help screen.
+pub const MOUSE: &str = "click selects (a box, a link, a server's frame, a finding); drag moves a box (dropped into another server's frame, it moves onto that server, in one undo step) or pans the empty canvas; wheel pans (Shift: sideways), and over the findings panel walks the findings";
+
+/// Where a binding works: "everywhere" or the modes' names.
+pub fn where_text(b: &Binding) -> String {
+    if b.modes.len() == ALL.len() {
+        "everywhere".to_string()
+    } else {
+        b.modes
+            .iter()
+            .map(|m| mode_title(*m))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
 }
 
 #[cfg(test)]

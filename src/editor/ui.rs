@@ -14,6 +14,7 @@ use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Wrap};
+use unicode_width::UnicodeWidthStr;
 
 /// The smallest terminal the editor draws its full screen in.
 pub const MIN_W: u16 = 40;
@@ -265,6 +266,15 @@ pub fn form_field_at(app: &App, col: u16, row: u16) -> Option<usize> {
     Some(usize::from(row.saturating_sub(inner.y)))
 }
 
+/// "no finding concerns it", "1 finding concerns it", "3 findings concern it".
+fn concern_count(n: usize) -> String {
+    match n {
+        0 => "no finding concerns it".to_string(),
+        1 => "1 finding concerns it".to_string(),
+        n => format!("{n} findings concern it"),
+    }
+}
+
 fn severity_style(s: Severity) -> Style {
     match s {
         Severity::Critical => Style::default().fg(Color::Red).add_modifier(Modifier::BOLD),
@@ -390,7 +400,12 @@ fn draw_panel(frame: &mut Frame, app: &App, s: &Screen) {
         .skip(off)
         .take(h)
         .map(|(i, f)| {
-            let ids = f.ids().join(",");
+            // A server's finding by its server, the one id that tells it apart in the list.
+            let ids = if f.servers.is_empty() {
+                f.components.join(",")
+            } else {
+                f.servers.join(",")
+            };
             let accepted = app.accepted_reason(i).is_some();
             let (tag, tag_style) = if accepted {
                 ("ACC ", Style::default().fg(Color::DarkGray))
@@ -524,7 +539,7 @@ fn selection_lines(app: &App) -> Vec<Line<'static>> {
                 v.push(Line::raw(format!("on server {s}")));
             }
             let n = app.findings.iter().filter(|f| f.concerns(&c.id)).count();
-            v.push(Line::raw(format!("{n} finding(s) concern it")));
+            v.push(Line::raw(concern_count(n)));
             v
         }
         Selection::Server(id) => {
@@ -812,34 +827,85 @@ fn draw_overlays(frame: &mut Frame, app: &App) {
             frame.render_widget(Clear, outer);
             frame.render_widget(popup_block(" Keys — ↑↓ scroll · Esc close ".into()), outer);
             let inner = outer.inner(ratatui::layout::Margin::new(2, 1));
-            frame.render_widget(Paragraph::new(help_lines()).scroll((*scroll, 0)), inner);
+            frame.render_widget(
+                Paragraph::new(help_lines(inner.width)).scroll((*scroll, 0)),
+                inner,
+            );
         }
         Mode::Start { .. } | Mode::Normal | Mode::Connect { .. } => {}
     }
 }
 
-/// The help text, from the keymap.
-pub fn help_lines() -> Vec<Line<'static>> {
+/// The help text, from the keymap, for a popup `width` cells wide: the bindings under a
+/// heading for where they work, descriptions wrapped beside the keys.
+pub fn help_lines(width: u16) -> Vec<Line<'static>> {
+    const KEYS_W: usize = 26;
+    let room = usize::from(width).saturating_sub(KEYS_W).max(20);
+    let key_style = Style::default().fg(Color::Cyan);
+    let heading = Style::default().add_modifier(Modifier::BOLD);
     let mut lines = Vec::new();
+    let entry = |lines: &mut Vec<Line<'static>>, keys: String, desc: &str| {
+        for (i, part) in wrap_words(desc, room).into_iter().enumerate() {
+            let left = if i == 0 { keys.clone() } else { String::new() };
+            lines.push(Line::from(vec![
+                Span::styled(format!("{left:<KEYS_W$}"), key_style),
+                Span::raw(part),
+            ]));
+        }
+    };
+    // Grouped by where they work, groups in the order the keymap first names them.
+    let mut groups: Vec<(String, Vec<&keymap::Binding>)> = Vec::new();
     for b in keymap::bindings() {
-        lines.push(Line::from(vec![
-            Span::styled(
-                format!("{:<26}", keymap::keys_text(b)),
-                Style::default().fg(Color::Cyan),
-            ),
-            Span::raw(b.desc),
-        ]));
+        let place = keymap::where_text(b);
+        match groups.iter_mut().find(|(p, _)| *p == place) {
+            Some((_, members)) => members.push(b),
+            None => groups.push((place, vec![b])),
+        }
     }
-    lines.push(Line::from(vec![
-        Span::styled(format!("{:<26}", "mouse"), Style::default().fg(Color::Cyan)),
-        Span::raw("click selects; drag moves a box or pans; wheel pans (Shift: sideways)"),
-    ]));
+    for (place, members) in groups {
+        if !lines.is_empty() {
+            lines.push(Line::raw(""));
+        }
+        lines.push(Line::styled(capitalize_first(&place), heading));
+        for b in members {
+            entry(&mut lines, keymap::keys_text(b), b.desc);
+        }
+    }
     lines.push(Line::raw(""));
-    lines.push(Line::styled(
+    lines.push(Line::styled("Mouse", heading));
+    entry(&mut lines, "mouse".to_string(), keymap::MOUSE);
+    lines.push(Line::raw(""));
+    for part in wrap_words(
         "On the canvas: red = single point of failure or plain-text link, yellow = the selected finding, grey = unreachable in the failure simulation.",
-        Style::default().fg(Color::Gray),
-    ));
+        usize::from(width).max(20),
+    ) {
+        lines.push(Line::styled(part, Style::default().fg(Color::Gray)));
+    }
     lines
+}
+
+fn capitalize_first(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
+}
+
+/// `text` cut into lines of at most `width` columns at spaces (a longer word stands alone).
+fn wrap_words(text: &str, width: usize) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in text.split(' ') {
+        if !line.is_empty() && line.width() + 1 + word.width() > width {
+            out.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    out.push(line);
+    out
 }
 
 #[cfg(test)]

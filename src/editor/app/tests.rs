@@ -966,3 +966,18 @@ fn the_form_of_a_cluster_member_edits_the_clusters_mode_and_vip() {
     let nginx = form::fields(&a.design, &form::Target::Component("nginx".into()));
     assert!(!nginx.iter().any(|f| f.name.starts_with("cluster ")));
 }
+
+#[test]
+fn undoing_back_to_the_opened_design_leaves_nothing_unsaved() {
+    let mut a = app("simple");
+    select(&mut a, "nginx");
+    run(&mut a, [Action::Nudge(1, 0), Action::Nudge(1, 0)]);
+    assert!(a.dirty);
+    update(&mut a, Action::Undo);
+    assert!(!a.dirty, "back to the design as opened");
+    update(&mut a, Action::Redo);
+    assert!(a.dirty);
+    // Moving back by hand counts too.
+    run(&mut a, [Action::Nudge(-1, 0), Action::Nudge(-1, 0)]);
+    assert!(!a.dirty);
+}
