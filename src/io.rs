@@ -54,8 +54,18 @@ pub enum DesignError {
     Extension { path: PathBuf },
     #[error("{}: is {:.1} MB; infraplan reads design files of up to {} MB", path.display(), *size as f64 / 1e6, MAX_FILE_BYTES / 1_000_000)]
     TooLarge { path: PathBuf, size: u64 },
-    #[error("{}: is not a text file (it holds binary data)", path.display())]
-    Binary { path: PathBuf },
+    #[error("{}:{line}:{column}: is not a text file (a NUL byte here; it holds binary data)", path.display())]
+    Binary {
+        path: PathBuf,
+        line: usize,
+        column: usize,
+    },
+    #[error("{}:{line}:{column}: is not UTF-8 text (a byte here is no UTF-8 character); save the file as UTF-8", path.display())]
+    NotUtf8 {
+        path: PathBuf,
+        line: usize,
+        column: usize,
+    },
     #[error("{}: is empty; a design needs at least `version = 1` and `name = \"…\"`", path.display())]
     Empty { path: PathBuf },
     #[error("{0}")]
@@ -96,6 +106,9 @@ impl fmt::Display for Invalid {
     }
 }
 
+/// Longer lines are not drawn under a message.
+const MAX_SNIPPET_LINE: usize = 400;
+
 /// A problem as a miette diagnostic, to show the offending line.
 #[derive(Debug, thiserror::Error, Diagnostic)]
 #[error("{message}")]
@@ -125,16 +138,32 @@ impl Invalid {
             } else {
                 self.path.display().to_string()
             };
+            // A line too long to read on a terminal (a generated file, a deep nesting) is
+            // not drawn: file:line:column says where it is.
+            let span = p.span.clone().filter(|r| {
+                let start = self.source[..r.start.min(self.source.len())]
+                    .rfind('\n')
+                    .map_or(0, |i| i + 1);
+                let end = self.source[start..]
+                    .find('\n')
+                    .map_or(self.source.len(), |i| start + i);
+                end - start <= MAX_SNIPPET_LINE
+            });
+            let src = if span.is_some() || p.span.is_none() {
+                self.source.clone()
+            } else {
+                String::new()
+            };
             let diag = Snippet {
                 message: format!("{location}: {}", p.message),
-                src: NamedSource::new(self.path.display().to_string(), self.source.clone()),
-                span: p
-                    .span
-                    .clone()
-                    .map(|r| SourceSpan::from(r.start..r.end.max(r.start))),
+                src: NamedSource::new(self.path.display().to_string(), src),
+                span: span.map(|r| SourceSpan::from(r.start..r.end.max(r.start))),
                 help: p.help.clone(),
             };
             let _ = handler.render_report(&mut out, &diag);
+            if !out.ends_with('\n') {
+                out.push('\n');
+            }
         }
         out
     }
@@ -148,6 +177,12 @@ impl DesignError {
             other => other.to_string(),
         }
     }
+}
+
+/// 1-based line and column of a byte offset in bytes that are UTF-8 up to there.
+fn byte_position(bytes: &[u8], offset: usize) -> (usize, usize) {
+    let valid = std::str::from_utf8(&bytes[..offset]).unwrap_or_default();
+    line_col(valid, offset)
 }
 
 /// 1-based line and column (in characters) of a byte offset.
@@ -231,13 +266,33 @@ pub fn parse_bytes(path: &Path, bytes: &[u8], format: Format) -> Result<Design, 
         });
     }
     let text = match std::str::from_utf8(bytes) {
-        Ok(t) if !t.contains('\0') => t,
-        _ => {
-            return Err(DesignError::Binary {
-                path: path.to_path_buf(),
+        Ok(t) => t,
+        Err(e) => {
+            let (line, column) = byte_position(bytes, e.valid_up_to());
+            // A file of mostly unreadable bytes is binary; a stray byte is an encoding problem.
+            return Err(if bytes.contains(&0) {
+                DesignError::Binary {
+                    path: path.to_path_buf(),
+                    line,
+                    column,
+                }
+            } else {
+                DesignError::NotUtf8 {
+                    path: path.to_path_buf(),
+                    line,
+                    column,
+                }
             });
         }
     };
+    if let Some(nul) = text.find('\0') {
+        let (line, column) = line_col(text, nul);
+        return Err(DesignError::Binary {
+            path: path.to_path_buf(),
+            line,
+            column,
+        });
+    }
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if text.trim().is_empty() {
         return Err(DesignError::Empty {
@@ -250,13 +305,13 @@ pub fn parse_bytes(path: &Path, bytes: &[u8], format: Format) -> Result<Design, 
         Format::Toml => match crate::fast_toml::from_str::<Design>(text) {
             Some(design) => Ok(design),
             None => toml::from_str::<Design>(text).map_err(|e| {
-                let message = friendly(e.message());
-                (message, e.span())
+                let message = friendly(e.message(), e.span().and_then(|s| text.get(s)));
+                (toml_context(text, message, e.span()), e.span())
             }),
         },
         Format::Json => serde_json::from_str::<Design>(text).map_err(|e| {
             let offset = offset_of(text, e.line(), e.column());
-            let message = friendly(&strip_json_position(&e.to_string()));
+            let message = friendly(&strip_json_position(&e.to_string()), None);
             (message, Some(offset..offset))
         }),
     };
@@ -293,8 +348,9 @@ fn invalid(path: &Path, text: &str, problems: Vec<Located>) -> DesignError {
     }))
 }
 
-/// serde's messages, made to read well for people who edit design files.
-fn friendly(message: &str) -> String {
+/// serde's messages, made to read well for people who edit design files; `found` is the text
+/// the message is about, where known.
+fn friendly(message: &str, found: Option<&str>) -> String {
     let message = message.trim();
     let message = message.strip_suffix('\n').unwrap_or(message);
     if let Some(rest) = message.strip_prefix("unknown field ") {
@@ -306,7 +362,51 @@ fn friendly(message: &str) -> String {
     if let Some(rest) = message.strip_prefix("missing field ") {
         return format!("missing key {rest}");
     }
-    message.to_string()
+    let mut message = message.to_string();
+    // serde names the Rust type it wanted: say what numbers fit instead.
+    for wide in [" as i128", " as u128", " as i64", " as u64"] {
+        message = message.replace(wide, "");
+    }
+    for (rust, words) in [
+        ("i32", "a whole number from -2147483648 to 2147483647"),
+        ("u32", "a whole number from 0 to 4294967295"),
+        ("u16", "a whole number from 0 to 65535"),
+        ("u8", "a whole number from 0 to 255"),
+        ("i64", "a whole number"),
+        ("u64", "a whole number from 0 up"),
+        ("f64", "a number"),
+    ] {
+        if let Some(head) = message.strip_suffix(&format!("expected {rust}")) {
+            message = format!("{head}expected {words}");
+            break;
+        }
+    }
+    // The toml crate hands a date-time to serde as a map.
+    if message.starts_with("invalid type: map")
+        && found.is_some_and(|f| f.len() >= 8 && f.as_bytes()[..4].iter().all(u8::is_ascii_digit))
+    {
+        message =
+            message.replacen("map", "date-time", 1) + " (write dates in quotes: \"2026-12-31\")";
+    }
+    message
+}
+
+/// The toml crate's "duplicate key" with the key named, and a table header called a table.
+fn toml_context(text: &str, message: String, span: Option<std::ops::Range<usize>>) -> String {
+    let Some(span) = span.filter(|_| message == "duplicate key") else {
+        return message;
+    };
+    let Some(key) = text.get(span.clone()) else {
+        return message;
+    };
+    let line_start = text[..span.start].rfind('\n').map_or(0, |i| i + 1);
+    let line = text[line_start..].lines().next().unwrap_or_default().trim();
+    if line.starts_with('[') {
+        let header = line.split('#').next().unwrap_or(line).trim();
+        format!("table `{header}` is defined twice, or `{key}` is already a key or a value here")
+    } else {
+        format!("`{key}` is defined twice")
+    }
 }
 
 fn strip_json_position(message: &str) -> String {

@@ -346,3 +346,73 @@ fn a_closed_pipe_ends_quietly_with_success() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// Runs `validate` on `text` and gives its exit code and stderr.
+fn validate_text(name: &str, text: &[u8]) -> (Option<i32>, String) {
+    let (_dir, path) = file(name, text);
+    let out = infraplan()
+        .arg("validate")
+        .arg(&path)
+        .output()
+        .expect("runs");
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn toml_mistakes_are_told_in_the_words_of_design_files() {
+    for (text, expected) in [
+        (
+            &b"version = 1\nname = \"x\"\nname = \"y\"\n"[..],
+            "d.toml:3:1: `name` is defined twice",
+        ),
+        (
+            b"version = 1\nname = \"x\"\n[[servers]]\nid = \"a\"\n[servers]\n",
+            "d.toml:5:2: table `[servers]` is defined twice",
+        ),
+        (
+            b"version = 1\nname = \"x\"\n[[components]]\nid = \"a\"\nkind = \"client\"\nx = 99999999999999999999\n",
+            "d.toml:6:5: invalid type: integer `99999999999999999999`, expected a whole number from -2147483648 to 2147483647",
+        ),
+        (
+            b"version = 1\nname = \"x\"\n[[links]]\nfrom = \"a\"\nto = \"b\"\nprotocol = \"http\"\nport = 70000\n",
+            "d.toml:7:8: invalid value: integer `70000`, expected a whole number from 0 to 65535",
+        ),
+        (
+            b"version = 1\nname = \"x\"\ndescription = 1979-05-27T07:32:00Z\n",
+            "d.toml:3:15: invalid type: date-time, expected a string (write dates in quotes: \"2026-12-31\")",
+        ),
+        (
+            b"version = 1\nname = \"caf\xe9\"\n",
+            "d.toml:2:12: is not UTF-8 text",
+        ),
+        (
+            b"version = 1\nname = \"ca\0f\"\n",
+            "d.toml:2:11: is not a text file (a NUL byte here",
+        ),
+    ] {
+        let (code, stderr) = validate_text("d.toml", text);
+        assert_eq!(code, Some(2), "{stderr}");
+        assert!(stderr.contains(expected), "expected {expected:?} in:\n{stderr}");
+        assert!(!stderr.contains(" as i128") && !stderr.contains("expected i32"), "{stderr}");
+    }
+}
+
+#[test]
+fn a_very_long_line_is_not_drawn_under_its_message() {
+    let deep = format!(
+        "version = 1\nname = \"x\"\nx = {}{}\n",
+        "[".repeat(10_000),
+        "]".repeat(10_000)
+    );
+    let (code, stderr) = validate_text("deep.toml", deep.as_bytes());
+    assert_eq!(code, Some(2));
+    assert!(stderr.contains("deep.toml:3:"), "{stderr}");
+    assert!(
+        stderr.len() < 400,
+        "the 20 kB line stays out: {} bytes",
+        stderr.len()
+    );
+}
