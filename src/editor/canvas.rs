@@ -431,7 +431,11 @@ impl Painter<'_> {
     }
 
     /// Writes text from `(x, y)`, clipped to `max` cells and to the area.
+    /// Writes `text` in at most `max` cells; cut text ends in `…` so that it reads as cut.
+    /// (See [`shorten`] for names whose end tells instances apart.)
     fn text(&mut self, x: i32, y: i32, text: &str, max: usize, style: Style) {
+        let cut = text.width() > max;
+        let room = if cut { max.saturating_sub(1) } else { max };
         let mut col = x;
         let mut used = 0;
         for ch in text.chars() {
@@ -439,7 +443,7 @@ impl Painter<'_> {
             if w == 0 {
                 continue;
             }
-            if used + w > max {
+            if used + w > room {
                 break;
             }
             let mut tmp = [0u8; 4];
@@ -450,6 +454,9 @@ impl Painter<'_> {
             }
             col += w as i32;
             used += w;
+        }
+        if cut && max > 0 {
+            self.put(col, y, "…", style);
         }
     }
 
@@ -771,7 +778,13 @@ pub fn draw(app: &App, buf: &mut Buffer, area: Area) {
             Style::default().fg(Color::Cyan)
         };
         p.text(b.x + 1, b.y + 1, &glyph, 2, glyph_style);
-        p.text(b.x + 3, b.y + 1, c.display_name(), inner, text_style);
+        p.text(
+            b.x + 3,
+            b.y + 1,
+            &shorten(c.display_name(), inner),
+            inner,
+            text_style,
+        );
         let second = c
             .software
             .as_deref()
@@ -789,5 +802,42 @@ pub fn draw(app: &App, buf: &mut Buffer, area: Area) {
         if failed {
             p.text(b.right() - 9, b.y, " FAILED ", 8, Style::default().fg(RED));
         }
+    }
+}
+
+/// A name cut to `max` cells keeping a short last word, which often tells instances apart:
+/// "Load balancer 1" becomes "Load balanc… 1" rather than "Load balancer…". Other names are
+/// left for [`Painter::text`] to cut at the end.
+fn shorten(name: &str, max: usize) -> std::borrow::Cow<'_, str> {
+    if name.width() <= max {
+        return name.into();
+    }
+    match name.rsplit_once(' ') {
+        Some((head, last)) if last.width() <= 3 && max > last.width() + 3 => {
+            let room = max - last.width() - 2;
+            let mut kept = String::new();
+            for ch in head.chars() {
+                if kept.width() + unicode_width::UnicodeWidthChar::width(ch).unwrap_or(0) > room {
+                    break;
+                }
+                kept.push(ch);
+            }
+            format!("{}… {last}", kept.trim_end()).into()
+        }
+        _ => name.into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shorten;
+
+    #[test]
+    fn names_are_cut_keeping_a_short_last_word() {
+        assert_eq!(shorten("Load balancer 1", 14), "Load balanc… 1");
+        assert_eq!(shorten("Web server 1", 14), "Web server 1");
+        // A long last word is left for the painter to cut at the end.
+        assert_eq!(shorten("Monitoring agent", 14), "Monitoring agent");
+        assert_eq!(shorten("db 2", 3), "db 2");
     }
 }
