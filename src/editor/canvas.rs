@@ -641,12 +641,17 @@ pub fn draw(app: &App, buf: &mut Buffer, area: Area) {
             Dir::Up => DOWN,
         };
         for ((x, y), bits) in r.visible_cells(p.view_rect(), source_side) {
-            let sym = if dashed && (bits == LEFT | RIGHT) {
+            // Where a dashed link crosses a frame's border or another line, the two merge into
+            // a junction rather than the dash wiping out the border; where it runs along one,
+            // the dashes show it.
+            let under = bits_of(p.get(x, y));
+            let dash = dashed && (under == 0 || under == bits);
+            let sym = if dash && (bits == LEFT | RIGHT) {
                 "┄"
-            } else if dashed && (bits == UP | DOWN) {
+            } else if dash && (bits == UP | DOWN) {
                 "┆"
             } else {
-                char_of(bits | bits_of(p.get(x, y)))
+                char_of(bits | under)
             };
             p.put(x, y, sym, st);
         }
