@@ -68,6 +68,20 @@ fn saving_into_a_missing_folder_fails_cleanly() {
     );
 }
 
+/// A reference design with the byte at `pos` replaced by `byte`, cut after `cut` bytes.
+fn mutated(name: &str, pos: usize, byte: u8, cut: usize) -> Vec<u8> {
+    let mut bytes = std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("designs")
+            .join(name),
+    )
+    .expect("read");
+    let p = pos % bytes.len();
+    bytes[p] = byte;
+    bytes.truncate(cut.max(1).min(bytes.len()));
+    bytes
+}
+
 fn id() -> impl Strategy<Value = String> {
     prop_oneof![
         "[a-z]{1,3}(-[0-9])?",
@@ -184,11 +198,7 @@ proptest! {
     /// Near-valid text (a real design with a few bytes changed) never panics either.
     #[test]
     fn loader_never_panics_on_mutated_designs(pos in 0usize..2000, byte in any::<u8>(), cut in 0usize..2000) {
-        let text = std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("designs/02-distributed.toml")).expect("read");
-        let mut bytes = text.clone();
-        let p = pos % bytes.len();
-        bytes[p] = byte;
-        bytes.truncate(cut.max(1).min(bytes.len()));
+        let bytes = mutated("02-distributed.toml", pos, byte, cut);
         if let Err(e) = parse_bytes(Path::new("m.toml"), &bytes, Format::Toml) {
             let _ = e.render(false);
         }
@@ -244,11 +254,7 @@ proptest! {
     /// accepts too, as the same design.
     #[test]
     fn the_lean_toml_reader_accepts_no_more_than_the_toml_crate(pos in 0usize..4000, byte in any::<u8>(), cut in 0usize..4000) {
-        let text = std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("designs/04-scale-up.toml")).expect("read");
-        let mut bytes = text.clone();
-        let p = pos % bytes.len();
-        bytes[p] = byte;
-        bytes.truncate(cut.max(1).min(bytes.len()));
+        let bytes = mutated("04-scale-up.toml", pos, byte, cut);
         if let Ok(text) = std::str::from_utf8(&bytes)
             && let Some(fast) = infraplan::fast_toml::from_str::<Design>(text)
         {

@@ -23,6 +23,17 @@ fn select(app: &mut App, id: &str) {
     app.selection = Selection::Component(id.to_string());
 }
 
+/// The index of a field in the open form.
+fn field(app: &App, name: &str) -> usize {
+    let Mode::Form(f) = &app.mode else {
+        panic!("form expected");
+    };
+    f.fields
+        .iter()
+        .position(|f| f.name == name)
+        .unwrap_or_else(|| panic!("no field {name}"))
+}
+
 fn rules(app: &App) -> Vec<&'static str> {
     app.findings.iter().map(|f| f.rule).collect()
 }
@@ -177,19 +188,8 @@ fn the_form_edits_properties_and_renames() {
     let mut a = app("simple");
     select(&mut a, "mysql");
     update(&mut a, Action::Edit);
-    let Mode::Form(f) = &a.mode else {
-        panic!("form expected");
-    };
-    let role = f
-        .fields
-        .iter()
-        .position(|f| f.name == "role")
-        .expect("role");
-    let label = f
-        .fields
-        .iter()
-        .position(|f| f.name == "label")
-        .expect("label");
+    let role = field(&a, "role");
+    let label = field(&a, "label");
     // Cycle the role: primary → replica.
     run(&mut a, std::iter::repeat_n(Action::Down, role));
     update(&mut a, Action::Right);
@@ -227,14 +227,7 @@ fn a_bad_port_is_refused_with_a_message() {
     let mut a = app("simple");
     a.selection = Selection::Link(0);
     update(&mut a, Action::Edit);
-    let Mode::Form(f) = &a.mode else {
-        panic!("form expected");
-    };
-    let port = f
-        .fields
-        .iter()
-        .position(|f| f.name == "port")
-        .expect("port");
+    let port = field(&a, "port");
     run(&mut a, std::iter::repeat_n(Action::Down, port));
     update(&mut a, Action::Accept);
     run(&mut a, "x".chars().map(Action::Char));
@@ -306,14 +299,7 @@ fn findings_follow_every_edit() {
     assert!(rules(&a).contains(&"NO-HTTPS"));
     a.selection = Selection::Link(0);
     update(&mut a, Action::Edit);
-    let Mode::Form(f) = &a.mode else {
-        panic!("form expected");
-    };
-    let p = f
-        .fields
-        .iter()
-        .position(|f| f.name == "protocol")
-        .expect("protocol");
+    let p = field(&a, "protocol");
     run(&mut a, std::iter::repeat_n(Action::Down, p));
     update(&mut a, Action::Right); // http → https
     assert_eq!(a.design.links[0].protocol, Protocol::Https);
@@ -327,14 +313,7 @@ fn findings_follow_every_edit() {
     update(&mut a, Action::Cancel);
     select(&mut a, "nginx");
     update(&mut a, Action::Edit);
-    let Mode::Form(f) = &a.mode else {
-        panic!("form expected");
-    };
-    let cert = f
-        .fields
-        .iter()
-        .position(|f| f.name == "certificate")
-        .expect("field");
+    let cert = field(&a, "certificate");
     run(&mut a, std::iter::repeat_n(Action::Down, cert));
     update(&mut a, Action::Accept);
     run(&mut a, "www.foobar.com".chars().map(Action::Char));
@@ -935,11 +914,7 @@ fn the_form_of_a_cluster_member_edits_the_clusters_mode_and_vip() {
     let mut a = app("scale-up");
     select(&mut a, "haproxy-1");
     update(&mut a, Action::Edit);
-    let Mode::Form(f) = &a.mode else {
-        panic!("form expected");
-    };
-    let at = |name: &str| f.fields.iter().position(|f| f.name == name).expect(name);
-    let (mode, vip) = (at("cluster mode"), at("cluster vip"));
+    let (mode, vip) = (field(&a, "cluster mode"), field(&a, "cluster vip"));
     run(&mut a, std::iter::repeat_n(Action::Down, mode));
     update(&mut a, Action::Right);
     let cluster = |a: &App| a.design.cluster("lb-cluster").cloned().expect("cluster");
