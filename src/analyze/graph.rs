@@ -7,9 +7,9 @@ use petgraph::graph::{DiGraph, NodeIndex};
 use std::collections::VecDeque;
 use std::sync::OnceLock;
 
-/// Designs from this many components on compute the component and server dominators on two
-/// threads; below it, starting a thread costs more than it saves.
-const PARALLEL_FROM: usize = 5_000;
+/// Designs from this many components on are analyzed on two threads (see
+/// [`crate::analyze::analyze`]); below it, starting a thread costs more than it saves.
+pub const PARALLEL_FROM: usize = 5_000;
 
 /// Per tier, the nodes every request path to all of the tier's instances passes through.
 pub type TierSpofs = Vec<(Tier, Vec<usize>)>;
@@ -151,8 +151,9 @@ pub struct Ctx<'a> {
     /// Each link's endpoints as ranges into `end_ids` (from, to), resolved once.
     ends: Vec<(u32, u32, u32)>,
     end_ids: Vec<usize>,
-    /// The component and server dominators, computed on first use.
-    spofs: OnceLock<(TierSpofs, TierSpofs)>,
+    /// The component and server dominators, each computed on first use.
+    component_spofs: OnceLock<TierSpofs>,
+    server_spofs: OnceLock<TierSpofs>,
 }
 
 impl<'a> Ctx<'a> {
@@ -210,7 +211,8 @@ impl<'a> Ctx<'a> {
             hosted,
             ends,
             end_ids,
-            spofs: OnceLock::new(),
+            component_spofs: OnceLock::new(),
+            server_spofs: OnceLock::new(),
         };
         ctx.reachable = ctx.reach(|_| false, |_, _| true);
         ctx
@@ -298,29 +300,14 @@ impl<'a> Ctx<'a> {
     /// For each tier, the components every request path to all of the tier's instances
     /// passes through (clients excluded): the single points of failure of that tier.
     pub fn component_spofs(&self) -> &[(Tier, Vec<usize>)] {
-        &self.spofs().0
+        self.component_spofs
+            .get_or_init(|| self.compute_component_spofs())
     }
 
     /// The same over the graph contracted to servers: the servers whose loss cuts a tier off.
     pub fn server_spofs(&self) -> &[(Tier, Vec<usize>)] {
-        &self.spofs().1
-    }
-
-    /// Both dominator passes, side by side on large designs (they share nothing but `self`).
-    fn spofs(&self) -> &(TierSpofs, TierSpofs) {
-        self.spofs.get_or_init(|| {
-            if self.len() < PARALLEL_FROM {
-                return (self.compute_component_spofs(), self.compute_server_spofs());
-            }
-            std::thread::scope(|s| {
-                let servers = s.spawn(|| self.compute_server_spofs());
-                let components = self.compute_component_spofs();
-                let servers = servers
-                    .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-                (components, servers)
-            })
-        })
+        self.server_spofs
+            .get_or_init(|| self.compute_server_spofs())
     }
 
     fn compute_component_spofs(&self) -> TierSpofs {

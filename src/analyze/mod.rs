@@ -17,8 +17,32 @@ use crate::model::Design;
 
 /// Runs every rule; findings come out by severity (worst first), then rule, then ids.
 pub fn analyze(design: &Design) -> Vec<Finding> {
+    analyze_on(design, design.components.len() >= graph::PARALLEL_FROM)
+}
+
+/// [`analyze`], on one thread or two.
+fn analyze_on(design: &Design, two_threads: bool) -> Vec<Finding> {
     let ctx = Ctx::new(design);
-    let mut findings: Vec<Finding> = RULES.iter().flat_map(|r| (r.check)(&ctx)).collect();
+    // The rules that read the dominators run last. On a large design a second thread computes
+    // the component dominators (the longest pass) meanwhile, and the first of those rules waits
+    // for it; the order findings come out in does not depend on this.
+    let run = |ctx: &Ctx| -> Vec<Finding> {
+        let early = RULES.iter().filter(|r| !NEED_DOMINATORS.contains(&r.id));
+        let late = NEED_DOMINATORS
+            .iter()
+            .filter_map(|id| RULES.iter().find(|r| r.id == *id));
+        early.chain(late).flat_map(|r| (r.check)(ctx)).collect()
+    };
+    let mut findings = if two_threads {
+        std::thread::scope(|s| {
+            s.spawn(|| {
+                ctx.component_spofs();
+            });
+            run(&ctx)
+        })
+    } else {
+        run(&ctx)
+    };
     for f in &mut findings {
         f.normalize();
     }
@@ -32,6 +56,10 @@ pub fn analyze(design: &Design) -> Vec<Finding> {
     findings
 }
 
+/// The rules that read the dominators, in the order they run: the server pass on the analyzing
+/// thread while the other thread finishes the component pass.
+const NEED_DOMINATORS: [&str; 2] = ["SPOF-SERVER", "SPOF-COMPONENT"];
+
 /// How many findings there are of each severity, worst first.
 pub fn counts(findings: &[Finding]) -> [(Severity, usize); 5] {
     Severity::ALL.map(|s| (s, findings.iter().filter(|f| f.severity == s).count()))
@@ -44,5 +72,24 @@ pub(crate) fn list<S: AsRef<str>>(ids: &[S]) -> String {
         0 => String::new(),
         1 => quoted[0].clone(),
         n => format!("{} and {}", quoted[..n - 1].join(", "), quoted[n - 1]),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn two_threads_find_what_one_finds() {
+        let mut designs: Vec<Design> = crate::templates::names()
+            .into_iter()
+            .filter_map(crate::templates::template)
+            .collect();
+        designs.push(crate::generate::layered(2_000));
+        for d in &designs {
+            let one = analyze_on(d, false);
+            assert_eq!(analyze_on(d, true), one, "{}", d.name);
+            assert!(d.components.len() < 1_000 || one.iter().any(|f| f.rule == "SPOF-COMPONENT"));
+        }
     }
 }
