@@ -54,7 +54,7 @@ pub enum DesignError {
     Extension { path: PathBuf },
     #[error("{}: is {:.1} MB; infraplan reads design files of up to {} MB", path.display(), *size as f64 / 1e6, MAX_FILE_BYTES / 1_000_000)]
     TooLarge { path: PathBuf, size: u64 },
-    #[error("{}:{line}:{column}: is not a text file (a NUL byte here; it holds binary data)", path.display())]
+    #[error("{}:{line}:{column}: is not a text file (it holds binary data, starting here)", path.display())]
     Binary {
         path: PathBuf,
         line: usize,
@@ -268,9 +268,12 @@ pub fn parse_bytes(path: &Path, bytes: &[u8], format: Format) -> Result<Design, 
     let text = match std::str::from_utf8(bytes) {
         Ok(t) => t,
         Err(e) => {
-            let (line, column) = byte_position(bytes, e.valid_up_to());
-            // A file of mostly unreadable bytes is binary; a stray byte is an encoding problem.
-            return Err(if bytes.contains(&0) {
+            // A file with NUL bytes is binary; otherwise a byte that is no UTF-8 is an encoding
+            // problem (a Latin-1 file, say). Either way the first bad byte is pointed at.
+            let nul = bytes.iter().position(|&b| b == 0);
+            let at = nul.map_or(e.valid_up_to(), |n| n.min(e.valid_up_to()));
+            let (line, column) = byte_position(bytes, at);
+            return Err(if nul.is_some() {
                 DesignError::Binary {
                     path: path.to_path_buf(),
                     line,

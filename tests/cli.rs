@@ -390,7 +390,7 @@ fn toml_mistakes_are_told_in_the_words_of_design_files() {
         ),
         (
             b"version = 1\nname = \"ca\0f\"\n",
-            "d.toml:2:11: is not a text file (a NUL byte here",
+            "d.toml:2:11: is not a text file (it holds binary data, starting here)",
         ),
     ] {
         let (code, stderr) = validate_text("d.toml", text);
