@@ -132,8 +132,6 @@ impl std::ops::Index<usize> for Adjacency {
 /// The design as a graph, built once per analysis.
 pub struct Ctx<'a> {
     pub design: &'a Design,
-    /// Link endpoints (components and clusters) resolved to component indices.
-    pub endpoints: crate::model::Endpoints<'a>,
     /// The server index of each component.
     pub server_of: Vec<Option<usize>>,
     /// Request edges out of each component: (target, link index).
@@ -200,7 +198,6 @@ impl<'a> Ctx<'a> {
         let (entries, entry) = find_entries(design, &endpoints, &server_of, &into, &out);
         let mut ctx = Ctx {
             design,
-            endpoints,
             server_of,
             out,
             into,
