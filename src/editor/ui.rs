@@ -14,7 +14,6 @@ use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Wrap};
-use unicode_width::UnicodeWidthStr;
 
 /// The smallest terminal the editor draws its full screen in.
 pub const MIN_W: u16 = 40;
@@ -845,7 +844,7 @@ pub fn help_lines(width: u16) -> Vec<Line<'static>> {
     let heading = Style::default().add_modifier(Modifier::BOLD);
     let mut lines = Vec::new();
     let entry = |lines: &mut Vec<Line<'static>>, keys: String, desc: &str| {
-        for (i, part) in wrap_words(desc, room).into_iter().enumerate() {
+        for (i, part) in crate::export::dot::wrap(desc, room).into_iter().enumerate() {
             let left = if i == 0 { keys.clone() } else { String::new() };
             lines.push(Line::from(vec![
                 Span::styled(format!("{left:<KEYS_W$}"), key_style),
@@ -866,7 +865,7 @@ pub fn help_lines(width: u16) -> Vec<Line<'static>> {
         if !lines.is_empty() {
             lines.push(Line::raw(""));
         }
-        lines.push(Line::styled(capitalize_first(&place), heading));
+        lines.push(Line::styled(super::app::capitalize(&place), heading));
         for b in members {
             entry(&mut lines, keymap::keys_text(b), b.desc);
         }
@@ -875,37 +874,13 @@ pub fn help_lines(width: u16) -> Vec<Line<'static>> {
     lines.push(Line::styled("Mouse", heading));
     entry(&mut lines, "mouse".to_string(), keymap::MOUSE);
     lines.push(Line::raw(""));
-    for part in wrap_words(
+    for part in crate::export::dot::wrap(
         "On the canvas: red = single point of failure or plain-text link, yellow = the selected finding, grey = unreachable in the failure simulation.",
         usize::from(width).max(20),
     ) {
         lines.push(Line::styled(part, Style::default().fg(Color::Gray)));
     }
     lines
-}
-
-fn capitalize_first(s: &str) -> String {
-    let mut c = s.chars();
-    c.next()
-        .map(|f| f.to_uppercase().chain(c).collect())
-        .unwrap_or_default()
-}
-
-/// `text` cut into lines of at most `width` columns at spaces (a longer word stands alone).
-fn wrap_words(text: &str, width: usize) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    let mut line = String::new();
-    for word in text.split(' ') {
-        if !line.is_empty() && line.width() + 1 + word.width() > width {
-            out.push(std::mem::take(&mut line));
-        }
-        if !line.is_empty() {
-            line.push(' ');
-        }
-        line.push_str(word);
-    }
-    out.push(line);
-    out
 }
 
 #[cfg(test)]

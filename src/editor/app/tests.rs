@@ -23,6 +23,13 @@ fn select(app: &mut App, id: &str) {
     app.selection = Selection::Component(id.to_string());
 }
 
+/// Erases `erase` characters of the text being edited, types `text` and accepts it.
+fn retype(app: &mut App, erase: usize, text: &str) {
+    run(app, std::iter::repeat_n(Action::Backspace, erase));
+    run(app, text.chars().map(Action::Char));
+    update(app, Action::Accept);
+}
+
 /// The index of a field in the open form.
 fn field(app: &App, name: &str) -> usize {
     let Mode::Form(f) = &app.mode else {
@@ -200,11 +207,7 @@ fn the_form_edits_properties_and_renames() {
     // Type a new label.
     run(&mut a, std::iter::repeat_n(Action::Up, role - label));
     update(&mut a, Action::Accept);
-    for _ in 0.."Database".len() {
-        update(&mut a, Action::Backspace);
-    }
-    run(&mut a, "Main DB".chars().map(Action::Char));
-    update(&mut a, Action::Accept);
+    retype(&mut a, "Database".len(), "Main DB");
     assert_eq!(
         a.design.component("mysql").and_then(|c| c.label.clone()),
         Some("Main DB".into())
@@ -255,11 +258,7 @@ fn renaming_by_prompt_to_a_taken_id_is_refused() {
     let mut a = app("simple");
     select(&mut a, "app");
     update(&mut a, Action::Rename);
-    for _ in 0..3 {
-        update(&mut a, Action::Backspace);
-    }
-    run(&mut a, "nginx".chars().map(Action::Char));
-    update(&mut a, Action::Accept);
+    retype(&mut a, 3, "nginx");
     assert!(a.design.component("app").is_some());
     assert!(a.message.as_ref().is_some_and(|m| m.error));
 }
@@ -408,11 +407,7 @@ fn save_as_asks_for_a_name_when_there_is_none() {
         panic!("prompt expected");
     };
     assert_eq!(kind, PromptKind::SaveAs);
-    for _ in 0..input.chars().count() {
-        update(&mut a, Action::Backspace);
-    }
-    run(&mut a, path.display().to_string().chars().map(Action::Char));
-    update(&mut a, Action::Accept);
+    retype(&mut a, input.chars().count(), &path.display().to_string());
     assert_eq!(a.path.as_deref(), Some(path.as_path()));
     assert!(io::load(&path).is_ok());
 }
@@ -590,11 +585,7 @@ mod walkthrough {
         let field = f.fields[i].clone();
         if field.choices.is_empty() {
             update(a, Action::Accept);
-            for _ in 0..field.value.chars().count() {
-                update(a, Action::Backspace);
-            }
-            run(a, value.chars().map(Action::Char));
-            update(a, Action::Accept);
+            retype(a, field.value.chars().count(), value);
         } else {
             for _ in 0..field.choices.len() {
                 let Mode::Form(f) = &a.mode else { break };
@@ -921,11 +912,7 @@ fn the_form_of_a_cluster_member_edits_the_clusters_mode_and_vip() {
     assert_eq!(cluster(&a).mode, crate::model::ClusterMode::ActivePassive);
     run(&mut a, std::iter::repeat_n(Action::Down, vip - mode));
     update(&mut a, Action::Accept);
-    for _ in 0.."8.8.8.8".len() {
-        update(&mut a, Action::Backspace);
-    }
-    run(&mut a, "203.0.113.7".chars().map(Action::Char));
-    update(&mut a, Action::Accept);
+    retype(&mut a, "8.8.8.8".len(), "203.0.113.7");
     assert_eq!(cluster(&a).vip.as_deref(), Some("203.0.113.7"));
     // haproxy-2 shares the cluster, so its form shows the same settings.
     let fields = form::fields(&a.design, &form::Target::Component("haproxy-2".into()));
