@@ -489,12 +489,21 @@ fn json_span(text: &str, path: &[Step]) -> Option<std::ops::Range<usize>> {
     Some(span)
 }
 
-/// Serializes a design in the format its path asks for; same design, same bytes.
+/// Serializes a design in the format its path asks for, in the canonical layout; same
+/// design, same bytes.
 pub fn to_string(design: &Design, format: Format) -> String {
+    render(design, format, None)
+}
+
+/// The text a save writes: for TOML with the text the file was read from, that file's
+/// comments and layout are kept and only what changed is rewritten
+/// ([`crate::preserve::Layout::Keep`]); otherwise the canonical layout. JSON is always
+/// canonical.
+pub fn render(design: &Design, format: Format, original: Option<&str>) -> String {
     match format {
-        // Serializing plain structs of strings and numbers cannot fail.
-        Format::Toml => toml::to_string(design).unwrap_or_default(),
+        Format::Toml => crate::preserve::render(design, original, crate::preserve::Layout::Keep),
         Format::Json => {
+            // Serializing plain structs of strings and numbers cannot fail.
             let mut s = serde_json::to_string_pretty(design).unwrap_or_default();
             s.push('\n');
             s
@@ -505,11 +514,23 @@ pub fn to_string(design: &Design, format: Format) -> String {
 /// Saves atomically: a temporary file in the same folder, flushed to disk, then renamed over
 /// the target, so an interrupted save leaves the old file or the new one, never half of one.
 pub fn save(design: &Design, path: &Path) -> Result<(), DesignError> {
+    save_keeping(design, path, None).map(|_| ())
+}
+
+/// Like [`save`], keeping the layout and comments of `original`, the text the design was read
+/// from (see [`render`]); gives the text written.
+pub fn save_keeping(
+    design: &Design,
+    path: &Path,
+    original: Option<&str>,
+) -> Result<String, DesignError> {
     let format = Format::from_path(path)?;
-    write_atomic(path, to_string(design, format).as_bytes()).map_err(|source| DesignError::Write {
+    let text = render(design, format, original);
+    write_atomic(path, text.as_bytes()).map_err(|source| DesignError::Write {
         path: path.to_path_buf(),
         source,
-    })
+    })?;
+    Ok(text)
 }
 
 #[cfg(unix)]

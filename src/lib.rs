@@ -17,6 +17,7 @@ pub mod io;
 pub mod layout;
 pub mod locate;
 pub mod model;
+pub mod preserve;
 pub mod sarif;
 pub mod source;
 pub mod templates;
