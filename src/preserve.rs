@@ -87,7 +87,9 @@ fn entries(design: &Design, section: &str) -> Vec<Entry> {
             .collect()
     }
     match section {
-        "dns" => of(&design.dns, |r| format!("{}\u{0}{:?}", r.name, r.record_type)),
+        "dns" => of(&design.dns, |r| {
+            format!("{}\u{0}{:?}", r.name, r.record_type)
+        }),
         "servers" => of(&design.servers, |s| s.id.clone()),
         "clusters" => of(&design.clusters, |c| c.id.clone()),
         "components" => of(&design.components, |c| c.id.clone()),
@@ -118,7 +120,10 @@ fn pair(old: &[Entry], new: &[Entry]) -> Vec<Option<usize>> {
     let anchors = increasing_run(&candidates);
     let mut result = vec![None; new.len()];
     let (mut o0, mut n0) = (0, 0);
-    for &(o, n) in anchors.iter().chain(std::iter::once(&(old.len(), new.len()))) {
+    for &(o, n) in anchors
+        .iter()
+        .chain(std::iter::once(&(old.len(), new.len())))
+    {
         for (k, slot) in result[n0..n].iter_mut().enumerate() {
             if o0 + k < o {
                 *slot = Some(o0 + k);
@@ -249,7 +254,8 @@ fn keep(mut doc: DocumentMut, old: &Design, new_doc: DocumentMut, new: &Design) 
     for (si, section) in SECTIONS.iter().enumerate() {
         for &n in added.get(section).map(Vec::as_slice).unwrap_or_default() {
             let at = if n > 0 {
-                seq.iter().position(|&(s, i)| s == *section && i == n - 1)
+                seq.iter()
+                    .position(|&(s, i)| s == *section && i == n - 1)
                     .map(|p| p + 1)
             } else {
                 seq.iter().position(|&(s, _)| s == *section)
@@ -348,11 +354,7 @@ fn merge_values(old: &mut Table, new: &Table) {
     // A key the old table lacks goes after the nearest key before it in canonical order that
     // the old table has; the table is rebuilt in that order, every key with its decor.
     let new_keys: Vec<&str> = new.iter().map(|(k, _)| k).collect();
-    let old_first = old
-        .iter()
-        .next()
-        .and_then(|(k, _)| old.key(k))
-        .cloned();
+    let old_first = old.iter().next().and_then(|(k, _)| old.key(k)).cloned();
     let mut order: Vec<(Key, Item)> = old
         .iter()
         .filter_map(|(k, item)| old.key(k).map(|key| (key.clone(), item.clone())))
@@ -371,7 +373,9 @@ fn merge_values(old: &mut Table, new: &Table) {
         }
     }
     // Comments written at the top of the table stay at its top.
-    if let (Some(first), Some(was_first)) = (order.first().map(|(k, _)| k.get().to_string()), old_first) {
+    if let (Some(first), Some(was_first)) =
+        (order.first().map(|(k, _)| k.get().to_string()), old_first)
+    {
         if first != was_first.get() {
             if let Some((k, _)) = order.iter_mut().find(|(k, _)| k.get() == was_first.get()) {
                 *k.leaf_decor_mut() = toml_edit::Decor::default();
@@ -451,7 +455,9 @@ fn move_comments(old: &Table, new: &mut Table) -> String {
             .key(k)
             .map(|key| comment_lines(prefix(key.leaf_decor())))
             .unwrap_or_default();
-        let beside = item.as_value().and_then(|v| trailing_comment(suffix(v.decor())));
+        let beside = item
+            .as_value()
+            .and_then(|v| trailing_comment(suffix(v.decor())));
         match new.key_mut(k) {
             Some(mut key) => {
                 if !above.is_empty() {

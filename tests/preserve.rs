@@ -26,7 +26,8 @@ fn reference_designs() -> Vec<(String, String)> {
 /// The file as a person keeps it: a schema line, a comment above every item and on every
 /// id line, extra blank lines and a comment at the end.
 fn hand_written(text: &str) -> String {
-    let mut out = String::from("#:schema ../assets/infraplan.schema.json\n# owner: platform team\n");
+    let mut out =
+        String::from("#:schema ../assets/infraplan.schema.json\n# owner: platform team\n");
     let mut n = 0;
     for line in text.lines() {
         if line.starts_with("[[") {
@@ -321,7 +322,11 @@ fn every_edit_keeps_the_comments_and_touches_only_its_items() {
             let saved = render(&next, Format::Toml, Some(&original));
             let reread: Design = toml::from_str(&saved)
                 .unwrap_or_else(|e| panic!("{file}: {}: unreadable save: {e}\n{saved}", edit.what));
-            assert_eq!(reread, next, "{file}: {}: the save lost the edit", edit.what);
+            assert_eq!(
+                reread, next,
+                "{file}: {}: the save lost the edit",
+                edit.what
+            );
             let mut expected = (edit.touches)(&design);
             expected.sort();
             expected.dedup();

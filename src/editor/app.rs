@@ -96,6 +96,23 @@ pub enum Confirm {
     Quit,
     /// Replace the design with unsaved changes by another one.
     Discard(Box<Pending>),
+    /// Save as onto a file that exists (`what` says what it holds): y replaces it.
+    Replace { path: PathBuf, what: String },
+    /// Save over the design's file, which changed on disk since it was read: y overwrites
+    /// it (and quits, when the save came from quitting).
+    Overwrite { path: PathBuf, quit: bool },
+    /// The design's file changed on disk: y reloads it (undo brings the editor's version
+    /// back), n keeps the editor's version.
+    Reload(Box<Pending>),
+    /// Export onto a file that exists: y replaces it.
+    ExportOver { path: PathBuf, what: String },
+    /// Delete a server that DNS records point at: y points them at `to` (a component that
+    /// was on it) instead, n deletes them with it.
+    DeleteServer {
+        id: String,
+        records: Vec<String>,
+        to: Option<String>,
+    },
 }
 
 /// A design waiting to replace the current one once the user agrees.
@@ -103,6 +120,8 @@ pub enum Confirm {
 pub struct Pending {
     pub design: Design,
     pub path: Option<PathBuf>,
+    /// The text it was read from.
+    pub original: Option<String>,
 }
 
 /// The mode's family, for the keymap.
@@ -187,6 +206,8 @@ pub enum Action {
     Drag(u16, u16),
     Release,
     Scroll(i32, i32),
+    /// The design's file changed on disk (the event loop watches it).
+    FileChanged,
 }
 
 /// A mouse drag in progress.
@@ -240,6 +261,9 @@ pub struct App {
     pub dirty: bool,
     /// The design as last opened or saved: undoing back to it is no longer a change.
     saved: Design,
+    /// The file's text as last read or written here: a save keeps its comments and layout,
+    /// and a file on disk that differs from it was changed by someone else.
+    pub original: Option<String>,
     pub mode: Mode,
     pub selection: Selection,
     /// Canvas coordinates of the top-left cell of the canvas area.
@@ -295,6 +319,7 @@ impl App {
             path,
             dirty: false,
             saved: Design::new(""),
+            original: None,
             mode: Mode::Normal,
             selection: Selection::None,
             view: (0, 0),
@@ -767,8 +792,9 @@ impl App {
     }
 
     fn save_to(&mut self, path: &Path) -> bool {
-        match io::save(&self.design, path) {
-            Ok(()) => {
+        match io::save_keeping(&self.design, path, self.original.as_deref()) {
+            Ok(text) => {
+                self.original = Some(text);
                 self.path = Some(path.to_path_buf());
                 self.dirty = false;
                 self.saved = self.design.clone();
@@ -794,7 +820,7 @@ impl App {
     }
 
     /// Replaces the design, as opening a file or a template does.
-    fn replace(&mut self, design: Design, path: Option<PathBuf>) {
+    fn replace(&mut self, design: Design, path: Option<PathBuf>, original: Option<String>) {
         let recent = std::mem::take(&mut self.recent);
         let recent_file = self.recent_file.take();
         let size = self.size;
@@ -807,6 +833,7 @@ impl App {
         next.auto_panel();
         next.generation = self.generation + 1;
         next.fit_view();
+        next.original = original;
         *self = next;
         if let Some(p) = self.path.clone() {
             if p.exists() {
@@ -816,17 +843,96 @@ impl App {
         }
     }
 
-    fn open_or_confirm(&mut self, design: Design, path: Option<PathBuf>) {
+    fn open_or_confirm(&mut self, design: Design, path: Option<PathBuf>, original: Option<String>) {
         if self.dirty {
-            self.mode = Mode::Confirm(Confirm::Discard(Box::new(Pending { design, path })));
+            self.mode = Mode::Confirm(Confirm::Discard(Box::new(Pending {
+                design,
+                path,
+                original,
+            })));
         } else {
-            self.replace(design, path);
+            self.replace(design, path, original);
+        }
+    }
+
+    /// Whether `path` is the file the design was read from (or last saved to).
+    fn is_own_file(&self, path: &Path) -> bool {
+        self.path.as_deref().is_some_and(|p| same_file(p, path))
+    }
+
+    /// Whether the design's file on disk is not what it was when read or last saved here.
+    fn changed_on_disk(&self, path: &Path) -> bool {
+        match std::fs::read(path) {
+            Ok(bytes) => self.original.as_deref().map(str::as_bytes) != Some(&bytes[..]),
+            Err(_) => false,
+        }
+    }
+
+    /// Takes the design on disk as the current one; the editor's version stays one undo away.
+    fn reload(&mut self, pending: Pending) {
+        let Pending {
+            mut design,
+            original,
+            ..
+        } = pending;
+        place_unpositioned(&mut design);
+        let prev = std::mem::replace(&mut self.design, design);
+        self.undo.push(prev);
+        if self.undo.len() > UNDO_DEPTH {
+            self.undo.remove(0);
+        }
+        self.redo.clear();
+        self.last_edit = None;
+        self.saved = self.design.clone();
+        self.original = original;
+        self.dirty = false;
+        self.generation += 1;
+        self.drop_stale_selection();
+        self.refresh();
+        self.say(format!(
+            "reloaded {} from disk · u brings back the editor's version",
+            self.file_name()
+        ));
+    }
+
+    fn drop_stale_selection(&mut self) {
+        let gone = match &self.selection {
+            Selection::Component(id) => self.design.component(id).is_none(),
+            Selection::Server(id) => self.design.server(id).is_none(),
+            Selection::Link(i) => *i >= self.design.links.len(),
+            Selection::None => false,
+        };
+        if gone {
+            self.selection = Selection::None;
         }
     }
 }
 
 fn first_line(s: &str) -> String {
     s.lines().next().unwrap_or_default().to_string()
+}
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    let abs = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+    abs(a) == abs(b)
+}
+
+/// What an existing file holds, for a question before it is replaced.
+fn describe_existing(path: &Path) -> String {
+    if path.is_dir() {
+        return "a folder".into();
+    }
+    let size = std::fs::metadata(path).map_or(0, |m| m.len());
+    match io::Format::from_path(path).ok().map(|_| io::load(path)) {
+        Some(Ok(d)) => format!(
+            "the design \u{201c}{}\u{201d} ({} components, {} links)",
+            d.name,
+            d.components.len(),
+            d.links.len()
+        ),
+        Some(Err(_)) => format!("a file of {size} bytes that is not a valid design"),
+        None => format!("a file of {size} bytes"),
+    }
 }
 
 /// Gives components without a position the automatic one, so that moving one box does not
@@ -945,6 +1051,10 @@ fn update_mode(app: &mut App, action: Action) {
         }
         return;
     }
+    if action == Action::FileChanged {
+        file_changed(app);
+        return;
+    }
     match app.mode.clone() {
         Mode::Start { sel } => update_start(app, sel, action),
         Mode::Normal => update_normal(app, action),
@@ -1013,12 +1123,12 @@ fn update_start(app: &mut App, sel: usize, action: Action) {
                     .get(i)
                     .and_then(|t| crate::templates::template(t.0))
                 {
-                    app.replace(d, None);
+                    app.replace(d, None, None);
                     app.say("template opened: Ctrl-S asks where to save it");
                 }
             }
-            Some(StartItem::Recent(p)) => match io::load(&p) {
-                Ok(d) => app.replace(d, Some(p)),
+            Some(StartItem::Recent(p)) => match io::load_with_text(&p) {
+                Ok((d, text)) => app.replace(d, Some(p), Some(text)),
                 Err(e) => app.warn(first_line(&e.to_string())),
             },
         },
@@ -1047,9 +1157,74 @@ fn request_quit(app: &mut App) {
 fn save(app: &mut App) {
     match app.path.clone() {
         Some(p) => {
-            app.save_to(&p);
+            request_save(app, &p, false);
         }
         None => save_as_prompt(app),
+    }
+}
+
+/// Saves to `path` unless that would replace work without asking: another existing file
+/// (save as), or the design's own file changed on disk since it was read. Whether it saved.
+fn request_save(app: &mut App, path: &Path, quit: bool) -> bool {
+    if app.is_own_file(path) {
+        if app.changed_on_disk(path) {
+            app.mode = Mode::Confirm(Confirm::Overwrite {
+                path: path.to_path_buf(),
+                quit,
+            });
+            return false;
+        }
+    } else if path.exists() {
+        app.mode = Mode::Confirm(Confirm::Replace {
+            path: path.to_path_buf(),
+            what: describe_existing(path),
+        });
+        return false;
+    }
+    app.save_to(path)
+}
+
+/// The design's file changed on disk: nothing to do when it holds what the editor last read
+/// or wrote; otherwise the user chooses between the two versions.
+fn file_changed(app: &mut App) {
+    let Some(path) = app.path.clone() else {
+        return;
+    };
+    let Ok(bytes) = std::fs::read(&path) else {
+        if path.exists() || app.original.is_none() {
+            return;
+        }
+        app.warn(format!(
+            "{} was deleted on disk; Ctrl-S writes it again",
+            path.display()
+        ));
+        return;
+    };
+    if app.original.as_deref().map(str::as_bytes) == Some(&bytes[..]) {
+        return;
+    }
+    let design =
+        io::Format::from_path(&path).and_then(|format| io::parse_bytes(&path, &bytes, format));
+    match design {
+        Err(e) => app.warn(format!(
+            "changed on disk and now invalid, kept the editor's design: {}",
+            first_line(&e.to_string())
+        )),
+        Ok(design) => {
+            let original = Some(String::from_utf8_lossy(&bytes).into_owned());
+            if app.mode != Mode::Normal {
+                app.warn(format!(
+                    "{} changed on disk; Ctrl-S asks before overwriting it",
+                    path.display()
+                ));
+            } else {
+                app.mode = Mode::Confirm(Confirm::Reload(Box::new(Pending {
+                    design,
+                    path: Some(path),
+                    original,
+                })));
+            }
+        }
     }
 }
 
@@ -1368,14 +1543,18 @@ fn delete(app: &mut App) {
             }
         }
         Selection::Server(id) => {
-            if app.edit(|d| {
-                d.remove_server(&id);
-                Ok(())
-            }) {
-                app.selection = Selection::None;
-                app.say(format!(
-                    "deleted server `{id}`; its components stay, on no server"
-                ));
+            let records: Vec<String> = app
+                .design
+                .dns
+                .iter()
+                .filter(|r| r.target == id)
+                .map(|r| record_name(&app.design, &r.name))
+                .collect();
+            if records.is_empty() {
+                delete_server(app, &id, None);
+            } else {
+                let to = entry_component(&app.design, &id);
+                app.mode = Mode::Confirm(Confirm::DeleteServer { id, records, to });
             }
         }
         Selection::Link(i) => {
@@ -1390,6 +1569,67 @@ fn delete(app: &mut App) {
             }
         }
         Selection::None => app.warn("select something to delete"),
+    }
+}
+
+/// A record's full name, e.g. `www.foobar.com`.
+pub fn record_name(design: &Design, name: &str) -> String {
+    match (name, design.domain.as_deref()) {
+        ("@", Some(domain)) => domain.to_string(),
+        (_, Some(domain)) => format!("{name}.{domain}"),
+        (_, None) => name.to_string(),
+    }
+}
+
+/// The component on a server that traffic from outside it enters first (the one a link from
+/// off the server reaches), or else its first component: where its DNS records can point
+/// once the server is gone.
+fn entry_component(design: &Design, server: &str) -> Option<String> {
+    let on: Vec<&Component> = design
+        .components
+        .iter()
+        .filter(|c| c.server.as_deref() == Some(server))
+        .collect();
+    let on_server = |id: &str| on.iter().any(|c| c.id == id);
+    on.iter()
+        .find(|c| {
+            design
+                .links
+                .iter()
+                .any(|l| l.to == c.id && !on_server(&l.from))
+        })
+        .or(on.first())
+        .map(|c| c.id.clone())
+}
+
+/// Deletes a server in one undoable step: its DNS records point at `retarget` instead, or
+/// are deleted with it.
+fn delete_server(app: &mut App, id: &str, retarget: Option<&str>) {
+    let records: Vec<String> = app
+        .design
+        .dns
+        .iter()
+        .filter(|r| r.target == id)
+        .map(|r| record_name(&app.design, &r.name))
+        .collect();
+    if app.edit(|d| {
+        if let Some(to) = retarget {
+            for r in d.dns.iter_mut().filter(|r| r.target == id) {
+                r.target = to.to_string();
+            }
+        }
+        d.remove_server(id);
+        Ok(())
+    }) {
+        app.selection = Selection::None;
+        let dns = match (records.len(), retarget) {
+            (0, _) => String::new(),
+            (_, Some(to)) => format!("; {} now point(s) at `{to}`", records.join(", ")),
+            (_, None) => format!("; deleted its DNS record(s) {}", records.join(", ")),
+        };
+        app.say(format!(
+            "deleted server `{id}`; its components stay, on no server{dns} · u undoes"
+        ));
     }
 }
 
@@ -1837,7 +2077,7 @@ fn update_prompt(app: &mut App, kind: PromptKind, mut input: String, action: Act
             }
             match kind {
                 PromptKind::SaveAs => {
-                    app.save_to(Path::new(&text));
+                    request_save(app, Path::new(&text), false);
                 }
                 PromptKind::Open => {
                     let path = PathBuf::from(&text);
@@ -1847,14 +2087,14 @@ fn update_prompt(app: &mut App, kind: PromptKind, mut input: String, action: Act
                                 let name = path.file_stem().map_or("Untitled design".into(), |s| {
                                     s.to_string_lossy().to_string()
                                 });
-                                app.open_or_confirm(Design::new(name), Some(path));
+                                app.open_or_confirm(Design::new(name), Some(path), None);
                             }
                             Err(e) => app.warn(e.to_string()),
                         }
                         return;
                     }
-                    match io::load(&path) {
-                        Ok(d) => app.open_or_confirm(d, Some(path)),
+                    match io::load_with_text(&path) {
+                        Ok((d, text)) => app.open_or_confirm(d, Some(path), Some(text)),
                         Err(e) => {
                             // The current design stays; the first problem is shown.
                             app.warn(first_line(&e.to_string()));
@@ -1862,7 +2102,22 @@ fn update_prompt(app: &mut App, kind: PromptKind, mut input: String, action: Act
                     }
                 }
                 PromptKind::Rename => rename(app, &text),
-                PromptKind::Export => export(app, Path::new(&text)),
+                PromptKind::Export => {
+                    let path = PathBuf::from(&text);
+                    if path.exists() {
+                        let what = if path.is_dir() {
+                            "a folder".to_string()
+                        } else {
+                            format!(
+                                "a file of {} bytes",
+                                std::fs::metadata(&path).map_or(0, |m| m.len())
+                            )
+                        };
+                        app.mode = Mode::Confirm(Confirm::ExportOver { path, what });
+                    } else {
+                        export(app, &path);
+                    }
+                }
             }
             return;
         }
@@ -1915,7 +2170,7 @@ fn update_confirm(app: &mut App, c: Confirm, action: Action) {
             app.mode = Mode::Normal;
             match app.path.clone() {
                 Some(p) => {
-                    if app.save_to(&p) {
+                    if request_save(app, &p, true) {
                         app.quit = true;
                     }
                 }
@@ -1927,8 +2182,53 @@ fn update_confirm(app: &mut App, c: Confirm, action: Action) {
         }
         (Confirm::Quit, Action::No) => app.quit = true,
         (Confirm::Discard(p), Action::Yes) => {
-            let Pending { design, path } = *p;
-            app.replace(design, path);
+            let Pending {
+                design,
+                path,
+                original,
+            } = *p;
+            app.replace(design, path, original);
+        }
+        (Confirm::Replace { path, .. }, Action::Yes) => {
+            app.mode = Mode::Normal;
+            // The file replaced is not the one the design was read from: nothing of its
+            // layout is kept, but the design's own file's is.
+            app.save_to(&path);
+        }
+        (Confirm::Overwrite { path, quit }, Action::Yes) => {
+            app.mode = Mode::Normal;
+            if app.save_to(&path) && quit {
+                app.quit = true;
+            }
+        }
+        (Confirm::Overwrite { path, .. }, Action::No | Action::Cancel) => {
+            app.mode = Mode::Normal;
+            app.say(format!("not saved: {} is as on disk", path.display()));
+        }
+        (Confirm::Reload(p), Action::Yes) => {
+            app.mode = Mode::Normal;
+            app.reload(*p);
+        }
+        (Confirm::Reload(_), Action::No | Action::Cancel) => {
+            app.mode = Mode::Normal;
+            app.say("kept the editor's version; Ctrl-S asks before overwriting the file on disk");
+        }
+        (Confirm::ExportOver { path, .. }, Action::Yes) => {
+            app.mode = Mode::Normal;
+            export(app, &path);
+        }
+        (
+            Confirm::DeleteServer {
+                id, to: Some(to), ..
+            },
+            Action::Yes,
+        ) => {
+            app.mode = Mode::Normal;
+            delete_server(app, &id, Some(&to));
+        }
+        (Confirm::DeleteServer { id, .. }, Action::No) => {
+            app.mode = Mode::Normal;
+            delete_server(app, &id, None);
         }
         (_, Action::No | Action::Cancel) => app.mode = Mode::Normal,
         _ => {}
@@ -1937,3 +2237,6 @@ fn update_confirm(app: &mut App, c: Confirm, action: Action) {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod save_tests;

@@ -20,6 +20,7 @@ use crate::model::Design;
 use app::{Action, App, update};
 use ratatui::crossterm::event::{self, Event, KeyCode};
 use std::path::PathBuf;
+use std::sync::mpsc;
 use std::time::Duration;
 
 /// The editor's state for a command-line argument, before the terminal is touched: the start
@@ -31,18 +32,20 @@ pub fn open(path: Option<PathBuf>) -> Result<App, DesignError> {
     let mut app = match path {
         None => App::start_screen(recent),
         Some(p) => {
-            let design = if p.exists() {
-                io::load(&p)?
+            let (design, original) = if p.exists() {
+                let (design, text) = io::load_with_text(&p)?;
+                (design, Some(text))
             } else {
                 io::Format::from_path(&p)?;
                 let name = p.file_stem().map_or_else(
                     || "Untitled design".into(),
                     |s| s.to_string_lossy().to_string(),
                 );
-                Design::new(name)
+                (Design::new(name), None)
             };
             let existed = p.exists();
             let mut app = App::new(design, Some(p.clone()));
+            app.original = original;
             app.recent = recent;
             app.recent_file = recent_file.clone();
             app.message = Some(app::Message {
@@ -81,10 +84,34 @@ fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> anyhow:
     app.fit_view();
     let mut kept = u64::MAX;
     let panic_key = std::env::var_os("INFRAPLAN_TEST_PANIC").is_some();
+    let mut watching: Option<(PathBuf, mpsc::Receiver<()>)> = None;
     loop {
         terminal.draw(|f| ui::draw(f, app))?;
         if app.quit {
             return Ok(());
+        }
+        // Follow the file the editor has open (it changes with save as and open).
+        if watching.as_ref().map(|(p, _)| p) != app.path.as_ref() {
+            watching = app.path.clone().map(|p| {
+                let rx = watch_file(&p);
+                (p, rx)
+            });
+        }
+        // Wait for a terminal event or a change on disk, whichever comes first.
+        let changed = loop {
+            if event::poll(Duration::from_millis(100))? {
+                break false;
+            }
+            if let Some((_, rx)) = &watching
+                && rx.try_recv().is_ok()
+            {
+                while rx.try_recv().is_ok() {}
+                break true;
+            }
+        };
+        if changed {
+            update(app, Action::FileChanged);
+            continue;
         }
         // Handle everything that is waiting before drawing again, so a resize storm or a
         // burst of keys costs one frame.
@@ -109,6 +136,25 @@ fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> anyhow:
             term::keep_for_recovery(app.dirty.then_some((&app.design, app.path.as_deref())));
         }
     }
+}
+
+/// A message on the channel after every change to `path` on disk, by whichever process,
+/// until the receiver is dropped. The editor's own saves come too: it tells them apart by
+/// content (see [`app::Action::FileChanged`]).
+pub fn watch_file(path: &std::path::Path) -> mpsc::Receiver<()> {
+    let (tx, rx) = mpsc::channel();
+    let path = path.to_path_buf();
+    std::thread::spawn(move || {
+        let mut first = true;
+        // A folder that cannot be watched (not there yet) only costs the notice.
+        let _ = crate::watch::watch(&path, crate::watch::DEBOUNCE, || {
+            if std::mem::take(&mut first) {
+                return true;
+            }
+            tx.send(()).is_ok()
+        });
+    });
+    rx
 }
 
 /// The action a terminal event means.

@@ -805,17 +805,10 @@ fn draw_overlays(frame: &mut Frame, app: &App) {
             frame.render_widget(Paragraph::new(format!("{shown}▏")), inner);
         }
         Mode::Confirm(c) => {
-            let text = match c {
-                Confirm::Quit => {
-                    "There are unsaved changes. Save them before quitting?\n\ny  save and quit    n  quit without saving    Esc  stay"
-                }
-                Confirm::Discard(_) => {
-                    "There are unsaved changes. Discard them and open the other design?\n\ny  discard and open    n / Esc  stay"
-                }
-            };
-            let outer = centered(area, 60, 6);
+            let (title, text) = confirm_text(c);
+            let outer = centered(area, 64, 7);
             frame.render_widget(Clear, outer);
-            frame.render_widget(popup_block(" Unsaved changes ".into()), outer);
+            frame.render_widget(popup_block(format!(" {title} ")), outer);
             frame.render_widget(
                 Paragraph::new(text).wrap(Wrap { trim: false }),
                 outer.inner(ratatui::layout::Margin::new(2, 1)),
@@ -832,6 +825,69 @@ fn draw_overlays(frame: &mut Frame, app: &App) {
             );
         }
         Mode::Start { .. } | Mode::Normal | Mode::Connect { .. } => {}
+    }
+}
+
+/// A question's title and text, with the answers it takes.
+fn confirm_text(c: &Confirm) -> (&'static str, String) {
+    match c {
+        Confirm::Quit => (
+            "Unsaved changes",
+            "There are unsaved changes. Save them before quitting?\n\ny  save and quit    n  quit without saving    Esc  stay".into(),
+        ),
+        Confirm::Discard(_) => (
+            "Unsaved changes",
+            "There are unsaved changes. Discard them and open the other design?\n\ny  discard and open    n / Esc  stay".into(),
+        ),
+        Confirm::Replace { path, what } => (
+            "File exists",
+            format!(
+                "{} already exists: {what}. Replace it with this design?\n\ny  replace it    n / Esc  keep it",
+                path.display()
+            ),
+        ),
+        Confirm::Overwrite { path, .. } => (
+            "Changed on disk",
+            format!(
+                "{} changed on disk since it was read (another editor, a git pull?). Overwrite it with the editor's version?\n\ny  overwrite    n / Esc  don't save",
+                path.display()
+            ),
+        ),
+        Confirm::Reload(p) => (
+            "Changed on disk",
+            format!(
+                "{} changed on disk. Reload it? Undo brings the editor's version back.\n\ny  reload    n / Esc  keep the editor's version",
+                p.path.as_deref().map_or_else(String::new, |p| p.display().to_string())
+            ),
+        ),
+        Confirm::ExportOver { path, what } => (
+            "File exists",
+            format!(
+                "{} already exists: {what}. Replace it with the export?\n\ny  replace it    n / Esc  keep it",
+                path.display()
+            ),
+        ),
+        Confirm::DeleteServer { id, records, to } => {
+            let n = records.len();
+            let list = records.join(", ");
+            let text = match to {
+                Some(to) => format!(
+                    "DNS record{} {list} point{} at server `{id}`.\n\ny  point {} at `{to}` instead    n  delete {} too    Esc  keep the server",
+                    if n == 1 { "" } else { "s" },
+                    if n == 1 { "s" } else { "" },
+                    if n == 1 { "it" } else { "them" },
+                    if n == 1 { "it" } else { "them" },
+                ),
+                None => format!(
+                    "DNS record{} {list} point{} at server `{id}`, which runs nothing to point {} at instead.\n\nn  delete {} too    Esc  keep the server",
+                    if n == 1 { "" } else { "s" },
+                    if n == 1 { "s" } else { "" },
+                    if n == 1 { "it" } else { "them" },
+                    if n == 1 { "it" } else { "them" },
+                ),
+            };
+            ("Delete server", text)
+        }
     }
 }
 

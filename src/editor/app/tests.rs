@@ -284,6 +284,12 @@ fn deleting_a_link_and_a_server() {
     assert_eq!(a.design.links.len(), 2);
     a.selection = Selection::Server("server-1".into());
     update(&mut a, Action::Delete);
+    // `www` points at the server: the editor asks what becomes of it; n deletes it too.
+    assert!(matches!(
+        a.mode,
+        Mode::Confirm(Confirm::DeleteServer { .. })
+    ));
+    update(&mut a, Action::No);
     assert!(a.design.servers.is_empty());
     assert!(a.design.components.iter().all(|c| c.server.is_none()));
     assert!(

@@ -1,0 +1,296 @@
+//! Editing never loses work: saves keep comments, nothing is overwritten without asking, a
+//! file changed on disk (by another process) is noticed, deleting a server asks about its
+//! DNS records.
+
+use super::*;
+use std::time::{Duration, Instant};
+
+const COMMENTED: &str = "#:schema ../assets/infraplan.schema.json
+# owner: platform team
+version = 1
+name = \"Shop\"
+domain = \"shop.example\"
+
+[[dns]]
+name = \"www\"
+type = \"A\"
+target = \"edge\"
+
+# the one machine we have
+[[servers]]
+id = \"edge\"   # rented, renew in May
+ip = \"203.0.113.5\"
+
+[[components]]
+id = \"user\"
+kind = \"client\"
+x = 1
+y = 1
+
+# TODO: a second web server
+[[components]]
+id = \"web\"
+kind = \"web_server\"
+server = \"edge\"
+x = 30
+y = 1
+
+[[links]]
+from = \"user\"
+to = \"web\"
+protocol = \"http\"
+";
+
+/// An editor on a file holding `text`, opened as `infraplan edit` opens it.
+fn opened(text: &str) -> (tempfile::TempDir, PathBuf, App) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("shop.toml");
+    std::fs::write(&path, text).expect("write");
+    let mut app = crate::editor::open(Some(path.clone())).expect("opens");
+    app.recent_file = None;
+    update(&mut app, Action::Resize(160, 48));
+    (dir, path, app)
+}
+
+/// Writes a file from another process, as another editor or `git pull` would.
+fn write_from_another_process(path: &Path, text: &str) {
+    let status = std::process::Command::new("sh")
+        .arg("-c")
+        .arg("cat > \"$0\"")
+        .arg(path)
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            use std::io::Write;
+            child
+                .stdin
+                .take()
+                .expect("stdin")
+                .write_all(text.as_bytes())?;
+            child.wait()
+        })
+        .expect("sh runs");
+    assert!(status.success());
+}
+
+fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).expect("read")
+}
+
+#[test]
+fn a_save_keeps_the_comments_and_changes_only_the_moved_box() {
+    let (_dir, path, mut app) = opened(COMMENTED);
+    app.selection = Selection::Component("web".into());
+    update(&mut app, Action::Nudge(2, 0));
+    update(&mut app, Action::Save);
+    assert!(!app.dirty, "{:?}", app.message);
+    let saved = read(&path);
+    assert_eq!(saved, COMMENTED.replace("x = 30", "x = 32"));
+    // A second edit builds on what was written, not on the text first read.
+    update(&mut app, Action::Nudge(0, 1));
+    update(&mut app, Action::Save);
+    assert_eq!(
+        read(&path),
+        COMMENTED.replace("x = 30\ny = 1", "x = 32\ny = 2")
+    );
+}
+
+#[test]
+fn save_as_onto_an_existing_file_asks_and_says_what_is_there() {
+    let (dir, _path, mut app) = opened(COMMENTED);
+    let other = dir.path().join("other.toml");
+    std::fs::write(
+        &other,
+        crate::io::to_string(&Design::new("Theirs"), crate::io::Format::Toml),
+    )
+    .expect("write");
+    let before = read(&other);
+    update(&mut app, Action::SaveAs);
+    let Mode::Prompt { input, .. } = &app.mode else {
+        panic!("no prompt: {:?}", app.mode)
+    };
+    let erase = input.chars().count();
+    run_keys(&mut app, erase, &other.display().to_string());
+    let Mode::Confirm(Confirm::Replace { what, .. }) = &app.mode else {
+        panic!("no question: {:?}", app.mode)
+    };
+    assert!(what.contains("Theirs"), "{what}");
+    update(&mut app, Action::No);
+    assert_eq!(read(&other), before, "kept");
+    update(&mut app, Action::SaveAs);
+    let erase = match &app.mode {
+        Mode::Prompt { input, .. } => input.chars().count(),
+        m => panic!("{m:?}"),
+    };
+    run_keys(&mut app, erase, &other.display().to_string());
+    update(&mut app, Action::Yes);
+    assert!(read(&other).contains("name = \"Shop\""));
+    assert_eq!(app.path.as_deref(), Some(other.as_path()));
+}
+
+fn run_keys(app: &mut App, erase: usize, text: &str) {
+    for _ in 0..erase {
+        update(app, Action::Backspace);
+    }
+    for c in text.chars() {
+        update(app, Action::Char(c));
+    }
+    update(app, Action::Accept);
+}
+
+#[test]
+fn export_onto_an_existing_file_asks_first() {
+    let (dir, _path, mut app) = opened(COMMENTED);
+    let out = dir.path().join("shop.dot");
+    std::fs::write(&out, "keep me").expect("write");
+    update(&mut app, Action::Export);
+    let erase = match &app.mode {
+        Mode::Prompt { input, .. } => input.chars().count(),
+        m => panic!("{m:?}"),
+    };
+    run_keys(&mut app, erase, &out.display().to_string());
+    let Mode::Confirm(Confirm::ExportOver { what, .. }) = &app.mode else {
+        panic!("no question: {:?}", app.mode)
+    };
+    assert!(what.contains("7 bytes"), "{what}");
+    update(&mut app, Action::Cancel);
+    assert_eq!(read(&out), "keep me");
+    update(&mut app, Action::Export);
+    let erase = match &app.mode {
+        Mode::Prompt { input, .. } => input.chars().count(),
+        m => panic!("{m:?}"),
+    };
+    run_keys(&mut app, erase, &out.display().to_string());
+    update(&mut app, Action::Yes);
+    assert!(read(&out).contains("digraph"));
+}
+
+#[test]
+fn ctrl_s_over_a_file_changed_by_another_process_asks() {
+    let (_dir, path, mut app) = opened(COMMENTED);
+    app.selection = Selection::Component("web".into());
+    update(&mut app, Action::Nudge(1, 0));
+    let theirs = COMMENTED.replace("name = \"Shop\"", "name = \"Their shop\"");
+    write_from_another_process(&path, &theirs);
+    update(&mut app, Action::Save);
+    assert!(
+        matches!(app.mode, Mode::Confirm(Confirm::Overwrite { .. })),
+        "{:?}",
+        app.mode
+    );
+    update(&mut app, Action::No);
+    assert_eq!(read(&path), theirs, "their version stays");
+    assert!(app.dirty);
+    update(&mut app, Action::Save);
+    update(&mut app, Action::Yes);
+    assert!(!app.dirty);
+    assert!(read(&path).contains("x = 31"));
+}
+
+#[test]
+fn the_watch_sees_another_process_and_a_reload_keeps_undo() {
+    let (_dir, path, mut app) = opened(COMMENTED);
+    app.selection = Selection::Component("web".into());
+    update(&mut app, Action::Nudge(1, 0));
+    let rx = crate::editor::watch_file(&path);
+    // Let the watch start before the change.
+    std::thread::sleep(Duration::from_millis(300));
+    let theirs = COMMENTED.replace("name = \"Shop\"", "name = \"Their shop\"");
+    write_from_another_process(&path, &theirs);
+    let start = Instant::now();
+    while rx.try_recv().is_err() {
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "the change was not seen"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    update(&mut app, Action::FileChanged);
+    assert!(
+        matches!(app.mode, Mode::Confirm(Confirm::Reload(_))),
+        "{:?}",
+        app.mode
+    );
+    update(&mut app, Action::Yes);
+    assert_eq!(app.design.name, "Their shop");
+    assert!(!app.dirty);
+    // Undo brings back the editor's version, edit included.
+    update(&mut app, Action::Undo);
+    assert_eq!(app.design.name, "Shop");
+    assert_eq!(app.design.component("web").and_then(|c| c.x), Some(31));
+    assert!(app.dirty);
+    // The reloaded text is the one a save keeps: saving now asks nothing.
+    update(&mut app, Action::Save);
+    assert_eq!(app.mode, Mode::Normal, "{:?}", app.message);
+    assert!(read(&path).starts_with("#:schema"));
+}
+
+#[test]
+fn keeping_the_editors_version_then_saving_still_asks() {
+    let (_dir, path, mut app) = opened(COMMENTED);
+    let theirs = COMMENTED.replace("\"Shop\"", "\"Theirs\"");
+    write_from_another_process(&path, &theirs);
+    update(&mut app, Action::FileChanged);
+    update(&mut app, Action::No);
+    assert_eq!(app.design.name, "Shop");
+    update(&mut app, Action::Save);
+    assert!(matches!(app.mode, Mode::Confirm(Confirm::Overwrite { .. })));
+}
+
+#[test]
+fn an_own_save_or_an_invalid_change_is_not_taken_for_a_reload() {
+    let (_dir, path, mut app) = opened(COMMENTED);
+    app.selection = Selection::Component("web".into());
+    update(&mut app, Action::Nudge(1, 0));
+    update(&mut app, Action::Save);
+    update(&mut app, Action::FileChanged);
+    assert_eq!(app.mode, Mode::Normal, "own save seen as a change");
+    write_from_another_process(
+        &path,
+        "version = 1\nname = \"x\"\n[[links]]\nfrom = \"a\"\n",
+    );
+    update(&mut app, Action::FileChanged);
+    assert_eq!(app.mode, Mode::Normal);
+    let msg = app.message.clone().expect("a message");
+    assert!(msg.error);
+    assert!(msg.text.contains("shop.toml:"), "{}", msg.text);
+    assert_eq!(app.design.name, "Shop", "the editor keeps its design");
+}
+
+#[test]
+fn deleting_a_server_asks_about_its_dns_records_and_undo_restores_both() {
+    let (_dir, _path, mut app) = opened(COMMENTED);
+    app.selection = Selection::Server("edge".into());
+    update(&mut app, Action::Delete);
+    let Mode::Confirm(Confirm::DeleteServer { records, to, .. }) = &app.mode else {
+        panic!("no question: {:?}", app.mode)
+    };
+    assert_eq!(records, &["www.shop.example"]);
+    assert_eq!(
+        to.as_deref(),
+        Some("web"),
+        "where traffic enters the server"
+    );
+    update(&mut app, Action::Yes);
+    assert!(app.design.servers.is_empty());
+    assert_eq!(app.design.dns[0].target, "web");
+    let msg = app.message.clone().expect("a message").text;
+    assert!(
+        msg.contains("www.shop.example now point(s) at `web`"),
+        "{msg}"
+    );
+    update(&mut app, Action::Undo);
+    assert_eq!(app.design.servers.len(), 1);
+    assert_eq!(app.design.dns[0].target, "edge");
+    // Esc keeps the server; n deletes the records with it.
+    app.selection = Selection::Server("edge".into());
+    update(&mut app, Action::Delete);
+    update(&mut app, Action::Cancel);
+    assert_eq!(app.design.servers.len(), 1);
+    update(&mut app, Action::Delete);
+    update(&mut app, Action::No);
+    assert!(app.design.servers.is_empty() && app.design.dns.is_empty());
+    update(&mut app, Action::Undo);
+    assert_eq!(app.design.servers.len(), 1);
+    assert_eq!(app.design.dns.len(), 1);
+}
