@@ -19,6 +19,7 @@ pub mod locate;
 pub mod model;
 pub mod preserve;
 pub mod sarif;
+pub mod schema;
 pub mod source;
 pub mod templates;
 pub mod validate;

@@ -4,13 +4,14 @@
 //! them, so the same design always saves to the same bytes.
 
 use rustc_hash::FxHashMap as HashMap;
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// The newest design-file format version this program reads and writes.
 pub const FORMAT_VERSION: u32 = 1;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Design {
     pub version: u32,
@@ -35,7 +36,7 @@ pub struct Design {
     pub accepted: Vec<AcceptedRisk>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DnsRecord {
     /// The host part, e.g. `www` (or `@` for the bare domain).
@@ -46,7 +47,7 @@ pub struct DnsRecord {
     pub target: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 pub enum RecordType {
     #[default]
     A,
@@ -56,7 +57,7 @@ pub enum RecordType {
     Cname,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Server {
     pub id: String,
@@ -67,7 +68,7 @@ pub struct Server {
 }
 
 /// Components that share a virtual IP or a role, e.g. a pair of load balancers.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Cluster {
     pub id: String,
@@ -80,7 +81,7 @@ pub struct Cluster {
     pub label: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum ClusterMode {
     #[default]
@@ -100,7 +101,7 @@ impl ClusterMode {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Component {
     pub id: String,
@@ -139,7 +140,9 @@ fn is_false(b: &bool) -> bool {
     !*b
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Kind {
     Client,
@@ -275,7 +278,7 @@ impl fmt::Display for Kind {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Algorithm {
     RoundRobin,
@@ -304,7 +307,7 @@ impl Algorithm {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum DbRole {
     #[default]
@@ -321,7 +324,7 @@ impl DbRole {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Link {
     /// The component (or cluster) the traffic comes from.
@@ -335,7 +338,7 @@ pub struct Link {
     pub label: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 pub enum Protocol {
     #[serde(rename = "http")]
     Http,
@@ -508,7 +511,7 @@ impl Endpoints<'_> {
 }
 
 /// A finding the team has decided to live with, for a reason and possibly until a date.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AcceptedRisk {
     /// The rule id, e.g. `DB-SINGLE-PRIMARY`.
@@ -516,9 +519,36 @@ pub struct AcceptedRisk {
     /// The ids the finding concerns; the acceptance holds only while they are the same.
     pub ids: Vec<String>,
     pub reason: String,
-    /// `YYYY-MM-DD`; from this day on the finding counts again.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// `YYYY-MM-DD`; from this day on the finding counts again. A TOML date (`2026-12-31`)
+    /// or a string (`"2026-12-31"`).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "date_or_text"
+    )]
+    #[schemars(with = "Option<String>", extend("pattern" = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"))]
     pub expires: Option<String>,
+}
+
+/// A date written as a TOML date or as text, kept as its `YYYY-MM-DD` text.
+fn date_or_text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    struct DateOrText;
+    impl<'de> serde::de::Visitor<'de> for DateOrText {
+        type Value = Option<String>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a date (2026-12-31 or \"2026-12-31\")")
+        }
+        fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<Self::Value, E> {
+            Ok(Some(s.to_string()))
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+            let date = toml::value::Datetime::deserialize(
+                serde::de::value::MapAccessDeserializer::new(map),
+            )?;
+            Ok(Some(date.to_string()))
+        }
+    }
+    d.deserialize_any(DateOrText)
 }
 
 impl Component {

@@ -406,6 +406,10 @@ fn same_value(a: &Value, b: &Value) -> bool {
         (Value::Float(x), Value::Float(y)) => x.value().to_bits() == y.value().to_bits(),
         (Value::Boolean(x), Value::Boolean(y)) => x.value() == y.value(),
         (Value::Datetime(x), Value::Datetime(y)) => x.value() == y.value(),
+        // A date the file writes bare and the model keeps as text (`expires`).
+        (Value::Datetime(x), Value::String(y)) | (Value::String(y), Value::Datetime(x)) => {
+            x.value().to_string() == *y.value()
+        }
         (Value::Array(x), Value::Array(y)) => {
             x.len() == y.len() && x.iter().zip(y.iter()).all(|(a, b)| same_value(a, b))
         }
@@ -458,6 +462,17 @@ fn move_comments(old: &Table, new: &mut Table) -> String {
         let beside = item
             .as_value()
             .and_then(|v| trailing_comment(suffix(v.decor())));
+        // A date the file wrote bare stays bare.
+        if let Some(Value::Datetime(date)) = item.as_value()
+            && let Some(slot) = new.get_mut(k)
+            && slot
+                .as_value()
+                .is_some_and(|v| same_value(v, &Value::Datetime(date.clone())))
+        {
+            let mut date = date.clone();
+            date.decor_mut().clear();
+            *slot = Item::Value(Value::Datetime(date));
+        }
         match new.key_mut(k) {
             Some(mut key) => {
                 if !above.is_empty() {
@@ -482,9 +497,18 @@ fn move_comments(old: &Table, new: &mut Table) -> String {
 }
 
 fn with_comments(old_doc: DocumentMut, old: &Design, mut doc: DocumentMut, new: &Design) -> String {
-    // Comments before the first key (a `#:schema` line) and at the end of the file.
-    let head = comment_lines(prefix(old_doc.decor()));
-    let orphans = move_comments(old_doc.as_table(), doc.as_table_mut());
+    // Comments before the first key (a `#:schema` line) are the file's, whichever key is
+    // first; those at the end of the file stay at its end.
+    let mut old_root = old_doc.as_table().clone();
+    let mut head = comment_lines(prefix(old_doc.decor()));
+    let old_first = old_root.iter().next().map(|(k, _)| k.to_string());
+    if let Some(first) = old_first
+        && let Some(mut key) = old_root.key_mut(&first)
+    {
+        head.push_str(&comment_lines(prefix(key.leaf_decor())));
+        key.leaf_decor_mut().clear();
+    }
+    let orphans = move_comments(&old_root, doc.as_table_mut());
     let first_key_comments = doc
         .as_table()
         .iter()

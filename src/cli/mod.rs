@@ -12,6 +12,7 @@ macro_rules! outln {
 }
 
 mod ci;
+mod fmt;
 mod output;
 
 pub use ci::DiffArgs;
@@ -135,6 +136,43 @@ Examples:
         #[arg(long)]
         force: bool,
     },
+    /// Rewrite design files in the canonical layout, keeping their comments.
+    #[command(
+        after_help = "The layout is the one the editor gives a new file: keys and items in the
+canonical order, one blank line before each [[table]]; comments stay with the keys and
+items they were written above or beside. An invalid file is reported and left alone.
+
+Examples:
+  infraplan fmt designs/*.toml
+  infraplan fmt --check designs/*.toml      (in CI or a pre-commit hook)
+
+Exit status: 0 all formatted (or now formatted), 1 with --check: some file is not, 2 an
+invalid file."
+    )]
+    Fmt {
+        /// Design files (.toml or .json).
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Change nothing: name the files that are not formatted and exit 1 if any.
+        #[arg(long)]
+        check: bool,
+    },
+    /// Print the JSON Schema of the design file, for editors that check files as you type.
+    #[command(
+        after_help = "Put `#:schema ./infraplan.schema.json` on the first line of a design to
+have taplo or Even Better TOML complete keys and flag mistakes; saves keep that line.
+
+Examples:
+  infraplan schema > infraplan.schema.json
+  infraplan schema -o assets/infraplan.schema.json
+
+Exit status: 0 written, 2 the file cannot be written."
+    )]
+    Schema {
+        /// Write it to this file (atomically) instead of standard output.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
     /// Draw a design as a diagram: DOT, SVG or PNG, findings optionally marked.
     #[command(after_help = crate::export::cli::AFTER_HELP)]
     Export(crate::export::cli::ExportArgs),
@@ -212,6 +250,8 @@ pub fn run(command: Option<Command>) -> u8 {
             force,
         } => new(&file, &template, force),
         Command::Export(args) => crate::export::cli::run(&args),
+        Command::Fmt { files, check } => fmt::fmt(&files, check),
+        Command::Schema { output } => fmt::schema(output.as_deref()),
     }
 }
 
