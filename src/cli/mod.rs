@@ -45,7 +45,7 @@ pub struct Cli {
 pub enum Command {
     /// Edit a design in the terminal: canvas, live analyzer, failure simulation.
     #[command(after_help = "Examples:
-  infraplan edit designs/01-simple.toml
+  infraplan new mysite.toml --template simple && infraplan edit mysite.toml
   infraplan edit mysite.toml      (a missing file starts a new design there)
   infraplan                        (the start screen: templates and recent files)
 
