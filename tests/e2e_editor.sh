@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # End to end: the real binary in a real terminal (tmux). Opens a copy of design 1, adds a
 # second web server on a new server and connects it, adds a load balancer in front of both
-# web servers, saves, quits, and checks with `infraplan analyze` that the findings changed.
+# web servers, saves, quits, and checks with `infraplan analyze` that the findings changed and
+# that the file's comments survived the save. Then opens it again, changes it from another
+# process, and checks that the editor notices, reloads, and asks before a Ctrl-S overwrites a
+# change made on disk.
 #
 # Usage: tests/e2e_editor.sh            (builds with cargo unless INFRAPLAN_BIN is set)
 set -euo pipefail
@@ -21,7 +24,13 @@ cleanup() {
     rm -rf "$WORK"
 }
 trap cleanup EXIT
-cp designs/01-simple.toml "$WORK/site.toml"
+# The copy as a person keeps it: a schema line and comments.
+{
+    echo "#:schema ../assets/infraplan.schema.json"
+    echo "# owner: the e2e test"
+    sed 's/^\[\[links\]\]$/# a link\n[[links]]/' designs/01-simple.toml
+    echo "# TODO: a second data centre"
+} >"$WORK/site.toml"
 
 fail() {
     echo "e2e_editor: FAIL: $*" >&2
@@ -114,8 +123,12 @@ wait_for "saved $WORK/site.toml"
 keys q
 wait_for "EDITOR-EXITED 0"
 
-# The saved file is valid, and the analyzer sees the change.
+# The saved file is valid, kept its comments, and the analyzer sees the change.
 "$BIN" validate "$WORK/site.toml" >/dev/null || fail "the saved design is invalid"
+head -1 "$WORK/site.toml" | grep -qF "#:schema ../assets/infraplan.schema.json" || fail "the #:schema line went"
+for c in "# owner: the e2e test" "# a link" "# TODO: a second data centre"; do
+    grep -qF -- "$c" "$WORK/site.toml" || fail "the comment '$c' went"
+done
 before=$("$BIN" analyze --format json designs/01-simple.toml || true)
 after=$("$BIN" analyze --format json "$WORK/site.toml" || true)
 python3 - "$before" "$after" <<'PY'
@@ -145,3 +158,32 @@ if problems:
 print(f"e2e_editor: ok ({len(before)} findings before, {len(after)} after; resolved: "
       + ", ".join(sorted({f'{r} {",".join(c + s)}' for r, c, s in before - after})) + ")")
 PY
+
+# Changes on disk: the editor notices a change made by another process and offers a reload;
+# after keeping its own version, Ctrl-S asks before overwriting the file.
+tmux kill-session -t "$SESSION" 2>/dev/null || true
+tmux new-session -d -s "$SESSION" -x 160 -y 48 \
+    "XDG_STATE_HOME='$WORK/state' '$BIN' edit '$WORK/site.toml'; echo EDITOR-EXITED \$?; sleep 30"
+wait_for "opened $WORK/site.toml"
+sleep 0.5
+sed -i 's/^name = .*/name = "Changed outside"/' "$WORK/site.toml"
+wait_for "y  reload"
+keys y
+wait_for "reloaded $WORK/site.toml from disk"
+wait_for "Changed outside"
+keys u
+wait_for "undone"
+sed -i 's/^name = .*/name = "Changed again"/' "$WORK/site.toml"
+wait_for "y  reload"
+keys n
+wait_for "kept the editor's version"
+keys C-s
+wait_for "y  overwrite"
+keys n
+wait_for "not saved"
+grep -qF 'name = "Changed again"' "$WORK/site.toml" || fail "Ctrl-S overwrote the change on disk"
+keys q
+wait_for "Save them before quitting?"
+keys n
+wait_for "EDITOR-EXITED 0"
+echo "e2e_editor: ok (comments kept; a change on disk was noticed, reloaded, and not overwritten)"
