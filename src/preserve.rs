@@ -375,14 +375,13 @@ fn merge_values(old: &mut Table, new: &Table) {
     // Comments written at the top of the table stay at its top.
     if let (Some(first), Some(was_first)) =
         (order.first().map(|(k, _)| k.get().to_string()), old_first)
+        && first != was_first.get()
     {
-        if first != was_first.get() {
-            if let Some((k, _)) = order.iter_mut().find(|(k, _)| k.get() == was_first.get()) {
-                *k.leaf_decor_mut() = toml_edit::Decor::default();
-            }
-            if let Some((k, _)) = order.first_mut() {
-                *k.leaf_decor_mut() = was_first.leaf_decor().clone();
-            }
+        if let Some((k, _)) = order.iter_mut().find(|(k, _)| k.get() == was_first.get()) {
+            *k.leaf_decor_mut() = toml_edit::Decor::default();
+        }
+        if let Some((k, _)) = order.first_mut() {
+            *k.leaf_decor_mut() = was_first.leaf_decor().clone();
         }
     }
     old.clear();

@@ -52,7 +52,7 @@ fn items(text: &str) -> BTreeMap<String, String> {
     let mut name = "root".to_string();
     let mut body = String::new();
     let mut pending = String::new();
-    let mut flush = |name: &str, body: &str, out: &mut BTreeMap<String, String>| {
+    let flush = |name: &str, body: &str, out: &mut BTreeMap<String, String>| {
         let mut key = name.to_string();
         while out.contains_key(&key) {
             key.push('+');

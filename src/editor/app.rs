@@ -1624,8 +1624,10 @@ fn delete_server(app: &mut App, id: &str, retarget: Option<&str>) {
         app.selection = Selection::None;
         let dns = match (records.len(), retarget) {
             (0, _) => String::new(),
-            (_, Some(to)) => format!("; {} now point(s) at `{to}`", records.join(", ")),
-            (_, None) => format!("; deleted its DNS record(s) {}", records.join(", ")),
+            (1, Some(to)) => format!("; {} now points at `{to}`", records[0]),
+            (_, Some(to)) => format!("; {} now point at `{to}`", records.join(", ")),
+            (1, None) => format!("; deleted its DNS record {}", records[0]),
+            (_, None) => format!("; deleted its DNS records {}", records.join(", ")),
         };
         app.say(format!(
             "deleted server `{id}`; its components stay, on no server{dns} · u undoes"

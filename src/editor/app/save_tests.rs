@@ -276,7 +276,7 @@ fn deleting_a_server_asks_about_its_dns_records_and_undo_restores_both() {
     assert_eq!(app.design.dns[0].target, "web");
     let msg = app.message.clone().expect("a message").text;
     assert!(
-        msg.contains("www.shop.example now point(s) at `web`"),
+        msg.contains("www.shop.example now points at `web`"),
         "{msg}"
     );
     update(&mut app, Action::Undo);
