@@ -51,6 +51,35 @@ pub fn render(design: &Design, original: Option<&str>, layout: Layout) -> String
     else {
         return fresh;
     };
+    // A file in the canonical layout without comments has nothing to lend: its edit is the
+    // canonical text (a test checks that the document path agrees). This keeps saving a
+    // generated 100k-component design as fast as writing it anew.
+    if canonical(&old_design) == original {
+        return fresh;
+    }
+    edit_document(design, &old_design, original, fresh, layout)
+}
+
+/// [`render`] through the TOML document model, even for a canonical original.
+pub fn render_document(design: &Design, original: &str, layout: Layout) -> Option<String> {
+    let old_design = crate::fast_toml::from_str::<Design>(original)
+        .or_else(|| toml::from_str::<Design>(original).ok())?;
+    Some(edit_document(
+        design,
+        &old_design,
+        original,
+        canonical(design),
+        layout,
+    ))
+}
+
+fn edit_document(
+    design: &Design,
+    old_design: &Design,
+    original: &str,
+    fresh: String,
+    layout: Layout,
+) -> String {
     let (Ok(old_doc), Ok(new_doc)) = (
         original.parse::<DocumentMut>(),
         fresh.parse::<DocumentMut>(),
@@ -58,8 +87,8 @@ pub fn render(design: &Design, original: Option<&str>, layout: Layout) -> String
         return fresh;
     };
     match layout {
-        Layout::Keep => keep(old_doc, &old_design, new_doc, design),
-        Layout::Canonical => with_comments(old_doc, &old_design, new_doc, design),
+        Layout::Keep => keep(old_doc, old_design, new_doc, design),
+        Layout::Canonical => with_comments(old_doc, old_design, new_doc, design),
     }
 }
 

@@ -294,3 +294,45 @@ fn the_documented_example_is_valid() {
     .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(design.accepted.len(), 1);
 }
+
+#[test]
+fn a_keeping_save_writes_json_canonically_and_keeps_permissions() {
+    use infraplan::io::save_keeping;
+    let dir = tempfile::tempdir().expect("dir");
+    let design = load(&reference_designs()[0]).expect("loads");
+    // JSON has no comments to keep: whatever the original text, the canonical bytes.
+    let json = dir.path().join("d.json");
+    let written = save_keeping(
+        &design,
+        &json,
+        Some("{ \"version\": 1, \"name\": \"old\" }"),
+    )
+    .expect("saves");
+    assert_eq!(written, to_string(&design, Format::Json));
+    assert_eq!(std::fs::read_to_string(&json).expect("read"), written);
+    // TOML keeps the original's comments; the file keeps its mode.
+    let toml_path = dir.path().join("d.toml");
+    let original = format!("# kept\n{}", to_string(&design, Format::Toml));
+    std::fs::write(&toml_path, &original).expect("write");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&toml_path, std::fs::Permissions::from_mode(0o640))
+            .expect("chmod");
+    }
+    let mut moved = design.clone();
+    moved.components[0].x = Some(moved.components[0].x.unwrap_or(0) + 1);
+    let written = save_keeping(&moved, &toml_path, Some(&original)).expect("saves");
+    assert!(written.starts_with("# kept\n"), "{written}");
+    assert_eq!(load(&toml_path).expect("reloads"), moved);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&toml_path)
+            .expect("meta")
+            .permissions()
+            .mode()
+            & 0o777;
+        assert_eq!(mode, 0o640);
+    }
+}
