@@ -54,5 +54,5 @@ fn edit_has_help_with_examples() {
         .args(["edit", "--help"])
         .assert()
         .success()
-        .stdout(contains("infraplan edit designs/01-simple.toml"));
+        .stdout(contains("infraplan new mysite.toml --template simple && infraplan edit mysite.toml"));
 }
