@@ -41,11 +41,18 @@ pub fn canonical(design: &Design) -> String {
 /// The TOML text of `design`, keeping what `original` (the text it was read from, if any) can
 /// lend it. An original that cannot be read as a design gives the canonical text.
 pub fn render(design: &Design, original: Option<&str>, layout: Layout) -> String {
-    let fresh = canonical(design);
     let Some(original) = original else {
-        return fresh;
+        return canonical(design);
     };
-    let original = original.strip_prefix('\u{feff}').unwrap_or(original);
+    // A byte-order mark the file starts with stays.
+    match original.strip_prefix('\u{feff}') {
+        Some(rest) => format!("\u{feff}{}", render_text(design, rest, layout)),
+        None => render_text(design, original, layout),
+    }
+}
+
+fn render_text(design: &Design, original: &str, layout: Layout) -> String {
+    let fresh = canonical(design);
     let Some(old_design) = crate::fast_toml::from_str::<Design>(original)
         .or_else(|| toml::from_str::<Design>(original).ok())
     else {

@@ -54,5 +54,7 @@ fn edit_has_help_with_examples() {
         .args(["edit", "--help"])
         .assert()
         .success()
-        .stdout(contains("infraplan new mysite.toml --template simple && infraplan edit mysite.toml"));
+        .stdout(contains(
+            "infraplan new mysite.toml --template simple && infraplan edit mysite.toml",
+        ));
 }

@@ -398,3 +398,15 @@ fn canonical_layout_keeps_the_comments_and_is_stable() {
         );
     }
 }
+
+#[test]
+fn a_byte_order_mark_stays() {
+    let (_, text) = &reference_designs()[0];
+    let original = format!("\u{feff}# mine\n{text}");
+    let mut design: Design = toml::from_str(text).expect("valid");
+    design.name = "Renamed".into();
+    let saved = render(&design, Format::Toml, Some(&original));
+    assert!(saved.starts_with("\u{feff}# mine\n"), "{saved:?}");
+    let plain = format!("\u{feff}{text}");
+    assert!(render(&design, Format::Toml, Some(&plain)).starts_with("\u{feff}version = 1"));
+}
