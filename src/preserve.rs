@@ -346,7 +346,8 @@ fn merge_root(root: &mut Table, new_root: &Table) {
     }
     let gone: Vec<String> = root
         .iter()
-        .filter(|(k, item)| item.is_value() && !plain.contains_key(k))
+        // Sections written inline are values too; they are the sections' business.
+        .filter(|(k, item)| item.is_value() && !plain.contains_key(k) && !SECTIONS.contains(k))
         .map(|(k, _)| k.to_string())
         .collect();
     for k in gone {
@@ -507,6 +508,20 @@ fn move_comments(old: &Table, new: &mut Table) -> String {
             let mut date = date.clone();
             date.decor_mut().clear();
             *slot = Item::Value(Value::Datetime(date));
+        }
+        // A section written inline becomes `[[tables]]`: its comments go above the first.
+        if let Some(Item::ArrayOfTables(a)) = new.get_mut(k)
+            && let Some(first) = a.get_mut(0)
+        {
+            let mut text = above;
+            if let Some(c) = beside {
+                text.push_str(c.trim_start());
+                text.push('\n');
+            }
+            if !text.is_empty() {
+                first.decor_mut().set_prefix(format!("\n{text}"));
+            }
+            continue;
         }
         match new.key_mut(k) {
             Some(mut key) => {

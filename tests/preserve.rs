@@ -410,3 +410,37 @@ fn a_byte_order_mark_stays() {
     let plain = format!("\u{feff}{text}");
     assert!(render(&design, Format::Toml, Some(&plain)).starts_with("\u{feff}version = 1"));
 }
+
+#[test]
+fn inline_arrays_are_kept_when_unchanged_and_rewritten_when_changed() {
+    let original = "version = 1
+name = \"Inline\"
+links = [
+  { from = \"user\", to = \"web\", protocol = \"http\" }, # the only link
+]
+
+[[components]]
+id = \"user\"
+kind = \"client\"
+
+[[components]]
+id = \"web\"
+kind = \"web_server\"
+";
+    let design: Design = toml::from_str(original).expect("valid");
+    let mut moved = design.clone();
+    moved.components[1].x = Some(5);
+    moved.components[1].y = Some(6);
+    let saved = render(&moved, Format::Toml, Some(original));
+    assert!(saved.contains("# the only link"), "{saved}");
+    assert_eq!(toml::from_str::<Design>(&saved).expect("valid"), moved);
+    let mut relinked = design.clone();
+    relinked.links[0].protocol = Protocol::Https;
+    let saved = render(&relinked, Format::Toml, Some(original));
+    assert_eq!(
+        toml::from_str::<Design>(&saved).expect("valid"),
+        relinked,
+        "{saved}"
+    );
+    assert!(saved.contains("[[components]]\nid = \"user\""), "{saved}");
+}
