@@ -1212,7 +1212,9 @@ fn file_changed(app: &mut App) {
         )),
         Ok(design) => {
             let original = Some(String::from_utf8_lossy(&bytes).into_owned());
-            if app.mode != Mode::Normal {
+            // A question about an earlier change is asked again about this one.
+            let asking = matches!(app.mode, Mode::Normal | Mode::Confirm(Confirm::Reload(_)));
+            if !asking {
                 app.warn(format!(
                     "{} changed on disk; Ctrl-S asks before overwriting it",
                     path.display()

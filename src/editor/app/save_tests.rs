@@ -294,3 +294,15 @@ fn deleting_a_server_asks_about_its_dns_records_and_undo_restores_both() {
     assert_eq!(app.design.servers.len(), 1);
     assert_eq!(app.design.dns.len(), 1);
 }
+
+#[test]
+fn a_second_change_on_disk_replaces_the_pending_question() {
+    let (_dir, path, mut app) = opened(COMMENTED);
+    write_from_another_process(&path, &COMMENTED.replace("\"Shop\"", "\"First\""));
+    update(&mut app, Action::FileChanged);
+    write_from_another_process(&path, &COMMENTED.replace("\"Shop\"", "\"Second\""));
+    update(&mut app, Action::FileChanged);
+    update(&mut app, Action::Yes);
+    assert_eq!(app.design.name, "Second");
+    assert_eq!(app.mode, Mode::Normal);
+}
