@@ -1,6 +1,7 @@
 //! `infraplan edit` on bad input: reported before the terminal is touched, exit 2.
 
 use assert_cmd::Command;
+use predicates::prelude::*;
 use predicates::str::contains;
 
 fn infraplan() -> Command {
@@ -55,6 +56,41 @@ fn edit_has_help_with_examples() {
         .assert()
         .success()
         .stdout(contains(
-            "infraplan new mysite.toml --template simple && infraplan edit mysite.toml",
+            "infraplan edit mysite.toml --template simple",
         ));
+}
+
+#[test]
+fn edit_with_a_template_copies_it_once_and_never_touches_an_existing_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("mysite.toml");
+    // No terminal here: the editor refuses to start, but the copy is already written.
+    infraplan()
+        .args(["edit", "--template", "simple"])
+        .arg(&site)
+        .assert()
+        .code(2)
+        .stderr(contains("needs a terminal"));
+    let copy = std::fs::read_to_string(&site).unwrap();
+    assert!(copy.contains("name = \"Simple web infrastructure\""), "{copy}");
+    std::fs::write(&site, "# mine\n").unwrap();
+    infraplan()
+        .args(["edit", "--template", "distributed"])
+        .arg(&site)
+        .assert()
+        .code(2);
+    assert_eq!(std::fs::read_to_string(&site).unwrap(), "# mine\n");
+}
+
+#[test]
+fn edit_with_an_unknown_template_names_the_templates() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("mysite.toml");
+    infraplan()
+        .args(["edit", "--template", "nope"])
+        .arg(&site)
+        .assert()
+        .code(2)
+        .stderr(contains("unknown template `nope`").and(contains("distributed")));
+    assert!(!site.exists());
 }

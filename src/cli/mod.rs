@@ -45,7 +45,7 @@ pub struct Cli {
 pub enum Command {
     /// Edit a design in the terminal: canvas, live analyzer, failure simulation.
     #[command(after_help = "Examples:
-  infraplan new mysite.toml --template simple && infraplan edit mysite.toml
+  infraplan edit mysite.toml --template simple   (a missing file starts as a copy of design 1)
   infraplan edit mysite.toml      (a missing file starts a new design there)
   infraplan                        (the start screen: templates and recent files)
 
@@ -53,6 +53,10 @@ Press ? in the editor for every key. Exit status: 0 done, 2 invalid FILE or no t
     Edit {
         /// The design file (.toml or .json); created on the first save when missing.
         file: Option<PathBuf>,
+        /// When FILE is missing, write it at once as a copy of this reference design (see
+        /// `infraplan new`); an existing FILE opens as it is.
+        #[arg(long, short, value_name = "NAME", requires = "file")]
+        template: Option<String>,
     },
     /// Analyze designs: single points of failure, security gaps, operations.
     #[command(after_help = "Examples:
@@ -233,10 +237,10 @@ pub fn main() -> ExitCode {
 /// Runs one command; the exit status.
 pub fn run(command: Option<Command>) -> u8 {
     let Some(command) = command else {
-        return edit(None);
+        return edit(None, None);
     };
     match command {
-        Command::Edit { file } => edit(file),
+        Command::Edit { file, template } => edit(file, template.as_deref()),
         Command::Analyze(args) if args.watch => ci::watch(&args),
         Command::Analyze(args) if args.format == AnalyzeFormat::Sarif => ci::sarif(&args),
         Command::Analyze(args) => analyze_files(&args),
@@ -248,7 +252,7 @@ pub fn run(command: Option<Command>) -> u8 {
             file,
             template,
             force,
-        } => new(&file, &template, force),
+        } => new(&file, &template, force, true),
         Command::Export(args) => crate::export::cli::run(&args),
         Command::Fmt { files, check } => fmt::fmt(&files, check),
         Command::Schema { output } => fmt::schema(output.as_deref()),
@@ -311,8 +315,17 @@ fn analyze_files(args: &AnalyzeArgs) -> u8 {
 }
 
 /// Opens the editor; an invalid file is reported before the terminal is touched.
-fn edit(file: Option<PathBuf>) -> u8 {
+fn edit(file: Option<PathBuf>, template: Option<&str>) -> u8 {
     use std::io::IsTerminal;
+    if let (Some(path), Some(template)) = (&file, template) {
+        // A copy the user may change, so that following the README never edits a tracked file.
+        if !path.exists() {
+            let status = new(path, template, false, false);
+            if status != 0 {
+                return status;
+            }
+        }
+    }
     let app = match crate::editor::open(file) {
         Ok(app) => app,
         Err(e) => {
@@ -417,7 +430,8 @@ fn rules(id: Option<&str>, format: Format) -> u8 {
     0
 }
 
-fn new(path: &Path, template: &str, force: bool) -> u8 {
+/// Writes a copy of a reference design to `path`; `announce` says so on stdout.
+fn new(path: &Path, template: &str, force: bool, announce: bool) -> u8 {
     let Some(design) = crate::templates::template(template) else {
         eprintln!(
             "unknown template `{template}`; the templates are: {}",
@@ -437,6 +451,7 @@ fn new(path: &Path, template: &str, force: bool) -> u8 {
         return 2;
     }
     match io::save(&design, path) {
+        Ok(()) if !announce => 0,
         Ok(()) => {
             outln!(
                 "{}: new design from template `{template}` ({} components); edit it with `infraplan edit {}`",
