@@ -245,6 +245,25 @@ pub fn validate(design: &Design) -> Vec<Problem> {
                 at("links", i, "to"),
             ));
         }
+        // A backup link says where copies of the data are kept: it must end at a backup.
+        let ends_at_backup = || {
+            design
+                .expand_endpoint(&l.to)
+                .iter()
+                .all(|id| design.component(id).is_some_and(|c| c.kind == Kind::Backup))
+        };
+        if l.protocol.is_backup() && kind_of(&l.to).is_some() && !ends_at_backup() {
+            problems.push(
+                Problem::new(
+                    format!(
+                        "link `{}` -> `{}` uses protocol `{}`, but `{}` is not a backup",
+                        l.from, l.to, l.protocol, l.to
+                    ),
+                    at("links", i, "protocol"),
+                )
+                .help("backup links go to a component of kind `backup`".to_string()),
+            );
+        }
     }
 
     for (i, r) in design.dns.iter().enumerate() {

@@ -908,6 +908,7 @@ fn id_base(kind: Kind) -> &'static str {
 pub fn default_protocol(from: Kind, to: Kind) -> Protocol {
     match (from, to) {
         (Kind::Database, Kind::Database) => Protocol::Replication,
+        (_, Kind::Backup) => Protocol::BackupTls,
         (Kind::MonitoringAgent, _) | (_, Kind::MonitoringService) => Protocol::MetricsTls,
         (_, Kind::Database) => Protocol::Mysql,
         (_, Kind::Cache) => Protocol::Redis,
