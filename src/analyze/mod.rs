@@ -58,7 +58,7 @@ fn analyze_on(design: &Design, two_threads: bool) -> Vec<Finding> {
 
 /// The rules that read the dominators, in the order they run: the server pass on the analyzing
 /// thread while the other thread finishes the component pass.
-const NEED_DOMINATORS: [&str; 2] = ["SPOF-SERVER", "SPOF-COMPONENT"];
+const NEED_DOMINATORS: [&str; 3] = ["SPOF-SERVER", "SPOF-COMPONENT", "MAINTENANCE-DOWNTIME"];
 
 /// How many findings there are of each severity, worst first.
 pub fn counts(findings: &[Finding]) -> [(Severity, usize); 5] {

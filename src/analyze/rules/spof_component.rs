@@ -1,6 +1,8 @@
 //! SPOF-COMPONENT: a component every request path to a needed tier passes through.
 
+use crate::analyze::graph::Spof;
 use crate::analyze::{Ctx, Finding, Rule, Severity, Tier, list};
+use crate::model::{DbRole, Kind};
 
 pub static RULE: Rule = Rule {
     id: "SPOF-COMPONENT",
@@ -18,63 +20,299 @@ pub static RULE: Rule = Rule {
     check,
 };
 
-/// The tiers lost with one node, and the severity and words for it.
-pub(crate) fn verdict(tiers: &[Tier], site: &str) -> (Severity, String) {
-    let down = tiers.iter().any(|t| *t != Tier::Primary);
-    if down {
-        (Severity::Critical, format!("{site} is down"))
-    } else {
-        (Severity::High, format!("{site} can no longer take writes"))
-    }
-}
-
-/// Which tiers each node alone cuts off, from per-tier dominator lists.
-pub(crate) fn by_node(spofs: &[(Tier, Vec<usize>)]) -> Vec<(usize, Vec<Tier>)> {
-    let mut map: std::collections::BTreeMap<usize, Vec<Tier>> = Default::default();
-    for (tier, nodes) in spofs {
-        for &n in nodes {
-            map.entry(n).or_default().push(*tier);
-        }
-    }
-    map.into_iter().collect()
-}
-
-fn check(ctx: &Ctx) -> Vec<Finding> {
+/// How bad losing a node is, from what it cuts off and for whom: the severity, the outcome
+/// in words and, where the design has several entrances, whom it cuts off.
+pub(crate) fn judge(ctx: &Ctx, spof: &Spof) -> (Severity, String) {
     let site = ctx.design.site_name();
-    by_node(ctx.component_spofs())
-        .into_iter()
-        .filter(|(i, _)| !ctx.design.components[*i].redundant)
-        .map(|(i, tiers)| {
-            let c = &ctx.design.components[i];
-            let (severity, outcome) = verdict(&tiers, &site);
-            let what = Tier::phrase(&tiers);
-            let own: Vec<Tier> = Tier::of(c).collect();
-            let message = if tiers.iter().all(|t| own.contains(t)) {
-                format!(
-                    "{} {} ({}) is the only reachable {what}: if it fails, {outcome}",
+    let public = |g: usize| ctx.groups[g].public;
+    let down = spof
+        .cuts
+        .iter()
+        .any(|(g, t)| public(*g) && t.iter().any(|t| *t != Tier::Primary));
+    let writes = spof.cuts.iter().any(|(g, _)| public(*g));
+    let whole = spof.cuts.len() == ctx.groups.len();
+    let whom = || {
+        let clients: Vec<&str> = spof
+            .cuts
+            .iter()
+            .flat_map(|(g, _)| ctx.groups[*g].clients.iter().map(|&c| ctx.id(c)))
+            .collect();
+        format!("for {}", list(&clients))
+    };
+    let for_whom = if whole || ctx.groups.len() < 2 {
+        String::new()
+    } else {
+        format!(" {}", whom())
+    };
+    if down {
+        (Severity::Critical, format!("{site} is down{for_whom}"))
+    } else if writes {
+        (
+            Severity::High,
+            format!("{site} can no longer take writes{for_whom}"),
+        )
+    } else {
+        let lost = Tier::phrase(&spof.tiers());
+        (
+            Severity::High,
+            format!("{} can no longer reach the {lost}", &whom()[4..]),
+        )
+    }
+}
+
+/// Whether a component's loss is reported as a single point of failure: not a managed service,
+/// and not the provider's DNS (a name service without a server of the design).
+fn reportable(ctx: &Ctx, i: usize) -> bool {
+    let c = &ctx.design.components[i];
+    !c.redundant && !(c.kind == Kind::Dns && ctx.server_of[i].is_none())
+}
+
+/// The fix for a component that is a single point of failure, in its own role.
+pub(crate) fn fix_for(ctx: &Ctx, i: usize) -> String {
+    let c = &ctx.design.components[i];
+    let record = ctx
+        .design
+        .dns
+        .first()
+        .map_or("the DNS record".to_string(), |r| format!("`{}`", r.name));
+    match c.kind {
+        Kind::LoadBalancer => format!(
+            "add a second load balancer on another server and put both in a cluster sharing a virtual IP that {record} points to"
+        ),
+        Kind::WebServer | Kind::AppServer => {
+            let lb = ctx.into[i]
+                .iter()
+                .find(|&&(f, _)| ctx.kind(f) == Kind::LoadBalancer)
+                .map(|&(f, _)| f);
+            match lb {
+                Some(lb) => format!(
+                    "run a second {} on another server behind {}",
                     c.kind.title(),
-                    list(&[&c.id]),
-                    c.display_name()
-                )
+                    lb_name(ctx, lb)
+                ),
+                None => format!(
+                    "run a second {} on another server and put a load balancer in front of both",
+                    c.kind.title()
+                ),
+            }
+        }
+        Kind::Database if c.db_role() == Some(DbRole::Primary) => "add a second primary on another server (multi-primary replication) or automatic failover that promotes a replica, and let the application fail over to it".to_string(),
+        Kind::Database => "add a second replica on another server, fed by replication from the primary".to_string(),
+        Kind::Firewall | Kind::Router => format!(
+            "add a second {} in parallel (a high-availability pair) so that traffic has another way in",
+            c.kind.title()
+        ),
+        Kind::Dns => "add a second name server on another server, or use a managed DNS".to_string(),
+        _ => format!(
+            "run a second {} on another server (a cluster) and let what uses it fail over",
+            c.kind.title()
+        ),
+    }
+}
+
+/// A load balancer in words: "the `lb-cluster` load balancers" for a cluster member, else
+/// "load balancer `lb`".
+pub(crate) fn lb_name(ctx: &Ctx, lb: usize) -> String {
+    match &ctx.design.components[lb].cluster {
+        Some(cl) => format!("the `{cl}` load balancers"),
+        None => format!("load balancer {}", list(&[ctx.id(lb)])),
+    }
+}
+
+/// The self-hosted name service, if clients depend on one: the only DNS that clients query,
+/// installed on a server of the design.
+fn self_hosted_dns(ctx: &Ctx) -> Option<usize> {
+    let mut dns: Vec<usize> = ctx
+        .groups
+        .iter()
+        .filter(|g| g.public)
+        .flat_map(|g| g.targets.iter().copied())
+        .filter(|&t| ctx.kind(t) == Kind::Dns)
+        .collect();
+    dns.sort_unstable();
+    dns.dedup();
+    match dns[..] {
+        [d] if ctx.server_of[d].is_some() && !ctx.design.components[d].redundant => Some(d),
+        _ => None,
+    }
+}
+
+/// The single points of failure as causes: a server whose loss is explained by one component
+/// on it is that component's finding (the server listed with it); a server that is the only
+/// home of several tiers is one server finding that covers them; a server whose loss cuts
+/// more than its components do is a server finding of its own. Both SPOF rules read this.
+pub(crate) fn spof_findings(ctx: &Ctx) -> Vec<Finding> {
+    let comps = &ctx.design.components;
+    let mut component: Vec<(Spof, Severity, String)> = ctx
+        .component_spofs()
+        .iter()
+        .filter(|s| reportable(ctx, s.node))
+        .map(|s| {
+            let (sev, outcome) = judge(ctx, s);
+            (s.clone(), sev, outcome)
+        })
+        .collect();
+    if let Some(d) = self_hosted_dns(ctx)
+        && !component.iter().any(|(s, _, _)| s.node == d)
+    {
+        let site = ctx.design.site_name();
+        let spof = Spof {
+            node: d,
+            cuts: Vec::new(),
+        };
+        component.push((
+            spof,
+            Severity::Critical,
+            format!("{site} no longer resolves and is down for every new visitor"),
+        ));
+    }
+    let mut folded: Vec<Vec<usize>> = vec![Vec::new(); component.len()];
+    let mut absorbed = vec![false; component.len()];
+    let mut findings = Vec::new();
+    for s in ctx.server_spofs() {
+        let on: Vec<usize> = (0..component.len())
+            .filter(|&k| ctx.server_of[component[k].0.node] == Some(s.node))
+            .collect();
+        let covered: Vec<Tier> = on.iter().flat_map(|&k| component[k].0.tiers()).collect();
+        let explained = s.tiers().iter().all(|t| covered.contains(t));
+        let (severity, outcome) = judge(ctx, s);
+        let critical: Vec<usize> = on
+            .iter()
+            .copied()
+            .filter(|&k| component[k].1 == Severity::Critical)
+            .collect();
+        let mut kinds: Vec<Kind> = critical
+            .iter()
+            .map(|&k| comps[component[k].0.node].kind)
+            .collect();
+        kinds.sort_unstable();
+        kinds.dedup();
+        let server = &ctx.design.servers[s.node];
+        let name = format!(
+            "server {}{}",
+            list(&[&server.id]),
+            server
+                .ip
+                .as_deref()
+                .map(|ip| format!(" ({ip})"))
+                .unwrap_or_default()
+        );
+        if explained && !(kinds.len() >= 2 && severity == Severity::Critical) {
+            for &k in &on {
+                folded[k].push(s.node);
+            }
+            continue;
+        }
+        let hosted: Vec<&str> = ctx.hosted[s.node].iter().map(|&i| ctx.id(i)).collect();
+        let what = Tier::phrase(&s.tiers());
+        let recommendation = if explained {
+            for &k in &critical {
+                absorbed[k] = true;
+            }
+            let roles: Vec<&str> = kinds
+                .iter()
+                .filter(|k| **k != Kind::Database)
+                .map(|k| k.title())
+                .collect();
+            let dbs: Vec<&str> = critical
+                .iter()
+                .map(|&k| component[k].0.node)
+                .filter(|&i| comps[i].kind == Kind::Database)
+                .map(|i| ctx.id(i))
+                .collect();
+            let mut fix = if roles.is_empty() {
+                String::new()
             } else {
                 format!(
-                    "every path from the clients to the {what} passes through {} {} ({}): if it fails, {outcome}",
-                    c.kind.title(),
-                    list(&[&c.id]),
-                    c.display_name()
+                    "run a second {} on another server, behind a load balancer",
+                    phrase(&roles)
                 )
             };
-            Finding::new(RULE.id, severity, message)
-            .components([c.id.clone()])
-            .recommend(match c.kind {
-                crate::model::Kind::LoadBalancer => format!(
-                    "add a second load balancer and put both in a cluster sharing a virtual IP that `{}` points to",
-                    ctx.design.dns.first().map_or("the DNS record", |r| r.name.as_str())
+            if !dbs.is_empty() {
+                if !fix.is_empty() {
+                    fix.push_str(", and ");
+                }
+                fix.push_str(&format!(
+                    "give {} a copy on another server that takes over when it fails (a second primary or a replica with automatic failover)",
+                    list(&dbs)
+                ));
+            }
+            fix
+        } else {
+            format!(
+                "spread the {} over at least two servers, so that losing `{}` leaves one running",
+                Tier::plural_phrase(&s.tiers()),
+                server.id
+            )
+        };
+        findings.push(
+            Finding::new(
+                SERVER_RULE,
+                severity,
+                format!(
+                    "{name} runs or fronts every reachable {what}: if it goes down, {outcome}"
                 ),
-                crate::model::Kind::Database => "add a second primary (multi-primary replication) or a managed database that fails over, and let the application fail over to it".to_string(),
-                _ => format!("run a second {} on another server, behind a load balancer", c.kind.title()),
-            })
-        })
+            )
+            .servers([server.id.clone()])
+            .components(hosted.iter().map(|s| s.to_string()))
+            .recommend(recommendation),
+        );
+    }
+    for (k, (spof, severity, outcome)) in component.iter().enumerate() {
+        if absorbed[k] {
+            continue;
+        }
+        let c = &comps[spof.node];
+        let tiers = spof.tiers();
+        let place = match ctx.server_of[spof.node] {
+            Some(s) if !folded[k].is_empty() => format!(", on server `{}`", ctx.design.servers[s].id),
+            _ => String::new(),
+        };
+        let named = format!("{} {} ({}{place})", c.kind.title(), list(&[&c.id]), c.display_name());
+        let own: Vec<Tier> = Tier::of(c).collect();
+        let from = if ctx.entry == crate::analyze::Entry::Clients {
+            "the clients"
+        } else {
+            "the entry points (inferred: the design has no client)"
+        };
+        let message = if tiers.is_empty() {
+            format!("{named} is the only name service clients query: if it fails, {outcome}")
+        } else if tiers.iter().all(|t| own.contains(t)) {
+            format!(
+                "{named} is the only reachable {}: if it fails, {outcome}",
+                Tier::phrase(&tiers)
+            )
+        } else {
+            format!(
+                "every path from {from} to the {} passes through {named}: if it fails, {outcome}",
+                Tier::phrase(&tiers)
+            )
+        };
+        findings.push(
+            Finding::new(RULE.id, *severity, message)
+                .components([c.id.clone()])
+                .servers(folded[k].iter().map(|&s| ctx.design.servers[s].id.clone()))
+                .recommend(fix_for(ctx, spof.node)),
+        );
+    }
+    findings
+}
+
+/// "a", "a and b", "a, b and c", unquoted.
+fn phrase(words: &[&str]) -> String {
+    match words.len() {
+        0 => String::new(),
+        1 => words[0].to_string(),
+        n => format!("{} and {}", words[..n - 1].join(", "), words[n - 1]),
+    }
+}
+
+const SERVER_RULE: &str = "SPOF-SERVER";
+
+fn check(ctx: &Ctx) -> Vec<Finding> {
+    spof_findings(ctx)
+        .into_iter()
+        .filter(|f| f.rule == RULE.id)
         .collect()
 }
 
