@@ -4,12 +4,15 @@
 use super::{Ctx, Finding, Severity};
 
 mod db_exposed;
+mod db_no_backup;
 mod db_no_replica;
+mod db_quorum;
 mod db_single_primary;
 mod db_write_path;
 mod entry_inferred;
 mod limited_scalability;
 mod maintenance_downtime;
+mod metrics_plaintext;
 mod no_firewall;
 mod no_https;
 mod no_monitoring;
@@ -43,6 +46,8 @@ pub static RULES: &[&Rule] = &[
     &spof_server::RULE,
     &db_single_primary::RULE,
     &db_no_replica::RULE,
+    &db_quorum::RULE,
+    &db_no_backup::RULE,
     &db_write_path::RULE,
     &maintenance_downtime::RULE,
     &limited_scalability::RULE,
@@ -51,6 +56,7 @@ pub static RULES: &[&Rule] = &[
     &no_https::RULE,
     &tls_terminated_early::RULE,
     &no_monitoring::RULE,
+    &metrics_plaintext::RULE,
     &resource_contention::RULE,
     &unreachable::RULE,
     &entry_inferred::RULE,
