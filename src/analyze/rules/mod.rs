@@ -9,6 +9,8 @@ mod db_no_replica;
 mod db_quorum;
 mod db_single_primary;
 mod db_write_path;
+mod dns_unreached;
+mod empty_cluster;
 mod entry_inferred;
 mod limited_scalability;
 mod maintenance_downtime;
@@ -17,6 +19,7 @@ mod no_firewall;
 mod no_https;
 mod no_monitoring;
 mod resource_contention;
+mod site_unreachable;
 mod spof_component;
 mod spof_server;
 pub mod stale_acceptance;
@@ -42,6 +45,7 @@ pub struct Rule {
 
 /// Every rule, in the order they run.
 pub static RULES: &[&Rule] = &[
+    &site_unreachable::RULE,
     &spof_component::RULE,
     &spof_server::RULE,
     &db_single_primary::RULE,
@@ -59,6 +63,8 @@ pub static RULES: &[&Rule] = &[
     &metrics_plaintext::RULE,
     &resource_contention::RULE,
     &unreachable::RULE,
+    &dns_unreached::RULE,
+    &empty_cluster::RULE,
     &entry_inferred::RULE,
 ];
 

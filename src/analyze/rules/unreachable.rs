@@ -9,8 +9,9 @@ pub static RULE: Rule = Rule {
     title: "unreachable component",
     checks: "A component that no request from the clients reaches and that serves nothing \
              else: not a client, not a monitoring agent, not a DNS service, not the target of a \
-             replication or monitoring link, not application files on a server that is in use, \
-             and not a firewall on such a server.",
+             replication, backup or monitoring link, not application files on a server that is \
+             in use, and not a firewall on such a server. Left out while the whole site is \
+             unreachable (SITE-UNREACHABLE).",
     why: "It costs money and attention and does nothing, or a link is missing and the design \
           does not work the way it is drawn.",
     fix: "Link it to the component that should send it requests, or delete it.",
@@ -18,6 +19,10 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(ctx: &Ctx) -> Vec<Finding> {
+    // With the whole site unreachable, that is the one finding to fix.
+    if super::site_unreachable::down(ctx).is_some() {
+        return Vec::new();
+    }
     let d = ctx.design;
     let comps = &d.components;
     let mut fed = vec![false; ctx.len()];
@@ -37,7 +42,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
     (0..ctx.len())
         .filter(|&i| !ctx.reachable[i] && !fed[i])
         .filter(|&i| match comps[i].kind {
-            Kind::Client | Kind::MonitoringAgent | Kind::Dns => false,
+            Kind::Client | Kind::MonitoringAgent | Kind::Dns | Kind::Backup => false,
             Kind::AppFiles | Kind::Firewall => !ctx.server_of[i].is_some_and(|s| server_used[s]),
             _ => true,
         })
