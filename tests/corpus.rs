@@ -9,6 +9,10 @@
 //!   alternatives, `"bind|ns-01"`: the component or its server, whichever the finding names.
 //! - `[[must_not]]` — same keys. Every finding of the rule that concerns *any* of the listed ids
 //!   (no ids: every finding of the rule) violates it.
+//! - Optional `message = ["word", …]` and `fix = ["word", …]` on `must` and `must_not`: words
+//!   (case-insensitive) in the finding's message and recommendation. A `must` needs all of them;
+//!   a `must_not` is violated only by a finding that says one of them ("the fix of a database
+//!   SPOF must not say `behind a load balancer`").
 //! - `[[at_most]]` — same keys plus `n`: at most `n` findings of the rule(s) concerning any of the
 //!   ids (no ids: in all). This is "one finding per cause".
 //! - `max_findings = N` (optional) — at most N findings in all, every rule and severity counted.
@@ -51,6 +55,12 @@ struct Check {
     rules: Vec<String>,
     #[serde(default)]
     ids: Vec<String>,
+    /// Words the finding's message must hold (`must`: all of them; `must_not`: any one).
+    #[serde(default)]
+    message: Vec<String>,
+    /// Words the finding's recommendation must hold (as `message`).
+    #[serde(default)]
+    fix: Vec<String>,
     n: Option<usize>,
     why: String,
 }
@@ -68,23 +78,37 @@ impl Check {
         self.rules().contains(&f.rule)
     }
 
-    /// `must`: the finding concerns every listed id.
+    /// `must`: the finding concerns every listed id and says every listed word.
     fn met_by(&self, f: &Finding) -> bool {
-        self.of_rule(f) && self.ids.iter().all(|id| concerns(f, id))
+        self.of_rule(f)
+            && self.ids.iter().all(|id| concerns(f, id))
+            && self.message.iter().all(|w| holds(&f.message, w))
+            && self.fix.iter().all(|w| holds(&f.recommendation, w))
     }
 
-    /// `must_not` and `at_most`: the finding concerns any listed id (or there are none).
+    /// `must_not` and `at_most`: the finding concerns any listed id (or there are none) and,
+    /// where words are listed, says one of them.
     fn hit_by(&self, f: &Finding) -> bool {
-        self.of_rule(f) && (self.ids.is_empty() || self.ids.iter().any(|id| concerns(f, id)))
+        let words = self.message.is_empty() && self.fix.is_empty()
+            || self.message.iter().any(|w| holds(&f.message, w))
+            || self.fix.iter().any(|w| holds(&f.recommendation, w));
+        self.of_rule(f)
+            && (self.ids.is_empty() || self.ids.iter().any(|id| concerns(f, id)))
+            && words
     }
 
     fn label(&self) -> String {
-        let rules = self.rules().join("|");
-        if self.ids.is_empty() {
-            rules
-        } else {
-            format!("{rules} [{}]", self.ids.join(", "))
+        let mut label = self.rules().join("|");
+        if !self.ids.is_empty() {
+            let _ = write!(label, " [{}]", self.ids.join(", "));
         }
+        if !self.message.is_empty() {
+            let _ = write!(label, " message {:?}", self.message);
+        }
+        if !self.fix.is_empty() {
+            let _ = write!(label, " fix {:?}", self.fix);
+        }
+        label
     }
 }
 
@@ -92,6 +116,11 @@ impl Check {
 /// finding that names the component or its server.
 fn concerns(f: &Finding, id: &str) -> bool {
     id.split('|').any(|alt| f.concerns(alt))
+}
+
+/// Case-insensitive substring.
+fn holds(text: &str, word: &str) -> bool {
+    text.to_lowercase().contains(&word.to_lowercase())
 }
 
 fn corpus_dir() -> PathBuf {
@@ -149,6 +178,12 @@ fn read_expect(path: &Path) -> Expect {
         );
     }
     for c in &expect.at_most {
+        assert!(
+            c.message.is_empty() && c.fix.is_empty(),
+            "{}: [[at_most]] {} counts findings; words belong to must and must_not",
+            path.display(),
+            c.label()
+        );
         assert!(
             c.n.is_some(),
             "{}: [[at_most]] {} needs `n`",
@@ -374,14 +409,17 @@ fn checks_match_as_documented() {
     let f = Finding::new(
         "NO-HTTPS",
         infraplan::analyze::Severity::High,
-        String::new(),
+        "`user` talks to `haproxy` over plain HTTP".to_string(),
     )
     .components(["user", "haproxy"])
-    .servers(["lb-01"]);
+    .servers(["lb-01"])
+    .recommend("Serve HTTPS at the load balancer");
     let check = |rule: &str, ids: &[&str]| Check {
         rule: Some(rule.to_string()),
         rules: Vec::new(),
         ids: ids.iter().map(|s| s.to_string()).collect(),
+        message: Vec::new(),
+        fix: Vec::new(),
         n: None,
         why: "test".into(),
     };
@@ -400,4 +438,14 @@ fn checks_match_as_documented() {
     assert!(either.met_by(&f));
     assert!(check("NO-HTTPS", &["nginx|lb-01"]).met_by(&f));
     assert!(!check("NO-HTTPS", &["nginx|web-01"]).met_by(&f));
+    let says = |message: &[&str], fix: &[&str]| Check {
+        message: message.iter().map(|s| s.to_string()).collect(),
+        fix: fix.iter().map(|s| s.to_string()).collect(),
+        ..check("NO-HTTPS", &["haproxy"])
+    };
+    assert!(says(&["plain http", "USER"], &["load balancer"]).met_by(&f));
+    assert!(!says(&["plain http", "cdn"], &[]).met_by(&f));
+    assert!(!says(&[], &["web server"]).met_by(&f));
+    assert!(says(&[], &["web server", "load balancer"]).hit_by(&f));
+    assert!(!says(&["cdn"], &["web server"]).hit_by(&f));
 }
