@@ -202,6 +202,8 @@ struct Score {
     findings: usize,
     unwanted: usize,
     lines: Vec<String>,
+    /// One key per miss, unwanted finding or excess, for the summary by rule.
+    tally: Vec<String>,
 }
 
 fn ids(f: &Finding) -> String {
@@ -222,6 +224,7 @@ fn score(design: &Path, expect: &Expect) -> Score {
             for m in &expect.must {
                 s.lines
                     .push(format!("MISS      {} (not loaded)", m.label()));
+                s.tally.push("miss      (design does not load)".into());
             }
             return s;
         }
@@ -242,6 +245,7 @@ fn score(design: &Path, expect: &Expect) -> Score {
             let _ = write!(line, " (the rule fired on {})", near.join(" "));
         }
         s.lines.push(line);
+        s.tally.push(format!("miss      {}", m.rules().join("|")));
     }
     let mut violating = 0;
     for f in &findings {
@@ -250,6 +254,7 @@ fn score(design: &Path, expect: &Expect) -> Score {
             violating += 1;
             s.lines
                 .push(format!("UNWANTED  {} [{}] — {}", f.rule, ids(f), c.why));
+            s.tally.push(format!("unwanted  {}", f.rule));
         }
     }
     let mut excess_at_most = 0;
@@ -258,6 +263,7 @@ fn score(design: &Path, expect: &Expect) -> Score {
         let hit: Vec<&Finding> = findings.iter().filter(|f| c.hit_by(f)).collect();
         if hit.len() > n {
             excess_at_most += hit.len() - n;
+            s.tally.push(format!("too many  {}", c.rules().join("|")));
             let list: Vec<String> = hit.iter().map(|f| format!("[{}]", ids(f))).collect();
             s.lines.push(format!(
                 "TOO MANY  {}: {} findings, at most {n} — {} ({})",
@@ -273,6 +279,7 @@ fn score(design: &Path, expect: &Expect) -> Score {
         && findings.len() > max
     {
         excess_total = findings.len() - max;
+        s.tally.push("too many  (findings in all)".into());
         let mut rules: Vec<&str> = findings.iter().map(|f| f.rule).collect();
         rules.dedup();
         s.lines.push(format!(
@@ -303,6 +310,7 @@ fn corpus_meets_the_reviewers_expectations() {
     let mut report = String::new();
     let (mut musts, mut met, mut findings, mut unwanted) = (0, 0, 0, 0);
     let mut failing = 0;
+    let mut tally: Vec<String> = Vec::new();
     let mut new_rules: Vec<String> = Vec::new();
     let _ = writeln!(
         report,
@@ -342,6 +350,7 @@ fn corpus_meets_the_reviewers_expectations() {
         if !s.lines.is_empty() {
             failing += 1;
         }
+        tally.extend(s.tally);
         musts += s.musts;
         met += s.met;
         findings += s.findings;
@@ -359,6 +368,20 @@ fn corpus_meets_the_reviewers_expectations() {
         report,
         "precision 1 - {unwanted} unwanted / {findings} findings = {precision:.1}%"
     );
+    tally.sort();
+    let mut by_rule: Vec<(String, usize)> = Vec::new();
+    for key in tally {
+        match by_rule.last_mut() {
+            Some((k, n)) if *k == key => *n += 1,
+            _ => by_rule.push((key, 1)),
+        }
+    }
+    if !by_rule.is_empty() {
+        let _ = writeln!(report, "by rule (designs x checks):");
+        for (key, n) in &by_rule {
+            let _ = writeln!(report, "  {n:>3}  {key}");
+        }
+    }
     if !new_rules.is_empty() {
         new_rules.sort();
         let _ = writeln!(
