@@ -9,7 +9,8 @@ pub static RULE: Rule = Rule {
     severity: Severity::Medium,
     title: "no backup of the data",
     checks: "A group of databases that share their data (replication links or a cluster) of \
-             which no member has a `backup` link to a `backup` component. Medium: where the \
+             which no member has a `backup` link to a `backup` component on another server (a \
+             backup on the database's own server dies with it). Medium: where the \
              data has no copy at all, DB-NO-REPLICA (high) says so as well.",
     why: "Replication copies every change, including a mistaken `DELETE`, a bad migration or \
           ransomware, to every replica within seconds; only a backup taken earlier brings the \
@@ -22,17 +23,21 @@ pub static RULE: Rule = Rule {
 fn check(ctx: &Ctx) -> Vec<Finding> {
     let d = ctx.design;
     let comps = &d.components;
+    // A backup on the machine of the data it copies dies with it: it does not count.
+    let elsewhere = |from: usize, to: usize| match (ctx.server_of[from], ctx.server_of[to]) {
+        (Some(a), Some(b)) => a != b,
+        _ => true,
+    };
     let mut backed = vec![false; ctx.len()];
     for (li, l) in d.links.iter().enumerate() {
-        if l.protocol.is_backup()
-            && ctx
+        if !l.protocol.is_backup() {
+            continue;
+        }
+        for &f in ctx.link_from(li) {
+            backed[f] |= ctx
                 .link_to(li)
                 .iter()
-                .any(|&t| comps[t].kind == Kind::Backup)
-        {
-            for &f in ctx.link_from(li) {
-                backed[f] = true;
-            }
+                .any(|&t| comps[t].kind == Kind::Backup && elsewhere(f, t));
         }
     }
     let bare: Vec<Vec<usize>> = database_groups(ctx)
@@ -91,5 +96,8 @@ mod tests {
             label: None,
         });
         assert!(run(&RULE, &d).is_empty());
+        // Not on the replica's own server, though.
+        d.component_mut("snapshots").expect("exists").server = Some("web-02".into());
+        assert_eq!(run(&RULE, &d).len(), 1);
     }
 }

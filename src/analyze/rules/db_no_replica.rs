@@ -60,6 +60,30 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
             .recommend("move a replica to another server, fed by a replication link from the primary"),
         );
     }
+    // One primary and replicas nothing feeds: one cause, the missing replication link.
+    if let ([p], [_, ..]) = (&alone[..], &unfed[..]) {
+        let replicas: Vec<&str> = unfed.iter().map(|&i| ctx.id(i)).collect();
+        findings.push(
+            Finding::new(
+                RULE.id,
+                Severity::High,
+                format!(
+                    "{} holds the only copy of the data: no replication link feeds {} {}, so if its disk or server dies, the data is lost",
+                    list(&[ctx.id(*p)]),
+                    if replicas.len() == 1 { "the replica" } else { "the replicas" },
+                    list(&replicas)
+                ),
+            )
+            .components(std::iter::once(ctx.id(*p)).chain(replicas.iter().copied()))
+            .servers(ctx.server_of[*p].map(|s| ctx.design.servers[s].id.clone()))
+            .recommend(format!(
+                "add a replication link from `{}` to {}",
+                ctx.id(*p),
+                list(&replicas)
+            )),
+        );
+        return findings;
+    }
     if !alone.is_empty() {
         let ids: Vec<&str> = alone.iter().map(|&i| ctx.id(i)).collect();
         let message = if let [id] = ids[..] {
@@ -148,7 +172,8 @@ mod tests {
         let mut d = reference("02-distributed.toml");
         d.links.retain(|l| l.protocol != crate::model::Protocol::Replication);
         let f = run(&RULE, &d);
-        assert_eq!(f.len(), 2, "{f:?}");
-        assert!(f.iter().any(|f| f.components == ["mysql-replica"]));
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!(f[0].components, ["mysql-primary", "mysql-replica"]);
+        assert!(f[0].recommendation.contains("replication link"), "{}", f[0].recommendation);
     }
 }

@@ -74,8 +74,29 @@ pub(crate) fn database_groups(ctx: &Ctx) -> Vec<Vec<usize>> {
 
 fn check(ctx: &Ctx) -> Vec<Finding> {
     let comps = &ctx.design.components;
-    database_groups(ctx)
-        .into_iter()
+    let groups = database_groups(ctx);
+    // Replicas that no replication link feeds still read from somewhere: with a single primary
+    // in the design, they are its replicas (DB-NO-REPLICA says they are not fed).
+    let primaries = groups
+        .iter()
+        .flatten()
+        .filter(|&&i| comps[i].db_role() == Some(DbRole::Primary))
+        .count();
+    let unfed: Vec<usize> = groups
+        .iter()
+        .filter(|g| g.len() == 1 && comps[g[0]].db_role() == Some(DbRole::Replica))
+        .map(|g| g[0])
+        .collect();
+    groups
+        .iter()
+        .filter(|g| !(g.len() == 1 && comps[g[0]].db_role() == Some(DbRole::Replica)))
+        .map(|g| {
+            let mut g = g.clone();
+            if primaries == 1 {
+                g.extend(&unfed);
+            }
+            g
+        })
         .filter_map(|g| {
             let primaries: Vec<usize> = g
                 .iter()
@@ -129,9 +150,9 @@ mod tests {
     }
 
     #[test]
-    fn a_replica_that_nothing_feeds_is_not_part_of_the_group() {
+    fn an_unfed_replica_still_leaves_one_primary() {
         let mut d = reference("03-secured-monitored.toml");
         d.links.retain(|l| l.protocol != crate::model::Protocol::Replication);
-        assert!(run(&RULE, &d).is_empty());
+        assert_eq!(run(&RULE, &d).len(), 1);
     }
 }

@@ -22,15 +22,16 @@ pub static RULE: Rule = Rule {
 fn check(ctx: &Ctx) -> Vec<Finding> {
     let comps = &ctx.design.components;
     let queue_fed = |i: usize| ctx.into[i].iter().any(|&(f, _)| comps[f].kind == Kind::Queue);
-    let lbs: Vec<usize> = (0..ctx.len())
-        .filter(|&i| comps[i].kind == Kind::LoadBalancer)
-        .collect();
+    let all_lbs = (0..ctx.len()).filter(|&i| comps[i].kind == Kind::LoadBalancer);
+    // A load balancer no request reaches is unused (UNREACHABLE), not short of backends.
+    let lbs: Vec<usize> = all_lbs.clone().filter(|&i| ctx.reachable[i]).collect();
     let mut findings = Vec::new();
     let serving: Vec<usize> = (0..ctx.len())
         .filter(|&i| matches!(comps[i].kind, Kind::WebServer | Kind::AppServer))
         .filter(|&i| !queue_fed(i) && !comps[i].redundant)
         .collect();
-    if lbs.is_empty() && !serving.is_empty() {
+    let all_lbs_none = all_lbs.count() == 0;
+    if all_lbs_none && !serving.is_empty() {
         findings.push(
             Finding::new(
                 RULE.id,
@@ -128,7 +129,9 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         }
     }
     let dbs = ctx.tier_members(Tier::Data);
+    let databases = comps.iter().filter(|c| c.kind == Kind::Database).count();
     if let [only] = dbs[..]
+        && databases == 1
         && !comps[only].redundant
     {
         findings.push(
@@ -143,6 +146,21 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
             .components([ctx.id(only)])
             .recommend("add read replicas on other servers, fed by replication from it, and send reads to them"),
         );
+        // Without a load balancer nothing scales: one finding says so for every tier.
+        if all_lbs_none && findings.len() == 2 {
+            let db = findings.pop().expect("two findings");
+            let lb = &mut findings[0];
+            lb.message = format!(
+                "there is no load balancer and one database: {} cannot be joined by more instances, nor {} by replicas, to take more traffic",
+                list(&serving.iter().map(|&i| ctx.id(i)).collect::<Vec<_>>()),
+                list(&[ctx.id(only)])
+            );
+            lb.components.extend(db.components);
+            lb.recommendation = format!(
+                "add a load balancer (e.g. HAProxy) in front of the web servers and run several of them behind it, and add read replicas of `{}` on other servers",
+                ctx.id(only)
+            );
+        }
     }
     findings
 }

@@ -66,19 +66,24 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
             ))
         })
         .collect();
-    for id in own {
+    if !own.is_empty() {
+        let one = own.len() == 1;
         findings.push(
             Finding::new(
                 RULE.id,
                 Severity::High,
                 format!(
-                    "{id_q} runs on a host of its own (it names no server), which clients reach without passing a firewall",
-                    id_q = list(&[id])
+                    "{} {} on {} (naming no server), which clients reach without passing a firewall",
+                    list(&own),
+                    if one { "runs" } else { "run" },
+                    if one { "a host of its own" } else { "hosts of their own" }
                 ),
             )
-            .components([id])
+            .components(own.iter().copied())
             .recommend(format!(
-                "put a firewall in front of `{id}` that only opens the ports its links use, or install it on a server with a firewall"
+                "put a firewall in front of {} that only opens the ports the links use, or install {} on servers with a firewall",
+                list(&own),
+                if one { "it" } else { "them" }
             )),
         );
     }

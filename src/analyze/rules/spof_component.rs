@@ -60,6 +60,20 @@ pub(crate) fn judge(ctx: &Ctx, spof: &Spof) -> (Severity, String) {
     }
 }
 
+/// Keeps the cuts of the public entry groups (the site's users): a second entrance such as an
+/// admin's VPN that enters at one web server does not make that web server a SPOF of the site.
+fn public_only<'c>(ctx: &'c Ctx<'_>) -> impl Fn(&Spof) -> Option<Spof> + 'c {
+    |s| {
+        let cuts: Vec<(usize, Vec<Tier>)> = s
+            .cuts
+            .iter()
+            .filter(|(g, _)| ctx.groups[*g].public)
+            .cloned()
+            .collect();
+        (!cuts.is_empty()).then(|| Spof { node: s.node, cuts })
+    }
+}
+
 /// Whether a component's loss is reported as a single point of failure: not a managed service,
 /// and not the provider's DNS (a name service without a server of the design).
 fn reportable(ctx: &Ctx, i: usize) -> bool {
@@ -147,11 +161,42 @@ pub(crate) fn spof_findings(ctx: &Ctx) -> Vec<Finding> {
         .component_spofs()
         .iter()
         .filter(|s| reportable(ctx, s.node))
+        .filter_map(public_only(ctx))
         .map(|s| {
-            let (sev, outcome) = judge(ctx, s);
-            (s.clone(), sev, outcome)
+            let (sev, outcome) = judge(ctx, &s);
+            (s, sev, outcome)
         })
         .collect();
+    // A primary that alone holds the data of its group is a single point of failure of that
+    // data, even where other primaries hold other data (the dominators see only "a primary").
+    for g in super::db_single_primary::database_groups(ctx) {
+        let primaries: Vec<usize> = g
+            .iter()
+            .copied()
+            .filter(|&i| comps[i].db_role() == Some(DbRole::Primary))
+            .collect();
+        let [p] = primaries[..] else { continue };
+        if !ctx.reachable[p]
+            || comps[p].redundant
+            || component.iter().any(|(s, _, _)| s.node == p)
+        {
+            continue;
+        }
+        let site = ctx.design.site_name();
+        let outcome = if g.len() == 1 {
+            format!("what it holds can no longer be read or written on {site}")
+        } else {
+            format!("what it holds can no longer be written on {site}")
+        };
+        component.push((
+            Spof {
+                node: p,
+                cuts: Vec::new(),
+            },
+            Severity::High,
+            outcome,
+        ));
+    }
     if let Some(d) = self_hosted_dns(ctx)
         && !component.iter().any(|(s, _, _)| s.node == d)
     {
@@ -169,7 +214,8 @@ pub(crate) fn spof_findings(ctx: &Ctx) -> Vec<Finding> {
     let mut folded: Vec<Vec<usize>> = vec![Vec::new(); component.len()];
     let mut absorbed = vec![false; component.len()];
     let mut findings = Vec::new();
-    for s in ctx.server_spofs() {
+    let servers: Vec<Spof> = ctx.server_spofs().iter().filter_map(public_only(ctx)).collect();
+    for s in &servers {
         let on: Vec<usize> = (0..component.len())
             .filter(|&k| ctx.server_of[component[k].0.node] == Some(s.node))
             .collect();
@@ -197,7 +243,12 @@ pub(crate) fn spof_findings(ctx: &Ctx) -> Vec<Finding> {
                 .map(|ip| format!(" ({ip})"))
                 .unwrap_or_default()
         );
-        if explained && !(kinds.len() >= 2 && severity == Severity::Critical) {
+        // The server holds every database, two or more: losing it loses the data itself.
+        let all_data = {
+            let dbs = ctx.tier_members(Tier::Data);
+            dbs.len() >= 2 && dbs.iter().all(|&i| ctx.server_of[i] == Some(s.node))
+        };
+        if explained && !((kinds.len() >= 2 || all_data) && severity == Severity::Critical) {
             for &k in &on {
                 folded[k].push(s.node);
             }
@@ -258,10 +309,29 @@ pub(crate) fn spof_findings(ctx: &Ctx) -> Vec<Finding> {
             .recommend(recommendation),
         );
     }
-    for (k, (spof, severity, outcome)) in component.iter().enumerate() {
-        if absorbed[k] {
+    // Components on one server that cut off exactly the same are one cause: one finding.
+    let mut leader: Vec<Option<usize>> = vec![None; component.len()];
+    for k in 0..component.len() {
+        if absorbed[k] || component[k].0.cuts.is_empty() {
             continue;
         }
+        let here = ctx.server_of[component[k].0.node];
+        leader[k] = (0..k).find(|&j| {
+            !absorbed[j]
+                && leader[j].is_none()
+                && here.is_some()
+                && ctx.server_of[component[j].0.node] == here
+                && component[j].0.cuts == component[k].0.cuts
+        });
+    }
+    for (k, (spof, severity, outcome)) in component.iter().enumerate() {
+        if absorbed[k] || leader[k].is_some() {
+            continue;
+        }
+        let followers: Vec<usize> = (0..component.len())
+            .filter(|&j| leader[j] == Some(k))
+            .map(|j| component[j].0.node)
+            .collect();
         let c = &comps[spof.node];
         let tiers = spof.tiers();
         let place = match ctx.server_of[spof.node] {
@@ -275,7 +345,9 @@ pub(crate) fn spof_findings(ctx: &Ctx) -> Vec<Finding> {
         } else {
             "the entry points (inferred: the design has no client)"
         };
-        let message = if tiers.is_empty() {
+        let message = if tiers.is_empty() && c.kind == Kind::Database {
+            format!("{named} is the only primary of the data it holds (no other database takes its writes): if it fails, {outcome}")
+        } else if tiers.is_empty() {
             format!("{named} is the only name service clients query: if it fails, {outcome}")
         } else if tiers.iter().all(|t| own.contains(t)) {
             format!(
@@ -288,11 +360,24 @@ pub(crate) fn spof_findings(ctx: &Ctx) -> Vec<Finding> {
                 Tier::phrase(&tiers)
             )
         };
+        let (message, fix) = if followers.is_empty() {
+            (message, fix_for(ctx, spof.node))
+        } else {
+            let ids: Vec<&str> = followers.iter().map(|&f| ctx.id(f)).collect();
+            let fixes: Vec<String> = std::iter::once(spof.node)
+                .chain(followers.iter().copied())
+                .map(|i| fix_for(ctx, i))
+                .collect();
+            (
+                format!("{message}; {} on the same server cut{} off the same", list(&ids), if ids.len() == 1 { "s" } else { "" }),
+                fixes.join("; "),
+            )
+        };
         findings.push(
             Finding::new(RULE.id, *severity, message)
-                .components([c.id.clone()])
+                .components(std::iter::once(c.id.as_str()).chain(followers.iter().map(|&f| ctx.id(f))))
                 .servers(folded[k].iter().map(|&s| ctx.design.servers[s].id.clone()))
-                .recommend(fix_for(ctx, spof.node)),
+                .recommend(fix),
         );
     }
     findings
