@@ -861,6 +861,9 @@ pub fn marks(design: &Design, findings: &[Finding]) -> Marks {
                     .extend(f.components.iter().filter_map(|c| index.get(c.as_str())));
             }
             "SPOF-SERVER" => {
+                // The components it lists are those the server's loss takes down with it.
+                m.spof_components
+                    .extend(f.components.iter().filter_map(|c| index.get(c.as_str())));
                 m.spof_servers.extend(
                     f.servers
                         .iter()

@@ -167,15 +167,19 @@ pub(crate) fn spof_findings(ctx: &Ctx) -> Vec<Finding> {
             (s, sev, outcome)
         })
         .collect();
-    // A primary that alone holds the data of its group is a single point of failure of that
-    // data, even where other primaries hold other data (the dominators see only "a primary").
+    // A primary that alone holds its data (no replica, no replication) is a single point of
+    // failure of that data, even where other primaries hold other data: the dominators see
+    // only "a primary". With a replica, DB-SINGLE-PRIMARY speaks for it.
     for g in super::db_single_primary::database_groups(ctx) {
         let primaries: Vec<usize> = g
             .iter()
             .copied()
             .filter(|&i| comps[i].db_role() == Some(DbRole::Primary))
             .collect();
-        let [p] = primaries[..] else { continue };
+        let ([p], 1) = (&primaries[..], g.len()) else {
+            continue;
+        };
+        let p = *p;
         if !ctx.reachable[p]
             || comps[p].redundant
             || component.iter().any(|(s, _, _)| s.node == p)
@@ -183,11 +187,7 @@ pub(crate) fn spof_findings(ctx: &Ctx) -> Vec<Finding> {
             continue;
         }
         let site = ctx.design.site_name();
-        let outcome = if g.len() == 1 {
-            format!("what it holds can no longer be read or written on {site}")
-        } else {
-            format!("what it holds can no longer be written on {site}")
-        };
+        let outcome = format!("what it holds can no longer be read or written on {site}");
         component.push((
             Spof {
                 node: p,
@@ -254,7 +254,20 @@ pub(crate) fn spof_findings(ctx: &Ctx) -> Vec<Finding> {
             }
             continue;
         }
-        let hosted: Vec<&str> = ctx.hosted[s.node].iter().map(|&i| ctx.id(i)).collect();
+        // What the server's loss takes with it that the site needs: the components on the
+        // request path, not its agent, firewall or code.
+        let hosted: Vec<&str> = ctx.hosted[s.node]
+            .iter()
+            .copied()
+            .filter(|&i| {
+                ctx.reachable[i]
+                    && !matches!(
+                        comps[i].kind,
+                        Kind::MonitoringAgent | Kind::Firewall | Kind::AppFiles
+                    )
+            })
+            .map(|i| ctx.id(i))
+            .collect();
         let what = Tier::phrase(&s.tiers());
         let recommendation = if explained {
             for &k in &critical {
@@ -376,7 +389,6 @@ pub(crate) fn spof_findings(ctx: &Ctx) -> Vec<Finding> {
         findings.push(
             Finding::new(RULE.id, *severity, message)
                 .components(std::iter::once(c.id.as_str()).chain(followers.iter().map(|&f| ctx.id(f))))
-                .servers(folded[k].iter().map(|&s| ctx.design.servers[s].id.clone()))
                 .recommend(fix),
         );
     }
