@@ -302,3 +302,33 @@ pub fn validate(design: &Design) -> Vec<Problem> {
     }
     problems
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Component, Link, Protocol};
+
+    #[test]
+    fn backup_links_end_at_a_backup() {
+        let mut d = Design::new("backups");
+        d.components.push(Component::new("db", Kind::Database));
+        d.components.push(Component::new("web", Kind::WebServer));
+        d.components.push(Component::new("vault", Kind::Backup));
+        d.links.push(Link {
+            from: "db".into(),
+            to: "vault".into(),
+            protocol: Protocol::BackupTls,
+            port: None,
+            label: None,
+        });
+        assert!(validate(&d).is_empty());
+        d.links[0].to = "web".into();
+        let problems = validate(&d);
+        assert_eq!(problems.len(), 1);
+        assert!(
+            problems[0].message.contains("not a backup"),
+            "{}",
+            problems[0].message
+        );
+    }
+}

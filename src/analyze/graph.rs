@@ -22,7 +22,11 @@ pub struct Spof {
 impl Spof {
     /// Every tier it cuts off for some group, sorted.
     pub fn tiers(&self) -> Vec<Tier> {
-        let mut t: Vec<Tier> = self.cuts.iter().flat_map(|(_, t)| t.iter().copied()).collect();
+        let mut t: Vec<Tier> = self
+            .cuts
+            .iter()
+            .flat_map(|(_, t)| t.iter().copied())
+            .collect();
         t.sort_unstable();
         t.dedup();
         t
@@ -595,7 +599,10 @@ fn entry_groups(
     let mut by_targets: std::collections::BTreeMap<Vec<usize>, Vec<usize>> = Default::default();
     for &c in entries {
         let mut targets: Vec<usize> = out[c].iter().map(|&(t, _)| t).collect();
-        if targets.iter().any(|&t| design.components[t].kind == Kind::Dns) {
+        if targets
+            .iter()
+            .any(|&t| design.components[t].kind == Kind::Dns)
+        {
             targets.extend_from_slice(record_targets);
             resolved.extend_from_slice(record_targets);
         }
@@ -608,7 +615,9 @@ fn entry_groups(
     let mut groups: Vec<EntryGroup> = by_targets
         .into_iter()
         .map(|(targets, clients)| EntryGroup {
-            public: targets.iter().any(|t| record_targets.binary_search(t).is_ok()),
+            public: targets
+                .iter()
+                .any(|t| record_targets.binary_search(t).is_ok()),
             clients,
             targets,
         })

@@ -52,7 +52,10 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
     let what = if bare.len() == 1 && all.len() == 1 {
         format!("{} has no backup", list(&all))
     } else if bare.len() == 1 {
-        format!("the data of {} has no backup (replication is not one)", list(&all))
+        format!(
+            "the data of {} has no backup (replication is not one)",
+            list(&all)
+        )
     } else {
         format!("no backup keeps the data of {}", list(&all))
     };
@@ -87,7 +90,8 @@ mod tests {
     #[test]
     fn a_backup_link_from_any_member_covers_the_group() {
         let mut d = reference("02-distributed.toml");
-        d.components.push(crate::model::Component::new("snapshots", Kind::Backup));
+        d.components
+            .push(crate::model::Component::new("snapshots", Kind::Backup));
         d.links.push(crate::model::Link {
             from: "mysql-replica".into(),
             to: "snapshots".into(),

@@ -57,7 +57,9 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
             )
             .components(ids.iter().copied())
             .servers([ctx.design.servers[s].id.clone()])
-            .recommend("move a replica to another server, fed by a replication link from the primary"),
+            .recommend(
+                "move a replica to another server, fed by a replication link from the primary",
+            ),
         );
     }
     // One primary and replicas nothing feeds: one cause, the missing replication link.
@@ -117,8 +119,16 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
                 format!(
                     "{} {} no replication link feeds: {} no copy of anything",
                     list(&ids),
-                    if ids.len() == 1 { "is a replica that" } else { "are replicas that" },
-                    if ids.len() == 1 { "it holds" } else { "they hold" }
+                    if ids.len() == 1 {
+                        "is a replica that"
+                    } else {
+                        "are replicas that"
+                    },
+                    if ids.len() == 1 {
+                        "it holds"
+                    } else {
+                        "they hold"
+                    }
                 ),
             )
             .components(ids.iter().copied())
@@ -164,16 +174,25 @@ mod tests {
         let f = run(&RULE, &d);
         assert_eq!(f.len(), 1, "{f:?}");
         assert_eq!(f[0].components, ["mysql", "mysql-2"]);
-        assert!(f[0].message.contains("each hold the only copy"), "{}", f[0].message);
+        assert!(
+            f[0].message.contains("each hold the only copy"),
+            "{}",
+            f[0].message
+        );
     }
 
     #[test]
     fn an_unfed_replica_is_no_copy() {
         let mut d = reference("02-distributed.toml");
-        d.links.retain(|l| l.protocol != crate::model::Protocol::Replication);
+        d.links
+            .retain(|l| l.protocol != crate::model::Protocol::Replication);
         let f = run(&RULE, &d);
         assert_eq!(f.len(), 1, "{f:?}");
         assert_eq!(f[0].components, ["mysql-primary", "mysql-replica"]);
-        assert!(f[0].recommendation.contains("replication link"), "{}", f[0].recommendation);
+        assert!(
+            f[0].recommendation.contains("replication link"),
+            "{}",
+            f[0].recommendation
+        );
     }
 }

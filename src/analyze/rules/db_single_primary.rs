@@ -152,7 +152,8 @@ mod tests {
     #[test]
     fn an_unfed_replica_still_leaves_one_primary() {
         let mut d = reference("03-secured-monitored.toml");
-        d.links.retain(|l| l.protocol != crate::model::Protocol::Replication);
+        d.links
+            .retain(|l| l.protocol != crate::model::Protocol::Replication);
         assert_eq!(run(&RULE, &d).len(), 1);
     }
 }

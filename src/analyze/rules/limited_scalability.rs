@@ -21,7 +21,11 @@ pub static RULE: Rule = Rule {
 
 fn check(ctx: &Ctx) -> Vec<Finding> {
     let comps = &ctx.design.components;
-    let queue_fed = |i: usize| ctx.into[i].iter().any(|&(f, _)| comps[f].kind == Kind::Queue);
+    let queue_fed = |i: usize| {
+        ctx.into[i]
+            .iter()
+            .any(|&(f, _)| comps[f].kind == Kind::Queue)
+    };
     let all_lbs = (0..ctx.len()).filter(|&i| comps[i].kind == Kind::LoadBalancer);
     // A load balancer no request reaches is unused (UNREACHABLE), not short of backends.
     let lbs: Vec<usize> = all_lbs.clone().filter(|&i| ctx.reachable[i]).collect();
@@ -95,9 +99,17 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
             Finding::new(
                 RULE.id,
                 Severity::Medium,
-                format!("{who} {have} {what}: {} balance nothing", if members.len() > 1 { "they" } else { "it" }),
+                format!(
+                    "{who} {have} {what}: {} balance nothing",
+                    if members.len() > 1 { "they" } else { "it" }
+                ),
             )
-            .components(members.iter().map(|&m| ctx.id(m)).chain(backends.iter().map(|&b| ctx.id(b))))
+            .components(
+                members
+                    .iter()
+                    .map(|&m| ctx.id(m))
+                    .chain(backends.iter().map(|&b| ctx.id(b))),
+            )
             .links(links)
             .recommend(fix),
         );
@@ -184,7 +196,8 @@ mod tests {
     fn a_load_balancer_with_one_backend_balances_nothing() {
         let f = run(&RULE, &reference("04-scale-up.toml"));
         assert!(
-            f.iter().any(|f| f.components == ["haproxy-1", "haproxy-2", "nginx"]),
+            f.iter()
+                .any(|f| f.components == ["haproxy-1", "haproxy-2", "nginx"]),
             "{f:?}"
         );
         // One finding for the cluster, not one per member.
@@ -194,11 +207,17 @@ mod tests {
     #[test]
     fn backends_are_counted_past_firewalls_and_routers() {
         let mut d = reference("05-resilient.toml");
-        d.components.push(crate::model::Component::new("edge-fw", Kind::Firewall));
-        d.components.push(crate::model::Component::new("core", Kind::Router));
+        d.components
+            .push(crate::model::Component::new("edge-fw", Kind::Firewall));
+        d.components
+            .push(crate::model::Component::new("core", Kind::Router));
         for l in &mut d.links {
             if l.from.starts_with("haproxy") {
-                l.to = if l.to == "nginx-1" { "edge-fw".into() } else { "core".into() };
+                l.to = if l.to == "nginx-1" {
+                    "edge-fw".into()
+                } else {
+                    "core".into()
+                };
             }
         }
         for (from, to) in [("edge-fw", "nginx-1"), ("core", "nginx-2")] {
@@ -216,8 +235,10 @@ mod tests {
     #[test]
     fn queue_consumers_scale_without_a_load_balancer() {
         let mut d = reference("05-resilient.toml");
-        d.components.push(crate::model::Component::new("jobs", Kind::Queue));
-        d.components.push(crate::model::Component::new("worker", Kind::AppServer));
+        d.components
+            .push(crate::model::Component::new("jobs", Kind::Queue));
+        d.components
+            .push(crate::model::Component::new("worker", Kind::AppServer));
         for (from, to) in [("app-1", "jobs"), ("app-2", "jobs"), ("worker", "jobs")] {
             d.links.push(crate::model::Link {
                 from: from.into(),
@@ -230,7 +251,10 @@ mod tests {
         assert!(run(&RULE, &d).is_empty(), "{:?}", run(&RULE, &d));
         // Without the queue the lone worker is a single instance nobody balances.
         let ctx = crate::analyze::Ctx::new(&d);
-        assert!(ctx.reachable[d.components.len() - 1], "the worker is fed by the queue");
+        assert!(
+            ctx.reachable[d.components.len() - 1],
+            "the worker is fed by the queue"
+        );
     }
 
     #[test]
@@ -239,7 +263,11 @@ mod tests {
         // Without a load balancer, one finding says it for every tier.
         assert_eq!(f.len(), 1, "{f:?}");
         assert!(f[0].concerns("mysql") && f[0].concerns("nginx"), "{f:?}");
-        assert!(run(&RULE, &reference("02-distributed.toml")).iter().all(|f| !f.concerns("mysql-primary")));
+        assert!(
+            run(&RULE, &reference("02-distributed.toml"))
+                .iter()
+                .all(|f| !f.concerns("mysql-primary"))
+        );
     }
 
     #[test]

@@ -117,7 +117,11 @@ mod tests {
         let f = run(&RULE, &reference("01-simple.toml"));
         let ids: Vec<&str> = f.iter().map(|f| f.components[0].as_str()).collect();
         assert_eq!(ids, ["nginx", "app", "mysql"]);
-        assert!(f[2].message.contains("is down meanwhile"), "{}", f[2].message);
+        assert!(
+            f[2].message.contains("is down meanwhile"),
+            "{}",
+            f[2].message
+        );
     }
 
     #[test]
@@ -135,6 +139,9 @@ mod tests {
         assert!(f[2].message.contains("no writes"), "{}", f[2].message);
         // A clustered pair is upgraded one at a time.
         let f = run(&RULE, &reference("04-scale-up.toml"));
-        assert!(f.iter().all(|f| !f.components[0].starts_with("haproxy")), "{f:?}");
+        assert!(
+            f.iter().all(|f| !f.components[0].starts_with("haproxy")),
+            "{f:?}"
+        );
     }
 }

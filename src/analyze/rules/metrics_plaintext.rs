@@ -27,7 +27,10 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         if l.protocol != Protocol::Metrics {
             continue;
         }
-        for (ends, other) in [(ctx.link_to(li), ctx.link_from(li)), (ctx.link_from(li), ctx.link_to(li))] {
+        for (ends, other) in [
+            (ctx.link_to(li), ctx.link_from(li)),
+            (ctx.link_from(li), ctx.link_to(li)),
+        ] {
             for &svc in ends.iter().filter(|&&s| saas(s)) {
                 match by_service.iter_mut().find(|(s, _, _)| *s == svc) {
                     Some((_, links, peers)) => {

@@ -88,7 +88,12 @@ enum Via {
 fn check(ctx: &Ctx) -> Vec<Finding> {
     let d = ctx.design;
     let comps = &d.components;
-    let key = |i: usize| comps[i].cluster.clone().unwrap_or_else(|| comps[i].id.clone());
+    let key = |i: usize| {
+        comps[i]
+            .cluster
+            .clone()
+            .unwrap_or_else(|| comps[i].id.clone())
+    };
     let mut findings = Vec::new();
     // Plain links from clients, by the component (or cluster) that receives them.
     let mut plain: Vec<(String, Vec<usize>, Vec<usize>, Vec<usize>)> = Vec::new();
@@ -123,7 +128,10 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         tos.sort_unstable();
         tos.dedup();
         let protocols: Vec<String> = {
-            let mut p: Vec<String> = ls.iter().map(|&l| d.links[l].protocol.as_str().to_uppercase()).collect();
+            let mut p: Vec<String> = ls
+                .iter()
+                .map(|&l| d.links[l].protocol.as_str().to_uppercase())
+                .collect();
             p.sort_unstable();
             p.dedup();
             p
@@ -193,7 +201,11 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
             ),
             (None, Via::Https) => format!(
                 "{who} {} HTTPS from the clients but {} no SSL certificate",
-                if ids.len() == 1 { "receives" } else { "receive" },
+                if ids.len() == 1 {
+                    "receives"
+                } else {
+                    "receive"
+                },
                 if ids.len() == 1 { "holds" } else { "hold" }
             ),
             (None, Via::Record) => format!(
@@ -207,7 +219,11 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
             ),
         };
         let names = names_of(ctx, members[0]);
-        let for_names = if names.is_empty() { d.site_name() } else { names.join(" and ") };
+        let for_names = if names.is_empty() {
+            d.site_name()
+        } else {
+            names.join(" and ")
+        };
         findings.push(
             Finding::new(RULE.id, Severity::High, message)
                 .components(ids.iter().copied())
@@ -269,8 +285,13 @@ mod tests {
         d.component_mut("haproxy").expect("exists").certificate = Some("foobar.com".into());
         let f = run(&RULE, &d);
         assert_eq!(f.len(), 1);
-        assert!(f[0].message.contains("does not cover `www.foobar.com`"), "{}", f[0].message);
-        d.component_mut("haproxy").expect("exists").certificate = Some("foobar.com, *.foobar.com".into());
+        assert!(
+            f[0].message.contains("does not cover `www.foobar.com`"),
+            "{}",
+            f[0].message
+        );
+        d.component_mut("haproxy").expect("exists").certificate =
+            Some("foobar.com, *.foobar.com".into());
         assert!(run(&RULE, &d).is_empty());
     }
 
@@ -293,8 +314,10 @@ mod tests {
     #[test]
     fn dns_is_not_user_traffic_and_firewalls_are_looked_through() {
         let mut d = reference("05-resilient.toml");
-        d.components.push(crate::model::Component::new("resolver", Kind::Dns));
-        d.components.push(crate::model::Component::new("edge", Kind::Router));
+        d.components
+            .push(crate::model::Component::new("resolver", Kind::Dns));
+        d.components
+            .push(crate::model::Component::new("edge", Kind::Router));
         for l in &mut d.links {
             if l.from == "user" {
                 l.to = "edge".into();
@@ -323,6 +346,10 @@ mod tests {
         let f = run(&RULE, &d);
         assert_eq!(f.len(), 1, "{f:?}");
         assert!(f[0].message.contains("inferred"), "{}", f[0].message);
-        assert!(!f[0].message.contains("from the internet"), "{}", f[0].message);
+        assert!(
+            !f[0].message.contains("from the internet"),
+            "{}",
+            f[0].message
+        );
     }
 }

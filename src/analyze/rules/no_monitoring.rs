@@ -35,9 +35,17 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
             continue;
         }
         let (from, to) = (ctx.link_from(li), ctx.link_to(li));
-        let service = |ends: &[usize]| ends.iter().any(|&t| comps[t].kind == Kind::MonitoringService);
+        let service = |ends: &[usize]| {
+            ends.iter()
+                .any(|&t| comps[t].kind == Kind::MonitoringService)
+        };
         let watcher = |ends: &[usize]| {
-            ends.iter().any(|&t| matches!(comps[t].kind, Kind::MonitoringService | Kind::MonitoringAgent))
+            ends.iter().any(|&t| {
+                matches!(
+                    comps[t].kind,
+                    Kind::MonitoringService | Kind::MonitoringAgent
+                )
+            })
         };
         for (ends, other) in [(from, to), (to, from)] {
             if service(other) {
@@ -74,7 +82,11 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         if !blind.is_empty() {
             what.push(format!(
                 "{} {}",
-                if blind.len() == 1 { "server" } else { "servers" },
+                if blind.len() == 1 {
+                    "server"
+                } else {
+                    "servers"
+                },
                 list(&blind)
             ));
         }
@@ -82,7 +94,11 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
             what.push(format!(
                 "{} (on {} of {} own, naming no server)",
                 list(&own_blind),
-                if own_blind.len() == 1 { "a host" } else { "hosts" },
+                if own_blind.len() == 1 {
+                    "a host"
+                } else {
+                    "hosts"
+                },
                 if own_blind.len() == 1 { "its" } else { "their" },
             ));
         }

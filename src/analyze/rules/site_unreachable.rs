@@ -54,9 +54,7 @@ pub(crate) fn down(ctx: &Ctx) -> Option<String> {
         } else {
             "no request from the DNS records' targets reaches".to_string()
         };
-        return Some(format!(
-            "{who} a web or application server: {site} is down"
-        ));
+        return Some(format!("{who} a web or application server: {site} is down"));
     }
     if ctx.entry == Entry::Clients && !ctx.design.dns.is_empty() {
         let unreached = ctx
@@ -151,7 +149,11 @@ mod tests {
 
     #[test]
     fn reachable_sites_are_up() {
-        for name in ["01-simple.toml", "03-secured-monitored.toml", "05-resilient.toml"] {
+        for name in [
+            "01-simple.toml",
+            "03-secured-monitored.toml",
+            "05-resilient.toml",
+        ] {
             assert!(run(&RULE, &reference(name)).is_empty(), "{name}");
         }
     }

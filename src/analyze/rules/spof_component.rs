@@ -180,9 +180,7 @@ pub(crate) fn spof_findings(ctx: &Ctx) -> Vec<Finding> {
             continue;
         };
         let p = *p;
-        if !ctx.reachable[p]
-            || comps[p].redundant
-            || component.iter().any(|(s, _, _)| s.node == p)
+        if !ctx.reachable[p] || comps[p].redundant || component.iter().any(|(s, _, _)| s.node == p)
         {
             continue;
         }
@@ -214,7 +212,11 @@ pub(crate) fn spof_findings(ctx: &Ctx) -> Vec<Finding> {
     let mut folded: Vec<Vec<usize>> = vec![Vec::new(); component.len()];
     let mut absorbed = vec![false; component.len()];
     let mut findings = Vec::new();
-    let servers: Vec<Spof> = ctx.server_spofs().iter().filter_map(public_only(ctx)).collect();
+    let servers: Vec<Spof> = ctx
+        .server_spofs()
+        .iter()
+        .filter_map(public_only(ctx))
+        .collect();
     for s in &servers {
         let on: Vec<usize> = (0..component.len())
             .filter(|&k| ctx.server_of[component[k].0.node] == Some(s.node))
@@ -313,9 +315,7 @@ pub(crate) fn spof_findings(ctx: &Ctx) -> Vec<Finding> {
             Finding::new(
                 SERVER_RULE,
                 severity,
-                format!(
-                    "{name} runs or fronts every reachable {what}: if it goes down, {outcome}"
-                ),
+                format!("{name} runs or fronts every reachable {what}: if it goes down, {outcome}"),
             )
             .servers([server.id.clone()])
             .components(hosted.iter().map(|s| s.to_string()))
@@ -348,10 +348,17 @@ pub(crate) fn spof_findings(ctx: &Ctx) -> Vec<Finding> {
         let c = &comps[spof.node];
         let tiers = spof.tiers();
         let place = match ctx.server_of[spof.node] {
-            Some(s) if !folded[k].is_empty() => format!(", on server `{}`", ctx.design.servers[s].id),
+            Some(s) if !folded[k].is_empty() => {
+                format!(", on server `{}`", ctx.design.servers[s].id)
+            }
             _ => String::new(),
         };
-        let named = format!("{} {} ({}{place})", c.kind.title(), list(&[&c.id]), c.display_name());
+        let named = format!(
+            "{} {} ({}{place})",
+            c.kind.title(),
+            list(&[&c.id]),
+            c.display_name()
+        );
         let own: Vec<Tier> = Tier::of(c).collect();
         let from = if ctx.entry == crate::analyze::Entry::Clients {
             "the clients"
@@ -359,7 +366,9 @@ pub(crate) fn spof_findings(ctx: &Ctx) -> Vec<Finding> {
             "the entry points (inferred: the design has no client)"
         };
         let message = if tiers.is_empty() && c.kind == Kind::Database {
-            format!("{named} is the only primary of the data it holds (no other database takes its writes): if it fails, {outcome}")
+            format!(
+                "{named} is the only primary of the data it holds (no other database takes its writes): if it fails, {outcome}"
+            )
         } else if tiers.is_empty() {
             format!("{named} is the only name service clients query: if it fails, {outcome}")
         } else if tiers.iter().all(|t| own.contains(t)) {
@@ -382,13 +391,19 @@ pub(crate) fn spof_findings(ctx: &Ctx) -> Vec<Finding> {
                 .map(|i| fix_for(ctx, i))
                 .collect();
             (
-                format!("{message}; {} on the same server cut{} off the same", list(&ids), if ids.len() == 1 { "s" } else { "" }),
+                format!(
+                    "{message}; {} on the same server cut{} off the same",
+                    list(&ids),
+                    if ids.len() == 1 { "s" } else { "" }
+                ),
                 fixes.join("; "),
             )
         };
         findings.push(
             Finding::new(RULE.id, *severity, message)
-                .components(std::iter::once(c.id.as_str()).chain(followers.iter().map(|&f| ctx.id(f))))
+                .components(
+                    std::iter::once(c.id.as_str()).chain(followers.iter().map(|&f| ctx.id(f))),
+                )
                 .recommend(fix),
         );
     }
@@ -448,5 +463,106 @@ mod tests {
         d.component_mut("haproxy").expect("exists").redundant = true;
         let f = run(&RULE, &d);
         assert!(f.iter().all(|f| f.components[0] != "haproxy"));
+    }
+
+    fn link(from: &str, to: &str, protocol: crate::model::Protocol) -> crate::model::Link {
+        crate::model::Link {
+            from: from.into(),
+            to: to.into(),
+            protocol,
+            port: None,
+            label: None,
+        }
+    }
+
+    #[test]
+    fn a_second_entrance_does_not_hide_the_customers_spof() {
+        let mut d = reference("02-distributed.toml");
+        d.components
+            .push(crate::model::Component::new("admin", Kind::Client));
+        d.links
+            .push(link("admin", "nginx-1", crate::model::Protocol::Https));
+        let f = run(&RULE, &d);
+        let lb = f.iter().find(|f| f.concerns("haproxy")).expect("haproxy");
+        assert_eq!(lb.severity, Severity::Critical);
+        assert!(lb.message.contains("for `user`"), "{}", lb.message);
+        // The admin's own way in is not a SPOF of the site.
+        assert!(f.iter().all(|f| !f.concerns("nginx-1")), "{f:?}");
+    }
+
+    #[test]
+    fn one_cause_one_finding_with_a_fix_in_the_components_role() {
+        let d = reference("02-distributed.toml");
+        let all = spof_findings(&Ctx::new(&d));
+        // lb-01 runs only HAProxy: its loss is HAProxy's finding, fixed by a second LB.
+        assert!(all.iter().all(|f| f.rule != "SPOF-SERVER"), "{all:?}");
+        let lb = all.iter().find(|f| f.concerns("haproxy")).expect("haproxy");
+        assert!(lb.message.contains("on server `lb-01`"), "{}", lb.message);
+        assert!(
+            lb.recommendation.contains("second load balancer"),
+            "{}",
+            lb.recommendation
+        );
+        let db = all
+            .iter()
+            .find(|f| f.concerns("mysql-primary"))
+            .expect("db");
+        assert!(
+            !db.recommendation.contains("behind"),
+            "{}",
+            db.recommendation
+        );
+        // Design 1's one server is one finding, not one per component on it.
+        let d = reference("01-simple.toml");
+        let all = spof_findings(&Ctx::new(&d));
+        assert_eq!(all.len(), 1, "{all:?}");
+        assert_eq!(all[0].rule, "SPOF-SERVER");
+        assert!(
+            !all[0]
+                .recommendation
+                .contains("database on another server, behind")
+        );
+    }
+
+    #[test]
+    fn a_component_without_a_server_is_reported_once() {
+        let mut d = reference("02-distributed.toml");
+        d.component_mut("haproxy").expect("exists").server = None;
+        let all = spof_findings(&Ctx::new(&d));
+        assert_eq!(all.iter().filter(|f| f.concerns("haproxy")).count(), 1);
+    }
+
+    #[test]
+    fn a_self_hosted_name_server_is_a_spof_and_the_providers_is_not() {
+        let mut d = reference("05-resilient.toml");
+        d.components
+            .push(crate::model::Component::new("ns", Kind::Dns));
+        d.links
+            .push(link("user", "ns", crate::model::Protocol::Dns));
+        assert!(run(&RULE, &d).is_empty());
+        d.component_mut("ns").expect("exists").server = Some("lb-01".into());
+        let f = run(&RULE, &d);
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!(f[0].components, ["ns"]);
+    }
+
+    #[test]
+    fn unreplicated_primaries_each_hold_their_data_alone() {
+        let mut d = reference("05-resilient.toml");
+        for c in &mut d.components {
+            c.cluster = c.cluster.take().filter(|cl| cl != "db-cluster");
+        }
+        d.links
+            .retain(|l| l.protocol != crate::model::Protocol::ReplicationTls);
+        for app in ["app-1", "app-2"] {
+            for db in ["mysql-1", "mysql-2"] {
+                d.links
+                    .push(link(app, db, crate::model::Protocol::MysqlTls));
+            }
+        }
+        let f = run(&RULE, &d);
+        let ids: Vec<&str> = f.iter().map(|f| f.components[0].as_str()).collect();
+        assert_eq!(ids, ["mysql-1", "mysql-2"], "{f:?}");
+        assert!(f.iter().all(|f| f.severity == Severity::High));
     }
 }

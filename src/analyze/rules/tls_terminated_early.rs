@@ -28,7 +28,9 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
     let mut groups: Vec<(Option<&str>, Vec<usize>, Vec<(usize, usize)>)> = Vec::new();
     for i in 0..ctx.len() {
         if pass_through(ctx.kind(i))
-            || !ctx.into[i].iter().any(|&(_, l)| links[l].protocol.encrypted())
+            || !ctx.into[i]
+                .iter()
+                .any(|&(_, l)| links[l].protocol.encrypted())
         {
             continue;
         }
@@ -49,7 +51,10 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
             continue;
         }
         let key = comps[i].cluster.as_deref();
-        match groups.iter_mut().find(|(k, _, _)| key.is_some() && *k == key) {
+        match groups
+            .iter_mut()
+            .find(|(k, _, _)| key.is_some() && *k == key)
+        {
             Some((_, members, out)) => {
                 members.push(i);
                 out.extend(plain);
@@ -129,13 +134,17 @@ mod tests {
         let f = run(&RULE, &d);
         // nginx-1 → app is on web-01; nginx-2 → app leaves web-02.
         assert_eq!(f.len(), 1, "{f:?}");
-        assert!(f[0].concerns("nginx-2") && !f[0].concerns("nginx-1"), "{f:?}");
+        assert!(
+            f[0].concerns("nginx-2") && !f[0].concerns("nginx-1"),
+            "{f:?}"
+        );
     }
 
     #[test]
     fn firewalls_are_looked_through() {
         let mut d = reference("05-resilient.toml");
-        d.components.push(crate::model::Component::new("edge-fw", Kind::Firewall));
+        d.components
+            .push(crate::model::Component::new("edge-fw", Kind::Firewall));
         for l in &mut d.links {
             if l.from == "user" {
                 l.to = "edge-fw".into();

@@ -36,7 +36,10 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
     }
     let mut server_used = vec![false; d.servers.len()];
     for i in 0..ctx.len() {
-        if let (true, Some(s)) = (ctx.reachable[i] || fed[i] && comps[i].kind != Kind::MonitoringAgent, ctx.server_of[i]) {
+        if let (true, Some(s)) = (
+            ctx.reachable[i] || fed[i] && comps[i].kind != Kind::MonitoringAgent,
+            ctx.server_of[i],
+        ) {
             server_used[s] = true;
         }
     }
@@ -68,11 +71,17 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
             let on = server.map_or(String::new(), |s| {
                 format!(" (on server `{}`)", d.servers[s].id)
             });
-            let (is, serves) = if members.len() == 1 { ("is", "serves") } else { ("are", "serve") };
+            let (is, serves) = if members.len() == 1 {
+                ("is", "serves")
+            } else {
+                ("are", "serve")
+            };
             Finding::new(
                 RULE.id,
                 Severity::Low,
-                format!("{what}{on} {is} reached by no request from the clients and {serves} nothing"),
+                format!(
+                    "{what}{on} {is} reached by no request from the clients and {serves} nothing"
+                ),
             )
             .components(ids.iter().copied())
             .servers(server.map(|s| d.servers[s].id.clone()))
