@@ -74,6 +74,10 @@ fn cert_names(cert: &str) -> impl Iterator<Item = &str> {
     cert.split([',', ' ']).filter(|n| !n.is_empty())
 }
 
+/// Plain links from clients into one component or cluster: its key, the clients, the
+/// components that receive them and the links.
+type PlainGroup = (String, Vec<usize>, Vec<usize>, Vec<usize>);
+
 /// How requests reached a component that must hold a certificate.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Via {
@@ -96,7 +100,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
     };
     let mut findings = Vec::new();
     // Plain links from clients, by the component (or cluster) that receives them.
-    let mut plain: Vec<(String, Vec<usize>, Vec<usize>, Vec<usize>)> = Vec::new();
+    let mut plain: Vec<PlainGroup> = Vec::new();
     let mut endpoints: Vec<(usize, Via)> = Vec::new();
     for from in 0..ctx.len() {
         if comps[from].kind != Kind::Client {

@@ -70,7 +70,7 @@ fn public_only<'c>(ctx: &'c Ctx<'_>) -> impl Fn(&Spof) -> Option<Spof> + 'c {
             .filter(|(g, _)| ctx.groups[*g].public)
             .cloned()
             .collect();
-        (!cuts.is_empty()).then(|| Spof { node: s.node, cuts })
+        (!cuts.is_empty()).then_some(Spof { node: s.node, cuts })
     }
 }
 
@@ -78,7 +78,7 @@ fn public_only<'c>(ctx: &'c Ctx<'_>) -> impl Fn(&Spof) -> Option<Spof> + 'c {
 /// and not the provider's DNS (a name service without a server of the design).
 fn reportable(ctx: &Ctx, i: usize) -> bool {
     let c = &ctx.design.components[i];
-    !c.redundant && !(c.kind == Kind::Dns && ctx.server_of[i].is_none())
+    !(c.redundant || c.kind == Kind::Dns && ctx.server_of[i].is_none())
 }
 
 /// The fix for a component that is a single point of failure, in its own role.

@@ -21,12 +21,16 @@ pub static RULE: Rule = Rule {
     check,
 };
 
+/// Components that decrypt as one (a cluster, or one component): the cluster, the members and
+/// the (target, link) pairs they forward in plain text.
+type Terminators<'a> = (Option<&'a str>, Vec<usize>, Vec<(usize, usize)>);
+
 fn check(ctx: &Ctx) -> Vec<Finding> {
     let links = &ctx.design.links;
     let comps = &ctx.design.components;
     // Terminators grouped by cluster (a cluster decrypts as one), in design order.
-    let mut groups: Vec<(Option<&str>, Vec<usize>, Vec<(usize, usize)>)> = Vec::new();
-    for i in 0..ctx.len() {
+    let mut groups: Vec<Terminators> = Vec::new();
+    for (i, c) in comps.iter().enumerate() {
         if pass_through(ctx.kind(i))
             || !ctx.into[i]
                 .iter()
@@ -50,7 +54,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         if plain.is_empty() {
             continue;
         }
-        let key = comps[i].cluster.as_deref();
+        let key = c.cluster.as_deref();
         match groups
             .iter_mut()
             .find(|(k, _, _)| key.is_some() && *k == key)
