@@ -362,6 +362,30 @@ impl<'a> Ctx<'a> {
         seen
     }
 
+    /// Breadth-first reach from where entry group `group` enters, never entering `blocked`
+    /// components.
+    pub fn reach_group(&self, group: usize, blocked: impl Fn(usize) -> bool) -> Vec<bool> {
+        let mut seen = vec![false; self.len()];
+        let mut queue: VecDeque<usize> = VecDeque::new();
+        if let Some(g) = self.groups.get(group) {
+            for &e in g.clients.iter().chain(&g.targets) {
+                if !blocked(e) && !seen[e] {
+                    seen[e] = true;
+                    queue.push_back(e);
+                }
+            }
+        }
+        while let Some(n) = queue.pop_front() {
+            for &(m, _) in &self.out[n] {
+                if !seen[m] && !blocked(m) {
+                    seen[m] = true;
+                    queue.push_back(m);
+                }
+            }
+        }
+        seen
+    }
+
     /// Reach from one component, following request links.
     pub fn reach_from(&self, start: usize) -> Vec<bool> {
         let mut seen = vec![false; self.len()];
