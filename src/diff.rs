@@ -120,6 +120,9 @@ pub fn diff(old: &Design, new: &Design, today: Date) -> DesignDiff {
     }
 }
 
+/// The rule whose finding means that nothing else about the new design can be judged.
+const SITE_UNREACHABLE: &str = "SITE-UNREACHABLE";
+
 fn link_key(l: &Link) -> String {
     format!("{} -> {} ({})", l.from, l.to, l.protocol)
 }
@@ -215,7 +218,12 @@ fn compare(old: &Map<String, Value>, new: &Map<String, Value>) -> Vec<FieldChang
 /// Findings match by rule and ids; those left over match by rule and sentence, because some
 /// findings list every component of a server (SPOF-SERVER) and adding a monitoring agent there
 /// does not make the server's risk new.
+///
+/// A new design whose site no client reaches (SITE-UNREACHABLE) hides every finding about what
+/// lies behind the entrance; those are not resolved, and are left out of `resolved`.
 fn findings(old: Vec<Reviewed>, new: Vec<Reviewed>) -> FindingsDiff {
+    let down = |v: &[Reviewed]| v.iter().any(|r| r.finding.rule == SITE_UNREACHABLE);
+    let went_down = down(&new) && !down(&old);
     let key = |r: &Reviewed| -> (&'static str, Vec<String>) {
         (
             r.finding.rule,
@@ -243,7 +251,7 @@ fn findings(old: Vec<Reviewed>, new: Vec<Reviewed>) -> FindingsDiff {
             .collect(),
         resolved: old_left
             .into_iter()
-            .filter(|r| !new_said.contains(&said(r)))
+            .filter(|r| !went_down && !new_said.contains(&said(r)))
             .map(ReviewedFinding::from)
             .collect(),
     }
@@ -294,6 +302,20 @@ mod tests {
             "{introduced:?}"
         );
         assert!(d.introduces(Severity::Info));
+    }
+
+    #[test]
+    fn deleting_the_clients_link_takes_the_site_down_and_resolves_nothing() {
+        let old = reference("02-distributed.toml");
+        let mut new = old.clone();
+        new.links.retain(|l| l.from != "user");
+        let d = diff(&old, &new, today());
+        assert_eq!(rules(&d.findings.introduced), ["SITE-UNREACHABLE"]);
+        assert!(d.findings.resolved.is_empty(), "{:#?}", d.findings.resolved);
+        assert!(d.introduces(Severity::Critical));
+        // And back: the findings behind the entrance count again.
+        let back = diff(&new, &old, today());
+        assert_eq!(rules(&back.findings.resolved), ["SITE-UNREACHABLE"]);
     }
 
     #[test]

@@ -149,6 +149,7 @@ pub enum Kind {
     Dns,
     Cdn,
     Firewall,
+    Router,
     LoadBalancer,
     WebServer,
     AppServer,
@@ -157,17 +158,19 @@ pub enum Kind {
     Queue,
     Database,
     ObjectStorage,
+    Backup,
     MonitoringAgent,
     MonitoringService,
     Other,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 15] = [
+    pub const ALL: [Kind; 17] = [
         Kind::Client,
         Kind::Dns,
         Kind::Cdn,
         Kind::Firewall,
+        Kind::Router,
         Kind::LoadBalancer,
         Kind::WebServer,
         Kind::AppServer,
@@ -176,6 +179,7 @@ impl Kind {
         Kind::Queue,
         Kind::Database,
         Kind::ObjectStorage,
+        Kind::Backup,
         Kind::MonitoringAgent,
         Kind::MonitoringService,
         Kind::Other,
@@ -188,6 +192,7 @@ impl Kind {
             Kind::Dns => "dns",
             Kind::Cdn => "cdn",
             Kind::Firewall => "firewall",
+            Kind::Router => "router",
             Kind::LoadBalancer => "load_balancer",
             Kind::WebServer => "web_server",
             Kind::AppServer => "app_server",
@@ -196,6 +201,7 @@ impl Kind {
             Kind::Queue => "queue",
             Kind::Database => "database",
             Kind::ObjectStorage => "object_storage",
+            Kind::Backup => "backup",
             Kind::MonitoringAgent => "monitoring_agent",
             Kind::MonitoringService => "monitoring_service",
             Kind::Other => "other",
@@ -209,6 +215,7 @@ impl Kind {
             Kind::Dns => "DNS",
             Kind::Cdn => "CDN",
             Kind::Firewall => "firewall",
+            Kind::Router => "router",
             Kind::LoadBalancer => "load balancer",
             Kind::WebServer => "web server",
             Kind::AppServer => "application server",
@@ -217,6 +224,7 @@ impl Kind {
             Kind::Queue => "queue",
             Kind::Database => "database",
             Kind::ObjectStorage => "object storage",
+            Kind::Backup => "backup",
             Kind::MonitoringAgent => "monitoring agent",
             Kind::MonitoringService => "monitoring service",
             Kind::Other => "other",
@@ -232,6 +240,7 @@ impl Kind {
             Kind::Firewall => {
                 "a network hop that links pass through; on a server, that host's firewall"
             }
+            Kind::Router => "a network hop that forwards packets (a router, a VPN gateway)",
             Kind::LoadBalancer => "spreads requests over several backends (HAProxy, a cloud LB)",
             Kind::WebServer => "serves HTTP(S) and static content (Nginx, Apache)",
             Kind::AppServer => "runs the site's code and builds dynamic pages",
@@ -240,6 +249,7 @@ impl Kind {
             Kind::Queue => "a message queue or broker (RabbitMQ, Kafka)",
             Kind::Database => "stores the data; role primary (accepts writes) or replica",
             Kind::ObjectStorage => "stores files and media (S3, MinIO)",
+            Kind::Backup => "keeps backups of the data, fed by `backup` links (snapshots, dumps)",
             Kind::MonitoringAgent => "collects metrics and logs on a server (Sumologic)",
             Kind::MonitoringService => "where the monitoring agents send their data",
             Kind::Other => "anything else",
@@ -253,6 +263,7 @@ impl Kind {
             Kind::Dns => '⌘',
             Kind::Cdn => '☁',
             Kind::Firewall => '▦',
+            Kind::Router => '⇋',
             Kind::LoadBalancer => '⇄',
             Kind::WebServer => '◍',
             Kind::AppServer => '⚙',
@@ -261,6 +272,7 @@ impl Kind {
             Kind::Queue => '☰',
             Kind::Database => '⛁',
             Kind::ObjectStorage => '▤',
+            Kind::Backup => '⎘',
             Kind::MonitoringAgent => '◉',
             Kind::MonitoringService => '◎',
             Kind::Other => '◇',
@@ -380,18 +392,23 @@ pub enum Protocol {
     Metrics,
     #[serde(rename = "metrics+tls")]
     MetricsTls,
+    #[serde(rename = "backup")]
+    Backup,
+    #[serde(rename = "backup+tls")]
+    BackupTls,
 }
 
 /// What a link carries, which decides whether the analyzer follows it as a request path.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Traffic {
     Request,
+    /// Copies of the data: replication and backups.
     Replication,
     Monitoring,
 }
 
 impl Protocol {
-    pub const ALL: [Protocol; 20] = [
+    pub const ALL: [Protocol; 22] = [
         Protocol::Http,
         Protocol::Https,
         Protocol::Tcp,
@@ -412,6 +429,8 @@ impl Protocol {
         Protocol::ReplicationTls,
         Protocol::Metrics,
         Protocol::MetricsTls,
+        Protocol::Backup,
+        Protocol::BackupTls,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -436,11 +455,18 @@ impl Protocol {
             Protocol::ReplicationTls => "replication+tls",
             Protocol::Metrics => "metrics",
             Protocol::MetricsTls => "metrics+tls",
+            Protocol::Backup => "backup",
+            Protocol::BackupTls => "backup+tls",
         }
     }
 
     pub fn parse(s: &str) -> Option<Protocol> {
         Protocol::ALL.into_iter().find(|p| p.as_str() == s)
+    }
+
+    /// Whether the link carries backups of the data.
+    pub fn is_backup(self) -> bool {
+        matches!(self, Protocol::Backup | Protocol::BackupTls)
     }
 
     /// Whether the traffic is encrypted on the wire.
@@ -456,12 +482,17 @@ impl Protocol {
                 | Protocol::Amqps
                 | Protocol::ReplicationTls
                 | Protocol::MetricsTls
+                | Protocol::BackupTls
         )
     }
 
     pub fn traffic(self) -> Traffic {
         match self {
-            Protocol::Replication | Protocol::ReplicationTls => Traffic::Replication,
+            // A backup is a copy of the data, like replication: not a request path.
+            Protocol::Replication
+            | Protocol::ReplicationTls
+            | Protocol::Backup
+            | Protocol::BackupTls => Traffic::Replication,
             Protocol::Metrics | Protocol::MetricsTls => Traffic::Monitoring,
             _ => Traffic::Request,
         }

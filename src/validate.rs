@@ -245,6 +245,25 @@ pub fn validate(design: &Design) -> Vec<Problem> {
                 at("links", i, "to"),
             ));
         }
+        // A backup link says where copies of the data are kept: it must end at a backup.
+        let ends_at_backup = || {
+            design
+                .expand_endpoint(&l.to)
+                .iter()
+                .all(|id| design.component(id).is_some_and(|c| c.kind == Kind::Backup))
+        };
+        if l.protocol.is_backup() && kind_of(&l.to).is_some() && !ends_at_backup() {
+            problems.push(
+                Problem::new(
+                    format!(
+                        "link `{}` -> `{}` uses protocol `{}`, but `{}` is not a backup",
+                        l.from, l.to, l.protocol, l.to
+                    ),
+                    at("links", i, "protocol"),
+                )
+                .help("backup links go to a component of kind `backup`".to_string()),
+            );
+        }
     }
 
     for (i, r) in design.dns.iter().enumerate() {
@@ -282,4 +301,34 @@ pub fn validate(design: &Design) -> Vec<Problem> {
         }
     }
     problems
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Component, Link, Protocol};
+
+    #[test]
+    fn backup_links_end_at_a_backup() {
+        let mut d = Design::new("backups");
+        d.components.push(Component::new("db", Kind::Database));
+        d.components.push(Component::new("web", Kind::WebServer));
+        d.components.push(Component::new("vault", Kind::Backup));
+        d.links.push(Link {
+            from: "db".into(),
+            to: "vault".into(),
+            protocol: Protocol::BackupTls,
+            port: None,
+            label: None,
+        });
+        assert!(validate(&d).is_empty());
+        d.links[0].to = "web".into();
+        let problems = validate(&d);
+        assert_eq!(problems.len(), 1);
+        assert!(
+            problems[0].message.contains("not a backup"),
+            "{}",
+            problems[0].message
+        );
+    }
 }

@@ -11,8 +11,66 @@ use std::sync::OnceLock;
 /// [`crate::analyze::analyze`]); below it, starting a thread costs more than it saves.
 pub const PARALLEL_FROM: usize = 5_000;
 
-/// Per tier, the nodes every request path to all of the tier's instances passes through.
-pub type TierSpofs = Vec<(Tier, Vec<usize>)>;
+/// A node (component or server) whose loss cuts some entry groups off from some tiers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Spof {
+    pub node: usize,
+    /// Per entry group cut off (index into [`Ctx::groups`]), the tiers it no longer reaches.
+    pub cuts: Vec<(usize, Vec<Tier>)>,
+}
+
+impl Spof {
+    /// Every tier it cuts off for some group, sorted.
+    pub fn tiers(&self) -> Vec<Tier> {
+        let mut t: Vec<Tier> = self
+            .cuts
+            .iter()
+            .flat_map(|(_, t)| t.iter().copied())
+            .collect();
+        t.sort_unstable();
+        t.dedup();
+        t
+    }
+}
+
+/// Clients that enter the site at the same place, and whether they are its public.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EntryGroup {
+    /// The clients of the group (none where the entry was inferred).
+    pub clients: Vec<usize>,
+    /// Where their requests enter: the components they link to (and the DNS records' targets
+    /// for clients that query a `dns` component), sorted.
+    pub targets: Vec<usize>,
+    /// Whether they enter where the DNS records point (the site's users), or there is no way
+    /// to tell which clients those are.
+    pub public: bool,
+}
+
+/// Above this many entry groups, the rest are merged into one, to keep the SPOF pass linear.
+const MAX_GROUPS: usize = 16;
+
+/// Whether a component is a network hop requests pass through (a standalone firewall, a
+/// router, a name service drawn on the path): neither a TLS endpoint nor a backend.
+pub fn pass_through(kind: Kind) -> bool {
+    matches!(kind, Kind::Firewall | Kind::Router | Kind::Dns)
+}
+
+/// Whether a component without a server runs on a host of its own that the host rules
+/// (firewall, monitoring, server SPOF) concern: software the team runs, not a managed service,
+/// a client, the provider's DNS or a SaaS.
+pub fn own_host(c: &crate::model::Component) -> bool {
+    c.server.is_none()
+        && !c.redundant
+        && matches!(
+            c.kind,
+            Kind::LoadBalancer
+                | Kind::WebServer
+                | Kind::AppServer
+                | Kind::Cache
+                | Kind::Queue
+                | Kind::Database
+        )
+}
 
 /// How the analyzer decided where requests enter the site.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,6 +125,20 @@ impl Tier {
             .iter()
             .filter(|t| **t != Tier::Primary || !tiers.contains(&Tier::Data))
             .map(|t| t.singular())
+            .collect();
+        match words.len() {
+            0 => String::new(),
+            1 => words[0].to_string(),
+            n => format!("{} and {}", words[..n - 1].join(", "), words[n - 1]),
+        }
+    }
+
+    /// The tiers' instances, in words: "web servers and application servers".
+    pub fn plural_phrase(tiers: &[Tier]) -> String {
+        let words: Vec<&str> = tiers
+            .iter()
+            .filter(|t| **t != Tier::Primary || !tiers.contains(&Tier::Data))
+            .map(|t| t.plural())
             .collect();
         match words.len() {
             0 => String::new(),
@@ -139,6 +211,10 @@ pub struct Ctx<'a> {
     /// Request edges into each component: (source, link index).
     pub into: Adjacency,
     pub entries: Vec<usize>,
+    /// The DNS records' targets that clients querying a `dns` component go on to.
+    pub resolved: Vec<usize>,
+    /// The entries grouped by where they enter.
+    pub groups: Vec<EntryGroup>,
     pub entry: Entry,
     /// Components that requests from the entries reach.
     pub reachable: Vec<bool>,
@@ -150,8 +226,8 @@ pub struct Ctx<'a> {
     ends: Vec<(u32, u32, u32)>,
     end_ids: Vec<usize>,
     /// The component and server dominators, each computed on first use.
-    component_spofs: OnceLock<TierSpofs>,
-    server_spofs: OnceLock<TierSpofs>,
+    component_spofs: OnceLock<Vec<Spof>>,
+    server_spofs: OnceLock<Vec<Spof>>,
 }
 
 impl<'a> Ctx<'a> {
@@ -181,6 +257,19 @@ impl<'a> Ctx<'a> {
                 }
             }
         }
+        // A component that takes work from a queue (a link to it) and that no request reaches
+        // otherwise is the queue's consumer: the queue feeds it.
+        let mut fed = vec![false; n];
+        for &(_, t, _) in &edges {
+            fed[t] = true;
+        }
+        let consumers: Vec<(usize, usize, usize)> = edges
+            .iter()
+            .filter(|&&(f, t, _)| design.components[t].kind == Kind::Queue && !fed[f])
+            .filter(|&&(f, _, _)| design.components[f].kind != Kind::Client)
+            .map(|&(f, t, l)| (t, f, l))
+            .collect();
+        edges.extend(consumers);
         let out = Adjacency::build(n, &edges);
         for e in &mut edges {
             *e = (e.1, e.0, e.2);
@@ -196,12 +285,16 @@ impl<'a> Ctx<'a> {
             }
         }
         let (entries, entry) = find_entries(design, &endpoints, &server_of, &into, &out);
+        let record_targets = record_targets(design, &endpoints, &server_of, &into);
+        let (groups, resolved) = entry_groups(design, &entries, entry, &out, &record_targets);
         let mut ctx = Ctx {
             design,
             server_of,
             out,
             into,
             entries,
+            resolved,
+            groups,
             entry,
             reachable: Vec::new(),
             host_firewall,
@@ -252,7 +345,7 @@ impl<'a> Ctx<'a> {
     ) -> Vec<bool> {
         let mut seen = vec![false; self.len()];
         let mut queue: VecDeque<usize> = VecDeque::new();
-        for &e in &self.entries {
+        for &e in self.entries.iter().chain(&self.resolved) {
             if !blocked(e) && !seen[e] {
                 seen[e] = true;
                 queue.push_back(e);
@@ -261,6 +354,30 @@ impl<'a> Ctx<'a> {
         while let Some(n) = queue.pop_front() {
             for &(m, _) in &self.out[n] {
                 if !seen[m] && !blocked(m) && edge_ok(n, m) {
+                    seen[m] = true;
+                    queue.push_back(m);
+                }
+            }
+        }
+        seen
+    }
+
+    /// Breadth-first reach from where entry group `group` enters, never entering `blocked`
+    /// components.
+    pub fn reach_group(&self, group: usize, blocked: impl Fn(usize) -> bool) -> Vec<bool> {
+        let mut seen = vec![false; self.len()];
+        let mut queue: VecDeque<usize> = VecDeque::new();
+        if let Some(g) = self.groups.get(group) {
+            for &e in g.clients.iter().chain(&g.targets) {
+                if !blocked(e) && !seen[e] {
+                    seen[e] = true;
+                    queue.push_back(e);
+                }
+            }
+        }
+        while let Some(n) = queue.pop_front() {
+            for &(m, _) in &self.out[n] {
+                if !seen[m] && !blocked(m) {
                     seen[m] = true;
                     queue.push_back(m);
                 }
@@ -294,34 +411,65 @@ impl<'a> Ctx<'a> {
             .collect()
     }
 
-    /// For each tier, the components every request path to all of the tier's instances
-    /// passes through (clients excluded): the single points of failure of that tier.
-    pub fn component_spofs(&self) -> &[(Tier, Vec<usize>)] {
+    /// The host a component runs on for the host rules: its server, or itself when it runs on
+    /// a host of its own ([`own_host`]).
+    pub fn host(&self, i: usize) -> Option<Host> {
+        match self.server_of[i] {
+            Some(s) => Some(Host::Server(s)),
+            None if own_host(&self.design.components[i]) => Some(Host::Own(i)),
+            None => None,
+        }
+    }
+
+    /// The first components past pass-through hops that `from` sends requests to, each with the
+    /// link that leaves `from` towards it, in link order.
+    pub fn beyond(&self, from: usize) -> Vec<(usize, usize)> {
+        let mut found: Vec<(usize, usize)> = Vec::new();
+        let mut taken: rustc_hash::FxHashSet<usize> = Default::default();
+        for &(first, link) in &self.out[from] {
+            if !pass_through(self.kind(first)) {
+                if taken.insert(first) {
+                    found.push((first, link));
+                }
+                continue;
+            }
+            let mut seen: rustc_hash::FxHashSet<usize> = [from].into_iter().collect();
+            let mut stack = vec![first];
+            while let Some(n) = stack.pop() {
+                if !seen.insert(n) {
+                    continue;
+                }
+                if pass_through(self.kind(n)) {
+                    stack.extend(self.out[n].iter().map(|&(m, _)| m));
+                } else if taken.insert(n) {
+                    found.push((n, link));
+                }
+            }
+        }
+        found
+    }
+
+    /// For each component whose loss cuts an entry group off from a needed tier (clients
+    /// excluded), which groups and tiers: the single points of failure.
+    pub fn component_spofs(&self) -> &[Spof] {
         self.component_spofs
             .get_or_init(|| self.compute_component_spofs())
     }
 
     /// The same over the graph contracted to servers: the servers whose loss cuts a tier off.
-    pub fn server_spofs(&self) -> &[(Tier, Vec<usize>)] {
+    pub fn server_spofs(&self) -> &[Spof] {
         self.server_spofs
             .get_or_init(|| self.compute_server_spofs())
     }
 
-    fn compute_component_spofs(&self) -> TierSpofs {
+    fn compute_component_spofs(&self) -> Vec<Spof> {
         let groups: Vec<usize> = (0..self.len()).collect();
-        self.spofs_over(&groups, self.len())
-            .into_iter()
-            .map(|(t, g)| {
-                let comps = g
-                    .into_iter()
-                    .filter(|&i| self.kind(i) != Kind::Client)
-                    .collect();
-                (t, comps)
-            })
-            .collect()
+        let mut spofs = self.spofs_over(&groups, self.len());
+        spofs.retain(|s| self.kind(s.node) != Kind::Client);
+        spofs
     }
 
-    fn compute_server_spofs(&self) -> TierSpofs {
+    fn compute_server_spofs(&self) -> Vec<Spof> {
         let servers = self.design.servers.len();
         // Servers keep their index; a component without a server is a group of its own.
         let mut next = servers;
@@ -335,15 +483,15 @@ impl<'a> Ctx<'a> {
                 })
             })
             .collect();
-        self.spofs_over(&groups, next)
-            .into_iter()
-            .map(|(t, g)| (t, g.into_iter().filter(|&s| s < servers).collect()))
-            .collect()
+        let mut spofs = self.spofs_over(&groups, next);
+        spofs.retain(|s| s.node < servers);
+        spofs
     }
 
-    /// Dominators over components merged into `groups` (group of each component), from a
-    /// virtual root joined to the entries, to a virtual sink per tier joined from its members.
-    fn spofs_over(&self, groups: &[usize], group_count: usize) -> Vec<(Tier, Vec<usize>)> {
+    /// Dominators over components merged into `groups` (group of each component), once per
+    /// entry group: from a virtual root joined to where the group enters, to a virtual sink per
+    /// tier joined from its members. The graph is built once; only the root's edges change.
+    fn spofs_over(&self, groups: &[usize], group_count: usize) -> Vec<Spof> {
         let root = group_count;
         let sink_base = group_count + 1;
         let mut g: DiGraph<(), ()> = DiGraph::with_capacity(group_count + 5, self.len() * 2);
@@ -351,9 +499,6 @@ impl<'a> Ctx<'a> {
             g.add_node(());
         }
         let node = NodeIndex::new;
-        for &e in &self.entries {
-            g.add_edge(node(root), node(groups[e]), ());
-        }
         for (from, outs) in self.out.iter().enumerate() {
             for &(to, _) in outs {
                 let (a, b) = (groups[from], groups[to]);
@@ -370,22 +515,164 @@ impl<'a> Ctx<'a> {
                 g.add_edge(node(groups[i]), node(sink_base + ti), ());
             }
         }
-        let dom = simple_fast(&g, node(root));
-        Tier::ALL
-            .iter()
-            .filter(|t| present[**t as usize])
-            .filter_map(|&t| {
+        let mut by_node: std::collections::BTreeMap<usize, Vec<(usize, Vec<Tier>)>> =
+            Default::default();
+        for (gi, group) in self.groups.iter().enumerate() {
+            let root_edges: Vec<_> = group
+                .targets
+                .iter()
+                .map(|&t| g.add_edge(node(root), node(groups[t]), ()))
+                .collect();
+            let dom = simple_fast(&g, node(root));
+            for &t in Tier::ALL.iter().filter(|t| present[**t as usize]) {
                 let sink = node(sink_base + t as usize);
-                let chain = dom.dominators(sink)?;
-                let mut spofs: Vec<usize> = chain
-                    .map(|n| n.index())
-                    .filter(|&n| n < group_count)
-                    .collect();
-                spofs.sort_unstable();
-                Some((t, spofs))
-            })
+                let Some(chain) = dom.dominators(sink) else {
+                    continue;
+                };
+                for n in chain.map(|n| n.index()).filter(|&n| n < group_count) {
+                    let cuts = by_node.entry(n).or_default();
+                    match cuts.last_mut() {
+                        Some((last, tiers)) if *last == gi => tiers.push(t),
+                        _ => cuts.push((gi, vec![t])),
+                    }
+                }
+            }
+            // Edges were added last, so removing them in reverse keeps the other indices.
+            for e in root_edges.into_iter().rev() {
+                g.remove_edge(e);
+            }
+        }
+        by_node
+            .into_iter()
+            .map(|(node, cuts)| Spof { node, cuts })
             .collect()
     }
+}
+
+/// Where a component runs, for the host rules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Host {
+    /// A server of the design (its index).
+    Server(usize),
+    /// The component (its index) runs on a machine of its own that the design does not name.
+    Own(usize),
+}
+
+/// The components the DNS records point at: the component, a cluster's members, or the
+/// components of a server that nothing on the same server feeds.
+fn record_targets(
+    design: &Design,
+    endpoints: &crate::model::Endpoints<'_>,
+    server_of: &[Option<usize>],
+    into: &Adjacency,
+) -> Vec<usize> {
+    let serves = |i: usize| {
+        !matches!(
+            design.components[i].kind,
+            Kind::MonitoringAgent
+                | Kind::MonitoringService
+                | Kind::AppFiles
+                | Kind::Backup
+                | Kind::Firewall
+        )
+    };
+    let mut targets = Vec::new();
+    for r in &design.dns {
+        let resolved = endpoints.resolve(&r.target);
+        if !resolved.is_empty() {
+            targets.extend(resolved);
+        } else if let Some(s) = design.servers.iter().position(|s| s.id == r.target) {
+            let on: Vec<usize> = (0..design.components.len())
+                .filter(|&i| server_of[i] == Some(s) && serves(i))
+                .collect();
+            let fronts: Vec<usize> = on
+                .iter()
+                .copied()
+                .filter(|&i| into[i].iter().all(|&(f, _)| server_of[f] != Some(s)))
+                .collect();
+            targets.extend(if fronts.is_empty() { on } else { fronts });
+        }
+    }
+    targets.sort_unstable();
+    targets.dedup();
+    targets
+}
+
+/// Groups the entries by where they enter; also returns the DNS records' targets that clients
+/// reach by querying a `dns` component.
+fn entry_groups(
+    design: &Design,
+    entries: &[usize],
+    entry: Entry,
+    out: &Adjacency,
+    record_targets: &[usize],
+) -> (Vec<EntryGroup>, Vec<usize>) {
+    if entry != Entry::Clients {
+        let mut targets = entries.to_vec();
+        targets.sort_unstable();
+        return (
+            vec![EntryGroup {
+                clients: Vec::new(),
+                targets,
+                public: true,
+            }],
+            Vec::new(),
+        );
+    }
+    let mut resolved = Vec::new();
+    let mut by_targets: std::collections::BTreeMap<Vec<usize>, Vec<usize>> = Default::default();
+    for &c in entries {
+        let mut targets: Vec<usize> = out[c].iter().map(|&(t, _)| t).collect();
+        if targets
+            .iter()
+            .any(|&t| design.components[t].kind == Kind::Dns)
+        {
+            targets.extend_from_slice(record_targets);
+            resolved.extend_from_slice(record_targets);
+        }
+        targets.sort_unstable();
+        targets.dedup();
+        by_targets.entry(targets).or_default().push(c);
+    }
+    resolved.sort_unstable();
+    resolved.dedup();
+    let mut groups: Vec<EntryGroup> = by_targets
+        .into_iter()
+        .map(|(targets, clients)| EntryGroup {
+            public: targets
+                .iter()
+                .any(|t| record_targets.binary_search(t).is_ok()),
+            clients,
+            targets,
+        })
+        .collect();
+    if !groups.iter().any(|g| g.public) {
+        groups.iter_mut().for_each(|g| g.public = true);
+    }
+    // Public groups first, then the largest: those keep a pass of their own.
+    groups.sort_by(|a, b| {
+        b.public
+            .cmp(&a.public)
+            .then(b.clients.len().cmp(&a.clients.len()))
+            .then(a.clients.cmp(&b.clients))
+    });
+    if groups.len() > MAX_GROUPS {
+        let rest = groups.split_off(MAX_GROUPS - 1);
+        let mut merged = EntryGroup {
+            clients: Vec::new(),
+            targets: Vec::new(),
+            public: rest.iter().any(|g| g.public),
+        };
+        for g in rest {
+            merged.clients.extend(g.clients);
+            merged.targets.extend(g.targets);
+        }
+        merged.clients.sort_unstable();
+        merged.targets.sort_unstable();
+        merged.targets.dedup();
+        groups.push(merged);
+    }
+    (groups, resolved)
 }
 
 fn find_entries(

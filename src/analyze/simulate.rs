@@ -70,13 +70,23 @@ pub fn impact(ctx: &Ctx, failed: &[bool]) -> Impact {
     let after = ctx.reach(|i| failed[i], |_, _| true);
     let before = &ctx.reachable;
     let comps = &ctx.design.components;
+    // What the site's public loses: a second entrance (an admin's VPN) that still reaches a
+    // tier does not keep the site up for its users.
+    // Each public group on its own: losing a tier for one of them is losing it.
     let served = |reach: &[bool], tier: Tier| {
         (0..comps.len()).any(|i| reach[i] && Tier::of(&comps[i]).any(|t| t == tier))
     };
-    let lost: Vec<Tier> = Tier::ALL
-        .into_iter()
-        .filter(|&t| served(before, t) && !served(&after, t))
-        .collect();
+    let mut lost: Vec<Tier> = Vec::new();
+    for g in (0..ctx.groups.len()).filter(|&g| ctx.groups[g].public) {
+        let group_before = ctx.reach_group(g, |_| false);
+        let group_after = ctx.reach_group(g, |i| failed[i]);
+        for t in Tier::ALL {
+            if served(&group_before, t) && !served(&group_after, t) && !lost.contains(&t) {
+                lost.push(t);
+            }
+        }
+    }
+    lost.sort_unstable();
     let unreachable: Vec<String> = (0..comps.len())
         .filter(|&i| before[i] && !after[i] && !failed[i])
         .map(|i| comps[i].id.clone())

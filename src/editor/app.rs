@@ -967,6 +967,9 @@ pub fn marks(design: &Design, findings: &[Finding]) -> Marks {
                     .extend(f.components.iter().filter_map(|c| index.get(c.as_str())));
             }
             "SPOF-SERVER" => {
+                // The components it lists are those the server's loss takes down with it.
+                m.spof_components
+                    .extend(f.components.iter().filter_map(|c| index.get(c.as_str())));
                 m.spof_servers.extend(
                     f.servers
                         .iter()
@@ -994,6 +997,7 @@ fn id_base(kind: Kind) -> &'static str {
         Kind::Dns => "dns",
         Kind::Cdn => "cdn",
         Kind::Firewall => "firewall",
+        Kind::Router => "router",
         Kind::LoadBalancer => "lb",
         Kind::WebServer => "web",
         Kind::AppServer => "app",
@@ -1002,6 +1006,7 @@ fn id_base(kind: Kind) -> &'static str {
         Kind::Queue => "queue",
         Kind::Database => "db",
         Kind::ObjectStorage => "storage",
+        Kind::Backup => "backup",
         Kind::MonitoringAgent => "agent",
         Kind::MonitoringService => "monitoring",
         Kind::Other => "component",
@@ -1012,6 +1017,7 @@ fn id_base(kind: Kind) -> &'static str {
 pub fn default_protocol(from: Kind, to: Kind) -> Protocol {
     match (from, to) {
         (Kind::Database, Kind::Database) => Protocol::Replication,
+        (_, Kind::Backup) => Protocol::BackupTls,
         (Kind::MonitoringAgent, _) | (_, Kind::MonitoringService) => Protocol::MetricsTls,
         (_, Kind::Database) => Protocol::Mysql,
         (_, Kind::Cache) => Protocol::Redis,

@@ -950,14 +950,17 @@ mod tests {
 
     #[test]
     fn annotate_marks_spofs_and_insecure_links_in_red_with_a_findings_box() {
+        let d2 = reference("distributed");
+        let dot = to_dot(&d2, Some(&Marks::new(&d2)));
+        let haproxy = dot
+            .lines()
+            .find(|l| l.trim_start().starts_with("\"c:haproxy\"["))
+            .expect("haproxy node");
+        assert!(haproxy.contains(&format!("color=\"{RED}\"")), "{haproxy}");
+        assert!(haproxy.contains("SPOF-COMPONENT"), "{haproxy}");
+        // Design 1's one server is the SPOF: the finding is drawn on its frame.
         let d = reference("simple");
         let dot = to_dot(&d, Some(&Marks::new(&d)));
-        let nginx = dot
-            .lines()
-            .find(|l| l.trim_start().starts_with("\"c:nginx\"["))
-            .expect("nginx node");
-        assert!(nginx.contains(&format!("color=\"{RED}\"")), "{nginx}");
-        assert!(nginx.contains("SPOF-COMPONENT"), "{nginx}");
         let server = dot.find("SPOF-SERVER").expect("server tagged");
         assert!(server < dot.find("\"c:nginx\"[").expect("nginx"));
         let http = dot

@@ -1,14 +1,15 @@
 //! DB-SINGLE-PRIMARY: a primary-replica setup in which one database takes every write.
 
 use crate::analyze::{Ctx, Finding, Rule, Severity, list};
-use crate::model::{DbRole, Kind};
+use crate::model::{DbRole, Kind, Traffic};
 
 pub static RULE: Rule = Rule {
     id: "DB-SINGLE-PRIMARY",
     severity: Severity::Medium,
     title: "single write-capable database",
-    checks: "A group of databases (one cluster, or all databases outside clusters) with replicas \
-             but exactly one primary that accepts writes, not marked `redundant`.",
+    checks: "A group of databases that share their data (joined by replication links or a \
+             cluster) with replicas but exactly one primary that accepts writes, not marked \
+             `redundant`.",
     why: "Write availability and write throughput rest on one machine: when it fails, writes \
           stop until a replica is promoted by hand, and writes cannot scale out.",
     fix: "Use multi-primary replication (MySQL group replication, Galera) with two primaries, \
@@ -17,15 +18,52 @@ pub static RULE: Rule = Rule {
     check,
 };
 
-/// Databases grouped by cluster (those outside any cluster form one group), in design order.
+/// Databases grouped by the copies they share: joined by a replication link (either way) or
+/// by a cluster (a database cluster replicates inside itself). In design order of each
+/// group's first member; a database linked to no other is a group of its own.
 pub(crate) fn database_groups(ctx: &Ctx) -> Vec<Vec<usize>> {
-    let mut groups: Vec<Vec<usize>> = Vec::new();
-    let mut slot: std::collections::HashMap<Option<&str>, usize> = Default::default();
-    for (i, c) in ctx.design.components.iter().enumerate() {
-        if c.kind != Kind::Database {
+    let comps = &ctx.design.components;
+    let mut parent: Vec<usize> = (0..ctx.len()).collect();
+    fn root(parent: &mut [usize], mut i: usize) -> usize {
+        while parent[i] != i {
+            parent[i] = parent[parent[i]];
+            i = parent[i];
+        }
+        i
+    }
+    let join = |parent: &mut Vec<usize>, a: usize, b: usize| {
+        let (ra, rb) = (root(parent, a), root(parent, b));
+        if ra != rb {
+            parent[ra.max(rb)] = ra.min(rb);
+        }
+    };
+    let is_db = |i: usize| comps[i].kind == Kind::Database;
+    for (li, l) in ctx.design.links.iter().enumerate() {
+        if l.protocol.traffic() != Traffic::Replication || l.protocol.is_backup() {
             continue;
         }
-        let g = *slot.entry(c.cluster.as_deref()).or_insert_with(|| {
+        for &f in ctx.link_from(li).iter().filter(|&&f| is_db(f)) {
+            for &t in ctx.link_to(li).iter().filter(|&&t| is_db(t)) {
+                join(&mut parent, f, t);
+            }
+        }
+    }
+    let mut first_of: std::collections::HashMap<&str, usize> = Default::default();
+    for i in (0..ctx.len()).filter(|&i| is_db(i)) {
+        if let Some(cl) = comps[i].cluster.as_deref() {
+            match first_of.get(cl) {
+                Some(&f) => join(&mut parent, f, i),
+                None => {
+                    first_of.insert(cl, i);
+                }
+            }
+        }
+    }
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    let mut slot: std::collections::HashMap<usize, usize> = Default::default();
+    for i in (0..ctx.len()).filter(|&i| is_db(i)) {
+        let r = root(&mut parent, i);
+        let g = *slot.entry(r).or_insert_with(|| {
             groups.push(Vec::new());
             groups.len() - 1
         });
@@ -36,8 +74,29 @@ pub(crate) fn database_groups(ctx: &Ctx) -> Vec<Vec<usize>> {
 
 fn check(ctx: &Ctx) -> Vec<Finding> {
     let comps = &ctx.design.components;
-    database_groups(ctx)
-        .into_iter()
+    let groups = database_groups(ctx);
+    // Replicas that no replication link feeds still read from somewhere: with a single primary
+    // in the design, they are its replicas (DB-NO-REPLICA says they are not fed).
+    let primaries = groups
+        .iter()
+        .flatten()
+        .filter(|&&i| comps[i].db_role() == Some(DbRole::Primary))
+        .count();
+    let unfed: Vec<usize> = groups
+        .iter()
+        .filter(|g| g.len() == 1 && comps[g[0]].db_role() == Some(DbRole::Replica))
+        .map(|g| g[0])
+        .collect();
+    groups
+        .iter()
+        .filter(|g| !(g.len() == 1 && comps[g[0]].db_role() == Some(DbRole::Replica)))
+        .map(|g| {
+            let mut g = g.clone();
+            if primaries == 1 {
+                g.extend(&unfed);
+            }
+            g
+        })
         .filter_map(|g| {
             let primaries: Vec<usize> = g
                 .iter()
@@ -88,5 +147,13 @@ mod tests {
     fn silent_with_two_primaries_or_no_replica() {
         assert!(run(&RULE, &reference("05-resilient.toml")).is_empty());
         assert!(run(&RULE, &reference("01-simple.toml")).is_empty());
+    }
+
+    #[test]
+    fn an_unfed_replica_still_leaves_one_primary() {
+        let mut d = reference("03-secured-monitored.toml");
+        d.links
+            .retain(|l| l.protocol != crate::model::Protocol::Replication);
+        assert_eq!(run(&RULE, &d).len(), 1);
     }
 }

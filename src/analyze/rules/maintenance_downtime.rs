@@ -1,28 +1,34 @@
 //! MAINTENANCE-DOWNTIME: a tier that deploying new code takes down.
 
 use crate::analyze::{Ctx, Finding, Rule, Severity, Tier, list};
+use crate::model::Kind;
 
 pub static RULE: Rule = Rule {
     id: "MAINTENANCE-DOWNTIME",
     severity: Severity::Medium,
     title: "downtime during maintenance",
-    checks: "A web or application tier served by a single instance (managed services marked \
-             `redundant` excepted).",
-    why: "Deploying new code or patching restarts that instance, and the site is down \
-          meanwhile; there is no rolling deploy with one instance.",
-    fix: "Run at least two instances of the tier behind a load balancer and deploy them one at \
-          a time (rolling deploy), or blue-green.",
+    checks: "A web or application tier served by a single instance; a load balancer that every \
+             request passes through (no second one in a cluster); a single primary database \
+             (the only database that takes writes). Managed services marked `redundant` are \
+             exempt.",
+    why: "Deploying new code, patching or upgrading restarts that instance, and the site (or, \
+          for a primary with replicas, its writes) is down meanwhile; there is no rolling \
+          deploy with one instance.",
+    fix: "Run at least two instances (two web or application servers behind the load \
+          balancer, a clustered pair of load balancers, a second primary or a replica that can \
+          be promoted) and upgrade them one at a time.",
     check,
 };
 
 fn check(ctx: &Ctx) -> Vec<Finding> {
     let site = ctx.design.site_name();
-    [Tier::Web, Tier::App]
+    let comps = &ctx.design.components;
+    let mut findings: Vec<Finding> = [Tier::Web, Tier::App]
         .into_iter()
         .filter_map(|tier| {
             let members = ctx.tier_members(tier);
             let [only] = members[..] else { return None };
-            let c = &ctx.design.components[only];
+            let c = &comps[only];
             if c.redundant {
                 return None;
             }
@@ -43,7 +49,62 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
                 )),
             )
         })
-        .collect()
+        .collect();
+    // Load balancers whose loss takes the site down for its users.
+    for spof in ctx.component_spofs() {
+        let c = &comps[spof.node];
+        if c.kind != Kind::LoadBalancer || c.redundant {
+            continue;
+        }
+        let public_down = spof
+            .cuts
+            .iter()
+            .any(|(g, t)| ctx.groups[*g].public && t.iter().any(|t| *t != Tier::Primary));
+        if !public_down {
+            continue;
+        }
+        findings.push(
+            Finding::new(
+                RULE.id,
+                Severity::Medium,
+                format!(
+                    "{} is the only load balancer on the way in: upgrading or restarting it takes {site} down meanwhile",
+                    list(&[&c.id])
+                ),
+            )
+            .components([c.id.clone()])
+            .recommend("add a second load balancer in a cluster with it (a shared virtual IP) and upgrade one at a time"),
+        );
+    }
+    let primaries = ctx.tier_members(Tier::Primary);
+    if let [only] = primaries[..]
+        && !comps[only].redundant
+    {
+        let c = &comps[only];
+        let alone = ctx.tier_members(Tier::Data).len() == 1;
+        let outcome = if alone {
+            format!("{site} is down meanwhile")
+        } else {
+            format!("{site} takes no writes meanwhile")
+        };
+        findings.push(
+            Finding::new(
+                RULE.id,
+                Severity::Medium,
+                format!(
+                    "{} is the only primary database: upgrading or restarting it means {outcome}",
+                    list(&[&c.id])
+                ),
+            )
+            .components([c.id.clone()])
+            .recommend(if alone {
+                "add a replica on another server that can be promoted, switch over to it and upgrade one at a time"
+            } else {
+                "promote a replica (or add a second primary) before upgrading, and upgrade one at a time"
+            }),
+        );
+    }
+    findings
 }
 
 #[cfg(test)]
@@ -55,7 +116,12 @@ mod tests {
     fn single_instances_restart_on_deploy() {
         let f = run(&RULE, &reference("01-simple.toml"));
         let ids: Vec<&str> = f.iter().map(|f| f.components[0].as_str()).collect();
-        assert_eq!(ids, ["nginx", "app"]);
+        assert_eq!(ids, ["nginx", "app", "mysql"]);
+        assert!(
+            f[2].message.contains("is down meanwhile"),
+            "{}",
+            f[2].message
+        );
     }
 
     #[test]
@@ -63,5 +129,19 @@ mod tests {
         assert!(run(&RULE, &reference("05-resilient.toml")).is_empty());
         let f = run(&RULE, &reference("02-distributed.toml"));
         assert!(f.iter().all(|f| f.components != ["nginx-1"]));
+    }
+
+    #[test]
+    fn a_lone_load_balancer_and_primary_are_upgraded_with_downtime() {
+        let f = run(&RULE, &reference("02-distributed.toml"));
+        let ids: Vec<&str> = f.iter().map(|f| f.components[0].as_str()).collect();
+        assert_eq!(ids, ["app", "haproxy", "mysql-primary"]);
+        assert!(f[2].message.contains("no writes"), "{}", f[2].message);
+        // A clustered pair is upgraded one at a time.
+        let f = run(&RULE, &reference("04-scale-up.toml"));
+        assert!(
+            f.iter().all(|f| !f.components[0].starts_with("haproxy")),
+            "{f:?}"
+        );
     }
 }

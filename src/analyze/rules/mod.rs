@@ -4,16 +4,22 @@
 use super::{Ctx, Finding, Severity};
 
 mod db_exposed;
+mod db_no_backup;
 mod db_no_replica;
+mod db_quorum;
 mod db_single_primary;
 mod db_write_path;
+mod dns_unreached;
+mod empty_cluster;
 mod entry_inferred;
 mod limited_scalability;
 mod maintenance_downtime;
+mod metrics_plaintext;
 mod no_firewall;
 mod no_https;
 mod no_monitoring;
 mod resource_contention;
+mod site_unreachable;
 mod spof_component;
 mod spof_server;
 pub mod stale_acceptance;
@@ -39,10 +45,13 @@ pub struct Rule {
 
 /// Every rule, in the order they run.
 pub static RULES: &[&Rule] = &[
+    &site_unreachable::RULE,
     &spof_component::RULE,
     &spof_server::RULE,
     &db_single_primary::RULE,
     &db_no_replica::RULE,
+    &db_quorum::RULE,
+    &db_no_backup::RULE,
     &db_write_path::RULE,
     &maintenance_downtime::RULE,
     &limited_scalability::RULE,
@@ -51,8 +60,11 @@ pub static RULES: &[&Rule] = &[
     &no_https::RULE,
     &tls_terminated_early::RULE,
     &no_monitoring::RULE,
+    &metrics_plaintext::RULE,
     &resource_contention::RULE,
     &unreachable::RULE,
+    &dns_unreached::RULE,
+    &empty_cluster::RULE,
     &entry_inferred::RULE,
 ];
 

@@ -1,5 +1,6 @@
 //! NO-FIREWALL: a server that requests from clients reach without passing a firewall.
 
+use crate::analyze::graph::Host;
 use crate::analyze::{Ctx, Finding, Rule, Severity, list};
 use crate::model::Kind;
 
@@ -9,7 +10,8 @@ pub static RULE: Rule = Rule {
     title: "server reachable without a firewall",
     checks: "A server that a request path from the clients reaches without passing a firewall: \
              neither a standalone firewall component on the path nor a firewall installed on the \
-             server itself (which filters every link into that server).",
+             server itself (which filters every link into that server). A component without a \
+             server (not a managed service) runs on a host of its own and is reported by its id.",
     why: "Every port the server opens (SSH, the database, an admin page) is open to the \
           internet; one forgotten service is enough for an intrusion.",
     fix: "Install a firewall on the server (a `firewall` component on it) that only lets in \
@@ -23,7 +25,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
     // Entering a server with a host firewall from outside it is filtered.
     let filtered = |to: usize| ctx.server_of[to].is_some_and(|s| ctx.host_firewall[s]);
     let mut is_entry = vec![false; ctx.len()];
-    for &e in &ctx.entries {
+    for &e in ctx.entries.iter().chain(&ctx.resolved) {
         is_entry[e] = comps[e].kind != Kind::Client;
     }
     // An entry on a firewalled server is filtered as it is entered from the internet.
@@ -32,16 +34,19 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         |from, to| !(filtered(to) && ctx.server_of[from] != ctx.server_of[to]),
     );
     let mut reached: Vec<Vec<&str>> = vec![Vec::new(); ctx.design.servers.len()];
+    let mut own: Vec<&str> = Vec::new();
     for i in (0..ctx.len()).filter(|&i| open[i]) {
-        if let Some(s) = ctx.server_of[i] {
-            reached[s].push(ctx.id(i));
+        match ctx.host(i) {
+            Some(Host::Server(s)) => reached[s].push(ctx.id(i)),
+            Some(Host::Own(_)) => own.push(ctx.id(i)),
+            None => {}
         }
     }
     let exposed = reached
         .into_iter()
         .enumerate()
         .filter(|(_, r)| !r.is_empty());
-    exposed
+    let mut findings: Vec<Finding> = exposed
         .map(|(s, reached)| {
             let server = &ctx.design.servers[s];
             Finding::new(
@@ -60,7 +65,29 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
                 server.id
             ))
         })
-        .collect()
+        .collect();
+    if !own.is_empty() {
+        let one = own.len() == 1;
+        findings.push(
+            Finding::new(
+                RULE.id,
+                Severity::High,
+                format!(
+                    "{} {} on {} (naming no server), which clients reach without passing a firewall",
+                    list(&own),
+                    if one { "runs" } else { "run" },
+                    if one { "a host of its own" } else { "hosts of their own" }
+                ),
+            )
+            .components(own.iter().copied())
+            .recommend(format!(
+                "put a firewall in front of {} that only opens the ports the links use, or install {} on servers with a firewall",
+                list(&own),
+                if one { "it" } else { "them" }
+            )),
+        );
+    }
+    findings
 }
 
 #[cfg(test)]
@@ -90,6 +117,19 @@ mod tests {
         let f = run(&RULE, &d);
         let servers: Vec<&str> = f.iter().map(|f| f.servers[0].as_str()).collect();
         assert_eq!(servers, ["lb-01", "web-02"]);
+    }
+
+    #[test]
+    fn a_component_without_a_server_is_a_host_of_its_own() {
+        let mut d = reference("03-secured-monitored.toml");
+        d.component_mut("haproxy").expect("exists").server = None;
+        let f = run(&RULE, &d);
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!(f[0].components, ["haproxy"]);
+        assert!(f[0].servers.is_empty());
+        // A managed load balancer is the provider's to filter.
+        d.component_mut("haproxy").expect("exists").redundant = true;
+        assert!(run(&RULE, &d).is_empty());
     }
 
     #[test]

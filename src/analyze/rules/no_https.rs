@@ -1,113 +1,238 @@
 //! NO-HTTPS: plain traffic from the internet, or HTTPS without a fitting certificate.
 
+use crate::analyze::graph::pass_through;
 use crate::analyze::{Ctx, Entry, Finding, Rule, Severity, list};
-use crate::model::{Design, Kind};
+use crate::model::{Kind, Protocol};
 
 pub static RULE: Rule = Rule {
     id: "NO-HTTPS",
     severity: Severity::High,
     title: "traffic from the internet not encrypted",
-    checks: "A request link from a client (or, in a design without clients, into an entry \
-             point) whose protocol is not encrypted; an encrypted link from a client to a \
-             component without a certificate; a certificate whose name does not match the \
-             design's domain.",
+    checks: "A request link from a client whose protocol is not encrypted (one finding per \
+             component that receives it); an encrypted link from a client into a component \
+             without a certificate (looking through firewalls and routers to the component \
+             that terminates TLS; one finding per terminating component or cluster); a \
+             certificate that does not cover the name users reach it by, matched as browsers \
+             match (`foobar.com` does not cover `www.foobar.com`, `*.foobar.com` does). Name \
+             service (`dns` links and components) is not user traffic. Where the design has no \
+             client, the inferred entry points must hold a certificate, and the message says \
+             that the entry was inferred.",
     why: "Passwords, cookies and personal data cross the internet in clear text, readable and \
-          changeable by anyone on the way; browsers mark such sites as not secure.",
+          changeable by anyone on the way; browsers mark such sites as not secure, and refuse \
+          a certificate for another name.",
     fix: "Serve HTTPS at the entry (`protocol = \"https\"`, port 443), install a certificate for \
           the site's name on the component that terminates it, and redirect HTTP to HTTPS.",
     check,
 };
 
-/// Whether a certificate name covers the design's domain (exact, subdomain or wildcard).
-pub(crate) fn cert_matches(design: &Design, name: &str) -> bool {
-    let Some(domain) = design.domain.as_deref() else {
+/// Whether a certificate name covers a host name as a browser checks it: the same name, or a
+/// wildcard `*.parent` for exactly one label more than `parent`.
+pub(crate) fn covers(cert: &str, host: &str) -> bool {
+    let cert = cert.trim().trim_end_matches('.').to_ascii_lowercase();
+    let host = host.trim().trim_end_matches('.').to_ascii_lowercase();
+    if cert == host {
         return true;
+    }
+    match (cert.strip_prefix("*."), host.split_once('.')) {
+        (Some(parent), Some((label, rest))) => !label.is_empty() && rest == parent,
+        _ => false,
+    }
+}
+
+/// The names users reach a component by: the DNS records that point at it (or at its server
+/// or cluster), else the site's name.
+fn names_of(ctx: &Ctx, i: usize) -> Vec<String> {
+    let d = ctx.design;
+    let Some(domain) = d.domain.as_deref() else {
+        return Vec::new();
     };
-    let name = name.trim_end_matches('.');
-    let domain = domain.trim_end_matches('.');
-    name.eq_ignore_ascii_case(domain)
-        || name
-            .to_ascii_lowercase()
-            .strip_suffix(&domain.to_ascii_lowercase())
-            .is_some_and(|head| head.ends_with('.'))
+    let c = &d.components[i];
+    let server = c.server.as_deref();
+    let mut names: Vec<String> = d
+        .dns
+        .iter()
+        .filter(|r| {
+            r.target == c.id
+                || Some(r.target.as_str()) == c.cluster.as_deref()
+                || Some(r.target.as_str()) == server
+        })
+        .map(|r| match r.name.as_str() {
+            "@" | "" => domain.to_string(),
+            n => format!("{n}.{domain}"),
+        })
+        .collect();
+    if names.is_empty() {
+        names.push(d.site_name());
+    }
+    names.sort_unstable();
+    names.dedup();
+    names
+}
+
+/// The names of a certificate field: one name, or several separated by commas or spaces.
+fn cert_names(cert: &str) -> impl Iterator<Item = &str> {
+    cert.split([',', ' ']).filter(|n| !n.is_empty())
+}
+
+/// Plain links from clients into one component or cluster: its key, the clients, the
+/// components that receive them and the links.
+type PlainGroup = (String, Vec<usize>, Vec<usize>, Vec<usize>);
+
+/// How requests reached a component that must hold a certificate.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Via {
+    /// An encrypted link from a client.
+    Https,
+    /// A client that queries the DNS and connects where the records point.
+    Record,
+    /// An entry point inferred in a design without clients.
+    Inferred,
 }
 
 fn check(ctx: &Ctx) -> Vec<Finding> {
     let d = ctx.design;
     let comps = &d.components;
+    let key = |i: usize| {
+        comps[i]
+            .cluster
+            .clone()
+            .unwrap_or_else(|| comps[i].id.clone())
+    };
     let mut findings = Vec::new();
-    let mut endpoints: Vec<usize> = Vec::new();
-    // The links that come from the internet side.
-    let mut internet: Vec<(usize, usize, usize)> = Vec::new();
-    for (from, outs) in ctx.out.iter().enumerate() {
+    // Plain links from clients, by the component (or cluster) that receives them.
+    let mut plain: Vec<PlainGroup> = Vec::new();
+    let mut endpoints: Vec<(usize, Via)> = Vec::new();
+    for from in 0..ctx.len() {
         if comps[from].kind != Kind::Client {
             continue;
         }
-        internet.extend(outs.iter().map(|&(to, l)| (from, to, l)));
-    }
-    if ctx.entry != Entry::Clients {
-        for &e in &ctx.entries {
-            endpoints.push(e);
+        for (to, l) in ctx.beyond(from) {
+            let link = &d.links[l];
+            if link.protocol == Protocol::Dns || comps[to].kind == Kind::Dns {
+                continue;
+            }
+            if link.protocol.encrypted() {
+                endpoints.push((to, Via::Https));
+                continue;
+            }
+            let k = key(to);
+            match plain.iter_mut().find(|(kk, _, _, _)| *kk == k) {
+                Some((_, clients, tos, ls)) => {
+                    clients.push(from);
+                    tos.push(to);
+                    ls.push(l);
+                }
+                None => plain.push((k, vec![from], vec![to], vec![l])),
+            }
         }
     }
-    for &(from, to, l) in &internet {
-        let link = &d.links[l];
-        if link.protocol.encrypted() {
-            endpoints.push(to);
-        } else {
-            findings.push(
-                Finding::new(
-                    RULE.id,
-                    Severity::High,
-                    format!(
-                        "{} talks to {} over plain {}: what users send crosses the internet unencrypted",
-                        list(&[ctx.id(from)]),
-                        list(&[ctx.id(to)]),
-                        link.protocol.as_str().to_uppercase()
-                    ),
-                )
-                .components([ctx.id(from), ctx.id(to)])
-                .links([l])
-                .recommend(format!(
-                    "serve HTTPS on `{}` with a certificate for {} and redirect HTTP to it",
-                    ctx.id(to),
-                    d.site_name()
-                )),
-            );
-        }
+    for (_, mut clients, mut tos, ls) in plain {
+        clients.sort_unstable();
+        clients.dedup();
+        tos.sort_unstable();
+        tos.dedup();
+        let protocols: Vec<String> = {
+            let mut p: Vec<String> = ls
+                .iter()
+                .map(|&l| d.links[l].protocol.as_str().to_uppercase())
+                .collect();
+            p.sort_unstable();
+            p.dedup();
+            p
+        };
+        let cl: Vec<&str> = clients.iter().map(|&c| ctx.id(c)).collect();
+        let to_ids: Vec<&str> = tos.iter().map(|&t| ctx.id(t)).collect();
+        findings.push(
+            Finding::new(
+                RULE.id,
+                Severity::High,
+                format!(
+                    "{} {} {} over plain {}: what users send crosses the internet unencrypted",
+                    list(&cl),
+                    if cl.len() == 1 { "talks to" } else { "talk to" },
+                    list(&to_ids),
+                    protocols.join(" and ")
+                ),
+            )
+            .components(cl.iter().chain(&to_ids).copied())
+            .links(ls)
+            .recommend(format!(
+                "serve HTTPS on {} with a certificate for {} and redirect HTTP to it",
+                list(&to_ids),
+                d.site_name()
+            )),
+        );
     }
-    endpoints.sort_unstable();
-    endpoints.dedup();
-    for e in endpoints {
+    match ctx.entry {
+        Entry::Clients => endpoints.extend(ctx.resolved.iter().map(|&r| (r, Via::Record))),
+        _ => endpoints.extend(ctx.entries.iter().map(|&e| (e, Via::Inferred))),
+    }
+    endpoints.retain(|&(e, _)| !pass_through(comps[e].kind) && comps[e].kind != Kind::Client);
+    endpoints.sort_unstable_by_key(|&(e, via)| (e, via as u8));
+    endpoints.dedup_by_key(|(e, _)| *e);
+    // Missing or wrong certificates, one finding per terminating component or cluster.
+    let mut bad: Vec<(String, Vec<usize>, Via, Option<String>)> = Vec::new();
+    for (e, via) in endpoints {
         let c = &comps[e];
-        match &c.certificate {
-            None => findings.push(
-                Finding::new(
-                    RULE.id,
-                    Severity::High,
-                    format!(
-                        "{} receives HTTPS from the internet but holds no SSL certificate",
-                        list(&[&c.id])
-                    ),
-                )
-                .components([c.id.clone()])
-                .recommend(format!("install a certificate for {} on `{}`", d.site_name(), c.id)),
-            ),
-            Some(name) if !cert_matches(d, name) => findings.push(
-                Finding::new(
-                    RULE.id,
-                    Severity::High,
-                    format!(
-                        "the certificate on {} is for `{name}`, which does not match the domain `{}`: browsers will refuse it",
-                        list(&[&c.id]),
-                        d.domain.as_deref().unwrap_or_default()
-                    ),
-                )
-                .components([c.id.clone()])
-                .recommend(format!("install a certificate for {} on `{}`", d.site_name(), c.id)),
-            ),
-            Some(_) => {}
+        let wrong = match &c.certificate {
+            None => None,
+            Some(cert) => {
+                let names = names_of(ctx, e);
+                let uncovered: Vec<String> = names
+                    .into_iter()
+                    .filter(|n| !cert_names(cert).any(|c| covers(c, n)))
+                    .collect();
+                if uncovered.is_empty() {
+                    continue;
+                }
+                Some(uncovered.join(", "))
+            }
+        };
+        let k = key(e);
+        match bad.iter_mut().find(|(kk, _, _, w)| *kk == k && *w == wrong) {
+            Some((_, members, _, _)) => members.push(e),
+            None => bad.push((k, vec![e], via, wrong)),
         }
+    }
+    for (_, members, via, wrong) in bad {
+        let ids: Vec<&str> = members.iter().map(|&m| ctx.id(m)).collect();
+        let who = list(&ids);
+        let message = match (&wrong, via) {
+            (Some(names), _) => format!(
+                "the certificate on {who} ({}) does not cover {}: browsers will refuse it",
+                list(&[comps[members[0]].certificate.as_deref().unwrap_or_default()]),
+                list(&[names])
+            ),
+            (None, Via::Https) => format!(
+                "{who} {} HTTPS from the clients but {} no SSL certificate",
+                if ids.len() == 1 {
+                    "receives"
+                } else {
+                    "receive"
+                },
+                if ids.len() == 1 { "holds" } else { "hold" }
+            ),
+            (None, Via::Record) => format!(
+                "{who}, where the DNS record points, {} no SSL certificate: users who look up {} cannot reach it over HTTPS",
+                if ids.len() == 1 { "holds" } else { "hold" },
+                d.site_name()
+            ),
+            (None, Via::Inferred) => format!(
+                "{who}, taken as the entry point (inferred: the design has no client), {} no SSL certificate: it cannot serve HTTPS to users",
+                if ids.len() == 1 { "holds" } else { "hold" }
+            ),
+        };
+        let names = names_of(ctx, members[0]);
+        let for_names = if names.is_empty() {
+            d.site_name()
+        } else {
+            names.join(" and ")
+        };
+        findings.push(
+            Finding::new(RULE.id, Severity::High, message)
+                .components(ids.iter().copied())
+                .recommend(format!("install a certificate for {for_names} on {who}")),
+        );
     }
     findings
 }
@@ -141,7 +266,7 @@ mod tests {
         let mut d = reference("03-secured-monitored.toml");
         d.component_mut("haproxy").expect("exists").certificate = Some("www.example.org".into());
         let f = run(&RULE, &d);
-        assert!(f[0].message.contains("does not match"), "{}", f[0].message);
+        assert!(f[0].message.contains("does not cover"), "{}", f[0].message);
         d.component_mut("haproxy").expect("exists").certificate = None;
         let f = run(&RULE, &d);
         assert!(
@@ -152,12 +277,83 @@ mod tests {
     }
 
     #[test]
-    fn certificate_names_match_subdomains_and_wildcards() {
-        let d = reference("01-simple.toml");
-        assert!(cert_matches(&d, "www.foobar.com"));
-        assert!(cert_matches(&d, "*.foobar.com"));
-        assert!(cert_matches(&d, "foobar.com"));
-        assert!(!cert_matches(&d, "notfoobar.com"));
-        assert!(!cert_matches(&d, "www.foobar.org"));
+    fn certificate_names_match_as_browsers_match() {
+        assert!(covers("www.foobar.com", "www.foobar.com"));
+        assert!(covers("*.foobar.com", "www.foobar.com"));
+        assert!(covers("WWW.Foobar.com.", "www.foobar.com"));
+        assert!(!covers("foobar.com", "www.foobar.com"));
+        assert!(!covers("*.foobar.com", "foobar.com"));
+        assert!(!covers("*.foobar.com", "a.b.foobar.com"));
+        assert!(!covers("notfoobar.com", "foobar.com"));
+        let mut d = reference("03-secured-monitored.toml");
+        d.component_mut("haproxy").expect("exists").certificate = Some("foobar.com".into());
+        let f = run(&RULE, &d);
+        assert_eq!(f.len(), 1);
+        assert!(
+            f[0].message.contains("does not cover `www.foobar.com`"),
+            "{}",
+            f[0].message
+        );
+        d.component_mut("haproxy").expect("exists").certificate =
+            Some("foobar.com, *.foobar.com".into());
+        assert!(run(&RULE, &d).is_empty());
+    }
+
+    #[test]
+    fn a_terminating_cluster_without_certificates_is_one_finding() {
+        let mut d = reference("04-scale-up.toml");
+        for id in ["haproxy-1", "haproxy-2"] {
+            d.component_mut(id).expect("exists").certificate = None;
+        }
+        let f = run(&RULE, &d);
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!(f[0].components, ["haproxy-1", "haproxy-2"]);
+        // Plain HTTP to a cluster is one finding too.
+        d.links[0].protocol = crate::model::Protocol::Http;
+        let f = run(&RULE, &d);
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert!(f[0].message.contains("plain HTTP"), "{}", f[0].message);
+    }
+
+    #[test]
+    fn dns_is_not_user_traffic_and_firewalls_are_looked_through() {
+        let mut d = reference("05-resilient.toml");
+        d.components
+            .push(crate::model::Component::new("resolver", Kind::Dns));
+        d.components
+            .push(crate::model::Component::new("edge", Kind::Router));
+        for l in &mut d.links {
+            if l.from == "user" {
+                l.to = "edge".into();
+            }
+        }
+        for (from, to, protocol) in [
+            ("user", "resolver", crate::model::Protocol::Dns),
+            ("edge", "lb-cluster", crate::model::Protocol::Https),
+        ] {
+            d.links.push(crate::model::Link {
+                from: from.into(),
+                to: to.into(),
+                protocol,
+                port: None,
+                label: None,
+            });
+        }
+        assert!(run(&RULE, &d).is_empty(), "{:?}", run(&RULE, &d));
+    }
+
+    #[test]
+    fn inferred_entries_are_not_said_to_receive_https() {
+        let mut d = reference("03-secured-monitored.toml");
+        d.remove_component("user");
+        d.component_mut("haproxy").expect("exists").certificate = None;
+        let f = run(&RULE, &d);
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert!(f[0].message.contains("inferred"), "{}", f[0].message);
+        assert!(
+            !f[0].message.contains("from the internet"),
+            "{}",
+            f[0].message
+        );
     }
 }

@@ -1,6 +1,8 @@
 //! SPOF-COMPONENT: a component every request path to a needed tier passes through.
 
+use crate::analyze::graph::Spof;
 use crate::analyze::{Ctx, Finding, Rule, Severity, Tier, list};
+use crate::model::{DbRole, Kind};
 
 pub static RULE: Rule = Rule {
     id: "SPOF-COMPONENT",
@@ -18,63 +20,411 @@ pub static RULE: Rule = Rule {
     check,
 };
 
-/// The tiers lost with one node, and the severity and words for it.
-pub(crate) fn verdict(tiers: &[Tier], site: &str) -> (Severity, String) {
-    let down = tiers.iter().any(|t| *t != Tier::Primary);
-    if down {
-        (Severity::Critical, format!("{site} is down"))
-    } else {
-        (Severity::High, format!("{site} can no longer take writes"))
-    }
-}
-
-/// Which tiers each node alone cuts off, from per-tier dominator lists.
-pub(crate) fn by_node(spofs: &[(Tier, Vec<usize>)]) -> Vec<(usize, Vec<Tier>)> {
-    let mut map: std::collections::BTreeMap<usize, Vec<Tier>> = Default::default();
-    for (tier, nodes) in spofs {
-        for &n in nodes {
-            map.entry(n).or_default().push(*tier);
-        }
-    }
-    map.into_iter().collect()
-}
-
-fn check(ctx: &Ctx) -> Vec<Finding> {
+/// How bad losing a node is, from what it cuts off and for whom: the severity, the outcome
+/// in words and, where the design has several entrances, whom it cuts off.
+pub(crate) fn judge(ctx: &Ctx, spof: &Spof) -> (Severity, String) {
     let site = ctx.design.site_name();
-    by_node(ctx.component_spofs())
-        .into_iter()
-        .filter(|(i, _)| !ctx.design.components[*i].redundant)
-        .map(|(i, tiers)| {
-            let c = &ctx.design.components[i];
-            let (severity, outcome) = verdict(&tiers, &site);
-            let what = Tier::phrase(&tiers);
-            let own: Vec<Tier> = Tier::of(c).collect();
-            let message = if tiers.iter().all(|t| own.contains(t)) {
-                format!(
-                    "{} {} ({}) is the only reachable {what}: if it fails, {outcome}",
+    let public = |g: usize| ctx.groups[g].public;
+    let down = spof
+        .cuts
+        .iter()
+        .any(|(g, t)| public(*g) && t.iter().any(|t| *t != Tier::Primary));
+    let writes = spof.cuts.iter().any(|(g, _)| public(*g));
+    let whole = spof.cuts.len() == ctx.groups.len();
+    let whom = || {
+        let clients: Vec<&str> = spof
+            .cuts
+            .iter()
+            .flat_map(|(g, _)| ctx.groups[*g].clients.iter().map(|&c| ctx.id(c)))
+            .collect();
+        format!("for {}", list(&clients))
+    };
+    let for_whom = if whole || ctx.groups.len() < 2 {
+        String::new()
+    } else {
+        format!(" {}", whom())
+    };
+    if down {
+        (Severity::Critical, format!("{site} is down{for_whom}"))
+    } else if writes {
+        (
+            Severity::High,
+            format!("{site} can no longer take writes{for_whom}"),
+        )
+    } else {
+        let lost = Tier::phrase(&spof.tiers());
+        (
+            Severity::High,
+            format!("{} can no longer reach the {lost}", &whom()[4..]),
+        )
+    }
+}
+
+/// Keeps the cuts of the public entry groups (the site's users): a second entrance such as an
+/// admin's VPN that enters at one web server does not make that web server a SPOF of the site.
+fn public_only<'c>(ctx: &'c Ctx<'_>) -> impl Fn(&Spof) -> Option<Spof> + 'c {
+    |s| {
+        let cuts: Vec<(usize, Vec<Tier>)> = s
+            .cuts
+            .iter()
+            .filter(|(g, _)| ctx.groups[*g].public)
+            .cloned()
+            .collect();
+        (!cuts.is_empty()).then_some(Spof { node: s.node, cuts })
+    }
+}
+
+/// Whether a component's loss is reported as a single point of failure: not a managed service,
+/// and not the provider's DNS (a name service without a server of the design).
+fn reportable(ctx: &Ctx, i: usize) -> bool {
+    let c = &ctx.design.components[i];
+    !(c.redundant || c.kind == Kind::Dns && ctx.server_of[i].is_none())
+}
+
+/// The fix for a component that is a single point of failure, in its own role.
+pub(crate) fn fix_for(ctx: &Ctx, i: usize) -> String {
+    let c = &ctx.design.components[i];
+    let record = ctx
+        .design
+        .dns
+        .first()
+        .map_or("the DNS record".to_string(), |r| format!("`{}`", r.name));
+    match c.kind {
+        Kind::LoadBalancer => format!(
+            "add a second load balancer on another server and put both in a cluster sharing a virtual IP that {record} points to"
+        ),
+        Kind::WebServer | Kind::AppServer => {
+            let lb = ctx.into[i]
+                .iter()
+                .find(|&&(f, _)| ctx.kind(f) == Kind::LoadBalancer)
+                .map(|&(f, _)| f);
+            match lb {
+                Some(lb) => format!(
+                    "run a second {} on another server behind {}",
                     c.kind.title(),
-                    list(&[&c.id]),
-                    c.display_name()
-                )
+                    lb_name(ctx, lb)
+                ),
+                None => format!(
+                    "run a second {} on another server and put a load balancer in front of both",
+                    c.kind.title()
+                ),
+            }
+        }
+        Kind::Database if c.db_role() == Some(DbRole::Primary) => "add a second primary on another server (multi-primary replication) or automatic failover that promotes a replica, and let the application fail over to it".to_string(),
+        Kind::Database => "add a second replica on another server, fed by replication from the primary".to_string(),
+        Kind::Firewall | Kind::Router => format!(
+            "add a second {} in parallel (a high-availability pair) so that traffic has another way in",
+            c.kind.title()
+        ),
+        Kind::Dns => "add a second name server on another server, or use a managed DNS".to_string(),
+        _ => format!(
+            "run a second {} on another server (a cluster) and let what uses it fail over",
+            c.kind.title()
+        ),
+    }
+}
+
+/// A load balancer in words: "the `lb-cluster` load balancers" for a cluster member, else
+/// "load balancer `lb`".
+pub(crate) fn lb_name(ctx: &Ctx, lb: usize) -> String {
+    match &ctx.design.components[lb].cluster {
+        Some(cl) => format!("the `{cl}` load balancers"),
+        None => format!("load balancer {}", list(&[ctx.id(lb)])),
+    }
+}
+
+/// The self-hosted name service, if clients depend on one: the only DNS that clients query,
+/// installed on a server of the design.
+fn self_hosted_dns(ctx: &Ctx) -> Option<usize> {
+    let mut dns: Vec<usize> = ctx
+        .groups
+        .iter()
+        .filter(|g| g.public)
+        .flat_map(|g| g.targets.iter().copied())
+        .filter(|&t| ctx.kind(t) == Kind::Dns)
+        .collect();
+    dns.sort_unstable();
+    dns.dedup();
+    match dns[..] {
+        [d] if ctx.server_of[d].is_some() && !ctx.design.components[d].redundant => Some(d),
+        _ => None,
+    }
+}
+
+/// The single points of failure as causes: a server whose loss is explained by one component
+/// on it is that component's finding (the server listed with it); a server that is the only
+/// home of several tiers is one server finding that covers them; a server whose loss cuts
+/// more than its components do is a server finding of its own. Both SPOF rules read this.
+pub(crate) fn spof_findings(ctx: &Ctx) -> Vec<Finding> {
+    let comps = &ctx.design.components;
+    let mut component: Vec<(Spof, Severity, String)> = ctx
+        .component_spofs()
+        .iter()
+        .filter(|s| reportable(ctx, s.node))
+        .filter_map(public_only(ctx))
+        .map(|s| {
+            let (sev, outcome) = judge(ctx, &s);
+            (s, sev, outcome)
+        })
+        .collect();
+    // A primary that alone holds its data (no replica, no replication) is a single point of
+    // failure of that data, even where other primaries hold other data: the dominators see
+    // only "a primary". With a replica, DB-SINGLE-PRIMARY speaks for it.
+    for g in super::db_single_primary::database_groups(ctx) {
+        let primaries: Vec<usize> = g
+            .iter()
+            .copied()
+            .filter(|&i| comps[i].db_role() == Some(DbRole::Primary))
+            .collect();
+        let ([p], 1) = (&primaries[..], g.len()) else {
+            continue;
+        };
+        let p = *p;
+        if !ctx.reachable[p] || comps[p].redundant || component.iter().any(|(s, _, _)| s.node == p)
+        {
+            continue;
+        }
+        let site = ctx.design.site_name();
+        let outcome = format!("what it holds can no longer be read or written on {site}");
+        component.push((
+            Spof {
+                node: p,
+                cuts: Vec::new(),
+            },
+            Severity::High,
+            outcome,
+        ));
+    }
+    if let Some(d) = self_hosted_dns(ctx)
+        && !component.iter().any(|(s, _, _)| s.node == d)
+    {
+        let site = ctx.design.site_name();
+        let spof = Spof {
+            node: d,
+            cuts: Vec::new(),
+        };
+        component.push((
+            spof,
+            Severity::Critical,
+            format!("{site} no longer resolves and is down for every new visitor"),
+        ));
+    }
+    let mut folded: Vec<Vec<usize>> = vec![Vec::new(); component.len()];
+    let mut absorbed = vec![false; component.len()];
+    let mut findings = Vec::new();
+    let servers: Vec<Spof> = ctx
+        .server_spofs()
+        .iter()
+        .filter_map(public_only(ctx))
+        .collect();
+    for s in &servers {
+        let on: Vec<usize> = (0..component.len())
+            .filter(|&k| ctx.server_of[component[k].0.node] == Some(s.node))
+            .collect();
+        let covered: Vec<Tier> = on.iter().flat_map(|&k| component[k].0.tiers()).collect();
+        let explained = s.tiers().iter().all(|t| covered.contains(t));
+        let (severity, outcome) = judge(ctx, s);
+        let critical: Vec<usize> = on
+            .iter()
+            .copied()
+            .filter(|&k| component[k].1 == Severity::Critical)
+            .collect();
+        let mut kinds: Vec<Kind> = critical
+            .iter()
+            .map(|&k| comps[component[k].0.node].kind)
+            .collect();
+        kinds.sort_unstable();
+        kinds.dedup();
+        let server = &ctx.design.servers[s.node];
+        let name = format!(
+            "server {}{}",
+            list(&[&server.id]),
+            server
+                .ip
+                .as_deref()
+                .map(|ip| format!(" ({ip})"))
+                .unwrap_or_default()
+        );
+        // The server holds every database, two or more: losing it loses the data itself.
+        let all_data = {
+            let dbs = ctx.tier_members(Tier::Data);
+            dbs.len() >= 2 && dbs.iter().all(|&i| ctx.server_of[i] == Some(s.node))
+        };
+        if explained && !((kinds.len() >= 2 || all_data) && severity == Severity::Critical) {
+            for &k in &on {
+                folded[k].push(s.node);
+            }
+            continue;
+        }
+        // What the server's loss takes with it that the site needs: the components on the
+        // request path, not its agent, firewall or code.
+        let hosted: Vec<&str> = ctx.hosted[s.node]
+            .iter()
+            .copied()
+            .filter(|&i| {
+                ctx.reachable[i]
+                    && !matches!(
+                        comps[i].kind,
+                        Kind::MonitoringAgent | Kind::Firewall | Kind::AppFiles
+                    )
+            })
+            .map(|i| ctx.id(i))
+            .collect();
+        let what = Tier::phrase(&s.tiers());
+        let recommendation = if explained {
+            for &k in &critical {
+                absorbed[k] = true;
+            }
+            let roles: Vec<&str> = kinds
+                .iter()
+                .filter(|k| **k != Kind::Database)
+                .map(|k| k.title())
+                .collect();
+            let dbs: Vec<&str> = critical
+                .iter()
+                .map(|&k| component[k].0.node)
+                .filter(|&i| comps[i].kind == Kind::Database)
+                .map(|i| ctx.id(i))
+                .collect();
+            let mut fix = if roles.is_empty() {
+                String::new()
             } else {
                 format!(
-                    "every path from the clients to the {what} passes through {} {} ({}): if it fails, {outcome}",
-                    c.kind.title(),
-                    list(&[&c.id]),
-                    c.display_name()
+                    "run a second {} on another server, behind a load balancer",
+                    phrase(&roles)
                 )
             };
-            Finding::new(RULE.id, severity, message)
-            .components([c.id.clone()])
-            .recommend(match c.kind {
-                crate::model::Kind::LoadBalancer => format!(
-                    "add a second load balancer and put both in a cluster sharing a virtual IP that `{}` points to",
-                    ctx.design.dns.first().map_or("the DNS record", |r| r.name.as_str())
+            if !dbs.is_empty() {
+                if !fix.is_empty() {
+                    fix.push_str(", and ");
+                }
+                fix.push_str(&format!(
+                    "give {} a copy on another server that takes over when it fails (a second primary or a replica with automatic failover)",
+                    list(&dbs)
+                ));
+            }
+            fix
+        } else {
+            format!(
+                "spread the {} over at least two servers, so that losing `{}` leaves one running",
+                Tier::plural_phrase(&s.tiers()),
+                server.id
+            )
+        };
+        findings.push(
+            Finding::new(
+                SERVER_RULE,
+                severity,
+                format!("{name} runs or fronts every reachable {what}: if it goes down, {outcome}"),
+            )
+            .servers([server.id.clone()])
+            .components(hosted.iter().map(|s| s.to_string()))
+            .recommend(recommendation),
+        );
+    }
+    // Components on one server that cut off exactly the same are one cause: one finding.
+    let mut leader: Vec<Option<usize>> = vec![None; component.len()];
+    for k in 0..component.len() {
+        if absorbed[k] || component[k].0.cuts.is_empty() {
+            continue;
+        }
+        let here = ctx.server_of[component[k].0.node];
+        leader[k] = (0..k).find(|&j| {
+            !absorbed[j]
+                && leader[j].is_none()
+                && here.is_some()
+                && ctx.server_of[component[j].0.node] == here
+                && component[j].0.cuts == component[k].0.cuts
+        });
+    }
+    for (k, (spof, severity, outcome)) in component.iter().enumerate() {
+        if absorbed[k] || leader[k].is_some() {
+            continue;
+        }
+        let followers: Vec<usize> = (0..component.len())
+            .filter(|&j| leader[j] == Some(k))
+            .map(|j| component[j].0.node)
+            .collect();
+        let c = &comps[spof.node];
+        let tiers = spof.tiers();
+        let place = match ctx.server_of[spof.node] {
+            Some(s) if !folded[k].is_empty() => {
+                format!(", on server `{}`", ctx.design.servers[s].id)
+            }
+            _ => String::new(),
+        };
+        let named = format!(
+            "{} {} ({}{place})",
+            c.kind.title(),
+            list(&[&c.id]),
+            c.display_name()
+        );
+        let own: Vec<Tier> = Tier::of(c).collect();
+        let from = if ctx.entry == crate::analyze::Entry::Clients {
+            "the clients"
+        } else {
+            "the entry points (inferred: the design has no client)"
+        };
+        let message = if tiers.is_empty() && c.kind == Kind::Database {
+            format!(
+                "{named} is the only primary of the data it holds (no other database takes its writes): if it fails, {outcome}"
+            )
+        } else if tiers.is_empty() {
+            format!("{named} is the only name service clients query: if it fails, {outcome}")
+        } else if tiers.iter().all(|t| own.contains(t)) {
+            format!(
+                "{named} is the only reachable {}: if it fails, {outcome}",
+                Tier::phrase(&tiers)
+            )
+        } else {
+            format!(
+                "every path from {from} to the {} passes through {named}: if it fails, {outcome}",
+                Tier::phrase(&tiers)
+            )
+        };
+        let (message, fix) = if followers.is_empty() {
+            (message, fix_for(ctx, spof.node))
+        } else {
+            let ids: Vec<&str> = followers.iter().map(|&f| ctx.id(f)).collect();
+            let fixes: Vec<String> = std::iter::once(spof.node)
+                .chain(followers.iter().copied())
+                .map(|i| fix_for(ctx, i))
+                .collect();
+            (
+                format!(
+                    "{message}; {} on the same server cut{} off the same",
+                    list(&ids),
+                    if ids.len() == 1 { "s" } else { "" }
                 ),
-                crate::model::Kind::Database => "add a second primary (multi-primary replication) or a managed database that fails over, and let the application fail over to it".to_string(),
-                _ => format!("run a second {} on another server, behind a load balancer", c.kind.title()),
-            })
-        })
+                fixes.join("; "),
+            )
+        };
+        findings.push(
+            Finding::new(RULE.id, *severity, message)
+                .components(
+                    std::iter::once(c.id.as_str()).chain(followers.iter().map(|&f| ctx.id(f))),
+                )
+                .recommend(fix),
+        );
+    }
+    findings
+}
+
+/// "a", "a and b", "a, b and c", unquoted.
+fn phrase(words: &[&str]) -> String {
+    match words.len() {
+        0 => String::new(),
+        1 => words[0].to_string(),
+        n => format!("{} and {}", words[..n - 1].join(", "), words[n - 1]),
+    }
+}
+
+const SERVER_RULE: &str = "SPOF-SERVER";
+
+fn check(ctx: &Ctx) -> Vec<Finding> {
+    spof_findings(ctx)
+        .into_iter()
+        .filter(|f| f.rule == RULE.id)
         .collect()
 }
 
@@ -113,5 +463,106 @@ mod tests {
         d.component_mut("haproxy").expect("exists").redundant = true;
         let f = run(&RULE, &d);
         assert!(f.iter().all(|f| f.components[0] != "haproxy"));
+    }
+
+    fn link(from: &str, to: &str, protocol: crate::model::Protocol) -> crate::model::Link {
+        crate::model::Link {
+            from: from.into(),
+            to: to.into(),
+            protocol,
+            port: None,
+            label: None,
+        }
+    }
+
+    #[test]
+    fn a_second_entrance_does_not_hide_the_customers_spof() {
+        let mut d = reference("02-distributed.toml");
+        d.components
+            .push(crate::model::Component::new("admin", Kind::Client));
+        d.links
+            .push(link("admin", "nginx-1", crate::model::Protocol::Https));
+        let f = run(&RULE, &d);
+        let lb = f.iter().find(|f| f.concerns("haproxy")).expect("haproxy");
+        assert_eq!(lb.severity, Severity::Critical);
+        assert!(lb.message.contains("for `user`"), "{}", lb.message);
+        // The admin's own way in is not a SPOF of the site.
+        assert!(f.iter().all(|f| !f.concerns("nginx-1")), "{f:?}");
+    }
+
+    #[test]
+    fn one_cause_one_finding_with_a_fix_in_the_components_role() {
+        let d = reference("02-distributed.toml");
+        let all = spof_findings(&Ctx::new(&d));
+        // lb-01 runs only HAProxy: its loss is HAProxy's finding, fixed by a second LB.
+        assert!(all.iter().all(|f| f.rule != "SPOF-SERVER"), "{all:?}");
+        let lb = all.iter().find(|f| f.concerns("haproxy")).expect("haproxy");
+        assert!(lb.message.contains("on server `lb-01`"), "{}", lb.message);
+        assert!(
+            lb.recommendation.contains("second load balancer"),
+            "{}",
+            lb.recommendation
+        );
+        let db = all
+            .iter()
+            .find(|f| f.concerns("mysql-primary"))
+            .expect("db");
+        assert!(
+            !db.recommendation.contains("behind"),
+            "{}",
+            db.recommendation
+        );
+        // Design 1's one server is one finding, not one per component on it.
+        let d = reference("01-simple.toml");
+        let all = spof_findings(&Ctx::new(&d));
+        assert_eq!(all.len(), 1, "{all:?}");
+        assert_eq!(all[0].rule, "SPOF-SERVER");
+        assert!(
+            !all[0]
+                .recommendation
+                .contains("database on another server, behind")
+        );
+    }
+
+    #[test]
+    fn a_component_without_a_server_is_reported_once() {
+        let mut d = reference("02-distributed.toml");
+        d.component_mut("haproxy").expect("exists").server = None;
+        let all = spof_findings(&Ctx::new(&d));
+        assert_eq!(all.iter().filter(|f| f.concerns("haproxy")).count(), 1);
+    }
+
+    #[test]
+    fn a_self_hosted_name_server_is_a_spof_and_the_providers_is_not() {
+        let mut d = reference("05-resilient.toml");
+        d.components
+            .push(crate::model::Component::new("ns", Kind::Dns));
+        d.links
+            .push(link("user", "ns", crate::model::Protocol::Dns));
+        assert!(run(&RULE, &d).is_empty());
+        d.component_mut("ns").expect("exists").server = Some("lb-01".into());
+        let f = run(&RULE, &d);
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!(f[0].components, ["ns"]);
+    }
+
+    #[test]
+    fn unreplicated_primaries_each_hold_their_data_alone() {
+        let mut d = reference("05-resilient.toml");
+        for c in &mut d.components {
+            c.cluster = c.cluster.take().filter(|cl| cl != "db-cluster");
+        }
+        d.links
+            .retain(|l| l.protocol != crate::model::Protocol::ReplicationTls);
+        for app in ["app-1", "app-2"] {
+            for db in ["mysql-1", "mysql-2"] {
+                d.links
+                    .push(link(app, db, crate::model::Protocol::MysqlTls));
+            }
+        }
+        let f = run(&RULE, &d);
+        let ids: Vec<&str> = f.iter().map(|f| f.components[0].as_str()).collect();
+        assert_eq!(ids, ["mysql-1", "mysql-2"], "{f:?}");
+        assert!(f.iter().all(|f| f.severity == Severity::High));
     }
 }

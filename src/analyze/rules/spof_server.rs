@@ -1,7 +1,7 @@
 //! SPOF-SERVER: a server whose loss cuts clients off from a needed tier.
 
-use super::spof_component::{by_node, verdict};
-use crate::analyze::{Ctx, Finding, Rule, Severity, Tier, list};
+use super::spof_component::spof_findings;
+use crate::analyze::{Ctx, Finding, Rule, Severity};
 
 pub static RULE: Rule = Rule {
     id: "SPOF-SERVER",
@@ -18,33 +18,9 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(ctx: &Ctx) -> Vec<Finding> {
-    let site = ctx.design.site_name();
-    by_node(ctx.server_spofs())
+    spof_findings(ctx)
         .into_iter()
-        .map(|(s, tiers)| {
-            let server = &ctx.design.servers[s];
-            let (severity, outcome) = verdict(&tiers, &site);
-            let hosted: Vec<&str> = ctx.hosted[s].iter().map(|&i| ctx.id(i)).collect();
-            let what = Tier::phrase(&tiers);
-            Finding::new(
-                RULE.id,
-                severity,
-                format!(
-                    "server {}{} runs or fronts every reachable {what}: if it goes down, {outcome}",
-                    list(&[&server.id]),
-                    server
-                        .ip
-                        .as_deref()
-                        .map(|ip| format!(" ({ip})"))
-                        .unwrap_or_default(),
-                ),
-            )
-            .servers([server.id.clone()])
-            .components(hosted.iter().map(|s| s.to_string()))
-            .recommend(format!(
-                "run a second {what} on another server, behind a load balancer"
-            ))
-        })
+        .filter(|f| f.rule == RULE.id)
         .collect()
 }
 

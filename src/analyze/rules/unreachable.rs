@@ -9,8 +9,9 @@ pub static RULE: Rule = Rule {
     title: "unreachable component",
     checks: "A component that no request from the clients reaches and that serves nothing \
              else: not a client, not a monitoring agent, not a DNS service, not the target of a \
-             replication or monitoring link, not application files on a server that is in use, \
-             and not a firewall on such a server.",
+             replication, backup or monitoring link, not application files on a server that is \
+             in use, and not a firewall on such a server. Left out while the whole site is \
+             unreachable (SITE-UNREACHABLE).",
     why: "It costs money and attention and does nothing, or a link is missing and the design \
           does not work the way it is drawn.",
     fix: "Link it to the component that should send it requests, or delete it.",
@@ -18,43 +19,77 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(ctx: &Ctx) -> Vec<Finding> {
+    // With the whole site unreachable, that is the one finding to fix.
+    if super::site_unreachable::down(ctx).is_some() {
+        return Vec::new();
+    }
     let d = ctx.design;
     let comps = &d.components;
     let mut fed = vec![false; ctx.len()];
     for (li, l) in d.links.iter().enumerate() {
         if l.protocol.traffic() != crate::model::Traffic::Request {
-            for &i in ctx.link_to(li) {
+            // Either end: a monitoring service may pull from the agents.
+            for &i in ctx.link_to(li).iter().chain(ctx.link_from(li)) {
                 fed[i] = true;
             }
         }
     }
     let mut server_used = vec![false; d.servers.len()];
     for i in 0..ctx.len() {
-        if let (true, Some(s)) = (ctx.reachable[i], ctx.server_of[i]) {
+        if let (true, Some(s)) = (
+            ctx.reachable[i] || fed[i] && comps[i].kind != Kind::MonitoringAgent,
+            ctx.server_of[i],
+        ) {
             server_used[s] = true;
         }
     }
-    (0..ctx.len())
+    let lost: Vec<usize> = (0..ctx.len())
         .filter(|&i| !ctx.reachable[i] && !fed[i])
         .filter(|&i| match comps[i].kind {
-            Kind::Client | Kind::MonitoringAgent | Kind::Dns => false,
+            Kind::Client | Kind::MonitoringAgent | Kind::Dns | Kind::Backup => false,
             Kind::AppFiles | Kind::Firewall => !ctx.server_of[i].is_some_and(|s| server_used[s]),
             _ => true,
         })
-        .map(|i| {
+        .collect();
+    // What is unused on one server is one finding: the server is the spare.
+    let mut groups: Vec<(Option<usize>, Vec<usize>)> = Vec::new();
+    for i in lost {
+        let s = ctx.server_of[i];
+        match groups.iter_mut().find(|(g, _)| s.is_some() && *g == s) {
+            Some((_, members)) => members.push(i),
+            None => groups.push((s, vec![i])),
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(server, members)| {
+            let ids: Vec<&str> = members.iter().map(|&i| ctx.id(i)).collect();
+            let what = match members[..] {
+                [only] => format!("{} {}", comps[only].kind.title(), list(&[ctx.id(only)])),
+                _ => list(&ids),
+            };
+            let on = server.map_or(String::new(), |s| {
+                format!(" (on server `{}`)", d.servers[s].id)
+            });
+            let (is, serves) = if members.len() == 1 {
+                ("is", "serves")
+            } else {
+                ("are", "serve")
+            };
             Finding::new(
                 RULE.id,
                 Severity::Low,
                 format!(
-                    "{} {} is reached by no request from the clients and serves nothing",
-                    comps[i].kind.title(),
-                    list(&[ctx.id(i)])
+                    "{what}{on} {is} reached by no request from the clients and {serves} nothing"
                 ),
             )
-            .components([ctx.id(i)])
+            .components(ids.iter().copied())
+            .servers(server.map(|s| d.servers[s].id.clone()))
             .recommend(format!(
-                "link `{}` to the component that should send it requests, or delete it",
-                ctx.id(i)
+                "link {} to the component that should send {} requests, or delete {}",
+                list(&ids),
+                if members.len() == 1 { "it" } else { "them" },
+                if members.len() == 1 { "it" } else { "them" }
             ))
         })
         .collect()
