@@ -227,7 +227,10 @@ fn toml_items(text: &str) -> HashMap<&'static str, Vec<Item>> {
 fn toml_pair<'t, 'a>(
     t: &'t toml::de::DeTable<'a>,
     key: &str,
-) -> Option<(std::ops::Range<usize>, &'t toml::Spanned<toml::de::DeValue<'a>>)> {
+) -> Option<(
+    std::ops::Range<usize>,
+    &'t toml::Spanned<toml::de::DeValue<'a>>,
+)> {
     t.get_key_value(key)
         .map(|(k, v)| (k.span().start..v.span().end.max(k.span().end), v))
 }
@@ -348,11 +351,35 @@ reason = "r"
     fn spans_cover_the_key_and_its_value() {
         let l = Lines::new(TOML, Format::Toml);
         let web = l.component_span("web").expect("web");
-        assert_eq!(web.start, Pos { line: 13, column: 1 });
-        assert_eq!(web.end, Pos { line: 13, column: 11 });
+        assert_eq!(
+            web.start,
+            Pos {
+                line: 13,
+                column: 1
+            }
+        );
+        assert_eq!(
+            web.end,
+            Pos {
+                line: 13,
+                column: 11
+            }
+        );
         let protocol = l.link_place(0).and_then(|p| p.protocol).expect("protocol");
-        assert_eq!(protocol.start, Pos { line: 19, column: 1 });
-        assert_eq!(protocol.end, Pos { line: 19, column: 18 });
+        assert_eq!(
+            protocol.start,
+            Pos {
+                line: 19,
+                column: 1
+            }
+        );
+        assert_eq!(
+            protocol.end,
+            Pos {
+                line: 19,
+                column: 18
+            }
+        );
     }
 
     #[test]

@@ -168,11 +168,21 @@ fn sarif_of_every_reference_design_is_valid_and_points_at_definitions() {
     // The rule index points at the rule.
     let index = spof["ruleIndex"].as_u64().expect("ruleIndex") as usize;
     assert_eq!(rules[index]["id"], "SPOF-SERVER");
-    // A component finding points at the component's id line.
+    // A link finding points at the link's `protocol` line, with the components related.
     let https = simple
         .iter()
         .find(|r| r["ruleId"] == "NO-HTTPS")
         .expect("NO-HTTPS");
+    let protocol_line = text
+        .lines()
+        .position(|l| l == "protocol = \"http\"")
+        .expect("a plain link")
+        + 1;
+    let region = &https["locations"][0]["physicalLocation"]["region"];
+    assert_eq!(region["startLine"], protocol_line);
+    assert_eq!(region["endLine"], protocol_line);
+    assert_eq!(region["startColumn"], 1);
+    assert_eq!(region["endColumn"], "protocol = \"http\"".len() + 1);
     let comp = https["properties"]["components"][0]
         .as_str()
         .expect("a component");
@@ -181,9 +191,39 @@ fn sarif_of_every_reference_design_is_valid_and_points_at_definitions() {
         .position(|l| l == format!("id = \"{comp}\""))
         .expect("component defined")
         + 1;
+    let related = https["relatedLocations"].as_array().expect("related");
+    assert!(
+        related
+            .iter()
+            .any(|l| l["physicalLocation"]["region"]["startLine"] == comp_line),
+        "{related:?}"
+    );
+    // URIs are relative to the repository root.
     assert_eq!(
-        https["locations"][0]["physicalLocation"]["region"]["startLine"],
-        comp_line
+        https["locations"][0]["physicalLocation"]["artifactLocation"]["uriBaseId"],
+        "%SRCROOT%"
+    );
+    assert!(
+        run["originalUriBaseIds"]["%SRCROOT%"]["uri"]
+            .as_str()
+            .is_some_and(|u| u.starts_with("file://") && u.ends_with('/'))
+    );
+    // Severity as GitHub reads it.
+    let rule = |id: &str| rules.iter().find(|r| r["id"] == id).expect("rule");
+    assert_eq!(rule("NO-HTTPS")["properties"]["security-severity"], "8.0");
+    assert!(
+        rule("NO-HTTPS")["properties"]["tags"]
+            .as_array()
+            .is_some_and(|t| t.iter().any(|t| t == "external/cwe/cwe-319"))
+    );
+    assert_eq!(
+        rule("SPOF-SERVER")["properties"]["problem.severity"],
+        "error"
+    );
+    assert!(
+        rules
+            .iter()
+            .all(|r| r["properties"]["precision"].is_string())
     );
     // Levels follow severities.
     for r in results {
@@ -260,7 +300,27 @@ fn sarif_for_an_invalid_design_is_a_notification_and_exit_two() {
     );
     let region = &n["locations"][0]["physicalLocation"]["region"];
     assert_eq!(region["startLine"], 6);
-    assert_eq!(log["runs"][0]["results"].as_array().map(Vec::len), Some(0));
+    // And an error result at the same line, so code scanning does not read "no alerts".
+    let results = log["runs"][0]["results"].as_array().expect("results");
+    assert_eq!(results.len(), 1);
+    let r = &results[0];
+    assert_eq!(r["ruleId"], "INVALID-DESIGN");
+    assert_eq!(r["level"], "error");
+    assert_eq!(
+        r["locations"][0]["physicalLocation"]["region"]["startLine"],
+        6
+    );
+    assert!(
+        r["message"]["text"]
+            .as_str()
+            .is_some_and(|t| t.contains("spaceship")),
+        "{r}"
+    );
+    let index = r["ruleIndex"].as_u64().expect("ruleIndex") as usize;
+    assert_eq!(
+        log["runs"][0]["tool"]["driver"]["rules"][index]["id"],
+        "INVALID-DESIGN"
+    );
 
     // An unreadable file (a folder) too, next to a valid one whose results still come out.
     let (code, log) = sarif_of(
@@ -326,8 +386,24 @@ fn accepted_findings_are_shown_apart_and_do_not_fail() {
     assert_eq!(dbsp["acceptance"]["index"], 0);
     assert_eq!(dbsp["acceptance"]["expires"], "2999-01-01");
 
-    // SARIF: a suppression with the reason.
+    // SARIF: left out by default (code scanning ignores suppressions)…
     let (_, log) = sarif_of(&["analyze", "--format", "sarif", "site.toml"], dir.path());
+    assert_valid_sarif(&log);
+    let results = log["runs"][0]["results"].as_array().expect("results");
+    assert!(!results.is_empty());
+    assert!(results.iter().all(|r| r["ruleId"] != "DB-SINGLE-PRIMARY"));
+    // …or kept with a suppression and the reason.
+    let (_, log) = sarif_of(
+        &[
+            "analyze",
+            "--format",
+            "sarif",
+            "--sarif-accepted",
+            "suppress",
+            "site.toml",
+        ],
+        dir.path(),
+    );
     assert_valid_sarif(&log);
     let results = log["runs"][0]["results"].as_array().expect("results");
     let r = results
@@ -855,5 +931,115 @@ fn diff_text_sums_up_boxes_that_only_moved() {
     assert!(
         !text.contains(" → 12"),
         "positions are not listed one by one: {text}"
+    );
+}
+
+/// The results of a SARIF log by identity (`infraplanFinding/v1`): fingerprint and start line.
+fn by_identity(log: &Value) -> std::collections::BTreeMap<String, (String, u64)> {
+    log["runs"][0]["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .map(|r| {
+            (
+                r["partialFingerprints"]["infraplanFinding/v1"]
+                    .as_str()
+                    .expect("key")
+                    .to_string(),
+                (
+                    r["partialFingerprints"]["primaryLocationLineHash"]
+                        .as_str()
+                        .expect("GitHub's fingerprint")
+                        .to_string(),
+                    r["locations"][0]["physicalLocation"]["region"]["startLine"]
+                        .as_u64()
+                        .expect("line"),
+                ),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn fingerprints_stay_when_boxes_move_and_lines_shift() {
+    let dir = tempfile::tempdir().expect("temp");
+    let path = dir.path().join("site.toml");
+    let original = read(&design("02-distributed.toml"));
+    std::fs::write(&path, &original).expect("write");
+    let (_, before) = sarif_of(&["analyze", "--format", "sarif", "site.toml"], dir.path());
+    // Move every box (as the editor does) and insert lines at the top.
+    let moved: String = original
+        .lines()
+        .map(|l| match l.split_once(" = ") {
+            Some(("x" | "y", v)) => format!(
+                "{} = {}\n",
+                &l[..1],
+                v.parse::<i64>().expect("a position") + 7
+            ),
+            _ => format!("{l}\n"),
+        })
+        .collect();
+    assert_ne!(moved, original, "design 2 has positions to move");
+    let shifted = moved.replacen("\n", "\n# a\n# b\n# c\n", 1);
+    std::fs::write(&path, &shifted).expect("write");
+    let (_, after) = sarif_of(&["analyze", "--format", "sarif", "site.toml"], dir.path());
+    let (before, after) = (by_identity(&before), by_identity(&after));
+    assert_eq!(before.len(), after.len());
+    for (key, (hash, line)) in &before {
+        let (hash_after, line_after) = &after[key];
+        assert_eq!(hash, hash_after, "{key}");
+        assert_eq!(*line_after, line + 3, "{key} moved with its lines");
+    }
+    // Fingerprints are distinct within the run.
+    let hashes: std::collections::BTreeSet<&String> = before.values().map(|(h, _)| h).collect();
+    assert_eq!(hashes.len(), before.len());
+}
+
+#[test]
+fn a_pull_request_that_drops_https_is_annotated_on_the_changed_line() {
+    let dir = tempfile::tempdir().expect("temp");
+    let path = dir.path().join("site.toml");
+    let secured = read(&design("03-secured-monitored.toml"));
+    let (changed_line, _) = secured
+        .lines()
+        .enumerate()
+        .find(|(_, l)| *l == "protocol = \"https\"")
+        .expect("an https link");
+    let plain: String = secured
+        .lines()
+        .enumerate()
+        .map(|(i, l)| {
+            if i == changed_line {
+                "protocol = \"http\"\n".to_string()
+            } else {
+                format!("{l}\n")
+            }
+        })
+        .collect();
+    std::fs::write(&path, plain).expect("write");
+    let (_, log) = sarif_of(
+        &[
+            "analyze",
+            "--format",
+            "sarif",
+            "--sarif-category",
+            "designs",
+            "site.toml",
+        ],
+        dir.path(),
+    );
+    assert_valid_sarif(&log);
+    assert_eq!(log["runs"][0]["automationDetails"]["id"], "designs/");
+    let https: Vec<&Value> = log["runs"][0]["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .filter(|r| r["ruleId"] == "NO-HTTPS")
+        .collect();
+    assert!(
+        https.iter().any(
+            |r| r["locations"][0]["physicalLocation"]["region"]["startLine"] == changed_line + 1
+        ),
+        "{https:?}"
     );
 }

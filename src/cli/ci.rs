@@ -29,12 +29,33 @@ pub struct DiffArgs {
     pub fail_on: Option<Severity>,
 }
 
-/// `analyze --format sarif`: one SARIF log for every file; invalid files become notifications.
+/// The SARIF options of `analyze`.
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct SarifArgs {
+    /// SARIF: leave out findings the design accepts (GitHub shows suppressed results as open
+    /// alerts), or keep them with an in-source suppression.
+    #[arg(long, value_enum, value_name = "MODE", default_value_t = sarif::Accepted::Omit)]
+    pub sarif_accepted: sarif::Accepted,
+    /// SARIF: the run's category (`automationDetails.id`), to keep several analyses of one
+    /// repository apart in code scanning.
+    #[arg(long, value_name = "CATEGORY")]
+    pub sarif_category: Option<String>,
+}
+
+impl SarifArgs {
+    pub fn options(&self) -> sarif::Options {
+        sarif::Options {
+            accepted: self.sarif_accepted,
+            category: self.sarif_category.clone(),
+        }
+    }
+}
+
+/// `analyze --format sarif`: one SARIF log for every file; invalid files become error results.
 pub fn sarif(args: &AnalyzeArgs) -> u8 {
     let mut status = 0;
-    let mut report = sarif::Report::new();
+    let mut report = sarif::Report::new(args.sarif.options(), sarif::Root::discover());
     for path in &args.files {
-        let uri = sarif::artifact_uri(path);
         match io::load_with_text(path) {
             Ok((design, text)) => {
                 let reviewed = review(&design);
@@ -43,11 +64,11 @@ pub fn sarif(args: &AnalyzeArgs) -> u8 {
                 }
                 // The load succeeded, so the extension is known.
                 let format = io::Format::from_path(path).unwrap_or(io::Format::Toml);
-                report.add_design(&uri, &text, format, &reviewed);
+                report.add_design(path, &text, format, &design, &reviewed);
             }
             Err(e) => {
                 status = 2;
-                report.add_error(&uri, &e);
+                report.add_error(path, &e);
                 report_error(&e);
             }
         }

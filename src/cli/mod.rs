@@ -154,6 +154,8 @@ pub struct AnalyzeArgs {
     /// Re-run on every save of FILE and redraw the findings, until Ctrl-C.
     #[arg(long, conflicts_with = "format")]
     pub watch: bool,
+    #[command(flatten)]
+    pub sarif: ci::SarifArgs,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
