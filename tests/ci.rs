@@ -1043,3 +1043,37 @@ fn a_pull_request_that_drops_https_is_annotated_on_the_changed_line() {
         "{https:?}"
     );
 }
+
+#[test]
+fn diff_sees_dns_cluster_and_domain_changes() {
+    let dir = tempfile::tempdir().expect("temp");
+    let old = read(&design("04-scale-up.toml"));
+    let new = old
+        .replace("target = \"lb-cluster\"", "target = \"lb-01\"")
+        .replace("vip = \"8.8.8.8\"", "vip = \"8.8.4.4\"")
+        .replace("mode = \"active-active\"", "mode = \"active-passive\"")
+        .replace("domain = \"foobar.com\"", "domain = \"example.org\"");
+    std::fs::write(dir.path().join("old.toml"), &old).expect("write");
+    std::fs::write(dir.path().join("new.toml"), &new).expect("write");
+    let (code, out, err) = run_in(dir.path(), &["diff", "old.toml", "new.toml"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(!out.contains("no differences"), "{out}");
+    for expected in [
+        "Design:",
+        "domain \"foobar.com\" → \"example.org\"",
+        "DNS records: 1 changed",
+        "www (A): target \"lb-cluster\" → \"lb-01\"",
+        "Clusters: 1 changed",
+        "lb-cluster: mode \"active-active\" → \"active-passive\"; vip \"8.8.8.8\" → \"8.8.4.4\"",
+    ] {
+        assert!(out.contains(expected), "{expected} not in {out}");
+    }
+    let (_, json, _) = run_in(
+        dir.path(),
+        &["diff", "old.toml", "new.toml", "--format", "json"],
+    );
+    let v: Value = serde_json::from_str(&json).expect("json");
+    assert_eq!(v["diff"]["dns"]["changed"][0]["key"], "www (A)");
+    assert_eq!(v["diff"]["design"][0]["field"], "domain");
+    assert_eq!(v["diff"]["clusters"]["changed"][0]["key"], "lb-cluster");
+}

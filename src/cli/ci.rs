@@ -222,6 +222,15 @@ fn describe(what: &str, item: &Item) -> String {
             s.push(')');
             s
         }
+        "DNS records" => match field("target") {
+            Some(target) => format!("{} → {target}", item.key),
+            None => item.key.clone(),
+        },
+        "Clusters" => match (field("mode"), field("vip")) {
+            (Some(mode), Some(vip)) => format!("{} ({mode}, {vip})", item.key),
+            (Some(mode), None) => format!("{} ({mode})", item.key),
+            _ => item.key.clone(),
+        },
         "Servers" => match field("ip") {
             Some(ip) => format!("{} ({ip})", item.key),
             None => item.key.clone(),
@@ -296,9 +305,21 @@ fn diff_text(old: &str, new: &str, d: &DesignDiff) -> String {
         let _ = writeln!(out, "no differences");
         return out;
     }
+    if !d.design.is_empty() {
+        let _ = writeln!(out, "\n{BOLD}Design:{BOLD:#}");
+        for c in &d.design {
+            let _ = writeln!(
+                out,
+                "  {YELLOW}~{YELLOW:#} {}",
+                changes(std::slice::from_ref(c))
+            );
+        }
+    }
     for (what, section) in [
-        ("Components", &d.components),
+        ("DNS records", &d.dns),
         ("Servers", &d.servers),
+        ("Clusters", &d.clusters),
+        ("Components", &d.components),
         ("Links", &d.links),
         ("Accepted risks", &d.accepted),
     ] {
