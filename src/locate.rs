@@ -7,7 +7,9 @@
 //! findings on a large design stays linear in the size of the file.
 
 use crate::io::Format;
+use crate::model::Design;
 use std::collections::HashMap;
+use std::ops::Range;
 
 /// A 1-based line and column (columns count characters, as the loader's messages do).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -123,6 +125,21 @@ impl Lines {
         }
     }
 
+    /// Indexes the text of a design that loaded from it. A TOML file in the usual layout (one
+    /// `[[section]]` header per item, one `key = value` per line, as infraplan writes and people
+    /// edit) is read line by line, which is several times faster than parsing it again; the
+    /// scan is trusted only when it finds exactly the design's items, in order (ids, link
+    /// protocols, counts), and otherwise the text is parsed in full as [`Lines::new`] does.
+    pub fn for_design(text: &str, format: Format, design: &Design) -> Lines {
+        match format {
+            Format::Toml => scan_toml(text)
+                .filter(|s| s.matches(design))
+                .map(|s| s.into_lines(text))
+                .unwrap_or_else(|| Lines::new(text, format)),
+            Format::Json => Lines::new(text, format),
+        }
+    }
+
     /// The `id = "…"` of the component.
     pub fn component_span(&self, id: &str) -> Option<Span> {
         self.components.get(id).copied()
@@ -171,6 +188,164 @@ impl Lines {
 }
 
 const SECTIONS: [&str; 4] = ["components", "servers", "links", "accepted"];
+
+/// An item found by the line scan: its first pair, its `id` pair and value, its `protocol`
+/// pair and value.
+#[derive(Default)]
+struct Scanned<'a> {
+    first: Option<Range<usize>>,
+    id: Option<(Range<usize>, &'a str)>,
+    protocol: Option<(Range<usize>, &'a str)>,
+}
+
+/// What the line scan found, per section.
+#[derive(Default)]
+struct Scan<'a> {
+    sections: [Vec<Scanned<'a>>; 4],
+}
+
+impl<'a> Scan<'a> {
+    /// Whether the scan found exactly the design's items.
+    fn matches(&self, design: &Design) -> bool {
+        let [components, servers, links, accepted] = &self.sections;
+        let ids_match = |found: &[Scanned<'_>], ids: &mut dyn ExactSizeIterator<Item = &str>| {
+            found.len() == ids.len()
+                && found
+                    .iter()
+                    .zip(ids)
+                    .all(|(f, id)| f.id.as_ref().is_some_and(|(_, v)| *v == id))
+        };
+        ids_match(
+            components,
+            &mut design.components.iter().map(|c| c.id.as_str()),
+        ) && ids_match(servers, &mut design.servers.iter().map(|s| s.id.as_str()))
+            && links.len() == design.links.len()
+            && links.iter().zip(&design.links).all(|(f, l)| {
+                f.protocol
+                    .as_ref()
+                    .is_some_and(|(_, p)| *p == l.protocol.as_str())
+            })
+            && accepted.len() == design.accepted.len()
+            && accepted.iter().all(|a| a.first.is_some())
+    }
+
+    fn into_lines(self, text: &str) -> Lines {
+        let index = LineIndex::new(text);
+        let [components, servers, links, accepted] = self.sections;
+        let by_id = |items: Vec<Scanned<'_>>| {
+            let mut map = HashMap::with_capacity(items.len());
+            for item in items {
+                if let Some((range, id)) = item.id {
+                    map.entry(id.to_string())
+                        .or_insert_with(|| index.span(range));
+                }
+            }
+            map
+        };
+        let first = |item: &Scanned<'_>| item.first.clone().unwrap_or(0..0);
+        Lines {
+            links: links
+                .iter()
+                .map(|i| LinkPlace {
+                    item: index.span(first(i)),
+                    protocol: i.protocol.as_ref().map(|(r, _)| index.span(r.clone())),
+                })
+                .collect(),
+            accepted: accepted.iter().map(|i| index.span(first(i))).collect(),
+            components: by_id(components),
+            servers: by_id(servers),
+        }
+    }
+}
+
+/// Reads a TOML design line by line: `[[section]]` headers and `key = value` lines. `None` as
+/// soon as it meets what it does not follow (a quoted key, a multi-line `id` or `protocol`),
+/// so the caller parses the text in full.
+fn scan_toml(text: &str) -> Option<Scan<'_>> {
+    let mut scan = Scan::default();
+    let mut current: Option<usize> = None;
+    let mut open_string: Option<&str> = None;
+    let mut offset = 0;
+    for raw in text.split_inclusive('\n') {
+        let start = offset;
+        offset += raw.len();
+        let line = raw.trim_end_matches(['\n', '\r']);
+        if let Some(delim) = open_string {
+            if line.contains(delim) {
+                open_string = None;
+            }
+            continue;
+        }
+        let body = line.trim_start();
+        let at = start + (line.len() - body.len());
+        if body.is_empty() || body.starts_with('#') {
+            continue;
+        }
+        if let Some(rest) = body.strip_prefix("[[") {
+            let name = rest.split("]]").next()?.trim();
+            current = SECTIONS.iter().position(|s| *s == name);
+            if let Some(i) = current {
+                scan.sections[i].push(Scanned::default());
+            }
+            continue;
+        }
+        if body.starts_with('[') {
+            current = None;
+            continue;
+        }
+        let (key, value) = body.split_once('=')?;
+        let key = key.trim_end();
+        if !key
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+        {
+            return None;
+        }
+        let value = value.trim_start();
+        let value_at = at + (body.len() - value.len());
+        let triple = ["\"\"\"", "\'\'\'"]
+            .into_iter()
+            .find(|d| value.starts_with(d));
+        if let Some(delim) = triple {
+            if matches!(key, "id" | "protocol") {
+                return None;
+            }
+            if !value[3..].contains(delim) {
+                open_string = Some(delim);
+            }
+        }
+        let Some(item) = current.and_then(|i| scan.sections[i].last_mut()) else {
+            continue;
+        };
+        // A basic string without escapes ends at the next quote; anything else (other values,
+        // escapes) ends before a comment or at the end of the line.
+        let (value_end, string) = match value.strip_prefix('"') {
+            Some(inner) if triple.is_none() => {
+                let close = inner.find('"')?;
+                let s = &inner[..close];
+                if s.contains('\\') {
+                    if matches!(key, "id" | "protocol") {
+                        return None;
+                    }
+                    (value_at + value.len(), None)
+                } else {
+                    (value_at + 1 + close + 1, Some(s))
+                }
+            }
+            _ => (at + body.trim_end().len(), None),
+        };
+        let range = at..value_end;
+        if item.first.is_none() {
+            item.first = Some(range.clone());
+        }
+        match key {
+            "id" => item.id = Some((range, string?)),
+            "protocol" => item.protocol = Some((range, string?)),
+            _ => {}
+        }
+    }
+    Some(scan)
+}
 
 fn toml_items(text: &str) -> HashMap<&'static str, Vec<Item>> {
     use toml::de::{DeTable, DeValue};
@@ -428,6 +603,59 @@ reason = "r"
                 assert_eq!(idx.pos(offset), Pos { line, column }, "offset {offset}");
             }
         }
+    }
+
+    #[test]
+    fn the_line_scan_agrees_with_the_full_parse() {
+        for name in [
+            "01-simple.toml",
+            "02-distributed.toml",
+            "03-secured-monitored.toml",
+            "04-scale-up.toml",
+            "05-resilient.toml",
+        ] {
+            let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("designs")
+                .join(name);
+            let (design, text) = crate::io::load_with_text(&path).expect("loads");
+            let scan = scan_toml(&text).expect("scans");
+            assert!(scan.matches(&design), "{name}");
+            assert_eq!(
+                scan.into_lines(&text),
+                Lines::new(&text, Format::Toml),
+                "{name}"
+            );
+        }
+        let design = crate::generate::layered(300);
+        let text = crate::io::to_string(&design, Format::Toml);
+        assert_eq!(
+            Lines::for_design(&text, Format::Toml, &design),
+            Lines::new(&text, Format::Toml)
+        );
+    }
+
+    #[test]
+    fn the_line_scan_gives_way_to_the_parser_where_it_cannot_follow() {
+        // A multi-line label that holds a fake header: the scan skips the string.
+        let tricky = TOML.replace(
+            "kind = \"client\"",
+            "kind = \"client\"\nlabel = \"\"\"\n[[components]]\nid = \"ghost\"\n\"\"\"",
+        );
+        let design: Design = toml::from_str(&tricky).expect("valid");
+        let scanned = Lines::for_design(&tricky, Format::Toml, &design);
+        assert_eq!(scanned, Lines::new(&tricky, Format::Toml));
+        assert_eq!(scanned.component("ghost"), None);
+        // Inline arrays are not the usual layout: the scan finds nothing and the parse answers.
+        let inline =
+            "version = 1\nname = \"t\"\ncomponents = [\n  { id = \"a\", kind = \"client\" },\n]\n";
+        let design: Design = toml::from_str(inline).expect("valid");
+        assert!(scan_toml(inline).is_none_or(|s| !s.matches(&design)));
+        assert_eq!(
+            Lines::for_design(inline, Format::Toml, &design).component("a"),
+            Some(4)
+        );
+        // Quoted keys end the scan.
+        assert!(scan_toml("[[components]]\n\"id\" = \"a\"\n").is_none());
     }
 
     #[test]

@@ -445,7 +445,7 @@ impl Report {
         reviewed: &[Reviewed],
     ) {
         let artifact = self.artifact(path);
-        let lines = Lines::new(text, format);
+        let lines = Lines::for_design(text, format, design);
         let mut seen: HashMap<(&str, Vec<&str>), usize> = HashMap::new();
         for r in reviewed {
             let accepted = r.is_accepted();
