@@ -328,6 +328,17 @@ impl Root {
         }
     }
 
+    /// The path of a design file as people and annotations name it: from the root,
+    /// `/`-separated, when it lies under the root, else as given.
+    pub fn relative(&self, path: &Path) -> String {
+        let absolute = self.cwd.join(path);
+        let absolute = absolute.canonicalize().unwrap_or(absolute);
+        match absolute.strip_prefix(&self.dir) {
+            Ok(relative) => relative.to_string_lossy().replace('\\', "/"),
+            Err(_) => path.display().to_string(),
+        }
+    }
+
     /// The `file://` URI of the root itself, ending in `/` as SARIF requires of a base.
     pub fn uri(&self) -> String {
         let mut uri = artifact_uri(&self.dir);

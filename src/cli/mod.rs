@@ -13,6 +13,7 @@ macro_rules! outln {
 
 mod ci;
 mod output;
+mod reports;
 
 pub use ci::DiffArgs;
 
@@ -145,7 +146,8 @@ pub struct AnalyzeArgs {
     /// Design files (.toml or .json); each is analyzed on its own.
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
-    /// Output format: text for people, JSON for tools, SARIF 2.1.0 for code scanning.
+    /// Output format: text for people, JSON for tools, SARIF 2.1.0 for code scanning, GitHub
+    /// annotations, a Markdown pull-request summary.
     #[arg(long, value_enum, default_value_t = AnalyzeFormat::Text)]
     pub format: AnalyzeFormat,
     /// Exit 1 when a finding of this severity or worse exists (accepted findings aside).
@@ -155,7 +157,7 @@ pub struct AnalyzeArgs {
     #[arg(long, conflicts_with = "format")]
     pub watch: bool,
     #[command(flatten)]
-    pub sarif: ci::SarifArgs,
+    pub ci: ci::CiArgs,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -166,9 +168,16 @@ pub enum Format {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum AnalyzeFormat {
+    /// Findings grouped by severity, for people.
     Text,
+    /// The documented JSON schema, for tools.
     Json,
+    /// SARIF 2.1.0, for code scanning.
     Sarif,
+    /// GitHub workflow-command annotations (`::error file=…,line=…::…`).
+    Github,
+    /// A pull-request summary with a Mermaid diagram; appended to $GITHUB_STEP_SUMMARY when set.
+    Markdown,
 }
 
 fn parse_severity(s: &str) -> Result<Severity, String> {
@@ -202,7 +211,12 @@ pub fn run(command: Option<Command>) -> u8 {
     match command {
         Command::Edit { file } => edit(file),
         Command::Analyze(args) if args.watch => ci::watch(&args),
-        Command::Analyze(args) if args.format == AnalyzeFormat::Sarif => ci::sarif(&args),
+        Command::Analyze(args)
+            if !matches!(args.format, AnalyzeFormat::Text | AnalyzeFormat::Json)
+                || !args.ci.output.is_empty() =>
+        {
+            ci::analyze(&args)
+        }
         Command::Analyze(args) => analyze_files(&args),
         Command::Diff(args) => ci::diff(&args),
         Command::Validate { files } => validate_files(&files),
