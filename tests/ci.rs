@@ -1077,3 +1077,207 @@ fn diff_sees_dns_cluster_and_domain_changes() {
     assert_eq!(v["diff"]["design"][0]["field"], "domain");
     assert_eq!(v["diff"]["clusters"]["changed"][0]["key"], "lb-cluster");
 }
+
+/// Runs infraplan in the repository root without a step summary set.
+fn run_at_root(args: &[&str]) -> (i32, String, String) {
+    let out = infraplan()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env_remove("GITHUB_STEP_SUMMARY")
+        .args(args)
+        .output()
+        .expect("runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn github_annotations_point_where_sarif_does() {
+    let (code, out, err) = run_at_root(&[
+        "analyze",
+        "--format",
+        "github",
+        "--fail-on",
+        "high",
+        "designs/01-simple.toml",
+    ]);
+    assert_eq!(code, 1, "{err}");
+    insta::assert_snapshot!("github-01-simple", out);
+    let text = read(&design("01-simple.toml"));
+    let protocol_line = text
+        .lines()
+        .position(|l| l == "protocol = \"http\"")
+        .expect("plain link")
+        + 1;
+    assert!(
+        out.lines().any(|l| l.starts_with(&format!(
+            "::error file=designs/01-simple.toml,line={protocol_line},"
+        )) && l.contains("title=NO-HTTPS (high)")),
+        "{out}"
+    );
+    // Every finding but the accepted ones, and a summary.
+    let (_, json, _) = run_at_root(&["analyze", "--format", "json", "designs/01-simple.toml"]);
+    let v: Value = serde_json::from_str(&json).expect("json");
+    let n = v["files"][0]["findings"].as_array().map_or(0, Vec::len);
+    assert_eq!(out.lines().filter(|l| l.starts_with("::")).count(), n);
+    assert!(
+        out.ends_with("designs/01-simple.toml: 12 findings: 4 critical, 3 high, 5 medium\n")
+            || out
+                .lines()
+                .last()
+                .is_some_and(|l| l.starts_with("designs/01-simple.toml: "))
+    );
+}
+
+#[test]
+fn github_annotations_of_an_invalid_design_are_errors_at_its_line() {
+    let dir = tempfile::tempdir().expect("temp");
+    std::fs::write(
+        dir.path().join("bad.toml"),
+        "version = 1\nname = \"b\"\n\n[[components]]\nid = \"x\"\nkind = \"spaceship\"\n",
+    )
+    .expect("write");
+    let (code, out, _) = run_in(dir.path(), &["analyze", "--format", "github", "bad.toml"]);
+    assert_eq!(code, 2);
+    let first = out.lines().next().expect("an annotation");
+    assert!(
+        first.starts_with("::error file=bad.toml,line=6,") && first.contains("INVALID-DESIGN"),
+        "{out}"
+    );
+}
+
+#[test]
+fn markdown_summary_has_counts_a_diagram_and_the_findings() {
+    let (code, out, err) = run_at_root(&[
+        "analyze",
+        "--format",
+        "markdown",
+        "designs/02-distributed.toml",
+        "designs/05-resilient.toml",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    insta::assert_snapshot!("markdown-02-05", out);
+    assert!(out.starts_with("## infraplan: 2 designs, "));
+    assert_eq!(out.matches("```mermaid\nflowchart LR\n").count(), 2);
+    assert!(out.contains("class "), "findings are marked");
+    assert!(out.contains("| `SPOF-SERVER` |"));
+    assert!(out.contains("✅ No open findings."), "design 5 has none");
+}
+
+#[test]
+fn markdown_goes_to_the_step_summary_when_there_is_one() {
+    let dir = tempfile::tempdir().expect("temp");
+    let summary = dir.path().join("summary.md");
+    std::fs::write(&summary, "earlier step\n").expect("write");
+    let out = infraplan()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("GITHUB_STEP_SUMMARY", &summary)
+        .args(["analyze", "--format", "markdown", "designs/01-simple.toml"])
+        .output()
+        .expect("runs");
+    assert!(out.status.success());
+    assert!(out.stdout.is_empty());
+    let text = read(&summary);
+    assert!(
+        text.starts_with("earlier step\n## infraplan: 1 design, 12 findings"),
+        "{text}"
+    );
+}
+
+#[test]
+fn several_outputs_in_one_run() {
+    let dir = tempfile::tempdir().expect("temp");
+    let sarif = dir.path().join("out.sarif");
+    let md = dir.path().join("summary.md");
+    let (code, out, err) = run_at_root(&[
+        "analyze",
+        "designs/01-simple.toml",
+        "--fail-on",
+        "critical",
+        "--output",
+        &format!("sarif={}", sarif.display()),
+        "--output",
+        "github",
+        "--output",
+        &format!("markdown={}", md.display()),
+    ]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        out.starts_with("::error file=designs/01-simple.toml,"),
+        "{out}"
+    );
+    let log: Value = serde_json::from_str(&read(&sarif)).expect("SARIF file");
+    assert_valid_sarif(&log);
+    assert!(read(&md).contains("```mermaid"));
+}
+
+#[test]
+fn bad_outputs_are_refused_before_anything_is_written() {
+    let dir = tempfile::tempdir().expect("temp");
+    let sarif = dir.path().join("out.sarif");
+    // An unknown format.
+    let (code, out, err) = run_at_root(&["analyze", "designs/01-simple.toml", "--output", "xml"]);
+    assert_eq!(code, 2);
+    assert!(out.is_empty());
+    assert!(err.contains("unknown output format `xml`"), "{err}");
+    // An unwritable path next to a good one: neither file is written.
+    let (code, out, err) = run_at_root(&[
+        "analyze",
+        "designs/01-simple.toml",
+        "--output",
+        &format!("sarif={}", sarif.display()),
+        "--output",
+        "json=/nonexistent-folder/x.json",
+    ]);
+    assert_eq!(code, 2);
+    assert!(out.is_empty());
+    assert!(
+        err.contains("/nonexistent-folder/x.json: cannot write: the folder /nonexistent-folder does not exist"),
+        "{err}"
+    );
+    assert!(!sarif.exists());
+    assert_eq!(
+        std::fs::read_dir(dir.path()).expect("dir").count(),
+        0,
+        "no temporary file left"
+    );
+}
+
+#[test]
+fn diff_summaries_for_pull_requests() {
+    let (code, out, err) = run_at_root(&[
+        "diff",
+        "designs/03-secured-monitored.toml",
+        "designs/02-distributed.toml",
+        "--format",
+        "markdown",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    insta::assert_snapshot!("diff-markdown-03-02", out);
+    assert!(out.starts_with("## ⚠️ infraplan: "));
+    assert!(out.contains("### New findings"));
+    assert!(out.contains("```mermaid"));
+    let (code, out, _) = run_at_root(&[
+        "diff",
+        "designs/03-secured-monitored.toml",
+        "designs/02-distributed.toml",
+        "--format",
+        "github",
+        "--fail-on",
+        "high",
+    ]);
+    assert_eq!(code, 1);
+    assert!(
+        out.lines().any(
+            |l| l.starts_with("::error file=designs/02-distributed.toml,")
+                && l.contains("title=NO-HTTPS (high) new finding")
+        ),
+        "{out}"
+    );
+    assert!(
+        !out.contains("TLS-TERMINATED-EARLY"),
+        "resolved findings are not annotated"
+    );
+}

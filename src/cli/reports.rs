@@ -99,7 +99,7 @@ fn annotations(out: &mut String, file: &str, log: sarif::Log, tag: &str) {
         }
         props.push(format!(
             "title={}",
-            escape_property(&format!("{}{tag} ({})", r.rule_id, r.properties.severity))
+            escape_property(&format!("{} ({}){tag}", r.rule_id, r.properties.severity))
         ));
         let _ = writeln!(
             out,
@@ -134,7 +134,7 @@ pub fn diff_github(
         .collect();
     let mut report = sarif::Report::new(sarif::Options::default(), root.clone());
     report.add_design(path, &new.text, new.format, &new.design, &introduced);
-    annotations(&mut out, file, report.into_log(), ", new");
+    annotations(&mut out, file, report.into_log(), " new finding");
     let _ = writeln!(
         out,
         "{file}: {} new finding{}, {} resolved",
