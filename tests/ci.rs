@@ -1281,3 +1281,62 @@ fn diff_summaries_for_pull_requests() {
         "resolved findings are not annotated"
     );
 }
+
+#[test]
+fn project_configuration_sets_files_fail_on_and_rules() {
+    let dir = tempfile::tempdir().expect("temp");
+    let repo = dir.path();
+    std::fs::create_dir_all(repo.join(".git")).expect("git dir");
+    std::fs::create_dir_all(repo.join("designs/sub")).expect("dirs");
+    std::fs::create_dir_all(repo.join("docs")).expect("dirs");
+    std::fs::copy(design("01-simple.toml"), repo.join("designs/a.toml")).expect("copy");
+    std::fs::copy(design("05-resilient.toml"), repo.join("designs/sub/b.toml")).expect("copy");
+    std::fs::write(
+        repo.join(".infraplan.toml"),
+        "fail-on = \"high\"\nfiles = [\"designs\"]\n\n[rules.NO-HTTPS]\nseverity = \"low\"\n\n[rules.MAINTENANCE-DOWNTIME]\nenabled = false\n",
+    )
+    .expect("write");
+    // From a subfolder, with no file named: the configuration's files, its fail-on.
+    let (code, out, err) = run_in(&repo.join("docs"), &["analyze", "--format", "json"]);
+    assert_eq!(code, 1, "{err}");
+    let v: Value = serde_json::from_str(&out).expect("json");
+    let files = v["files"].as_array().expect("files");
+    assert_eq!(files.len(), 2, "{out}");
+    let findings = files[0]["findings"].as_array().expect("findings");
+    assert!(findings.iter().all(|f| f["rule"] != "MAINTENANCE-DOWNTIME"));
+    let https = findings
+        .iter()
+        .find(|f| f["rule"] == "NO-HTTPS")
+        .expect("NO-HTTPS");
+    assert_eq!(https["severity"], "low");
+    // Flags on top: only one rule, which design 1 has at critical.
+    let (code, out, _) = run_in(
+        &repo.join("docs"),
+        &["analyze", "--format", "json", "--rule", "SPOF-SERVER"],
+    );
+    assert_eq!(code, 1);
+    let v: Value = serde_json::from_str(&out).expect("json");
+    assert!(
+        v["files"][0]["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .all(|f| f["rule"] == "SPOF-SERVER")
+    );
+    let (code, _, err) = run_in(repo, &["analyze", "--skip-rule", "NOPE"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("unknown rule `NOPE`"), "{err}");
+    // An invalid configuration: file:line, exit 2, nothing analyzed.
+    std::fs::write(
+        repo.join(".infraplan.toml"),
+        "fail-on = \"high\"\nfial = 1\n",
+    )
+    .expect("write");
+    let (code, out, err) = run_in(repo, &["analyze"]);
+    assert_eq!(code, 2);
+    assert!(out.is_empty());
+    assert!(
+        err.contains(".infraplan.toml:2:1: unknown key `fial`"),
+        "{err}"
+    );
+}

@@ -6,6 +6,7 @@ use super::{
     AnalyzeArgs, AnalyzeFormat, fails, parse_severity, report_error, review, stderr_color,
 };
 use crate::analyze::Severity;
+use crate::config::Config;
 use crate::diff::{self, DesignDiff, FieldChange, Item, ReviewedFinding, Section};
 use crate::io;
 use crate::sarif;
@@ -70,6 +71,12 @@ pub fn parse_output(s: &str) -> Result<OutputSpec, String> {
 /// The CI options of `analyze`.
 #[derive(clap::Args, Debug, Clone, Default)]
 pub struct CiArgs {
+    /// Report only this rule's findings; repeat for several.
+    #[arg(long = "rule", value_name = "RULE")]
+    pub rules: Vec<String>,
+    /// Leave out this rule's findings; repeat for several.
+    #[arg(long = "skip-rule", value_name = "RULE")]
+    pub skip_rules: Vec<String>,
     /// Write this report, to PATH or stdout; repeat for several in one run (e.g. `--output
     /// sarif=infraplan.sarif --output github`). Replaces --format. FORMAT: text, json, sarif,
     /// github, markdown.
@@ -143,7 +150,9 @@ fn write_sink(sink: Sink, text: &str) -> Result<(), String> {
     use std::io::Write as _;
     match sink {
         Sink::Stdout => {
-            outln!("{}", text.trim_end_matches('\n'));
+            if !text.is_empty() {
+                outln!("{}", text.trim_end_matches('\n'));
+            }
             Ok(())
         }
         Sink::File(path, mut tmp) => tmp
@@ -169,13 +178,56 @@ fn write_sink(sink: Sink, text: &str) -> Result<(), String> {
     }
 }
 
+/// The project configuration (`.infraplan.toml` found upward, with the rule flags on top).
+fn configuration(args: &AnalyzeArgs) -> Result<Config, String> {
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    let config = match crate::config::find(&cwd) {
+        Some(path) => Config::load(&path).map_err(|e| e.to_string())?,
+        None => Config::default(),
+    };
+    config.with_flags(&args.ci.rules, &args.ci.skip_rules)
+}
+
+/// The files to analyze: those named (folders walked for .toml and .json files), else the
+/// configuration's.
+fn files(args: &AnalyzeArgs, config: &Config) -> Result<Vec<PathBuf>, String> {
+    let named = if args.files.is_empty() {
+        if config.files.is_empty() {
+            return Err(format!(
+                "no design files: name some (infraplan analyze designs/*.toml), or list them in {} (files = [\"designs\"])",
+                crate::config::FILE_NAME
+            ));
+        }
+        config.files.clone()
+    } else {
+        args.files.clone()
+    };
+    let mut out = Vec::new();
+    for path in named {
+        if path.is_dir() {
+            let found = crate::config::design_files(&path)
+                .map_err(|e| format!("{}: cannot read the folder: {e}", path.display()))?;
+            if found.is_empty() {
+                return Err(format!(
+                    "{}: is a directory, not a design file, and holds no .toml or .json design file",
+                    path.display()
+                ));
+            }
+            out.extend(found);
+        } else {
+            out.push(path);
+        }
+    }
+    Ok(out)
+}
+
 /// Loads and reviews every file of the run; errors are reported on stderr as they come.
-fn outcomes(files: &[PathBuf]) -> Vec<reports::Outcome> {
+fn outcomes(files: &[PathBuf], config: &Config) -> Vec<reports::Outcome> {
     files
         .iter()
         .map(|path| {
             let result = io::load_with_text(path).map(|(design, text)| {
-                let reviewed = review(&design);
+                let reviewed = config.apply(review(&design));
                 // The load succeeded, so the extension is known.
                 let format = io::Format::from_path(path).unwrap_or(io::Format::Toml);
                 reports::Analyzed {
@@ -268,11 +320,19 @@ pub fn analyze(args: &AnalyzeArgs) -> u8 {
         }
     }
     let root = sarif::Root::discover();
-    let outcomes = outcomes(&args.files);
+    let (config, files) = match configuration(args).and_then(|c| files(args, &c).map(|f| (c, f))) {
+        Ok(both) => both,
+        Err(e) => {
+            eprintln!("infraplan analyze: {e}");
+            return 2;
+        }
+    };
+    let fail_on = args.fail_on.or(config.fail_on);
+    let outcomes = outcomes(&files, &config);
     let mut status = 0;
     for o in &outcomes {
         match &o.result {
-            Ok(a) if fails(&a.reviewed, args.fail_on) => status = status.max(1),
+            Ok(a) if fails(&a.reviewed, fail_on) => status = status.max(1),
             Ok(_) => {}
             Err(_) => status = 2,
         }

@@ -143,8 +143,8 @@ Examples:
 
 #[derive(clap::Args, Debug)]
 pub struct AnalyzeArgs {
-    /// Design files (.toml or .json); each is analyzed on its own.
-    #[arg(required = true)]
+    /// Design files (.toml or .json) or folders of them; each is analyzed on its own. Without
+    /// any, the `files` of .infraplan.toml.
     pub files: Vec<PathBuf>,
     /// Output format: text for people, JSON for tools, SARIF 2.1.0 for code scanning, GitHub
     /// annotations, a Markdown pull-request summary.
@@ -211,13 +211,7 @@ pub fn run(command: Option<Command>) -> u8 {
     match command {
         Command::Edit { file } => edit(file),
         Command::Analyze(args) if args.watch => ci::watch(&args),
-        Command::Analyze(args)
-            if !matches!(args.format, AnalyzeFormat::Text | AnalyzeFormat::Json)
-                || !args.ci.output.is_empty() =>
-        {
-            ci::analyze(&args)
-        }
-        Command::Analyze(args) => analyze_files(&args),
+        Command::Analyze(args) => ci::analyze(&args),
         Command::Diff(args) => ci::diff(&args),
         Command::Validate { files } => validate_files(&files),
         Command::Simulate { file, fail, format } => simulate(&file, &fail, format),
@@ -247,43 +241,6 @@ fn load(path: &Path) -> Result<Design, u8> {
         report_error(&e);
         2
     })
-}
-
-fn analyze_files(args: &AnalyzeArgs) -> u8 {
-    let mut status = 0;
-    let mut reports = Vec::new();
-    for (n, path) in args.files.iter().enumerate() {
-        match io::load(path) {
-            Ok(design) => {
-                let reviewed = review(&design);
-                if fails(&reviewed, args.fail_on) {
-                    status = status.max(1);
-                }
-                match args.format {
-                    AnalyzeFormat::Json => {
-                        reports.push(output::json_report(path, &design, &reviewed))
-                    }
-                    _ => {
-                        if n > 0 {
-                            outln!();
-                        }
-                        output::print_findings(path, &design, &reviewed);
-                    }
-                }
-            }
-            Err(e) => {
-                status = 2;
-                if args.format == AnalyzeFormat::Json {
-                    reports.push(output::json_error(path, &e));
-                }
-                report_error(&e);
-            }
-        }
-    }
-    if args.format == AnalyzeFormat::Json {
-        output::print_json(&serde_json::json!({ "version": 1, "files": reports }));
-    }
-    status
 }
 
 /// Opens the editor; an invalid file is reported before the terminal is touched.
