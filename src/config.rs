@@ -234,7 +234,7 @@ impl Config {
             }
         }
         // Stable: rule and ids order within a severity stay the analyzer's.
-        reviewed.sort_by(|a, b| b.finding.severity.cmp(&a.finding.severity));
+        reviewed.sort_by_key(|r| std::cmp::Reverse(r.finding.severity));
         reviewed
     }
 }
