@@ -1340,3 +1340,28 @@ fn project_configuration_sets_files_fail_on_and_rules() {
         "{err}"
     );
 }
+
+#[test]
+fn completions_and_the_man_page_come_from_the_command_line_definition() {
+    for (shell, marker) in [
+        ("bash", "complete -F _infraplan"),
+        ("zsh", "#compdef infraplan"),
+        ("fish", "complete -c infraplan"),
+    ] {
+        let (code, out, err) = run_at_root(&["completions", shell]);
+        assert_eq!(code, 0, "{err}");
+        assert!(out.contains(marker), "{shell}: {out}");
+        // Subcommands and the new options are completed.
+        assert!(
+            out.contains("analyze") && out.contains("sarif-accepted"),
+            "{shell}"
+        );
+    }
+    let (code, out, _) = run_at_root(&["man"]);
+    assert_eq!(code, 0);
+    assert!(out.contains(".TH infraplan 1"), "{out}");
+    assert!(out.contains("analyze"), "the subcommands are listed");
+    let (code, _, err) = run_at_root(&["completions", "tcsh"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("possible values"), "{err}");
+}

@@ -12,6 +12,7 @@ macro_rules! outln {
 }
 
 mod ci;
+mod dist;
 mod output;
 mod reports;
 
@@ -139,6 +140,20 @@ Examples:
     /// Draw a design as a diagram: DOT, SVG or PNG, findings optionally marked.
     #[command(after_help = crate::export::cli::AFTER_HELP)]
     Export(crate::export::cli::ExportArgs),
+    /// Print a shell completion script.
+    #[command(after_help = "Examples:
+  infraplan completions bash > ~/.local/share/bash-completion/completions/infraplan
+  infraplan completions zsh > ~/.zfunc/_infraplan
+  infraplan completions fish > ~/.config/fish/completions/infraplan.fish")]
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff).
+    #[command(after_help = "Examples:
+  infraplan man | man -l -
+  infraplan man > /usr/local/share/man/man1/infraplan.1")]
+    Man,
 }
 
 #[derive(clap::Args, Debug)]
@@ -150,7 +165,8 @@ pub struct AnalyzeArgs {
     /// annotations, a Markdown pull-request summary.
     #[arg(long, value_enum, default_value_t = AnalyzeFormat::Text)]
     pub format: AnalyzeFormat,
-    /// Exit 1 when a finding of this severity or worse exists (accepted findings aside).
+    /// Exit 1 when a finding of this severity or worse exists (accepted findings aside):
+    /// critical, high, medium, low or info. Default: `fail-on` of .infraplan.toml, if any.
     #[arg(long, value_name = "SEVERITY", value_parser = parse_severity)]
     pub fail_on: Option<Severity>,
     /// Re-run on every save of FILE and redraw the findings, until Ctrl-C.
@@ -222,6 +238,8 @@ pub fn run(command: Option<Command>) -> u8 {
             force,
         } => new(&file, &template, force),
         Command::Export(args) => crate::export::cli::run(&args),
+        Command::Completions { shell } => dist::completions(shell),
+        Command::Man => dist::man(),
     }
 }
 
