@@ -1365,3 +1365,24 @@ fn completions_and_the_man_page_come_from_the_command_line_definition() {
     assert_eq!(code, 2);
     assert!(err.contains("possible values"), "{err}");
 }
+
+#[test]
+fn color_and_quiet_flags() {
+    let (code, out, _) = run_at_root(&[
+        "analyze",
+        "-q",
+        "designs/01-simple.toml",
+        "designs/05-resilient.toml",
+    ]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        out,
+        "designs/01-simple.toml — Simple web infrastructure — 12 findings: 4 critical, 3 high, 5 medium\n\
+         designs/05-resilient.toml — Resilient web infrastructure — no findings\n"
+    );
+    // NO_COLOR is set for the tests: --color always wins over it, never keeps it plain.
+    let (_, out, _) = run_at_root(&["analyze", "--color", "always", "designs/01-simple.toml"]);
+    assert!(out.contains("\u{1b}["), "{out}");
+    let (_, out, _) = run_at_root(&["analyze", "--color", "never", "designs/01-simple.toml"]);
+    assert!(!out.contains('\u{1b}'));
+}

@@ -68,9 +68,25 @@ pub fn parse_output(s: &str) -> Result<OutputSpec, String> {
     }
 }
 
+/// When to colour output.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorWhen {
+    /// On a terminal, unless NO_COLOR is set.
+    #[default]
+    Auto,
+    Always,
+    Never,
+}
+
 /// The CI options of `analyze`.
 #[derive(clap::Args, Debug, Clone, Default)]
 pub struct CiArgs {
+    /// Colour the text output and messages.
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorWhen::Auto)]
+    pub color: ColorWhen,
+    /// Text output: only the summary line of each design.
+    #[arg(long, short)]
+    pub quiet: bool,
     /// Report only this rule's findings; repeat for several.
     #[arg(long = "rule", value_name = "RULE")]
     pub rules: Vec<String>,
@@ -260,14 +276,20 @@ fn render(
             let mut out = String::new();
             for (n, o) in outcomes.iter().filter(|o| o.result.is_ok()).enumerate() {
                 if let Ok(a) = &o.result {
-                    if n > 0 {
+                    if n > 0 && !args.ci.quiet {
                         out.push('\n');
                     }
-                    out.push_str(&output::findings_text(
+                    let text = output::findings_text(
                         &o.path.display().to_string(),
                         &a.design,
                         &a.reviewed,
-                    ));
+                    );
+                    if args.ci.quiet {
+                        out.push_str(text.lines().next().unwrap_or_default());
+                        out.push('\n');
+                    } else {
+                        out.push_str(&text);
+                    }
                 }
             }
             out
@@ -301,6 +323,11 @@ fn render(
 /// `analyze` with SARIF, GitHub or Markdown output, or several `--output`s: every file is
 /// analyzed once and each report written whole.
 pub fn analyze(args: &AnalyzeArgs) -> u8 {
+    match args.ci.color {
+        ColorWhen::Auto => {}
+        ColorWhen::Always => anstream::ColorChoice::Always.write_global(),
+        ColorWhen::Never => anstream::ColorChoice::Never.write_global(),
+    }
     let specs = if args.ci.output.is_empty() {
         vec![OutputSpec {
             format: args.format,
