@@ -374,7 +374,7 @@ fn location(artifact: &ArtifactLocation, region: Option<Region>) -> Location {
 }
 
 /// Which rules are about a link's encryption, and so located at its `protocol`.
-fn located_at_link(rule: &str) -> bool {
+pub fn located_at_link(rule: &str) -> bool {
     matches!(rule, "NO-HTTPS" | "TLS-TERMINATED-EARLY")
 }
 

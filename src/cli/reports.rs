@@ -217,13 +217,14 @@ fn finding_rows(
     let _ = writeln!(out, "| | severity | rule | finding | where |");
     let _ = writeln!(out, "|---|---|---|---|---|");
     for (mark, f) in findings.iter().take(MAX_LISTED) {
-        let line = f
-            .links
-            .iter()
-            .find_map(|&i| lines.link_protocol(i))
-            .filter(|_| f.servers.is_empty())
+        // The same place SARIF and the annotations give.
+        let at_link = || f.links.iter().find_map(|&i| lines.link_protocol(i));
+        let line = sarif::located_at_link(f.rule)
+            .then(at_link)
+            .flatten()
             .or_else(|| f.servers.iter().find_map(|id| lines.server(id)))
-            .or_else(|| f.components.iter().find_map(|id| lines.component(id)));
+            .or_else(|| f.components.iter().find_map(|id| lines.component(id)))
+            .or_else(at_link);
         let place = match line {
             Some(l) => format!("`{file}:{l}`"),
             None => format!("`{file}`"),
