@@ -1,7 +1,9 @@
-//! What changed between two versions of a design: components, servers, links and accepted
-//! risks added, removed and changed, and the findings introduced and resolved.
+//! What changed between two versions of a design: its own fields (name, description, domain…),
+//! DNS records, servers, clusters, components, links and accepted risks added, removed and
+//! changed, and the findings introduced and resolved.
 //!
-//! Components and servers are matched by id; links by from, to and protocol (a link whose port
+//! DNS records are matched by name and type (a record pointed at another target is "changed");
+//! components, servers and clusters by id; links by from, to and protocol (a link whose port
 //! or label changed is "changed"); accepted risks by rule and ids. Findings are matched by rule
 //! and ids (the same identity acceptances use), so a finding whose sentence changed but that
 //! concerns the same things is neither new nor resolved; findings left unmatched are then
@@ -10,7 +12,7 @@
 use crate::accept::{self, Reviewed};
 use crate::analyze::{Severity, analyze};
 use crate::date::Date;
-use crate::model::{AcceptedRisk, Design, Link};
+use crate::model::{AcceptedRisk, Design, DnsRecord, Link};
 use serde::Serialize;
 use serde_json::{Map, Value};
 use std::collections::{BTreeSet, HashMap};
@@ -18,6 +20,11 @@ use std::collections::{BTreeSet, HashMap};
 /// The whole difference between an old and a new design.
 #[derive(Debug, Clone, Serialize)]
 pub struct DesignDiff {
+    /// The design's own fields: name, description, domain, version (and any other field that
+    /// is not one of the sections below, compared whole).
+    pub design: Vec<FieldChange>,
+    pub dns: Section,
+    pub clusters: Section,
     pub components: Section,
     pub servers: Section,
     pub links: Section,
@@ -91,7 +98,10 @@ impl Section {
 impl DesignDiff {
     /// Whether the two designs hold the same things (positions and findings included).
     pub fn is_empty(&self) -> bool {
-        self.components.is_empty()
+        self.design.is_empty()
+            && self.dns.is_empty()
+            && self.clusters.is_empty()
+            && self.components.is_empty()
             && self.servers.is_empty()
             && self.links.is_empty()
             && self.accepted.is_empty()
@@ -112,6 +122,9 @@ pub fn diff(old: &Design, new: &Design, today: Date) -> DesignDiff {
     let old_findings = accept::apply(old, analyze(old), today);
     let new_findings = accept::apply(new, analyze(new), today);
     DesignDiff {
+        design: design_fields(old, new),
+        dns: section(&old.dns, &new.dns, dns_key),
+        clusters: section(&old.clusters, &new.clusters, |c| c.id.clone()),
         components: section(&old.components, &new.components, |c| c.id.clone()),
         servers: section(&old.servers, &new.servers, |s| s.id.clone()),
         links: section(&old.links, &new.links, link_key),
@@ -122,6 +135,34 @@ pub fn diff(old: &Design, new: &Design, today: Date) -> DesignDiff {
 
 /// The rule whose finding means that nothing else about the new design can be judged.
 const SITE_UNREACHABLE: &str = "SITE-UNREACHABLE";
+/// The sections compared item by item; every other field of a design is compared whole.
+const SECTIONS: [&str; 6] = [
+    "dns",
+    "servers",
+    "clusters",
+    "components",
+    "links",
+    "accepted",
+];
+
+/// The changes of the design's own fields: everything but the item sections.
+fn design_fields(old: &Design, new: &Design) -> Vec<FieldChange> {
+    let own = |d: &Design| -> Map<String, Value> {
+        fields(d)
+            .into_iter()
+            .filter(|(k, _)| !SECTIONS.contains(&k.as_str()))
+            .collect()
+    };
+    compare(&own(old), &own(new))
+}
+
+fn dns_key(r: &DnsRecord) -> String {
+    let kind = serde_json::to_value(r.record_type)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default();
+    format!("{} ({kind})", r.name)
+}
 
 fn link_key(l: &Link) -> String {
     format!("{} -> {} ({})", l.from, l.to, l.protocol)
@@ -384,6 +425,56 @@ mod tests {
         assert_eq!(d.links.changed[0].fields[0].field, "port");
         assert_eq!(d.links.added[0].key, "user -> nginx (https)");
         assert_eq!(d.links.removed[0].key, "user -> nginx (http)");
+    }
+
+    #[test]
+    fn dns_clusters_and_the_design_fields_are_compared() {
+        let old = reference("04-scale-up.toml");
+        let mut new = old.clone();
+        new.domain = Some("example.org".into());
+        new.name = "Renamed".into();
+        let www = new.dns.first_mut().expect("a DNS record");
+        let old_target = www.target.clone();
+        www.target = "lb-02".into();
+        let cluster = new.clusters.first_mut().expect("a cluster");
+        cluster.vip = Some("203.0.113.9".into());
+        cluster.mode = crate::model::ClusterMode::ActivePassive;
+        let d = diff(&old, &new, today());
+        assert!(!d.is_empty());
+        let fields: Vec<&str> = d.design.iter().map(|c| c.field.as_str()).collect();
+        assert_eq!(fields, ["domain", "name"]);
+        assert_eq!(d.design[0].new, "example.org");
+        assert_eq!(d.dns.changed.len(), 1, "{:?}", d.dns);
+        assert_eq!(d.dns.changed[0].key, format!("{} (A)", old.dns[0].name));
+        assert_eq!(
+            d.dns.changed[0].fields,
+            vec![FieldChange {
+                field: "target".into(),
+                old: old_target.into(),
+                new: "lb-02".into(),
+            }]
+        );
+        let cluster = &d.clusters.changed[0];
+        let changed: Vec<&str> = cluster.fields.iter().map(|c| c.field.as_str()).collect();
+        assert_eq!(changed, ["mode", "vip"]);
+        // Only what changed.
+        assert!(d.components.is_empty() && d.links.is_empty() && d.servers.is_empty());
+    }
+
+    #[test]
+    fn dns_records_added_and_removed() {
+        let old = reference("01-simple.toml");
+        let mut new = old.clone();
+        new.dns.push(DnsRecord {
+            name: "@".into(),
+            record_type: crate::model::RecordType::Aaaa,
+            target: old.dns[0].target.clone(),
+        });
+        let d = diff(&old, &new, today());
+        assert_eq!(d.dns.added.len(), 1);
+        assert_eq!(d.dns.added[0].key, "@ (AAAA)");
+        let back = diff(&new, &old, today());
+        assert_eq!(back.dns.removed[0].key, "@ (AAAA)");
     }
 
     #[test]

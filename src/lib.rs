@@ -7,6 +7,7 @@
 pub mod accept;
 pub mod analyze;
 pub mod cli;
+pub mod config;
 pub mod date;
 pub mod diff;
 pub mod editor;

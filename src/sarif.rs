@@ -1,24 +1,60 @@
 //! SARIF 2.1.0 output, for code-scanning services (GitHub, GitLab, Azure DevOps) and editors.
 //!
-//! One run per `infraplan analyze` call; one result per finding, located at the line where the
-//! first server it concerns is defined (findings that name servers are about the server: a
-//! single point of failure, no firewall, contention; their components are what runs there),
-//! else the first component, else the first link; a stale acceptance points at its
-//! `[[accepted]]` entry. The rule catalog goes in
-//! `tool.driver.rules`. Accepted findings are results with an in-source suppression (the
-//! acceptance lives in the design file itself) carrying its reason. A design that fails to load
-//! becomes a `toolExecutionNotifications` entry and `executionSuccessful: false`.
+//! One run per `infraplan analyze` call; one result per finding. GitHub's code scanning reads
+//! only part of SARIF, so the log is shaped for it:
+//! - a result's place is where a pull request would change it: a finding about a link's
+//!   encryption (`NO-HTTPS`, `TLS-TERMINATED-EARLY`) points at the link's `protocol` line;
+//!   other findings at the `id` of the first server they concern, else the first component,
+//!   else the first link; a stale acceptance at its `[[accepted]]` entry. The other things a
+//!   finding concerns are `relatedLocations`. Regions have start and end lines and columns.
+//! - `partialFingerprints.primaryLocationLineHash` comes from the finding's identity (rule and
+//!   ids), never from its place, so moving a box or inserting lines keeps the alert (and its
+//!   dismissal); GitHub would otherwise hash the text around the line, `x`/`y` included.
+//! - accepted findings are left out by default, since GitHub ignores `suppressions`
+//!   ([`Accepted::Suppress`] keeps them with an in-source suppression, for other viewers);
+//! - a design that fails to load is an `INVALID-DESIGN` error result at the error's line (a
+//!   notification alone would read as "no alerts" and close them), besides the notification;
+//! - rules carry `security-severity` (security rules), `precision`, `problem.severity`, CWE
+//!   tags where one fits;
+//! - URIs are relative to the repository root (`uriBaseId: "%SRCROOT%"`, resolved in
+//!   `originalUriBaseIds`), and `--sarif-category` sets `automationDetails.id`.
 
 use crate::accept::{Reviewed, Status};
-use crate::analyze::{Rule, Severity, catalog};
+use crate::analyze::{Finding, Rule, Severity, catalog};
 use crate::io::{DesignError, Format};
-use crate::locate::Lines;
+use crate::locate::{LineIndex, Lines, Span};
+use crate::model::Design;
 use serde::Serialize;
-use std::collections::BTreeMap;
-use std::path::Path;
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
 
 pub const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 pub const VERSION: &str = "2.1.0";
+/// The rule id of the result a design that fails to load gives.
+pub const INVALID_DESIGN: &str = "INVALID-DESIGN";
+/// The base that relative URIs are resolved against.
+pub const SRCROOT: &str = "%SRCROOT%";
+/// Related locations kept per result: enough to show what a finding concerns, while a
+/// finding over a whole server of a huge design stays a reasonable size.
+pub const MAX_RELATED: usize = 100;
+
+/// What becomes of findings the design accepts.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum Accepted {
+    /// Left out: GitHub ignores SARIF suppressions and would show them as open alerts.
+    #[default]
+    Omit,
+    /// Kept, with an in-source suppression carrying the reason.
+    Suppress,
+}
+
+/// How a report is made.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    pub accepted: Accepted,
+    /// `automationDetails.id` is `CATEGORY/`: GitHub keeps one set of alerts per category.
+    pub category: Option<String>,
+}
 
 /// A whole SARIF file.
 #[derive(Debug, Clone, Serialize)]
@@ -33,10 +69,24 @@ pub struct Log {
 #[serde(rename_all = "camelCase")]
 pub struct Run {
     pub tool: Tool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub automation_details: Option<AutomationDetails>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub original_uri_base_ids: BTreeMap<&'static str, BaseUri>,
     pub invocations: Vec<Invocation>,
     pub results: Vec<SarifResult>,
     /// Columns count characters, as the loader's messages do.
     pub column_kind: &'static str,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AutomationDetails {
+    pub id: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct BaseUri {
+    pub uri: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -50,6 +100,8 @@ pub struct Driver {
     pub name: &'static str,
     pub version: &'static str,
     pub semantic_version: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub information_uri: Option<String>,
     pub rules: Vec<ReportingDescriptor>,
 }
 
@@ -61,6 +113,8 @@ pub struct ReportingDescriptor {
     pub short_description: Message,
     pub full_description: Message,
     pub help: MultiformatMessage,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub help_uri: Option<String>,
     pub default_configuration: Configuration,
     pub properties: RuleProperties,
 }
@@ -86,6 +140,15 @@ pub struct RuleProperties {
     /// infraplan's own severity, finer than SARIF's levels.
     pub severity: Severity,
     pub tags: Vec<&'static str>,
+    /// How often a finding is a real problem: `high`, since findings follow from the design
+    /// as drawn, which may leave out what the real site has.
+    pub precision: &'static str,
+    /// GitHub's severity of non-security rules: `error`, `warning` or `recommendation`.
+    #[serde(rename = "problem.severity", skip_serializing_if = "Option::is_none")]
+    pub problem_severity: Option<&'static str>,
+    /// GitHub's severity of security rules, a CVSS-like score as a string.
+    #[serde(rename = "security-severity", skip_serializing_if = "Option::is_none")]
+    pub security_severity: Option<&'static str>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -116,7 +179,9 @@ pub struct SarifResult {
     pub level: Level,
     pub message: Message,
     pub locations: Vec<Location>,
-    /// Identifies the finding across runs whatever lines move: rule and ids.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub related_locations: Vec<Location>,
+    /// `primaryLocationLineHash` (what GitHub matches alerts on) and infraplan's own key.
     pub partial_fingerprints: BTreeMap<&'static str, String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub suppressions: Vec<Suppression>,
@@ -150,7 +215,11 @@ pub struct Suppression {
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Location {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<usize>,
     pub physical_location: PhysicalLocation,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<Message>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -161,9 +230,12 @@ pub struct PhysicalLocation {
     pub region: Option<Region>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ArtifactLocation {
     pub uri: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uri_base_id: Option<&'static str>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -172,6 +244,30 @@ pub struct Region {
     pub start_line: usize,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start_column: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end_line: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end_column: Option<usize>,
+}
+
+impl Region {
+    fn of(span: Span) -> Region {
+        Region {
+            start_line: span.start.line,
+            start_column: Some(span.start.column),
+            end_line: Some(span.end.line),
+            end_column: Some(span.end.column),
+        }
+    }
+
+    fn at(line: usize, column: usize) -> Option<Region> {
+        (line > 0).then_some(Region {
+            start_line: line,
+            start_column: (column > 0).then_some(column),
+            end_line: None,
+            end_column: None,
+        })
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -189,74 +285,214 @@ pub struct Notification {
     pub locations: Vec<Location>,
 }
 
+/// Where design files are named from: the repository root (the nearest folder up from the
+/// working directory with a `.git`, else the working directory), so URIs are relative to it.
+#[derive(Debug, Clone)]
+pub struct Root {
+    dir: PathBuf,
+    cwd: PathBuf,
+}
+
+impl Root {
+    /// The root for the current working directory.
+    pub fn discover() -> Root {
+        let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+        Root::from_dir(&cwd)
+    }
+
+    /// The root for a working directory.
+    pub fn from_dir(cwd: &Path) -> Root {
+        let cwd = cwd.canonicalize().unwrap_or_else(|_| cwd.to_path_buf());
+        let dir = cwd
+            .ancestors()
+            .find(|d| d.join(".git").exists())
+            .unwrap_or(&cwd)
+            .to_path_buf();
+        Root { dir, cwd }
+    }
+
+    /// The artifact location of a design file: relative to `%SRCROOT%` when it lies under the
+    /// root, else an absolute `file://` URI.
+    pub fn artifact(&self, path: &Path) -> ArtifactLocation {
+        let absolute = self.cwd.join(path);
+        let absolute = absolute.canonicalize().unwrap_or(absolute);
+        match absolute.strip_prefix(&self.dir) {
+            Ok(relative) => ArtifactLocation {
+                uri: artifact_uri(relative),
+                uri_base_id: Some(SRCROOT),
+            },
+            Err(_) => ArtifactLocation {
+                uri: artifact_uri(&absolute),
+                uri_base_id: None,
+            },
+        }
+    }
+
+    /// The path of a design file as people and annotations name it: from the root,
+    /// `/`-separated, when it lies under the root, else as given.
+    pub fn relative(&self, path: &Path) -> String {
+        let absolute = self.cwd.join(path);
+        let absolute = absolute.canonicalize().unwrap_or(absolute);
+        match absolute.strip_prefix(&self.dir) {
+            Ok(relative) => relative.to_string_lossy().replace('\\', "/"),
+            Err(_) => path.display().to_string(),
+        }
+    }
+
+    /// The `file://` URI of the root itself, ending in `/` as SARIF requires of a base.
+    pub fn uri(&self) -> String {
+        let mut uri = artifact_uri(&self.dir);
+        if !uri.starts_with("file://") {
+            uri = format!("file://{uri}");
+        }
+        if !uri.ends_with('/') {
+            uri.push('/');
+        }
+        uri
+    }
+}
+
 /// Collects the results of several design files into one run.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Report {
+    options: Options,
+    root: Root,
+    rule_index: HashMap<&'static str, usize>,
     results: Vec<SarifResult>,
     notifications: Vec<Notification>,
 }
 
-fn location(uri: &str, line: Option<usize>, column: Option<usize>) -> Location {
+fn location(artifact: &ArtifactLocation, region: Option<Region>) -> Location {
     Location {
+        id: None,
         physical_location: PhysicalLocation {
-            artifact_location: ArtifactLocation {
-                uri: uri.to_string(),
-            },
-            region: line.filter(|&l| l > 0).map(|start_line| Region {
-                start_line,
-                start_column: column.filter(|&c| c > 0),
-            }),
+            artifact_location: artifact.clone(),
+            region,
         },
+        message: None,
     }
 }
 
+/// Which rules are about a link's encryption, and so located at its `protocol`.
+pub fn located_at_link(rule: &str) -> bool {
+    matches!(rule, "NO-HTTPS" | "TLS-TERMINATED-EARLY")
+}
+
+fn is_security(rule: &str) -> bool {
+    matches!(
+        rule,
+        "NO-FIREWALL" | "DB-EXPOSED" | "NO-HTTPS" | "TLS-TERMINATED-EARLY"
+    )
+}
+
+/// The CWE a rule's findings are an instance of, where one fits.
+fn cwe(rule: &str) -> Option<&'static str> {
+    match rule {
+        // Cleartext Transmission of Sensitive Information.
+        "NO-HTTPS" | "TLS-TERMINATED-EARLY" => Some("external/cwe/cwe-319"),
+        // Exposure of Resource to Wrong Sphere.
+        "DB-EXPOSED" => Some("external/cwe/cwe-668"),
+        // Improper Access Control.
+        "NO-FIREWALL" => Some("external/cwe/cwe-284"),
+        // Insufficient Logging.
+        "NO-MONITORING" => Some("external/cwe/cwe-778"),
+        _ => None,
+    }
+}
+
+/// A stable 64-bit FNV-1a hash, printed as 16 hex digits: the same input gives the same
+/// fingerprint on every platform and version.
+fn fnv1a(parts: &[&str]) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in parts {
+        for b in part.bytes().chain([0]) {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    format!("{h:016x}")
+}
+
+/// The fingerprints of a finding: its identity, rule and ids, with `n` telling apart findings
+/// of the same identity in one file (GitHub's `hash:occurrence` form).
+pub fn fingerprints(rule: &str, ids: &[&str], n: usize) -> BTreeMap<&'static str, String> {
+    let mut parts = vec![rule];
+    parts.extend_from_slice(ids);
+    BTreeMap::from([
+        ("primaryLocationLineHash", format!("{}:{n}", fnv1a(&parts))),
+        ("infraplanFinding/v1", format!("{rule}:{}", ids.join(","))),
+    ])
+}
+
 impl Report {
-    pub fn new() -> Report {
-        Report::default()
+    pub fn new(options: Options, root: Root) -> Report {
+        let rule_index = catalog()
+            .map(|r| r.id)
+            .chain([INVALID_DESIGN])
+            .enumerate()
+            .map(|(i, id)| (id, i))
+            .collect();
+        Report {
+            options,
+            root,
+            rule_index,
+            results: Vec::new(),
+            notifications: Vec::new(),
+        }
     }
 
-    /// Adds the findings of one design; `text` is the file's text, to find lines in.
-    pub fn add_design(&mut self, uri: &str, text: &str, format: Format, reviewed: &[Reviewed]) {
-        let lines = Lines::new(text, format);
-        let rule_ids: Vec<&str> = catalog().map(|r| r.id).collect();
+    /// The artifact location of a design file.
+    pub fn artifact(&self, path: &Path) -> ArtifactLocation {
+        self.root.artifact(path)
+    }
+
+    /// Adds the findings of one design; `text` is the file's text, to find places in.
+    pub fn add_design(
+        &mut self,
+        path: &Path,
+        text: &str,
+        format: Format,
+        design: &Design,
+        reviewed: &[Reviewed],
+    ) {
+        let artifact = self.artifact(path);
+        let lines = Lines::for_design(text, format, design);
+        let mut seen: HashMap<(&str, Vec<&str>), usize> = HashMap::new();
         for r in reviewed {
-            let f = &r.finding;
-            let line = if f.rule == crate::accept::STALE_ACCEPTANCE {
-                r.acceptance.and_then(|i| lines.accepted(i))
-            } else {
-                None
+            let accepted = r.is_accepted();
+            if accepted && self.options.accepted == Accepted::Omit {
+                continue;
             }
-            .or_else(|| f.servers.iter().find_map(|id| lines.server(id)))
-            .or_else(|| f.components.iter().find_map(|id| lines.component(id)))
-            .or_else(|| f.links.iter().find_map(|&i| lines.link(i)));
-            let accepted_at = r.acceptance.map(|i| location(uri, lines.accepted(i), None));
+            let f = &r.finding;
+            let ids = f.ids();
+            let n = {
+                let n = seen.entry((f.rule, ids.clone())).or_insert(0);
+                *n += 1;
+                *n
+            };
+            let (primary, related) = places(&lines, design, r, &artifact);
             let suppressions = match &r.status {
                 Status::Accepted { reason, expires } => vec![Suppression {
                     kind: "inSource",
                     status: "accepted",
                     justification: reason.clone(),
-                    location: accepted_at,
+                    location: r
+                        .acceptance
+                        .map(|i| location(&artifact, lines.accepted_span(i).map(Region::of))),
                     properties: expires
                         .as_ref()
                         .map(|e| BTreeMap::from([("expires", e.clone())])),
                 }],
                 _ => Vec::new(),
             };
-            let message = if f.recommendation.is_empty() {
-                f.message.clone()
-            } else {
-                format!("{}. Fix: {}.", f.message, f.recommendation)
-            };
             self.results.push(SarifResult {
                 rule_id: f.rule,
-                rule_index: rule_ids.iter().position(|id| *id == f.rule),
+                rule_index: self.rule_index.get(f.rule).copied(),
                 level: Level::of(f.severity),
-                message: Message { text: message },
-                locations: vec![location(uri, line, None)],
-                partial_fingerprints: BTreeMap::from([(
-                    "infraplanFinding/v1",
-                    format!("{}:{}", f.rule, f.ids().join(",")),
-                )]),
+                message: Message { text: message(f) },
+                locations: vec![primary],
+                related_locations: related,
+                partial_fingerprints: fingerprints(f.rule, &ids, n),
                 suppressions,
                 properties: ResultProperties {
                     severity: f.severity,
@@ -272,35 +508,74 @@ impl Report {
         }
     }
 
-    /// Records a design that could not be loaded: one error notification per problem.
-    pub fn add_error(&mut self, uri: &str, error: &DesignError) {
-        match error {
+    /// Records a design that could not be loaded: an `INVALID-DESIGN` error result and an
+    /// error notification per problem, at the problem's place.
+    pub fn add_error(&mut self, path: &Path, error: &DesignError) {
+        let artifact = self.artifact(path);
+        let problems: Vec<(String, Option<Region>)> = match error {
             DesignError::Invalid(inv) => {
-                for p in &inv.problems {
-                    self.notifications.push(Notification {
-                        level: Level::Error,
-                        message: Message {
-                            text: match &p.help {
-                                Some(h) => format!("{}: {} ({h})", uri, p.message),
-                                None => format!("{}: {}", uri, p.message),
-                            },
-                        },
-                        locations: vec![location(uri, Some(p.line), Some(p.column))],
-                    });
-                }
+                let index = LineIndex::new(&inv.source);
+                inv.problems
+                    .iter()
+                    .map(|p| {
+                        let text = match &p.help {
+                            Some(h) => format!("{} ({h})", p.message),
+                            None => p.message.clone(),
+                        };
+                        let region = match &p.span {
+                            Some(span) => Some(Region::of(index.span(span.clone()))),
+                            None => Region::at(p.line, p.column),
+                        };
+                        (text, region)
+                    })
+                    .collect()
             }
-            other => self.notifications.push(Notification {
+            DesignError::Binary { line, column, .. }
+            | DesignError::NotUtf8 { line, column, .. } => {
+                vec![(error.to_string(), Region::at(*line, *column))]
+            }
+            other => vec![(other.to_string(), None)],
+        };
+        let mut seen: HashMap<String, usize> = HashMap::new();
+        for (text, region) in problems {
+            let n = {
+                let n = seen.entry(text.clone()).or_insert(0);
+                *n += 1;
+                *n
+            };
+            self.results.push(SarifResult {
+                rule_id: INVALID_DESIGN,
+                rule_index: self.rule_index.get(INVALID_DESIGN).copied(),
                 level: Level::Error,
                 message: Message {
-                    text: other.to_string(),
+                    text: format!("the design cannot be analyzed: {text}"),
                 },
-                locations: vec![location(uri, None, None)],
-            }),
+                locations: vec![location(&artifact, region.clone())],
+                related_locations: Vec::new(),
+                partial_fingerprints: fingerprints(INVALID_DESIGN, &[&text], n),
+                suppressions: Vec::new(),
+                properties: ResultProperties {
+                    severity: Severity::High,
+                    components: Vec::new(),
+                    servers: Vec::new(),
+                    recommendation: "fix the design file so that `infraplan validate` accepts it"
+                        .to_string(),
+                    acceptance_expired: None,
+                },
+            });
+            self.notifications.push(Notification {
+                level: Level::Error,
+                message: Message {
+                    text: format!("{}: {text}", artifact.uri),
+                },
+                locations: vec![location(&artifact, region)],
+            });
         }
     }
 
     /// The SARIF log: execution is successful when every design loaded.
     pub fn into_log(self) -> Log {
+        let repository = env!("CARGO_PKG_REPOSITORY");
         Log {
             schema: SCHEMA,
             version: VERSION,
@@ -310,9 +585,22 @@ impl Report {
                         name: "infraplan",
                         version: env!("CARGO_PKG_VERSION"),
                         semantic_version: env!("CARGO_PKG_VERSION"),
-                        rules: catalog().map(descriptor).collect(),
+                        information_uri: (!repository.is_empty()).then(|| repository.to_string()),
+                        rules: catalog()
+                            .map(|r| descriptor(r, repository))
+                            .chain([invalid_descriptor()])
+                            .collect(),
                     },
                 },
+                automation_details: self.options.category.as_ref().map(|c| AutomationDetails {
+                    id: format!("{}/", c.trim_end_matches('/')),
+                }),
+                original_uri_base_ids: BTreeMap::from([(
+                    SRCROOT,
+                    BaseUri {
+                        uri: self.root.uri(),
+                    },
+                )]),
                 invocations: vec![Invocation {
                     execution_successful: self.notifications.is_empty(),
                     tool_execution_notifications: self.notifications,
@@ -324,14 +612,106 @@ impl Report {
     }
 }
 
-/// A rule of the catalog as SARIF describes rules.
-fn descriptor(r: &Rule) -> ReportingDescriptor {
-    let tags = match r.id {
-        "NO-FIREWALL" | "DB-EXPOSED" | "NO-HTTPS" | "TLS-TERMINATED-EARLY" => {
-            vec!["security", "infrastructure"]
-        }
-        _ => vec!["reliability", "infrastructure"],
+/// The finding's sentence and its fix.
+pub fn message(f: &Finding) -> String {
+    if f.recommendation.is_empty() {
+        f.message.clone()
+    } else {
+        format!("{}. Fix: {}.", f.message, f.recommendation)
+    }
+}
+
+/// Where a finding points, and the other things it concerns.
+fn places(
+    lines: &Lines,
+    design: &Design,
+    r: &Reviewed,
+    artifact: &ArtifactLocation,
+) -> (Location, Vec<Location>) {
+    let f = &r.finding;
+    let link_span = |i: usize| lines.link_place(i).map(|p| p.protocol.unwrap_or(p.item));
+    let link_name = |i: usize| {
+        design.links.get(i).map_or_else(
+            || format!("link {i}"),
+            |l| format!("link `{}` → `{}` ({})", l.from, l.to, l.protocol.as_str()),
+        )
     };
+    // Candidates in the order they are preferred as the primary place.
+    let mut candidates: Vec<(Span, String)> = Vec::new();
+    if f.rule == crate::accept::STALE_ACCEPTANCE
+        && let Some(span) = r.acceptance.and_then(|i| lines.accepted_span(i))
+    {
+        candidates.push((span, "the accepted risk".to_string()));
+    }
+    let links = f
+        .links
+        .iter()
+        .filter_map(|&i| link_span(i).map(|s| (s, link_name(i))));
+    let servers = f
+        .servers
+        .iter()
+        .filter_map(|id| lines.server_span(id).map(|s| (s, format!("server `{id}`"))));
+    let components = f
+        .components
+        .iter()
+        .filter_map(|id| lines.component_span(id).map(|s| (s, format!("`{id}`"))));
+    if located_at_link(f.rule) {
+        candidates.extend(links);
+        candidates.extend(servers);
+        candidates.extend(components);
+    } else {
+        candidates.extend(servers);
+        candidates.extend(components);
+        candidates.extend(links);
+    }
+    let mut candidates = candidates.into_iter();
+    let primary = location(artifact, candidates.next().map(|(s, _)| Region::of(s)));
+    let related = candidates
+        .take(MAX_RELATED)
+        .enumerate()
+        .map(|(i, (span, text))| Location {
+            id: Some(i + 1),
+            message: Some(Message { text }),
+            ..location(artifact, Some(Region::of(span)))
+        })
+        .collect();
+    (primary, related)
+}
+
+/// GitHub's `security-severity` for a security rule: a score in the band of its severity
+/// (critical ≥ 9.0, high 7.0–8.9, medium 4.0–6.9, low 0.1–3.9).
+fn security_severity(s: Severity) -> &'static str {
+    match s {
+        Severity::Critical => "9.5",
+        Severity::High => "8.0",
+        Severity::Medium => "5.5",
+        Severity::Low => "3.0",
+        Severity::Info => "0.1",
+    }
+}
+
+fn problem_severity(s: Severity) -> &'static str {
+    match Level::of(s) {
+        Level::Error => "error",
+        Level::Warning => "warning",
+        Level::Note => "recommendation",
+    }
+}
+
+/// Where a rule is documented, when the package names its repository.
+fn help_uri(repository: &str) -> Option<String> {
+    (!repository.is_empty())
+        .then(|| format!("{}#the-analyzers-rules", repository.trim_end_matches('/')))
+}
+
+/// A rule of the catalog as SARIF describes rules.
+fn descriptor(r: &Rule, repository: &str) -> ReportingDescriptor {
+    let security = is_security(r.id);
+    let mut tags = vec![
+        if security { "security" } else { "reliability" },
+        "infrastructure",
+    ];
+    tags.extend(cwe(r.id));
     ReportingDescriptor {
         id: r.id,
         name: camel(r.title),
@@ -351,12 +731,52 @@ fn descriptor(r: &Rule) -> ReportingDescriptor {
                 r.checks, r.why, r.fix
             ),
         },
+        help_uri: help_uri(repository),
         default_configuration: Configuration {
             level: Level::of(r.severity),
         },
         properties: RuleProperties {
             severity: r.severity,
             tags,
+            precision: "high",
+            problem_severity: (!security).then(|| problem_severity(r.severity)),
+            security_severity: security.then(|| security_severity(r.severity)),
+        },
+    }
+}
+
+/// The pseudo-rule of designs that fail to load.
+fn invalid_descriptor() -> ReportingDescriptor {
+    let checks = "The design file is valid: TOML or JSON that `infraplan validate` accepts.";
+    let fix = "Fix the file at the line the result points at; `infraplan validate FILE` \
+               shows every problem with the offending line.";
+    ReportingDescriptor {
+        id: INVALID_DESIGN,
+        name: "InvalidDesign".to_string(),
+        short_description: Message {
+            text: "the design file cannot be analyzed".to_string(),
+        },
+        full_description: Message {
+            text: checks.to_string(),
+        },
+        help: MultiformatMessage {
+            text: format!(
+                "{checks}\n\nWhy it matters: an invalid design is not analyzed, so none of its risks are reported.\n\nHow to fix: {fix}"
+            ),
+            markdown: format!(
+                "{checks}\n\n**Why it matters:** an invalid design is not analyzed, so none of its risks are reported.\n\n**How to fix:** {fix}"
+            ),
+        },
+        help_uri: None,
+        default_configuration: Configuration {
+            level: Level::Error,
+        },
+        properties: RuleProperties {
+            severity: Severity::High,
+            tags: vec!["correctness", "infrastructure"],
+            precision: "very-high",
+            problem_severity: Some("error"),
+            security_severity: None,
         },
     }
 }
@@ -428,6 +848,61 @@ mod tests {
         assert_eq!(artifact_uri(Path::new("./a b#.toml")), "a%20b%23.toml");
         assert_eq!(artifact_uri(Path::new("/tmp/x.toml")), "file:///tmp/x.toml");
         assert_eq!(artifact_uri(Path::new("é.toml")), "%C3%A9.toml");
+    }
+
+    #[test]
+    fn fingerprints_depend_on_identity_only() {
+        let a = fingerprints("NO-HTTPS", &["haproxy", "user"], 1);
+        assert_eq!(a, fingerprints("NO-HTTPS", &["haproxy", "user"], 1));
+        let hash = &a["primaryLocationLineHash"];
+        assert_eq!(hash.len(), 16 + 2, "{hash}");
+        assert!(hash.ends_with(":1"));
+        assert_ne!(
+            hash,
+            &fingerprints("NO-HTTPS", &["haproxy"], 1)["primaryLocationLineHash"]
+        );
+        assert_ne!(
+            hash,
+            &fingerprints("NO-FIREWALL", &["haproxy", "user"], 1)["primaryLocationLineHash"]
+        );
+        // Ids are separated, so ["ab"] and ["a", "b"] differ.
+        assert_ne!(fnv1a(&["ab"]), fnv1a(&["a", "b"]));
+        assert_eq!(a["infraplanFinding/v1"], "NO-HTTPS:haproxy,user");
+    }
+
+    #[test]
+    fn security_rules_have_a_security_severity_and_others_a_problem_severity() {
+        for r in catalog() {
+            let d = descriptor(r, "https://example.com/infraplan");
+            assert_eq!(
+                d.help_uri.as_deref(),
+                Some("https://example.com/infraplan#the-analyzers-rules")
+            );
+            if is_security(r.id) {
+                assert!(d.properties.security_severity.is_some(), "{}", r.id);
+                assert!(d.properties.tags.contains(&"security"));
+                assert!(d.properties.problem_severity.is_none());
+            } else {
+                assert!(d.properties.security_severity.is_none(), "{}", r.id);
+                assert!(d.properties.problem_severity.is_some());
+            }
+        }
+        assert_eq!(help_uri(""), None);
+    }
+
+    #[test]
+    fn paths_under_the_root_are_relative_to_srcroot() {
+        let dir = tempfile::tempdir().expect("temp");
+        std::fs::create_dir_all(dir.path().join(".git")).expect("git dir");
+        std::fs::create_dir_all(dir.path().join("sub/designs")).expect("dirs");
+        let root = Root::from_dir(&dir.path().join("sub"));
+        let a = root.artifact(Path::new("designs/x.toml"));
+        assert_eq!(a.uri, "sub/designs/x.toml");
+        assert_eq!(a.uri_base_id, Some(SRCROOT));
+        assert!(root.uri().starts_with("file:///") && root.uri().ends_with('/'));
+        let outside = root.artifact(Path::new("/definitely/elsewhere.toml"));
+        assert_eq!(outside.uri, "file:///definitely/elsewhere.toml");
+        assert_eq!(outside.uri_base_id, None);
     }
 
     #[test]

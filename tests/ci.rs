@@ -168,11 +168,21 @@ fn sarif_of_every_reference_design_is_valid_and_points_at_definitions() {
     // The rule index points at the rule.
     let index = spof["ruleIndex"].as_u64().expect("ruleIndex") as usize;
     assert_eq!(rules[index]["id"], "SPOF-SERVER");
-    // A component finding points at the component's id line.
+    // A link finding points at the link's `protocol` line, with the components related.
     let https = simple
         .iter()
         .find(|r| r["ruleId"] == "NO-HTTPS")
         .expect("NO-HTTPS");
+    let protocol_line = text
+        .lines()
+        .position(|l| l == "protocol = \"http\"")
+        .expect("a plain link")
+        + 1;
+    let region = &https["locations"][0]["physicalLocation"]["region"];
+    assert_eq!(region["startLine"], protocol_line);
+    assert_eq!(region["endLine"], protocol_line);
+    assert_eq!(region["startColumn"], 1);
+    assert_eq!(region["endColumn"], "protocol = \"http\"".len() + 1);
     let comp = https["properties"]["components"][0]
         .as_str()
         .expect("a component");
@@ -181,9 +191,39 @@ fn sarif_of_every_reference_design_is_valid_and_points_at_definitions() {
         .position(|l| l == format!("id = \"{comp}\""))
         .expect("component defined")
         + 1;
+    let related = https["relatedLocations"].as_array().expect("related");
+    assert!(
+        related
+            .iter()
+            .any(|l| l["physicalLocation"]["region"]["startLine"] == comp_line),
+        "{related:?}"
+    );
+    // URIs are relative to the repository root.
     assert_eq!(
-        https["locations"][0]["physicalLocation"]["region"]["startLine"],
-        comp_line
+        https["locations"][0]["physicalLocation"]["artifactLocation"]["uriBaseId"],
+        "%SRCROOT%"
+    );
+    assert!(
+        run["originalUriBaseIds"]["%SRCROOT%"]["uri"]
+            .as_str()
+            .is_some_and(|u| u.starts_with("file://") && u.ends_with('/'))
+    );
+    // Severity as GitHub reads it.
+    let rule = |id: &str| rules.iter().find(|r| r["id"] == id).expect("rule");
+    assert_eq!(rule("NO-HTTPS")["properties"]["security-severity"], "8.0");
+    assert!(
+        rule("NO-HTTPS")["properties"]["tags"]
+            .as_array()
+            .is_some_and(|t| t.iter().any(|t| t == "external/cwe/cwe-319"))
+    );
+    assert_eq!(
+        rule("SPOF-SERVER")["properties"]["problem.severity"],
+        "error"
+    );
+    assert!(
+        rules
+            .iter()
+            .all(|r| r["properties"]["precision"].is_string())
     );
     // Levels follow severities.
     for r in results {
@@ -260,7 +300,27 @@ fn sarif_for_an_invalid_design_is_a_notification_and_exit_two() {
     );
     let region = &n["locations"][0]["physicalLocation"]["region"];
     assert_eq!(region["startLine"], 6);
-    assert_eq!(log["runs"][0]["results"].as_array().map(Vec::len), Some(0));
+    // And an error result at the same line, so code scanning does not read "no alerts".
+    let results = log["runs"][0]["results"].as_array().expect("results");
+    assert_eq!(results.len(), 1);
+    let r = &results[0];
+    assert_eq!(r["ruleId"], "INVALID-DESIGN");
+    assert_eq!(r["level"], "error");
+    assert_eq!(
+        r["locations"][0]["physicalLocation"]["region"]["startLine"],
+        6
+    );
+    assert!(
+        r["message"]["text"]
+            .as_str()
+            .is_some_and(|t| t.contains("spaceship")),
+        "{r}"
+    );
+    let index = r["ruleIndex"].as_u64().expect("ruleIndex") as usize;
+    assert_eq!(
+        log["runs"][0]["tool"]["driver"]["rules"][index]["id"],
+        "INVALID-DESIGN"
+    );
 
     // An unreadable file (a folder) too, next to a valid one whose results still come out.
     let (code, log) = sarif_of(
@@ -326,8 +386,24 @@ fn accepted_findings_are_shown_apart_and_do_not_fail() {
     assert_eq!(dbsp["acceptance"]["index"], 0);
     assert_eq!(dbsp["acceptance"]["expires"], "2999-01-01");
 
-    // SARIF: a suppression with the reason.
+    // SARIF: left out by default (code scanning ignores suppressions)…
     let (_, log) = sarif_of(&["analyze", "--format", "sarif", "site.toml"], dir.path());
+    assert_valid_sarif(&log);
+    let results = log["runs"][0]["results"].as_array().expect("results");
+    assert!(!results.is_empty());
+    assert!(results.iter().all(|r| r["ruleId"] != "DB-SINGLE-PRIMARY"));
+    // …or kept with a suppression and the reason.
+    let (_, log) = sarif_of(
+        &[
+            "analyze",
+            "--format",
+            "sarif",
+            "--sarif-accepted",
+            "suppress",
+            "site.toml",
+        ],
+        dir.path(),
+    );
     assert_valid_sarif(&log);
     let results = log["runs"][0]["results"].as_array().expect("results");
     let r = results
@@ -856,4 +932,457 @@ fn diff_text_sums_up_boxes_that_only_moved() {
         !text.contains(" → 12"),
         "positions are not listed one by one: {text}"
     );
+}
+
+/// The results of a SARIF log by identity (`infraplanFinding/v1`): fingerprint and start line.
+fn by_identity(log: &Value) -> std::collections::BTreeMap<String, (String, u64)> {
+    log["runs"][0]["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .map(|r| {
+            (
+                r["partialFingerprints"]["infraplanFinding/v1"]
+                    .as_str()
+                    .expect("key")
+                    .to_string(),
+                (
+                    r["partialFingerprints"]["primaryLocationLineHash"]
+                        .as_str()
+                        .expect("GitHub's fingerprint")
+                        .to_string(),
+                    r["locations"][0]["physicalLocation"]["region"]["startLine"]
+                        .as_u64()
+                        .expect("line"),
+                ),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn fingerprints_stay_when_boxes_move_and_lines_shift() {
+    let dir = tempfile::tempdir().expect("temp");
+    let path = dir.path().join("site.toml");
+    let original = read(&design("02-distributed.toml"));
+    std::fs::write(&path, &original).expect("write");
+    let (_, before) = sarif_of(&["analyze", "--format", "sarif", "site.toml"], dir.path());
+    // Move every box (as the editor does) and insert lines at the top.
+    let moved: String = original
+        .lines()
+        .map(|l| match l.split_once(" = ") {
+            Some(("x" | "y", v)) => format!(
+                "{} = {}\n",
+                &l[..1],
+                v.parse::<i64>().expect("a position") + 7
+            ),
+            _ => format!("{l}\n"),
+        })
+        .collect();
+    assert_ne!(moved, original, "design 2 has positions to move");
+    let shifted = moved.replacen("\n", "\n# a\n# b\n# c\n", 1);
+    std::fs::write(&path, &shifted).expect("write");
+    let (_, after) = sarif_of(&["analyze", "--format", "sarif", "site.toml"], dir.path());
+    let (before, after) = (by_identity(&before), by_identity(&after));
+    assert_eq!(before.len(), after.len());
+    for (key, (hash, line)) in &before {
+        let (hash_after, line_after) = &after[key];
+        assert_eq!(hash, hash_after, "{key}");
+        assert_eq!(*line_after, line + 3, "{key} moved with its lines");
+    }
+    // Fingerprints are distinct within the run.
+    let hashes: std::collections::BTreeSet<&String> = before.values().map(|(h, _)| h).collect();
+    assert_eq!(hashes.len(), before.len());
+}
+
+#[test]
+fn a_pull_request_that_drops_https_is_annotated_on_the_changed_line() {
+    let dir = tempfile::tempdir().expect("temp");
+    let path = dir.path().join("site.toml");
+    let secured = read(&design("03-secured-monitored.toml"));
+    let (changed_line, _) = secured
+        .lines()
+        .enumerate()
+        .find(|(_, l)| *l == "protocol = \"https\"")
+        .expect("an https link");
+    let plain: String = secured
+        .lines()
+        .enumerate()
+        .map(|(i, l)| {
+            if i == changed_line {
+                "protocol = \"http\"\n".to_string()
+            } else {
+                format!("{l}\n")
+            }
+        })
+        .collect();
+    std::fs::write(&path, plain).expect("write");
+    let (_, log) = sarif_of(
+        &[
+            "analyze",
+            "--format",
+            "sarif",
+            "--sarif-category",
+            "designs",
+            "site.toml",
+        ],
+        dir.path(),
+    );
+    assert_valid_sarif(&log);
+    assert_eq!(log["runs"][0]["automationDetails"]["id"], "designs/");
+    let https: Vec<&Value> = log["runs"][0]["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .filter(|r| r["ruleId"] == "NO-HTTPS")
+        .collect();
+    assert!(
+        https.iter().any(
+            |r| r["locations"][0]["physicalLocation"]["region"]["startLine"] == changed_line + 1
+        ),
+        "{https:?}"
+    );
+}
+
+#[test]
+fn diff_sees_dns_cluster_and_domain_changes() {
+    let dir = tempfile::tempdir().expect("temp");
+    let old = read(&design("04-scale-up.toml"));
+    let new = old
+        .replace("target = \"lb-cluster\"", "target = \"lb-01\"")
+        .replace("vip = \"8.8.8.8\"", "vip = \"8.8.4.4\"")
+        .replace("mode = \"active-active\"", "mode = \"active-passive\"")
+        .replace("domain = \"foobar.com\"", "domain = \"example.org\"");
+    std::fs::write(dir.path().join("old.toml"), &old).expect("write");
+    std::fs::write(dir.path().join("new.toml"), &new).expect("write");
+    let (code, out, err) = run_in(dir.path(), &["diff", "old.toml", "new.toml"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(!out.contains("no differences"), "{out}");
+    for expected in [
+        "Design:",
+        "domain \"foobar.com\" → \"example.org\"",
+        "DNS records: 1 changed",
+        "www (A): target \"lb-cluster\" → \"lb-01\"",
+        "Clusters: 1 changed",
+        "lb-cluster: mode \"active-active\" → \"active-passive\"; vip \"8.8.8.8\" → \"8.8.4.4\"",
+    ] {
+        assert!(out.contains(expected), "{expected} not in {out}");
+    }
+    let (_, json, _) = run_in(
+        dir.path(),
+        &["diff", "old.toml", "new.toml", "--format", "json"],
+    );
+    let v: Value = serde_json::from_str(&json).expect("json");
+    assert_eq!(v["diff"]["dns"]["changed"][0]["key"], "www (A)");
+    assert_eq!(v["diff"]["design"][0]["field"], "domain");
+    assert_eq!(v["diff"]["clusters"]["changed"][0]["key"], "lb-cluster");
+}
+
+/// Runs infraplan in the repository root without a step summary set.
+fn run_at_root(args: &[&str]) -> (i32, String, String) {
+    let out = infraplan()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env_remove("GITHUB_STEP_SUMMARY")
+        .args(args)
+        .output()
+        .expect("runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn github_annotations_point_where_sarif_does() {
+    let (code, out, err) = run_at_root(&[
+        "analyze",
+        "--format",
+        "github",
+        "--fail-on",
+        "high",
+        "designs/01-simple.toml",
+    ]);
+    assert_eq!(code, 1, "{err}");
+    insta::assert_snapshot!("github-01-simple", out);
+    let text = read(&design("01-simple.toml"));
+    let protocol_line = text
+        .lines()
+        .position(|l| l == "protocol = \"http\"")
+        .expect("plain link")
+        + 1;
+    assert!(
+        out.lines().any(|l| l.starts_with(&format!(
+            "::error file=designs/01-simple.toml,line={protocol_line},"
+        )) && l.contains("title=NO-HTTPS (high)")),
+        "{out}"
+    );
+    // Every finding but the accepted ones, and a summary.
+    let (_, json, _) = run_at_root(&["analyze", "--format", "json", "designs/01-simple.toml"]);
+    let v: Value = serde_json::from_str(&json).expect("json");
+    let n = v["files"][0]["findings"].as_array().map_or(0, Vec::len);
+    assert_eq!(out.lines().filter(|l| l.starts_with("::")).count(), n);
+    assert!(
+        out.ends_with("designs/01-simple.toml: 12 findings: 4 critical, 3 high, 5 medium\n")
+            || out
+                .lines()
+                .last()
+                .is_some_and(|l| l.starts_with("designs/01-simple.toml: "))
+    );
+}
+
+#[test]
+fn github_annotations_of_an_invalid_design_are_errors_at_its_line() {
+    let dir = tempfile::tempdir().expect("temp");
+    std::fs::write(
+        dir.path().join("bad.toml"),
+        "version = 1\nname = \"b\"\n\n[[components]]\nid = \"x\"\nkind = \"spaceship\"\n",
+    )
+    .expect("write");
+    let (code, out, _) = run_in(dir.path(), &["analyze", "--format", "github", "bad.toml"]);
+    assert_eq!(code, 2);
+    let first = out.lines().next().expect("an annotation");
+    assert!(
+        first.starts_with("::error file=bad.toml,line=6,") && first.contains("INVALID-DESIGN"),
+        "{out}"
+    );
+}
+
+#[test]
+fn markdown_summary_has_counts_a_diagram_and_the_findings() {
+    let (code, out, err) = run_at_root(&[
+        "analyze",
+        "--format",
+        "markdown",
+        "designs/02-distributed.toml",
+        "designs/05-resilient.toml",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    insta::assert_snapshot!("markdown-02-05", out);
+    assert!(out.starts_with("## infraplan: 2 designs, "));
+    assert_eq!(out.matches("```mermaid\nflowchart LR\n").count(), 2);
+    assert!(out.contains("class "), "findings are marked");
+    assert!(out.contains("| `SPOF-SERVER` |"));
+    assert!(out.contains("✅ No open findings."), "design 5 has none");
+}
+
+#[test]
+fn markdown_goes_to_the_step_summary_when_there_is_one() {
+    let dir = tempfile::tempdir().expect("temp");
+    let summary = dir.path().join("summary.md");
+    std::fs::write(&summary, "earlier step\n").expect("write");
+    let out = infraplan()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("GITHUB_STEP_SUMMARY", &summary)
+        .args(["analyze", "--format", "markdown", "designs/01-simple.toml"])
+        .output()
+        .expect("runs");
+    assert!(out.status.success());
+    assert!(out.stdout.is_empty());
+    let text = read(&summary);
+    assert!(
+        text.starts_with("earlier step\n## infraplan: 1 design, 12 findings"),
+        "{text}"
+    );
+}
+
+#[test]
+fn several_outputs_in_one_run() {
+    let dir = tempfile::tempdir().expect("temp");
+    let sarif = dir.path().join("out.sarif");
+    let md = dir.path().join("summary.md");
+    let (code, out, err) = run_at_root(&[
+        "analyze",
+        "designs/01-simple.toml",
+        "--fail-on",
+        "critical",
+        "--output",
+        &format!("sarif={}", sarif.display()),
+        "--output",
+        "github",
+        "--output",
+        &format!("markdown={}", md.display()),
+    ]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        out.starts_with("::error file=designs/01-simple.toml,"),
+        "{out}"
+    );
+    let log: Value = serde_json::from_str(&read(&sarif)).expect("SARIF file");
+    assert_valid_sarif(&log);
+    assert!(read(&md).contains("```mermaid"));
+}
+
+#[test]
+fn bad_outputs_are_refused_before_anything_is_written() {
+    let dir = tempfile::tempdir().expect("temp");
+    let sarif = dir.path().join("out.sarif");
+    // An unknown format.
+    let (code, out, err) = run_at_root(&["analyze", "designs/01-simple.toml", "--output", "xml"]);
+    assert_eq!(code, 2);
+    assert!(out.is_empty());
+    assert!(err.contains("unknown output format `xml`"), "{err}");
+    // An unwritable path next to a good one: neither file is written.
+    let (code, out, err) = run_at_root(&[
+        "analyze",
+        "designs/01-simple.toml",
+        "--output",
+        &format!("sarif={}", sarif.display()),
+        "--output",
+        "json=/nonexistent-folder/x.json",
+    ]);
+    assert_eq!(code, 2);
+    assert!(out.is_empty());
+    assert!(
+        err.contains("/nonexistent-folder/x.json: cannot write: the folder /nonexistent-folder does not exist"),
+        "{err}"
+    );
+    assert!(!sarif.exists());
+    assert_eq!(
+        std::fs::read_dir(dir.path()).expect("dir").count(),
+        0,
+        "no temporary file left"
+    );
+}
+
+#[test]
+fn diff_summaries_for_pull_requests() {
+    let (code, out, err) = run_at_root(&[
+        "diff",
+        "designs/03-secured-monitored.toml",
+        "designs/02-distributed.toml",
+        "--format",
+        "markdown",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    insta::assert_snapshot!("diff-markdown-03-02", out);
+    assert!(out.starts_with("## ⚠️ infraplan: "));
+    assert!(out.contains("### New findings"));
+    assert!(out.contains("```mermaid"));
+    let (code, out, _) = run_at_root(&[
+        "diff",
+        "designs/03-secured-monitored.toml",
+        "designs/02-distributed.toml",
+        "--format",
+        "github",
+        "--fail-on",
+        "high",
+    ]);
+    assert_eq!(code, 1);
+    assert!(
+        out.lines().any(
+            |l| l.starts_with("::error file=designs/02-distributed.toml,")
+                && l.contains("title=NO-HTTPS (high) new finding")
+        ),
+        "{out}"
+    );
+    assert!(
+        !out.contains("TLS-TERMINATED-EARLY"),
+        "resolved findings are not annotated"
+    );
+}
+
+#[test]
+fn project_configuration_sets_files_fail_on_and_rules() {
+    let dir = tempfile::tempdir().expect("temp");
+    let repo = dir.path();
+    std::fs::create_dir_all(repo.join(".git")).expect("git dir");
+    std::fs::create_dir_all(repo.join("designs/sub")).expect("dirs");
+    std::fs::create_dir_all(repo.join("docs")).expect("dirs");
+    std::fs::copy(design("01-simple.toml"), repo.join("designs/a.toml")).expect("copy");
+    std::fs::copy(design("05-resilient.toml"), repo.join("designs/sub/b.toml")).expect("copy");
+    std::fs::write(
+        repo.join(".infraplan.toml"),
+        "fail-on = \"high\"\nfiles = [\"designs\"]\n\n[rules.NO-HTTPS]\nseverity = \"low\"\n\n[rules.MAINTENANCE-DOWNTIME]\nenabled = false\n",
+    )
+    .expect("write");
+    // From a subfolder, with no file named: the configuration's files, its fail-on.
+    let (code, out, err) = run_in(&repo.join("docs"), &["analyze", "--format", "json"]);
+    assert_eq!(code, 1, "{err}");
+    let v: Value = serde_json::from_str(&out).expect("json");
+    let files = v["files"].as_array().expect("files");
+    assert_eq!(files.len(), 2, "{out}");
+    let findings = files[0]["findings"].as_array().expect("findings");
+    assert!(findings.iter().all(|f| f["rule"] != "MAINTENANCE-DOWNTIME"));
+    let https = findings
+        .iter()
+        .find(|f| f["rule"] == "NO-HTTPS")
+        .expect("NO-HTTPS");
+    assert_eq!(https["severity"], "low");
+    // Flags on top: only one rule, which design 1 has at critical.
+    let (code, out, _) = run_in(
+        &repo.join("docs"),
+        &["analyze", "--format", "json", "--rule", "SPOF-SERVER"],
+    );
+    assert_eq!(code, 1);
+    let v: Value = serde_json::from_str(&out).expect("json");
+    assert!(
+        v["files"][0]["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .all(|f| f["rule"] == "SPOF-SERVER")
+    );
+    let (code, _, err) = run_in(repo, &["analyze", "--skip-rule", "NOPE"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("unknown rule `NOPE`"), "{err}");
+    // An invalid configuration: file:line, exit 2, nothing analyzed.
+    std::fs::write(
+        repo.join(".infraplan.toml"),
+        "fail-on = \"high\"\nfial = 1\n",
+    )
+    .expect("write");
+    let (code, out, err) = run_in(repo, &["analyze"]);
+    assert_eq!(code, 2);
+    assert!(out.is_empty());
+    assert!(
+        err.contains(".infraplan.toml:2:1: unknown key `fial`"),
+        "{err}"
+    );
+}
+
+#[test]
+fn completions_and_the_man_page_come_from_the_command_line_definition() {
+    for (shell, marker) in [
+        ("bash", "complete -F _infraplan"),
+        ("zsh", "#compdef infraplan"),
+        ("fish", "complete -c infraplan"),
+    ] {
+        let (code, out, err) = run_at_root(&["completions", shell]);
+        assert_eq!(code, 0, "{err}");
+        assert!(out.contains(marker), "{shell}: {out}");
+        // Subcommands and the new options are completed.
+        assert!(
+            out.contains("analyze") && out.contains("sarif-accepted"),
+            "{shell}"
+        );
+    }
+    let (code, out, _) = run_at_root(&["man"]);
+    assert_eq!(code, 0);
+    assert!(out.contains(".TH infraplan 1"), "{out}");
+    assert!(out.contains("analyze"), "the subcommands are listed");
+    let (code, _, err) = run_at_root(&["completions", "tcsh"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("possible values"), "{err}");
+}
+
+#[test]
+fn color_and_quiet_flags() {
+    let (code, out, _) = run_at_root(&[
+        "analyze",
+        "-q",
+        "designs/01-simple.toml",
+        "designs/05-resilient.toml",
+    ]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        out,
+        "designs/01-simple.toml — Simple web infrastructure — 12 findings: 4 critical, 3 high, 5 medium\n\
+         designs/05-resilient.toml — Resilient web infrastructure — no findings\n"
+    );
+    // NO_COLOR is set for the tests: --color always wins over it, never keeps it plain.
+    let (_, out, _) = run_at_root(&["analyze", "--color", "always", "designs/01-simple.toml"]);
+    assert!(out.contains("\u{1b}["), "{out}");
+    let (_, out, _) = run_at_root(&["analyze", "--color", "never", "designs/01-simple.toml"]);
+    assert!(!out.contains('\u{1b}'));
 }

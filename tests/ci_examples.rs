@@ -77,14 +77,50 @@ fn step(workflow: &str, name: &str) -> String {
 
 /// Runs a workflow step as GitHub's default `bash` shell runs it (`-eo pipefail`).
 fn run_step(repo: &Path, script: &str, base: &str) -> Output {
+    run_step_with(repo, script, base, &[])
+}
+
+/// The same, with more environment variables (an action's inputs, the step summary).
+fn run_step_with(repo: &Path, script: &str, base: &str, env: &[(&str, &str)]) -> Output {
     Command::new("bash")
         .args(["--noprofile", "--norc", "-eo", "pipefail", "-c", script])
         .current_dir(repo)
         .env("PATH", path_with_infraplan())
         .env("NO_COLOR", "1")
         .env("GITHUB_BASE_REF", base)
+        .env_remove("GITHUB_STEP_SUMMARY")
+        .envs(env.iter().copied())
         .output()
         .expect("bash runs")
+}
+
+/// The repository's action's analysis step, run with the inputs the workflow example gives
+/// it (its defaults otherwise) and a step summary file.
+fn run_action(repo: &Path, summary: &Path) -> Output {
+    let action = std::fs::read_to_string(root().join("action.yml")).expect("action.yml");
+    let workflow = example("github-workflow.yml");
+    assert!(workflow.contains("uses: OWNER/infraplan@main"));
+    let input = |name: &str| {
+        workflow
+            .lines()
+            .find_map(|l| l.trim().strip_prefix(&format!("{name}: ")))
+            .unwrap_or_else(|| panic!("the workflow gives the action `{name}`"))
+            .to_string()
+    };
+    let script = step(&action, "Analyze designs");
+    let summary = summary.to_string_lossy().into_owned();
+    run_step_with(
+        repo,
+        &script,
+        "main",
+        &[
+            ("INFRAPLAN_FILES", &input("files")),
+            ("INFRAPLAN_FAIL_ON", &input("fail-on")),
+            ("INFRAPLAN_SARIF", &input("sarif")),
+            ("INFRAPLAN_CATEGORY", "infraplan"),
+            ("GITHUB_STEP_SUMMARY", &summary),
+        ],
+    )
 }
 
 fn text(b: &[u8]) -> String {
@@ -121,14 +157,20 @@ fn the_workflow_fails_a_pull_request_that_brings_a_high_finding() {
     let repo = dir.path();
     let workflow = example("github-workflow.yml");
     let diff_step = step(&workflow, "New findings in this pull request");
-    let analyze_step = step(&workflow, "Analyze designs");
+    let summary = tempfile::NamedTempFile::new().expect("summary file");
 
     // On main as it is: both steps pass and the SARIF file is written.
     let out = run_step(repo, &diff_step, "main");
     assert!(out.status.success(), "{out:?}");
     assert!(text(&out.stdout).contains("no differences"), "{out:?}");
-    let out = run_step(repo, &analyze_step, "main");
+    let out = run_action(repo, summary.path());
     assert!(out.status.success(), "{out:?}");
+    assert!(
+        std::fs::read_to_string(summary.path())
+            .expect("summary")
+            .contains("```mermaid"),
+        "the step summary has the diagram"
+    );
     let sarif: Value = serde_json::from_slice(
         &std::fs::read(repo.join("infraplan.sarif")).expect("infraplan.sarif written"),
     )
@@ -146,8 +188,15 @@ fn the_workflow_fails_a_pull_request_that_brings_a_high_finding() {
         "{}",
         text(&out.stdout)
     );
-    let out = run_step(repo, &analyze_step, "main");
+    let out = run_action(repo, summary.path());
     assert_eq!(out.status.code(), Some(1), "{out:?}");
+    // Annotations on the pull request.
+    assert!(
+        text(&out.stdout)
+            .lines()
+            .any(|l| l.starts_with("::error file=designs/site.toml,") && l.contains("SPOF-SERVER")),
+        "{out:?}"
+    );
     let sarif: Value = serde_json::from_slice(
         &std::fs::read(repo.join("infraplan.sarif")).expect("infraplan.sarif"),
     )
@@ -239,4 +288,44 @@ fn the_pre_commit_hook_blocks_high_findings_until_accepted() {
     git_ok(repo, &["add", "README"]);
     let out = git(repo, &["commit", "-q", "-m", "readme"]);
     assert!(out.status.success(), "{out:?}");
+}
+
+#[test]
+fn the_pre_commit_framework_hook_runs_on_the_files_it_is_given() {
+    let hooks = std::fs::read_to_string(root().join(".pre-commit-hooks.yaml")).expect("hooks");
+    let entry = hooks
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("entry: "))
+        .expect("an entry");
+    let files = hooks
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("files: "))
+        .expect("a files pattern");
+    assert_eq!(files, "(^|/)designs/.*\\.(toml|json)$");
+    let dir = tempfile::tempdir().expect("temp");
+    std::fs::create_dir(dir.path().join("designs")).expect("mkdir");
+    std::fs::copy(
+        design("05-resilient.toml"),
+        dir.path().join("designs/ok.toml"),
+    )
+    .expect("copy");
+    std::fs::copy(
+        design("01-simple.toml"),
+        dir.path().join("designs/bad.toml"),
+    )
+    .expect("copy");
+    // pre-commit runs the entry with the matching staged files appended.
+    let run = |file: &str| {
+        Command::new("sh")
+            .args(["-c", &format!("{entry} \"$@\""), "hook", file])
+            .current_dir(dir.path())
+            .env("PATH", path_with_infraplan())
+            .env("NO_COLOR", "1")
+            .output()
+            .expect("sh runs")
+    };
+    assert!(run("designs/ok.toml").status.success());
+    let out = run("designs/bad.toml");
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    assert!(text(&out.stdout).contains("SPOF-SERVER"));
 }

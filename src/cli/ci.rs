@@ -1,8 +1,12 @@
 //! The commands for CI and review: `analyze --format sarif`, `analyze --watch` and `diff`.
 
 use super::output::{self, BOLD, DIM, findings_text, severity_style};
-use super::{AnalyzeArgs, Format, fails, parse_severity, report_error, review, stderr_color};
+use super::reports;
+use super::{
+    AnalyzeArgs, AnalyzeFormat, fails, parse_severity, report_error, review, stderr_color,
+};
 use crate::analyze::Severity;
+use crate::config::Config;
 use crate::diff::{self, DesignDiff, FieldChange, Item, ReviewedFinding, Section};
 use crate::io;
 use crate::sarif;
@@ -12,7 +16,7 @@ use anstyle::{AnsiColor, Style};
 use serde_json::Value;
 use std::fmt::Write as _;
 use std::io::{IsTerminal, Write as _};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 #[derive(clap::Args, Debug)]
 pub struct DiffArgs {
@@ -20,39 +24,353 @@ pub struct DiffArgs {
     pub old: String,
     /// The design after: a file, or git:REV:path.
     pub new: String,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
+    /// Output format: text, JSON, GitHub annotations of the new findings, or a Markdown
+    /// pull-request summary (appended to $GITHUB_STEP_SUMMARY when set).
+    #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
+    pub format: DiffFormat,
     /// Exit 1 when the new design introduces a finding of this severity or worse (accepted
     /// findings aside).
     #[arg(long, value_name = "SEVERITY", value_parser = parse_severity)]
     pub fail_on: Option<Severity>,
 }
 
-/// `analyze --format sarif`: one SARIF log for every file; invalid files become notifications.
-pub fn sarif(args: &AnalyzeArgs) -> u8 {
-    let mut status = 0;
-    let mut report = sarif::Report::new();
-    for path in &args.files {
-        let uri = sarif::artifact_uri(path);
-        match io::load_with_text(path) {
-            Ok((design, text)) => {
-                let reviewed = review(&design);
-                if fails(&reviewed, args.fail_on) {
-                    status = status.max(1);
-                }
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum DiffFormat {
+    Text,
+    Json,
+    Github,
+    Markdown,
+}
+
+/// One `--output FORMAT[=PATH]`: a report and where it goes (stdout without a path).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputSpec {
+    pub format: AnalyzeFormat,
+    pub path: Option<PathBuf>,
+}
+
+/// Parses `--output`: `sarif=out.sarif`, `github`, `markdown=summary.md`.
+pub fn parse_output(s: &str) -> Result<OutputSpec, String> {
+    let (name, path) = match s.split_once('=') {
+        Some((n, p)) => (n, Some(p)),
+        None => (s, None),
+    };
+    let format = <AnalyzeFormat as clap::ValueEnum>::from_str(name, true).map_err(|_| {
+        format!("unknown output format `{name}`; use text, json, sarif, github or markdown, optionally =PATH")
+    })?;
+    match path {
+        Some("") => Err(format!("`{s}`: no path after `=`")),
+        Some(p) => Ok(OutputSpec {
+            format,
+            path: Some(PathBuf::from(p)),
+        }),
+        None => Ok(OutputSpec { format, path: None }),
+    }
+}
+
+/// When to colour output.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorWhen {
+    /// On a terminal, unless NO_COLOR is set.
+    #[default]
+    Auto,
+    Always,
+    Never,
+}
+
+/// The CI options of `analyze`.
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct CiArgs {
+    /// Colour the text output and messages.
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorWhen::Auto)]
+    pub color: ColorWhen,
+    /// Text output: only the summary line of each design.
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Report only this rule's findings; repeat for several.
+    #[arg(long = "rule", value_name = "RULE")]
+    pub rules: Vec<String>,
+    /// Leave out this rule's findings; repeat for several.
+    #[arg(long = "skip-rule", value_name = "RULE")]
+    pub skip_rules: Vec<String>,
+    /// Write this report, to PATH or stdout; repeat for several in one run (e.g. `--output
+    /// sarif=infraplan.sarif --output github`). Replaces --format. FORMAT: text, json, sarif,
+    /// github, markdown.
+    #[arg(long, value_name = "FORMAT[=PATH]", value_parser = parse_output)]
+    pub output: Vec<OutputSpec>,
+    /// SARIF: leave out findings the design accepts (GitHub shows suppressed results as open
+    /// alerts), or keep them with an in-source suppression.
+    #[arg(long, value_enum, value_name = "MODE", default_value_t = sarif::Accepted::Omit)]
+    pub sarif_accepted: sarif::Accepted,
+    /// SARIF: the run's category (`automationDetails.id`), to keep several analyses of one
+    /// repository apart in code scanning.
+    #[arg(long, value_name = "CATEGORY")]
+    pub sarif_category: Option<String>,
+}
+
+impl CiArgs {
+    pub fn options(&self) -> sarif::Options {
+        sarif::Options {
+            accepted: self.sarif_accepted,
+            category: self.sarif_category.clone(),
+        }
+    }
+}
+
+/// Where a report goes.
+enum Sink {
+    Stdout,
+    /// A file, written whole through a temporary file in its folder (created before the
+    /// analysis, so an unwritable path fails first and nothing half-written is left).
+    File(PathBuf, tempfile::NamedTempFile),
+    /// GitHub's step summary, appended to.
+    Summary(PathBuf),
+}
+
+fn sink(spec: &OutputSpec) -> Result<Sink, String> {
+    let summary = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|v| !v.is_empty());
+    match (&spec.path, spec.format, summary) {
+        (Some(path), _, _) => {
+            let dir = match path.parent() {
+                Some(p) if !p.as_os_str().is_empty() => p,
+                _ => Path::new("."),
+            };
+            if path.is_dir() {
+                return Err(format!("{}: cannot write: is a directory", path.display()));
+            }
+            if !dir.is_dir() {
+                return Err(format!(
+                    "{}: cannot write: the folder {} does not exist",
+                    path.display(),
+                    dir.display()
+                ));
+            }
+            tempfile::Builder::new()
+                .prefix(".infraplan-")
+                .tempfile_in(dir)
+                .map(|t| Sink::File(path.clone(), t))
+                .map_err(|e| {
+                    format!(
+                        "{}: cannot write: {}",
+                        path.display(),
+                        std::io::Error::from(e.kind())
+                    )
+                })
+        }
+        (None, AnalyzeFormat::Markdown, Some(summary)) => Ok(Sink::Summary(PathBuf::from(summary))),
+        (None, _, _) => Ok(Sink::Stdout),
+    }
+}
+
+fn write_sink(sink: Sink, text: &str) -> Result<(), String> {
+    use std::io::Write as _;
+    match sink {
+        Sink::Stdout => {
+            if !text.is_empty() {
+                outln!("{}", text.trim_end_matches('\n'));
+            }
+            Ok(())
+        }
+        Sink::File(path, mut tmp) => tmp
+            .write_all(text.as_bytes())
+            .and_then(|()| tmp.flush())
+            .map_err(|e| format!("{}: cannot write: {e}", path.display()))
+            .and_then(|()| {
+                tmp.persist(&path)
+                    .map(|_| ())
+                    .map_err(|e| format!("{}: cannot write: {}", path.display(), e.error))
+            }),
+        Sink::Summary(path) => std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&path)
+            .and_then(|mut f| f.write_all(text.as_bytes()))
+            .map_err(|e| {
+                format!(
+                    "{} (GITHUB_STEP_SUMMARY): cannot write: {e}",
+                    path.display()
+                )
+            }),
+    }
+}
+
+/// The project configuration (`.infraplan.toml` found upward, with the rule flags on top).
+fn configuration(args: &AnalyzeArgs) -> Result<Config, String> {
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    let config = match crate::config::find(&cwd) {
+        Some(path) => Config::load(&path).map_err(|e| e.to_string())?,
+        None => Config::default(),
+    };
+    config.with_flags(&args.ci.rules, &args.ci.skip_rules)
+}
+
+/// The files to analyze: those named (folders walked for .toml and .json files), else the
+/// configuration's.
+fn files(args: &AnalyzeArgs, config: &Config) -> Result<Vec<PathBuf>, String> {
+    let named = if args.files.is_empty() {
+        if config.files.is_empty() {
+            return Err(format!(
+                "no design files: name some (infraplan analyze designs/*.toml), or list them in {} (files = [\"designs\"])",
+                crate::config::FILE_NAME
+            ));
+        }
+        config.files.clone()
+    } else {
+        args.files.clone()
+    };
+    let mut out = Vec::new();
+    for path in named {
+        if path.is_dir() {
+            let found = crate::config::design_files(&path)
+                .map_err(|e| format!("{}: cannot read the folder: {e}", path.display()))?;
+            if found.is_empty() {
+                return Err(format!(
+                    "{}: is a directory, not a design file, and holds no .toml or .json design file",
+                    path.display()
+                ));
+            }
+            out.extend(found);
+        } else {
+            out.push(path);
+        }
+    }
+    Ok(out)
+}
+
+/// Loads and reviews every file of the run; errors are reported on stderr as they come.
+fn outcomes(files: &[PathBuf], config: &Config) -> Vec<reports::Outcome> {
+    files
+        .iter()
+        .map(|path| {
+            let result = io::load_with_text(path).map(|(design, text)| {
+                let reviewed = config.apply(review(&design));
                 // The load succeeded, so the extension is known.
                 let format = io::Format::from_path(path).unwrap_or(io::Format::Toml);
-                report.add_design(&uri, &text, format, &reviewed);
+                reports::Analyzed {
+                    design,
+                    text,
+                    format,
+                    reviewed,
+                }
+            });
+            if let Err(e) = &result {
+                report_error(e);
             }
+            reports::Outcome {
+                path: path.clone(),
+                result,
+            }
+        })
+        .collect()
+}
+
+/// One report of the run, as text.
+fn render(
+    format: AnalyzeFormat,
+    outcomes: &[reports::Outcome],
+    args: &AnalyzeArgs,
+    root: &sarif::Root,
+) -> String {
+    match format {
+        AnalyzeFormat::Text => {
+            let mut out = String::new();
+            for (n, o) in outcomes.iter().filter(|o| o.result.is_ok()).enumerate() {
+                if let Ok(a) = &o.result {
+                    if n > 0 && !args.ci.quiet {
+                        out.push('\n');
+                    }
+                    let text = output::findings_text(
+                        &o.path.display().to_string(),
+                        &a.design,
+                        &a.reviewed,
+                    );
+                    if args.ci.quiet {
+                        out.push_str(text.lines().next().unwrap_or_default());
+                        out.push('\n');
+                    } else {
+                        out.push_str(&text);
+                    }
+                }
+            }
+            out
+        }
+        AnalyzeFormat::Json => {
+            let files: Vec<Value> = outcomes
+                .iter()
+                .map(|o| match &o.result {
+                    Ok(a) => output::json_report(&o.path, &a.design, &a.reviewed),
+                    Err(e) => output::json_error(&o.path, e),
+                })
+                .collect();
+            serde_json::to_string_pretty(&serde_json::json!({ "version": 1, "files": files }))
+                .unwrap_or_default()
+        }
+        AnalyzeFormat::Sarif => {
+            let mut report = sarif::Report::new(args.ci.options(), root.clone());
+            for o in outcomes {
+                match &o.result {
+                    Ok(a) => report.add_design(&o.path, &a.text, a.format, &a.design, &a.reviewed),
+                    Err(e) => report.add_error(&o.path, e),
+                }
+            }
+            serde_json::to_string_pretty(&report.into_log()).unwrap_or_default()
+        }
+        AnalyzeFormat::Github => reports::github(outcomes, root),
+        AnalyzeFormat::Markdown => reports::markdown(outcomes, root),
+    }
+}
+
+/// `analyze` with SARIF, GitHub or Markdown output, or several `--output`s: every file is
+/// analyzed once and each report written whole.
+pub fn analyze(args: &AnalyzeArgs) -> u8 {
+    match args.ci.color {
+        ColorWhen::Auto => {}
+        ColorWhen::Always => anstream::ColorChoice::Always.write_global(),
+        ColorWhen::Never => anstream::ColorChoice::Never.write_global(),
+    }
+    let specs = if args.ci.output.is_empty() {
+        vec![OutputSpec {
+            format: args.format,
+            path: None,
+        }]
+    } else {
+        args.ci.output.clone()
+    };
+    let mut sinks = Vec::with_capacity(specs.len());
+    for spec in &specs {
+        match sink(spec) {
+            Ok(s) => sinks.push(s),
             Err(e) => {
-                status = 2;
-                report.add_error(&uri, &e);
-                report_error(&e);
+                eprintln!("infraplan analyze: {e}");
+                return 2;
             }
         }
     }
-    output::print_json(&report.into_log());
+    let root = sarif::Root::discover();
+    let (config, files) = match configuration(args).and_then(|c| files(args, &c).map(|f| (c, f))) {
+        Ok(both) => both,
+        Err(e) => {
+            eprintln!("infraplan analyze: {e}");
+            return 2;
+        }
+    };
+    let fail_on = args.fail_on.or(config.fail_on);
+    let outcomes = outcomes(&files, &config);
+    let mut status = 0;
+    for o in &outcomes {
+        match &o.result {
+            Ok(a) if fails(&a.reviewed, fail_on) => status = status.max(1),
+            Ok(_) => {}
+            Err(_) => status = 2,
+        }
+    }
+    for (spec, sink) in specs.iter().zip(sinks) {
+        let text = render(spec.format, &outcomes, args, &root);
+        if let Err(e) = write_sink(sink, &text) {
+            eprintln!("infraplan analyze: {e}");
+            status = 2;
+        }
+    }
     status
 }
 
@@ -145,16 +463,56 @@ pub fn diff(args: &DiffArgs) -> u8 {
     };
     let d = diff::diff(&old.design, &new.design, crate::date::today());
     match args.format {
-        Format::Text => outln!(
+        DiffFormat::Text => outln!(
             "{}",
             diff_text(&args.old, &args.new, &d).trim_end_matches('\n')
         ),
-        Format::Json => output::print_json(&serde_json::json!({
+        DiffFormat::Json => output::print_json(&serde_json::json!({
             "version": 1,
             "old": args.old,
             "new": args.new,
             "diff": d,
         })),
+        DiffFormat::Github | DiffFormat::Markdown => {
+            let root = sarif::Root::discover();
+            let (path, file) = match Source::parse(&args.new) {
+                Ok(Source::File(p)) => {
+                    let file = root.relative(&p);
+                    (p, file)
+                }
+                Ok(Source::Git { path, .. }) => (
+                    PathBuf::from(&path),
+                    path.trim_start_matches("./").to_string(),
+                ),
+                Err(_) => (PathBuf::from(&args.new), args.new.clone()),
+            };
+            let text = if args.format == DiffFormat::Github {
+                reports::diff_github(&file, &path, &d, &new, &root)
+            } else {
+                let reviewed = review(&new.design);
+                reports::diff_markdown(
+                    &args.old,
+                    &file,
+                    &d,
+                    &new.design,
+                    &reviewed,
+                    &new.text,
+                    new.format,
+                )
+            };
+            let spec = OutputSpec {
+                format: if args.format == DiffFormat::Github {
+                    AnalyzeFormat::Github
+                } else {
+                    AnalyzeFormat::Markdown
+                },
+                path: None,
+            };
+            if let Err(e) = sink(&spec).and_then(|s| write_sink(s, &text)) {
+                eprintln!("infraplan diff: {e}");
+                return 2;
+            }
+        }
     }
     if args.fail_on.is_some_and(|s| d.introduces(s)) {
         1
@@ -201,6 +559,15 @@ fn describe(what: &str, item: &Item) -> String {
             s.push(')');
             s
         }
+        "DNS records" => match field("target") {
+            Some(target) => format!("{} → {target}", item.key),
+            None => item.key.clone(),
+        },
+        "Clusters" => match (field("mode"), field("vip")) {
+            (Some(mode), Some(vip)) => format!("{} ({mode}, {vip})", item.key),
+            (Some(mode), None) => format!("{} ({mode})", item.key),
+            _ => item.key.clone(),
+        },
         "Servers" => match field("ip") {
             Some(ip) => format!("{} ({ip})", item.key),
             None => item.key.clone(),
@@ -275,9 +642,21 @@ fn diff_text(old: &str, new: &str, d: &DesignDiff) -> String {
         let _ = writeln!(out, "no differences");
         return out;
     }
+    if !d.design.is_empty() {
+        let _ = writeln!(out, "\n{BOLD}Design:{BOLD:#}");
+        for c in &d.design {
+            let _ = writeln!(
+                out,
+                "  {YELLOW}~{YELLOW:#} {}",
+                changes(std::slice::from_ref(c))
+            );
+        }
+    }
     for (what, section) in [
-        ("Components", &d.components),
+        ("DNS records", &d.dns),
         ("Servers", &d.servers),
+        ("Clusters", &d.clusters),
+        ("Components", &d.components),
         ("Links", &d.links),
         ("Accepted risks", &d.accepted),
     ] {

@@ -13,7 +13,9 @@ macro_rules! outln {
 
 mod ci;
 mod fmt;
+mod dist;
 mod output;
+mod reports;
 
 pub use ci::DiffArgs;
 
@@ -180,22 +182,40 @@ Exit status: 0 written, 2 the file cannot be written."
     /// Draw a design as a diagram: DOT, SVG or PNG, findings optionally marked.
     #[command(after_help = crate::export::cli::AFTER_HELP)]
     Export(crate::export::cli::ExportArgs),
+    /// Print a shell completion script.
+    #[command(after_help = "Examples:
+  infraplan completions bash > ~/.local/share/bash-completion/completions/infraplan
+  infraplan completions zsh > ~/.zfunc/_infraplan
+  infraplan completions fish > ~/.config/fish/completions/infraplan.fish")]
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff).
+    #[command(after_help = "Examples:
+  infraplan man | man -l -
+  infraplan man > /usr/local/share/man/man1/infraplan.1")]
+    Man,
 }
 
 #[derive(clap::Args, Debug)]
 pub struct AnalyzeArgs {
-    /// Design files (.toml or .json); each is analyzed on its own.
-    #[arg(required = true)]
+    /// Design files (.toml or .json) or folders of them; each is analyzed on its own. Without
+    /// any, the `files` of .infraplan.toml.
     pub files: Vec<PathBuf>,
-    /// Output format: text for people, JSON for tools, SARIF 2.1.0 for code scanning.
+    /// Output format: text for people, JSON for tools, SARIF 2.1.0 for code scanning, GitHub
+    /// annotations, a Markdown pull-request summary.
     #[arg(long, value_enum, default_value_t = AnalyzeFormat::Text)]
     pub format: AnalyzeFormat,
-    /// Exit 1 when a finding of this severity or worse exists (accepted findings aside).
+    /// Exit 1 when a finding of this severity or worse exists (accepted findings aside):
+    /// critical, high, medium, low or info. Default: `fail-on` of .infraplan.toml, if any.
     #[arg(long, value_name = "SEVERITY", value_parser = parse_severity)]
     pub fail_on: Option<Severity>,
     /// Re-run on every save of FILE and redraw the findings, until Ctrl-C.
     #[arg(long, conflicts_with = "format")]
     pub watch: bool,
+    #[command(flatten)]
+    pub ci: ci::CiArgs,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -206,9 +226,16 @@ pub enum Format {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum AnalyzeFormat {
+    /// Findings grouped by severity, for people.
     Text,
+    /// The documented JSON schema, for tools.
     Json,
+    /// SARIF 2.1.0, for code scanning.
     Sarif,
+    /// GitHub workflow-command annotations (`::error file=…,line=…::…`).
+    Github,
+    /// A pull-request summary with a Mermaid diagram; appended to $GITHUB_STEP_SUMMARY when set.
+    Markdown,
 }
 
 fn parse_severity(s: &str) -> Result<Severity, String> {
@@ -242,8 +269,7 @@ pub fn run(command: Option<Command>) -> u8 {
     match command {
         Command::Edit { file, template } => edit(file, template.as_deref()),
         Command::Analyze(args) if args.watch => ci::watch(&args),
-        Command::Analyze(args) if args.format == AnalyzeFormat::Sarif => ci::sarif(&args),
-        Command::Analyze(args) => analyze_files(&args),
+        Command::Analyze(args) => ci::analyze(&args),
         Command::Diff(args) => ci::diff(&args),
         Command::Validate { files } => validate_files(&files),
         Command::Simulate { file, fail, format } => simulate(&file, &fail, format),
@@ -256,6 +282,8 @@ pub fn run(command: Option<Command>) -> u8 {
         Command::Export(args) => crate::export::cli::run(&args),
         Command::Fmt { files, check } => fmt::fmt(&files, check),
         Command::Schema { output } => fmt::schema(output.as_deref()),
+        Command::Completions { shell } => dist::completions(shell),
+        Command::Man => dist::man(),
     }
 }
 
@@ -275,43 +303,6 @@ fn load(path: &Path) -> Result<Design, u8> {
         report_error(&e);
         2
     })
-}
-
-fn analyze_files(args: &AnalyzeArgs) -> u8 {
-    let mut status = 0;
-    let mut reports = Vec::new();
-    for (n, path) in args.files.iter().enumerate() {
-        match io::load(path) {
-            Ok(design) => {
-                let reviewed = review(&design);
-                if fails(&reviewed, args.fail_on) {
-                    status = status.max(1);
-                }
-                match args.format {
-                    AnalyzeFormat::Json => {
-                        reports.push(output::json_report(path, &design, &reviewed))
-                    }
-                    _ => {
-                        if n > 0 {
-                            outln!();
-                        }
-                        output::print_findings(path, &design, &reviewed);
-                    }
-                }
-            }
-            Err(e) => {
-                status = 2;
-                if args.format == AnalyzeFormat::Json {
-                    reports.push(output::json_error(path, &e));
-                }
-                report_error(&e);
-            }
-        }
-    }
-    if args.format == AnalyzeFormat::Json {
-        output::print_json(&serde_json::json!({ "version": 1, "files": reports }));
-    }
-    status
 }
 
 /// Opens the editor; an invalid file is reported before the terminal is touched.

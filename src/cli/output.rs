@@ -68,13 +68,7 @@ pub fn summary(reviewed: &[Reviewed]) -> String {
 }
 
 /// Findings grouped by severity, each with its rule, sentence and recommendation; accepted
-/// findings last, apart, with the reason they were accepted.
-pub fn print_findings(path: &Path, design: &Design, reviewed: &[Reviewed]) {
-    let text = findings_text(&path.display().to_string(), design, reviewed);
-    outln!("{}", text.trim_end_matches('\n'));
-}
-
-/// What [`print_findings`] prints, with styles (anstream strips them where colour is off).
+/// findings last, apart, with the reason they were accepted. With styles (anstream strips them where colour is off).
 pub fn findings_text(name: &str, design: &Design, reviewed: &[Reviewed]) -> String {
     let mut out = String::new();
     let _ = writeln!(

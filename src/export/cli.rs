@@ -11,8 +11,10 @@ pub const AFTER_HELP: &str = "Examples:
   infraplan export designs/04-scale-up.toml -o scale-up.png --annotate
   infraplan export designs/02-distributed.toml --format dot -o - | dot -Tpdf > d.pdf
   infraplan export --all designs -o diagrams --annotate
+  infraplan export designs/02-distributed.toml --format mermaid -o - --annotate
 
-The format follows OUT's extension (.dot/.gv, .svg, .png), else --format, else SVG.
+The format follows OUT's extension (.dot/.gv, .svg, .png, .mmd, .d2), else --format, else SVG.
+Mermaid and D2 are text that GitHub (Mermaid) and the d2 tool render.
 SVG and PNG are drawn by Graphviz `dot` when it is installed; without it, SVG is drawn by the
 built-in renderer (the editor's canvas layout). The engine used is reported on stderr.
 
@@ -98,7 +100,7 @@ fn choose_format(out: Option<&Path>, flag: Option<Format>) -> Result<Format, Fai
         Some(p) if p != Path::new("-") => match p.extension().and_then(|e| e.to_str()) {
             Some(ext) => Some(Format::from_extension(ext).ok_or_else(|| {
                 Failure::Usage(format!(
-                    "{}: unknown extension `.{ext}`; use .dot, .gv, .svg or .png (or --format)",
+                    "{}: unknown extension `.{ext}`; use .dot, .gv, .svg, .png, .mmd or .d2 (or --format)",
                     p.display()
                 ))
             })?),

@@ -65,7 +65,10 @@ impl Graphviz {
         let kind = match format {
             Format::Svg => "-Tsvg",
             Format::Png => "-Tpng",
-            Format::Dot => return Ok(dot_text.as_bytes().to_vec()),
+            // Text formats: `render` writes Mermaid and D2 itself, without Graphviz.
+            Format::Dot | Format::Mermaid | Format::D2 => {
+                return Ok(dot_text.as_bytes().to_vec());
+            }
         };
         let dir = tempfile::tempdir().map_err(ExportError::DotIo)?;
         let input = dir.path().join("in.dot");

@@ -5,9 +5,11 @@
 //! function the binary calls. The exporter never touches the terminal.
 
 pub mod cli;
+pub mod d2;
 pub mod dot;
 pub mod escape;
 pub mod graphviz;
+pub mod mermaid;
 pub mod style;
 pub mod svg;
 
@@ -22,6 +24,10 @@ pub enum Format {
     Dot,
     Svg,
     Png,
+    /// A Mermaid flowchart, which GitHub renders in Markdown.
+    Mermaid,
+    /// A D2 diagram.
+    D2,
 }
 
 impl Format {
@@ -30,6 +36,8 @@ impl Format {
             Format::Dot => "dot",
             Format::Svg => "svg",
             Format::Png => "png",
+            Format::Mermaid => "mmd",
+            Format::D2 => "d2",
         }
     }
 
@@ -39,6 +47,8 @@ impl Format {
             "dot" | "gv" => Some(Format::Dot),
             "svg" => Some(Format::Svg),
             "png" => Some(Format::Png),
+            "mmd" | "mermaid" => Some(Format::Mermaid),
+            "d2" => Some(Format::D2),
             _ => None,
         }
     }
@@ -237,6 +247,21 @@ pub struct Rendered {
 /// the bytes go.
 pub fn render(design: &Design, options: &Options) -> Result<Rendered, ExportError> {
     let marks = options.annotate.then(|| Marks::new(design));
+    match options.format {
+        Format::Mermaid => {
+            return Ok(Rendered {
+                bytes: mermaid::to_mermaid(design, marks.as_ref()).into_bytes(),
+                engine: None,
+            });
+        }
+        Format::D2 => {
+            return Ok(Rendered {
+                bytes: d2::to_d2(design, marks.as_ref()).into_bytes(),
+                engine: None,
+            });
+        }
+        _ => {}
+    }
     if options.format == Format::Dot {
         return Ok(Rendered {
             bytes: dot::to_dot(design, marks.as_ref()).into_bytes(),

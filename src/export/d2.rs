@@ -1,0 +1,285 @@
+//! D2 diagrams of a design (<https://d2lang.com>): one container per server holding its
+//! components, shapes by kind, DNS records and the clusters that links name, and findings
+//! marked with classes (`critical`, `high`, `medium`) on what they concern.
+//!
+//! Keys are generated (`c0`, `s0`, `k0`, `d0`) so no id from a design can break the syntax;
+//! a component in a server is addressed as `s0.c1` in links. Labels are double-quoted strings.
+
+use super::Marks;
+use crate::analyze::Severity;
+use crate::model::{Design, Kind, Traffic};
+use rustc_hash::FxHashMap as HashMap;
+use std::fmt::Write;
+
+/// A double-quoted D2 string: `"` and `\` escaped, line breaks as `\n`, control characters
+/// dropped.
+pub fn quoted(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+fn shape(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Client => "person",
+        Kind::Database => "cylinder",
+        Kind::LoadBalancer => "hexagon",
+        Kind::Firewall => "parallelogram",
+        Kind::Queue => "queue",
+        Kind::Cdn | Kind::Dns => "cloud",
+        Kind::ObjectStorage => "stored_data",
+        Kind::MonitoringService => "circle",
+        _ => "rectangle",
+    }
+}
+
+fn class(s: Severity) -> &'static str {
+    match s {
+        Severity::Critical => "critical",
+        Severity::High => "high",
+        _ => "medium",
+    }
+}
+
+/// The D2 diagram of `design`; with `marks`, findings at medium or worse are classes.
+pub fn to_d2(design: &Design, marks: Option<&Marks>) -> String {
+    let mut out = String::with_capacity(64 + design.components.len() * 64);
+    let _ = writeln!(out, "# {}", design.name.replace('\n', " "));
+    let _ = writeln!(out, "direction: right");
+    if marks.is_some() {
+        out.push_str(concat!(
+            "classes: {\n",
+            "  critical: {style: {stroke: \"#b91c1c\"; stroke-width: 3; fill: \"#fde2e2\"}}\n",
+            "  high: {style: {stroke: \"#c2410c\"; stroke-width: 2; fill: \"#feecdc\"}}\n",
+            "  medium: {style: {stroke: \"#a16207\"; stroke-width: 2; fill: \"#fef9c3\"}}\n",
+            "}\n",
+        ));
+    }
+    let worst = |list: &[usize]| marks.and_then(|m| m.worst(list));
+    let server_index: HashMap<&str, usize> = design
+        .servers
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.id.as_str(), i))
+        .collect();
+    // Where each id is drawn: its key path.
+    let mut path: HashMap<&str, String> = HashMap::default();
+    let mut on_server: Vec<Vec<usize>> = vec![Vec::new(); design.servers.len()];
+    let mut loose = Vec::new();
+    for (i, c) in design.components.iter().enumerate() {
+        match c.server.as_deref().and_then(|s| server_index.get(s)) {
+            Some(&s) => {
+                on_server[s].push(i);
+                path.insert(c.id.as_str(), format!("s{s}.c{i}"));
+            }
+            None => {
+                loose.push(i);
+                path.insert(c.id.as_str(), format!("c{i}"));
+            }
+        }
+    }
+    for (i, s) in design.servers.iter().enumerate() {
+        path.entry(s.id.as_str()).or_insert_with(|| format!("s{i}"));
+    }
+    for (i, k) in design.clusters.iter().enumerate() {
+        path.entry(k.id.as_str()).or_insert_with(|| format!("k{i}"));
+    }
+    let component = |out: &mut String, i: usize, indent: &str| {
+        let c = &design.components[i];
+        let mut text = c.label.clone().unwrap_or_else(|| c.id.clone());
+        if c.label.is_some() {
+            text = format!("{text}\n{}", c.id);
+        }
+        if let Some(sw) = &c.software {
+            text = format!("{text}\n{sw}");
+        }
+        let mut attrs = format!("shape: {}", shape(c.kind));
+        if let Some(s) = marks.and_then(|m| m.worst(&m.components[i])) {
+            let _ = write!(attrs, "; class: {}", class(s));
+        }
+        let _ = writeln!(out, "{indent}c{i}: {} {{{attrs}}}", quoted(&text));
+    };
+    for i in loose {
+        component(&mut out, i, "");
+    }
+    for (s, server) in design.servers.iter().enumerate() {
+        let mut title = server.label.clone().unwrap_or_else(|| server.id.clone());
+        if server.label.is_some() {
+            title = format!("{title} ({})", server.id);
+        }
+        if let Some(ip) = &server.ip {
+            title = format!("{title}\n{ip}");
+        }
+        let _ = writeln!(out, "s{s}: {} {{", quoted(&title));
+        if let Some(sev) = marks.and_then(|m| m.worst(&m.servers[s])) {
+            let _ = writeln!(out, "  class: {}", class(sev));
+        }
+        for &i in &on_server[s] {
+            component(&mut out, i, "  ");
+        }
+        let _ = writeln!(out, "}}");
+    }
+    for (k, cluster) in design.clusters.iter().enumerate() {
+        if path.get(cluster.id.as_str()) != Some(&format!("k{k}")) {
+            continue;
+        }
+        let mut text = format!("{} ({})", cluster.id, cluster.mode.as_str());
+        if let Some(vip) = &cluster.vip {
+            text = format!("{text}\n{vip}");
+        }
+        let _ = writeln!(out, "k{k}: {} {{shape: hexagon}}", quoted(&text));
+        for c in &design.components {
+            if c.cluster.as_deref() == Some(cluster.id.as_str())
+                && let Some(p) = path.get(c.id.as_str())
+            {
+                let _ = writeln!(out, "k{k} -- {p}: {{style.stroke-dash: 3}}");
+            }
+        }
+    }
+    let domain = design.domain.as_deref().unwrap_or("");
+    for (d, r) in design.dns.iter().enumerate() {
+        let name = match (r.name.as_str(), domain) {
+            ("@", "") => "@".to_string(),
+            ("@", d) => d.to_string(),
+            (n, "") => n.to_string(),
+            (n, d) => format!("{n}.{d}"),
+        };
+        let _ = writeln!(out, "d{d}: {} {{shape: page}}", quoted(&name));
+        if let Some(target) = path.get(r.target.as_str()) {
+            let _ = writeln!(out, "d{d} -> {target}: {{style.stroke-dash: 3}}");
+        }
+    }
+    for (l, link) in design.links.iter().enumerate() {
+        let (Some(from), Some(to)) = (path.get(link.from.as_str()), path.get(link.to.as_str()))
+        else {
+            continue;
+        };
+        let mut text = link.protocol.as_str().to_string();
+        if let Some(port) = link.port {
+            let _ = write!(text, ":{port}");
+        }
+        if let Some(label) = &link.label {
+            let _ = write!(text, " {label}");
+        }
+        let mut attrs = Vec::new();
+        if link.protocol.traffic() != Traffic::Request {
+            attrs.push("style.stroke-dash: 3".to_string());
+        } else if link.protocol.encrypted() {
+            attrs.push("style.stroke-width: 3".to_string());
+        }
+        if let Some(s) = marks.and_then(|m| worst(&m.links[l])) {
+            attrs.push(format!("class: {}", class(s)));
+        }
+        let _ = if attrs.is_empty() {
+            writeln!(out, "{from} -> {to}: {}", quoted(&text))
+        } else {
+            writeln!(
+                out,
+                "{from} -> {to}: {} {{{}}}",
+                quoted(&text),
+                attrs.join("; ")
+            )
+        };
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analyze::rules::testing::reference;
+
+    #[test]
+    fn strings_are_escaped() {
+        assert_eq!(quoted("a \"b\" \\ c\nd"), "\"a \\\"b\\\" \\\\ c\\nd\"");
+    }
+
+    /// Braces balance outside strings, and every edge's ends are declared keys.
+    fn assert_well_formed(text: &str) {
+        let mut depth = 0i32;
+        let mut in_string = false;
+        let mut escaped = false;
+        for c in text.chars() {
+            match (in_string, escaped, c) {
+                (true, true, _) => escaped = false,
+                (true, false, '\\') => escaped = true,
+                (true, false, '"') => in_string = false,
+                (false, _, '"') => in_string = true,
+                (false, _, '{') => depth += 1,
+                (false, _, '}') => {
+                    depth -= 1;
+                    assert!(depth >= 0, "unbalanced: {text}");
+                }
+                _ => {}
+            }
+        }
+        assert_eq!(depth, 0, "{text}");
+        assert!(!in_string);
+        let declared: std::collections::HashSet<String> = text
+            .lines()
+            .filter(|l| !l.contains("->") && !l.contains(" -- "))
+            .filter_map(|l| {
+                let key = l.split(':').next()?.trim();
+                (key.starts_with(['c', 's', 'k', 'd']) && !key.contains(' '))
+                    .then(|| key.to_string())
+            })
+            .collect();
+        for l in text.lines().filter(|l| l.contains(" -> ")) {
+            let (from, rest) = l.split_once(" -> ").expect("edge");
+            let to = rest.split(':').next().expect("target").trim();
+            for end in [from.trim(), to] {
+                let last = end.rsplit('.').next().expect("key");
+                assert!(declared.contains(last), "{end} undeclared in {l}");
+            }
+        }
+    }
+
+    #[test]
+    fn every_reference_design_draws_well_formed() {
+        for name in [
+            "01-simple.toml",
+            "02-distributed.toml",
+            "03-secured-monitored.toml",
+            "04-scale-up.toml",
+            "05-resilient.toml",
+        ] {
+            let d = reference(name);
+            let marks = Marks::new(&d);
+            let text = to_d2(&d, Some(&marks));
+            assert_well_formed(&text);
+            assert_eq!(
+                text.lines()
+                    .filter(|l| l.contains(" -> ") && !l.starts_with('d'))
+                    .count(),
+                d.links.len(),
+                "{name}"
+            );
+            assert_well_formed(&to_d2(&d, None));
+        }
+    }
+
+    #[test]
+    fn findings_are_classes_and_components_sit_in_their_server() {
+        let d = reference("01-simple.toml");
+        let text = to_d2(&d, Some(&Marks::new(&d)));
+        assert!(text.contains("classes: {"));
+        assert!(text.contains("class: critical"), "{text}");
+        // Design 1's components run on its one server: links address them through it.
+        assert!(
+            text.lines()
+                .any(|l| l.starts_with("s0.c") && l.contains(" -> s0.c")),
+            "{text}"
+        );
+        assert!(!to_d2(&d, None).contains("class"));
+    }
+}
