@@ -13,6 +13,8 @@ pub mod keymap;
 pub mod positions;
 pub mod recent;
 pub mod term;
+#[cfg(test)]
+mod topology;
 pub mod ui;
 
 use crate::io::{self, DesignError};
