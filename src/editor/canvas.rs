@@ -246,16 +246,116 @@ fn link_label(link: &crate::model::Link) -> String {
 /// join only where links share an end, cross only straight over each other, and keep off
 /// boxes, frame borders and titles, DNS tags and labels.
 pub fn route_links(design: &Design, layout: &Layout) -> Vec<Route> {
+    route_links_cached(design, layout, &mut RouteCache::default())
+}
+
+/// One job per (link, source member, target member).
+fn jobs_of(design: &Design, expand: &dyn Fn(&str) -> Vec<usize>) -> Vec<(usize, u32, u32)> {
+    let mut jobs = Vec::with_capacity(design.links.len());
+    for (li, link) in design.links.iter().enumerate() {
+        let targets = expand(&link.to);
+        for fi in expand(&link.from) {
+            for &ti in &targets {
+                if fi != ti {
+                    jobs.push((li, fi as u32, ti as u32));
+                }
+            }
+        }
+    }
+    jobs
+}
+
+/// What the last routing was made from and what it made, so that the next edit reroutes only
+/// the links it touches (those of moved boxes, and those whose lines a moved box, frame or
+/// tag now covers).
+#[derive(Debug, Clone, Default)]
+pub struct RouteCache {
+    jobs: Vec<(usize, u32, u32)>,
+    labels: Vec<String>,
+    boxes: Vec<Rect>,
+    frames: Vec<router::FrameGeo>,
+    tags: Vec<Rect>,
+    grid: router::Grid,
+    /// Per job: its route id in the grid and its route, if it found room.
+    routed: Vec<Option<(u32, Route)>>,
+    /// Per route id: its job.
+    job_of: Vec<usize>,
+}
+
+impl RouteCache {
+    fn routes(&self) -> Vec<Route> {
+        self.routed
+            .iter()
+            .filter_map(|r| r.as_ref().map(|(_, r)| r.clone()))
+            .collect()
+    }
+
+    fn route_job(&mut self, statics: &router::Statics, j: usize) -> bool {
+        let (li, fi, ti) = self.jobs[j];
+        // A cell more for the `!` of a link in the clear.
+        let label_w = self.labels[li].width() as i32 + 1;
+        let id = self.grid.next_id();
+        while self.job_of.len() <= id as usize {
+            self.job_of.push(j);
+        }
+        match self.grid.route(statics, fi, ti, label_w, 20_000) {
+            Some((path, inside)) => {
+                self.routed[j] = Some((id, Route::from_path(li, path, &self.labels[li])));
+                inside
+            }
+            None => {
+                self.grid.skip(fi, ti);
+                self.routed[j] = None;
+                false
+            }
+        }
+    }
+}
+
+fn full_route(
+    statics: &router::Statics,
+    jobs: Vec<(usize, u32, u32)>,
+    labels: Vec<String>,
+    cache: &mut RouteCache,
+) {
+    let n = jobs.len();
+    let run = |order: &[usize]| {
+        let mut c = RouteCache {
+            jobs: jobs.clone(),
+            labels: labels.clone(),
+            routed: vec![None; n],
+            ..RouteCache::default()
+        };
+        let bad: Vec<usize> = order
+            .iter()
+            .copied()
+            .filter(|&j| !c.route_job(statics, j))
+            .collect();
+        (c, bad)
+    };
+    let order: Vec<usize> = (0..n).collect();
+    let (mut best, bad) = run(&order);
+    // Greedy routing can box a later link in: route the links that found no room (or only
+    // room outside the drawing) first, and keep that if it leaves fewer such links.
+    if !bad.is_empty() && n <= 3_000 {
+        let mut again: Vec<usize> = bad.clone();
+        again.extend(order.iter().filter(|j| !bad.contains(j)));
+        let (other, bad2) = run(&again);
+        if bad2.len() < bad.len() {
+            best = other;
+        }
+    }
+    *cache = best;
+}
+
+/// [`route_links`], reusing `cache`: after a small edit only the links it touches are routed
+/// again, so an edit costs what it changes, not the size of the design.
+pub fn route_links_cached(design: &Design, layout: &Layout, cache: &mut RouteCache) -> Vec<Route> {
     let tags: Vec<Rect> = dns_tags(design, layout).into_iter().map(|t| t.0).collect();
-    let statics = router::Statics::new(
-        layout.bounds,
-        &layout.boxes,
-        &frame_geometry(design, layout),
-        &tags,
-    );
+    let frames = frame_geometry(design, layout);
+    let statics = router::Statics::new(layout.bounds, &layout.boxes, &frames, &tags);
     let index = design.component_index();
-    // Cluster members by cluster id: the model's own lookup scans every component.
-    let mut members: std::collections::HashMap<&str, Vec<usize>> = Default::default();
+    let mut members: rustc_hash::FxHashMap<&str, Vec<usize>> = Default::default();
     for (i, c) in design.components.iter().enumerate() {
         if let Some(cl) = c.cluster.as_deref() {
             members.entry(cl).or_default().push(i);
@@ -267,56 +367,74 @@ pub fn route_links(design: &Design, layout: &Layout) -> Vec<Route> {
             None => members.get(id).cloned().unwrap_or_default(),
         }
     };
-    // One job per (link, source member, target member).
-    let mut jobs: Vec<(usize, u32, u32)> = Vec::with_capacity(design.links.len());
+    let jobs = jobs_of(design, &expand);
     let labels: Vec<String> = design.links.iter().map(link_label).collect();
-    for (li, link) in design.links.iter().enumerate() {
-        let targets = expand(&link.to);
-        for fi in expand(&link.from) {
-            for &ti in &targets {
-                if fi != ti {
-                    jobs.push((li, fi as u32, ti as u32));
-                }
-            }
-        }
-    }
-    let run = |order: &[usize]| {
-        let mut grid = router::Grid::default();
-        let mut out: Vec<(usize, Route)> = Vec::with_capacity(order.len());
-        let mut bad = Vec::new();
-        for &j in order {
-            let (li, fi, ti) = jobs[j];
-            // A cell more for the `!` of a link in the clear.
-            let label_w = labels[li].width() as i32 + 1;
-            match grid.route(&statics, fi, ti, label_w, 20_000) {
-                Some((path, inside)) => {
-                    if !inside {
-                        bad.push(j);
-                    }
-                    out.push((j, Route::from_path(li, path, &labels[li])));
-                }
-                None => {
-                    grid.skip(fi, ti);
-                    bad.push(j);
-                }
-            }
-        }
-        (out, bad)
+    let same_shape = cache.jobs == jobs
+        && cache.labels == labels
+        && cache.boxes.len() == layout.boxes.len()
+        && cache.frames.len() == frames.len();
+    let changed: Vec<usize> = if same_shape {
+        (0..layout.boxes.len())
+            .filter(|&i| cache.boxes[i] != layout.boxes[i])
+            .collect()
+    } else {
+        Vec::new()
     };
-    let order: Vec<usize> = (0..jobs.len()).collect();
-    let (mut best, bad) = run(&order);
-    // Greedy routing can box a later link in: route the links that found no room (or only
-    // room outside the drawing) first, and keep that if it leaves fewer such links.
-    if !bad.is_empty() && jobs.len() <= 3_000 {
-        let mut again: Vec<usize> = bad.clone();
-        again.extend(order.iter().filter(|j| !bad.contains(j)));
-        let (routes, bad2) = run(&again);
-        if bad2.len() < bad.len() {
-            best = routes;
+    if !same_shape || changed.len() > 256 {
+        full_route(&statics, jobs, labels, cache);
+    } else {
+        // The links to reroute: those of moved boxes, and those whose cells something moved
+        // onto now covers (a box, a frame's border or title, a tag).
+        let mut affected: rustc_hash::FxHashSet<usize> = Default::default();
+        let moved: rustc_hash::FxHashSet<u32> = changed.iter().map(|&i| i as u32).collect();
+        for (j, &(_, fi, ti)) in cache.jobs.iter().enumerate() {
+            if moved.contains(&fi) || moved.contains(&ti) {
+                affected.insert(j);
+            }
+        }
+        let mut covered: Vec<Rect> = changed.iter().map(|&i| layout.boxes[i]).collect();
+        for (k, f) in frames.iter().enumerate() {
+            let old = cache.frames[k];
+            if old.rect != f.rect || old.title != f.title {
+                let r = f.rect;
+                covered.push(Rect::new(r.x, r.y, r.w, 1));
+                covered.push(Rect::new(r.x, r.bottom() - 1, r.w, 1));
+                covered.push(Rect::new(r.x, r.y, 1, r.h));
+                covered.push(Rect::new(r.right() - 1, r.y, 1, r.h));
+            }
+        }
+        if cache.tags != tags {
+            covered.extend(tags.iter().copied());
+        }
+        for r in covered {
+            for y in r.y..r.bottom() {
+                for x in r.x..r.right() {
+                    for id in cache.grid.routes_at((x, y)) {
+                        affected.insert(cache.job_of[id as usize]);
+                    }
+                }
+            }
+        }
+        let mut affected: Vec<usize> = affected.into_iter().collect();
+        affected.sort_unstable();
+        for &j in &affected {
+            if let Some((id, _)) = cache.routed[j].take() {
+                cache.grid.remove(id);
+            }
+        }
+        let mut failed = false;
+        for &j in &affected {
+            failed |= !cache.route_job(&statics, j);
+        }
+        if failed && jobs.len() <= 3_000 {
+            // No room where the old lines left it: lay every line out afresh.
+            full_route(&statics, jobs, labels, cache);
         }
     }
-    best.sort_by_key(|(j, _)| *j);
-    best.into_iter().map(|(_, r)| r).collect()
+    cache.boxes = layout.boxes.clone();
+    cache.frames = frames;
+    cache.tags = tags;
+    cache.routes()
 }
 
 /// The direction from `p` toward `q` along a horizontal or vertical line.
@@ -491,19 +609,23 @@ pub fn draw(app: &App, buf: &mut Buffer, area: Area) {
         _ => None,
     };
 
-    let top_crossings: rustc_hash::FxHashSet<(i32, i32)> = app
+    // Every visible cell of a link with the directions of all the lines in it, and the link
+    // drawn on top. The router made each cell one line, one junction of a fan-out or fan-in,
+    // or one crossing of two straight lines; the glyph says which.
+    let visible_routes: Vec<&Route> = app
         .routes
         .iter()
         .filter(|r| p.visible(&r.bounds()))
-        .flat_map(|r| r.visible_cells(p.view_rect(), r.source_side))
-        .map(|(c, _)| c)
-        .filter(|&(x, y)| {
-            app.layout
-                .frames
-                .iter()
-                .any(|(_, f)| f.y == y && x > f.x && x < f.right() - 1)
-        })
         .collect();
+    let view = p.view_rect();
+    let mut cells: rustc_hash::FxHashMap<(i32, i32), (u8, usize)> = Default::default();
+    for r in &visible_routes {
+        for (c, bits) in r.visible_cells(view, r.source_side) {
+            let e = cells.entry(c).or_insert((0, r.link));
+            e.0 |= bits;
+            e.1 = r.link;
+        }
+    }
     // Server frames.
     for (si, r) in &app.layout.frames {
         if !p.visible(r) {
@@ -545,7 +667,7 @@ pub fn draw(app: &App, buf: &mut Buffer, area: Area) {
         };
         // Up to the first link that crosses the top edge.
         let crossing = (r.x + 2..r.right() - 2)
-            .find(|&x| top_crossings.contains(&(x, r.y)))
+            .find(|&x| cells.contains_key(&(x, r.y)))
             .unwrap_or(r.right() - 2);
         let room = room.min((crossing - (r.x + 2)).max(0) as usize);
         let title = frame_titles(d, *si, room, state);
@@ -594,24 +716,8 @@ pub fn draw(app: &App, buf: &mut Buffer, area: Area) {
         }
         st
     };
-    let visible_routes: Vec<&Route> = app
-        .routes
-        .iter()
-        .filter(|r| p.visible(&r.bounds()))
-        .collect();
-    // Every visible cell with the directions of all the lines in it, and the link drawn on
-    // top. The router made each cell one line, one junction of a fan-out or fan-in, or one
-    // crossing of two straight lines; the glyph says which. A line over a frame's border
-    // replaces it there, so the border shows a gap, not a junction.
-    let view = p.view_rect();
-    let mut cells: rustc_hash::FxHashMap<(i32, i32), (u8, usize)> = Default::default();
-    for r in &visible_routes {
-        for (c, bits) in r.visible_cells(view, r.source_side) {
-            let e = cells.entry(c).or_insert((0, r.link));
-            e.0 |= bits;
-            e.1 = r.link;
-        }
-    }
+    // A line over a frame's border replaces it there, so the border shows a gap, not a
+    // junction.
     let mut cells: Vec<_> = cells.into_iter().collect();
     cells.sort_unstable_by_key(|&(c, _)| (c.1, c.0));
     for ((x, y), (bits, li)) in cells {

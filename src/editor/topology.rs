@@ -178,10 +178,14 @@ pub fn read_back(
         let (dx, dy) = step(dir);
         let mut sources = BTreeSet::new();
         let mut targets = BTreeSet::new();
+        // A network that runs off the screen is judged only by what the screen shows of it.
+        let mut partial = false;
         match r.seen(start.0 + dx, start.1 + dy) {
             Seen::Box(t) => {
                 targets.insert(t);
             }
+            // Its box is off the screen: judged where it is seen whole.
+            Seen::Off => partial = true,
             other => problems.push(format!(
                 "arrowhead at {start:?} points at {other:?}, not at a box"
             )),
@@ -191,8 +195,6 @@ pub fn read_back(
         let mut queue: VecDeque<((i32, i32), u8)> = VecDeque::new();
         let mut seen_states: HashSet<((i32, i32), u8)> = HashSet::new();
         let back = opposite(dir);
-        // A network that runs off the screen is judged only by what the screen shows of it.
-        let mut partial = false;
         let push_from = |cell: (i32, i32),
                          d: u8,
                          queue: &mut VecDeque<((i32, i32), u8)>,
@@ -222,6 +224,7 @@ pub fn read_back(
                         Seen::Box(t) => {
                             targets.insert(t);
                         }
+                        Seen::Off => *partial = true,
                         other => problems.push(format!(
                             "arrowhead at {next:?} points at {other:?}, not at a box"
                         )),
@@ -385,12 +388,28 @@ pub fn visible_edges(design: &Design, layout: &Layout, view: Rect) -> BTreeSet<(
         .collect()
 }
 
-/// Describes how a read-back picture differs from the design, by component id.
+/// Describes how a read-back picture differs from the design, by component id, among the
+/// links between boxes wholly in `view`.
 pub fn compare(
     design: &Design,
+    layout: &Layout,
+    view: Rect,
     drawn: &BTreeSet<(usize, usize)>,
-    expected: &BTreeSet<(usize, usize)>,
 ) -> Vec<String> {
+    let expected = visible_edges(design, layout, view);
+    let drawn: BTreeSet<(usize, usize)> = drawn
+        .iter()
+        .copied()
+        .filter(|&(f, t)| {
+            [f, t].iter().all(|&i| {
+                let b = layout.boxes[i];
+                b.x >= view.x
+                    && b.y >= view.y
+                    && b.right() <= view.right()
+                    && b.bottom() <= view.bottom()
+            })
+        })
+        .collect();
     let name = |(f, t): &(usize, usize)| {
         format!(
             "{} → {}",
@@ -398,12 +417,12 @@ pub fn compare(
         )
     };
     let mut out: Vec<String> = expected
-        .difference(drawn)
+        .difference(&drawn)
         .map(|e| format!("missing from the drawing: {}", name(e)))
         .collect();
     out.extend(
         drawn
-            .difference(expected)
+            .difference(&expected)
             .map(|e| format!("drawn but not in the design: {}", name(e))),
     );
     out
@@ -424,9 +443,8 @@ pub fn check_screen(app: &super::app::App) -> Vec<String> {
         i32::from(area.width),
         i32::from(area.height),
     );
-    let expected = visible_edges(&app.design, &app.layout, view);
     match read_back(t.backend().buffer(), area, app.view, &app.layout) {
-        Ok(drawn) => compare(&app.design, &drawn, &expected),
+        Ok(drawn) => compare(&app.design, &app.layout, view, &drawn),
         Err(p) => p,
     }
 }
@@ -450,11 +468,21 @@ pub fn check_whole(app: &super::app::App) -> Vec<String> {
         i32::from(area.width),
         i32::from(area.height),
     );
-    let expected = visible_edges(&app.design, &app.layout, view);
-    match read_back(&buf, area, whole.view, &app.layout) {
-        Ok(drawn) => compare(&app.design, &drawn, &expected),
+    let mut problems = match read_back(&buf, area, whole.view, &app.layout) {
+        Ok(drawn) => compare(&app.design, &app.layout, view, &drawn),
         Err(p) => p,
+    };
+    if !problems.is_empty() {
+        // The picture, to see what the check saw (canvas coordinates from the view's corner).
+        problems.push(format!("view from {:?}:", whole.view));
+        for y in 0..area.height {
+            let row: String = (0..area.width)
+                .map(|x| buf[(x, y)].symbol().to_string())
+                .collect();
+            problems.push(row);
+        }
     }
+    problems
 }
 
 #[cfg(test)]

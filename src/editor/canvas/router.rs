@@ -221,6 +221,10 @@ pub struct Path {
 const FANOUT: u8 = 1;
 const FANIN: u8 = 2;
 
+/// Boxes further apart than this (in cells, across plus down) get no line: a search across
+/// such a canvas costs more than a frame may, and no screen shows both ends.
+pub const MAX_SPAN: i64 = 4_000;
+
 const STEP: u32 = 2;
 const SHARED_STEP: u32 = 1;
 const BEND: u32 = 5;
@@ -362,7 +366,9 @@ impl Grid {
         let h = |(x, y): P| -> u32 {
             let dx = (goal.x - x).max(x - (goal.right() - 1)).max(0);
             let dy = (goal.y - y).max(y - (goal.bottom() - 1)).max(0);
-            (dx + dy) as u32 * SHARED_STEP
+            // Weighted past what sharing could save: a directed search, near-linear in the
+            // length of the path where the way is clear.
+            (dx + dy) as u32 * STEP
         };
         let mut best: HashMap<Node, (u32, Option<Node>)> = HashMap::default();
         let mut heap: BinaryHeap<Reverse<(u32, u32, Node)>> = BinaryHeap::new();
@@ -454,6 +460,10 @@ impl Grid {
         budget: usize,
     ) -> Option<(Path, bool)> {
         let (sb, tb) = (st.boxes[s as usize], st.boxes[t as usize]);
+        let far = i64::from(sb.x - tb.x).abs() + i64::from(sb.y - tb.y).abs();
+        if far > MAX_SPAN {
+            return None;
+        }
         let both = sb.union(&tb);
         let mut found = None;
         // Inside the drawing's bounds first, so that a design shown whole shows its lines
@@ -486,6 +496,7 @@ impl Grid {
                 ),
                 outside,
             );
+            let budget = budget.max(far as usize * 8);
             found = self.search(st, sb, tb, (s, t), region, budget);
             if found.is_some() {
                 break;
@@ -581,6 +592,37 @@ impl Grid {
             }
         }
         Some((x, y))
+    }
+
+    /// The routes using a cell.
+    pub fn routes_at(&self, c: P) -> impl Iterator<Item = u32> + '_ {
+        self.occ
+            .get(&c)
+            .into_iter()
+            .flat_map(|o| o.uses.iter().map(|u| u.route))
+    }
+
+    /// Takes a route's claims back. Its network keeps the constraints it had (union-find does
+    /// not split), which only ever forbids more sharing, never allows a wrong one.
+    pub fn remove(&mut self, id: u32) {
+        let cells = std::mem::take(&mut self.claimed[id as usize]);
+        for c in cells {
+            let empty = match self.occ.get_mut(&c) {
+                Some(o) => {
+                    o.uses.retain(|u| u.route != id);
+                    o.uses.is_empty()
+                }
+                None => false,
+            };
+            if empty {
+                self.occ.remove(&c);
+            }
+        }
+    }
+
+    /// The id the next route gets.
+    pub fn next_id(&self) -> u32 {
+        self.parent.len() as u32
     }
 
     /// Ensures route ids up to `n` exist (for routes that found no path).
