@@ -337,7 +337,7 @@ fn full_route(
     let (mut best, bad) = run(&order);
     // Greedy routing can box a later link in: route the links that found no room (or only
     // room outside the drawing) first, and keep that if it leaves fewer such links.
-    if !bad.is_empty() && n <= 3_000 {
+    if !bad.is_empty() && n <= 300 {
         let mut again: Vec<usize> = bad.clone();
         again.extend(order.iter().filter(|j| !bad.contains(j)));
         let (other, bad2) = run(&again);
@@ -417,16 +417,22 @@ pub fn route_links_cached(design: &Design, layout: &Layout, cache: &mut RouteCac
         }
         let mut affected: Vec<usize> = affected.into_iter().collect();
         affected.sort_unstable();
+        let had: Vec<bool> = affected
+            .iter()
+            .map(|&j| cache.routed[j].is_some())
+            .collect();
         for &j in &affected {
             if let Some((id, _)) = cache.routed[j].take() {
                 cache.grid.remove(id);
             }
         }
         let mut failed = false;
-        for &j in &affected {
-            failed |= !cache.route_job(&statics, j);
+        for (k, &j) in affected.iter().enumerate() {
+            cache.route_job(&statics, j);
+            // Only a link that had a line and lost it asks for a fresh layout of every line.
+            failed |= had[k] && cache.routed[j].is_none();
         }
-        if failed && jobs.len() <= 3_000 {
+        if failed && jobs.len() <= 300 {
             // No room where the old lines left it: lay every line out afresh.
             full_route(&statics, jobs, labels, cache);
         }

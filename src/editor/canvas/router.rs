@@ -77,11 +77,17 @@ const TILE_H: i32 = 32;
 #[derive(Default, Debug, Clone)]
 struct Tiles {
     map: HashMap<(i32, i32), Vec<u32>>,
+    /// Rectangles over too many tiles to list in each (a frame across a huge canvas).
+    everywhere: Vec<u32>,
 }
 
 impl Tiles {
     fn insert(&mut self, r: Rect, id: u32) {
         if r.w <= 0 || r.h <= 0 {
+            return;
+        }
+        if i64::from(r.w / TILE_W + 1) * i64::from(r.h / TILE_H + 1) > 4_096 {
+            self.everywhere.push(id);
             return;
         }
         for ty in r.y.div_euclid(TILE_H)..=(r.bottom() - 1).div_euclid(TILE_H) {
@@ -91,10 +97,12 @@ impl Tiles {
         }
     }
 
-    fn at(&self, x: i32, y: i32) -> &[u32] {
+    fn at(&self, x: i32, y: i32) -> impl Iterator<Item = &u32> {
         self.map
             .get(&(x.div_euclid(TILE_W), y.div_euclid(TILE_H)))
-            .map_or(&[], |v| v.as_slice())
+            .map_or(&[][..], |v| v.as_slice())
+            .iter()
+            .chain(&self.everywhere)
     }
 }
 
@@ -143,7 +151,6 @@ impl Statics {
     pub fn box_at(&self, x: i32, y: i32) -> Option<u32> {
         self.box_tiles
             .at(x, y)
-            .iter()
             .copied()
             .find(|&i| self.boxes[i as usize].contains(x, y))
     }
@@ -153,7 +160,6 @@ impl Statics {
             || self
                 .tag_tiles
                 .at(x, y)
-                .iter()
                 .any(|&i| self.tags[i as usize].contains(x, y))
         {
             return Static::Blocked;
