@@ -234,16 +234,108 @@ impl Block {
     }
 }
 
+/// Room between columns of blocks and between blocks in a column, in automatic layouts: wide
+/// enough for a few lines to run between frames without touching their titles.
+const COL_GAP: i32 = 8;
+const ROW_GAP: i32 = 3;
+
+/// The blocks each block is linked to, in both directions, with how many links.
+fn block_neighbours(design: &Design, block_of: &[usize], n_blocks: usize) -> Vec<Vec<usize>> {
+    let endpoints = design.endpoints();
+    let mut out: Vec<Vec<usize>> = vec![Vec::new(); n_blocks];
+    for l in &design.links {
+        for &f in endpoints.resolve(&l.from) {
+            for &t in endpoints.resolve(&l.to) {
+                let (bf, bt) = (block_of[f], block_of[t]);
+                if bf != bt {
+                    out[bf].push(bt);
+                    out[bt].push(bf);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Orders the blocks of each column by the mean position of their neighbours in the column
+/// before (sweeping right) or after (sweeping left), the barycentre heuristic of layered
+/// (Sugiyama-style) layouts, which removes most crossings between columns.
+fn order_columns(columns: &mut [Vec<usize>], neighbours: &[Vec<usize>], n_blocks: usize) {
+    let mut pos = vec![0.0f64; n_blocks];
+    let set = |columns: &[Vec<usize>], pos: &mut Vec<f64>| {
+        for col in columns {
+            for (k, &b) in col.iter().enumerate() {
+                pos[b] = k as f64;
+            }
+        }
+    };
+    set(columns, &mut pos);
+    let mut col_of = vec![usize::MAX; n_blocks];
+    for (c, col) in columns.iter().enumerate() {
+        for &b in col {
+            col_of[b] = c;
+        }
+    }
+    let sweep = |columns: &mut [Vec<usize>], pos: &mut Vec<f64>, c: usize, from: usize| {
+        let mut keyed: Vec<(f64, usize)> = columns[c]
+            .iter()
+            .map(|&b| {
+                let ns: Vec<f64> = neighbours[b]
+                    .iter()
+                    .filter(|&&m| col_of[m] == from)
+                    .map(|&m| pos[m])
+                    .collect();
+                let key = if ns.is_empty() {
+                    pos[b]
+                } else {
+                    ns.iter().sum::<f64>() / ns.len() as f64
+                };
+                (key, b)
+            })
+            .collect();
+        keyed.sort_by(|a, b| a.0.total_cmp(&b.0).then(pos[a.1].total_cmp(&pos[b.1])));
+        columns[c] = keyed.into_iter().map(|k| k.1).collect();
+        for (k, &b) in columns[c].iter().enumerate() {
+            pos[b] = k as f64;
+        }
+    };
+    for _ in 0..4 {
+        for c in 1..columns.len() {
+            sweep(columns, &mut pos, c, c - 1);
+        }
+        for c in (0..columns.len().saturating_sub(1)).rev() {
+            sweep(columns, &mut pos, c, c + 1);
+        }
+    }
+}
+
 /// Layered positions: clients on the left, then each server as a block in the column of its
-/// shallowest component, its members in a small grid ordered by depth.
+/// shallowest component, its members in a small grid ordered by depth; the blocks of each
+/// column ordered to keep links from crossing; monitoring services and components no request
+/// reaches in a row below, near what reports to them.
 pub fn auto_positions(design: &Design) -> Vec<(i32, i32)> {
     let n = design.components.len();
     let depth = depths(design);
+    let reached_max = depth
+        .iter()
+        .zip(&design.components)
+        .filter(|(_, c)| c.kind != Kind::MonitoringService)
+        .map(|(d, _)| *d)
+        .max()
+        .unwrap_or(0);
+    // Below the columns: monitoring services, and what no request reaches (the depth past all
+    // others that `depths` gives it).
+    let in_band = |i: usize| {
+        let c = &design.components[i];
+        c.kind == Kind::MonitoringService || (c.server.is_none() && depth[i] > reached_max)
+    };
     let mut by_server: Vec<Vec<usize>> = vec![Vec::new(); design.servers.len()];
     let mut blocks: Vec<Block> = Vec::new();
+    let mut band: Vec<usize> = Vec::new();
     for (i, server) in design.server_of().into_iter().enumerate() {
         match server {
             Some(s) => by_server[s].push(i),
+            None if in_band(i) => band.push(i),
             None => blocks.push(Block {
                 members: vec![i],
                 depth: depth[i],
@@ -281,36 +373,79 @@ pub fn auto_positions(design: &Design) -> Vec<(i32, i32)> {
         });
     }
     blocks.sort_by_key(|b| (b.depth, b.members.first().copied().unwrap_or(0)));
+    // Columns by depth, in depth order.
+    let mut columns: Vec<Vec<usize>> = Vec::new();
+    for (k, b) in blocks.iter().enumerate() {
+        match columns.last_mut() {
+            Some(col) if blocks[col[0]].depth == b.depth => col.push(k),
+            _ => columns.push(vec![k]),
+        }
+    }
+    let mut block_of = vec![blocks.len(); n];
+    for (k, b) in blocks.iter().enumerate() {
+        for &m in &b.members {
+            block_of[m] = k;
+        }
+    }
+    // The band's members as blocks of their own for ordering, after the others.
+    for (k, &i) in band.iter().enumerate() {
+        block_of[i] = blocks.len() + k;
+    }
+    let neighbours = block_neighbours(design, &block_of, blocks.len() + band.len());
+    order_columns(&mut columns, &neighbours, blocks.len() + band.len());
 
     let mut positions = vec![(0, 0); n];
     let mut x = 1;
-    let mut i = 0;
-    while i < blocks.len() {
-        let d = blocks[i].depth;
-        let mut j = i;
+    let mut bottom = 1;
+    for col in &columns {
         let mut y = 1;
         let mut col_w = 0;
-        while j < blocks.len() && blocks[j].depth == d {
-            let b = &blocks[j];
+        for &k in col {
+            let b = &blocks[k];
             let (w, h) = b.size();
             let (ox, oy) = if b.framed {
                 (x + FRAME_PAD_X, y + FRAME_PAD_Y + 1)
             } else {
                 (x, y)
             };
-            for (k, &m) in b.members.iter().enumerate() {
-                let k = k as i32;
+            for (j, &m) in b.members.iter().enumerate() {
+                let j = j as i32;
                 positions[m] = (
-                    ox + (k % b.cols) * (BOX_W + GAP_X / 2),
-                    oy + (k / b.cols) * (BOX_H + 1),
+                    ox + (j % b.cols) * (BOX_W + GAP_X / 2),
+                    oy + (j / b.cols) * (BOX_H + 1),
                 );
             }
             col_w = col_w.max(w);
-            y += h + GAP_Y;
-            j += 1;
+            y += h + ROW_GAP;
         }
-        x += col_w + GAP_X;
-        i = j;
+        bottom = bottom.max(y);
+        x += col_w + COL_GAP;
+    }
+    // The band: each under the mean of what it is linked to, left to right, never overlapping.
+    let mut placed: Vec<(f64, usize)> = band
+        .iter()
+        .enumerate()
+        .map(|(k, &i)| {
+            let xs: Vec<f64> = neighbours[blocks.len() + k]
+                .iter()
+                .filter(|&&b| b < blocks.len())
+                .map(|&b| f64::from(positions[blocks[b].members[0]].0))
+                .collect();
+            let key = if xs.is_empty() {
+                f64::MAX
+            } else {
+                xs.iter().sum::<f64>() / xs.len() as f64
+            };
+            (key, i)
+        })
+        .collect();
+    placed.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    let mut next_x = 1;
+    for (key, i) in placed {
+        let want = if key == f64::MAX { next_x } else { key as i32 };
+        let bx = want.max(next_x);
+        positions[i] = (bx, bottom + 1);
+        next_x = bx + BOX_W + COL_GAP;
     }
     positions
 }
@@ -365,6 +500,62 @@ mod tests {
         );
         assert!(frame.contains(l.boxes[1].x, l.boxes[1].y));
         assert!(frame.contains(l.boxes[2].right() - 1, l.boxes[2].bottom() - 1));
+    }
+
+    #[test]
+    fn columns_are_ordered_so_that_links_do_not_cross() {
+        let mut d = Design::new("t");
+        d.components.push(Component::new("user", Kind::Client));
+        for id in ["a1", "a2"] {
+            d.components.push(Component::new(id, Kind::LoadBalancer));
+        }
+        for id in ["b1", "b2"] {
+            d.components.push(Component::new(id, Kind::WebServer));
+        }
+        for (f, t) in [("user", "a1"), ("user", "a2"), ("a1", "b2"), ("a2", "b1")] {
+            d.links.push(Link {
+                from: f.into(),
+                to: t.into(),
+                protocol: Protocol::Http,
+                port: None,
+                label: None,
+            });
+        }
+        let p = auto_positions(&d);
+        // In file order b1 would face a1 and the two links would cross.
+        assert_eq!(p[1].0, p[2].0, "a1 and a2 share a column");
+        assert_eq!(p[3].0, p[4].0, "b1 and b2 share a column");
+        assert_eq!(
+            p[1].1 < p[2].1,
+            p[4].1 < p[3].1,
+            "b2 is level with a1's side: {p:?}"
+        );
+    }
+
+    #[test]
+    fn monitoring_services_sit_below_the_columns() {
+        let mut d = design();
+        let mut agent = Component::new("agent", Kind::MonitoringAgent);
+        agent.server = Some("s1".into());
+        d.components.push(agent);
+        d.components
+            .push(Component::new("mon", Kind::MonitoringService));
+        d.links.push(Link {
+            from: "agent".into(),
+            to: "mon".into(),
+            protocol: Protocol::MetricsTls,
+            port: None,
+            label: None,
+        });
+        let l = layout(&d);
+        let others = l.boxes[..4].iter().copied().reduce(|a, b| a.union(&b));
+        let frames = l.frames.iter().map(|f| f.1).reduce(|a, b| a.union(&b));
+        let above = others.zip(frames).map(|(a, b)| a.union(&b)).expect("boxes");
+        assert!(
+            l.boxes[4].y >= above.bottom(),
+            "{:?} under {above:?}",
+            l.boxes[4]
+        );
     }
 
     #[test]

@@ -272,6 +272,8 @@ pub struct App {
     pub size: (u16, u16),
     pub layout: Layout,
     pub routes: Vec<Route>,
+    /// What the routes were made from, so an edit reroutes only the links it touches.
+    route_cache: canvas::RouteCache,
     /// The open findings, then the accepted ones.
     pub findings: Vec<Finding>,
     /// How many of `findings` are open (the rest are accepted risks).
@@ -326,6 +328,7 @@ impl App {
             size: (120, 40),
             layout: Layout::default(),
             routes: Vec::new(),
+            route_cache: canvas::RouteCache::default(),
             findings: Vec::new(),
             open_findings: 0,
             accepted_reasons: Vec::new(),
@@ -393,7 +396,7 @@ impl App {
     /// Recomputes everything derived from the design: geometry, routes, findings, marks, impact.
     pub fn refresh(&mut self) {
         self.layout = layout::layout(&self.design);
-        self.routes = canvas::route_links(&self.design, &self.layout);
+        self.routes = canvas::route_links_cached(&self.design, &self.layout, &mut self.route_cache);
         // Accepted risks are listed after the open findings and do not count.
         let reviewed = crate::accept::apply(
             &self.design,
@@ -712,8 +715,8 @@ impl App {
         }
     }
 
-    /// A free spot for a new box near `(x, y)`: scans right, then down, for a place that
-    /// overlaps no box or frame.
+    /// A free spot for a new box near `(x, y)`: scans rings around it, nearest first, for a
+    /// place that overlaps no box or frame and keeps a frame's room from them.
     fn free_spot(&self, x: i32, y: i32) -> (i32, i32) {
         let taken: Vec<layout::Rect> = self
             .layout
@@ -730,15 +733,128 @@ impl App {
                 r.h + 2 * layout::FRAME_PAD_Y + 3,
             )
         };
-        for ring in 0..200 {
-            for (ox, oy) in [(ring * 4, 0), (0, ring * 3), (ring * 4, ring * 3)] {
+        let fits = |cand: layout::Rect| !taken.iter().any(|t| margin(cand).intersects(t));
+        for ring in 0..400 {
+            let (dx, dy) = (ring * 4, ring * 3);
+            let around = [
+                (dx, 0),
+                (0, dy),
+                (dx, dy),
+                (-dx, 0),
+                (0, -dy),
+                (-dx, dy),
+                (dx, -dy),
+                (-dx, -dy),
+            ];
+            for (ox, oy) in around {
                 let cand = layout::box_at(x + ox, y + oy);
-                if !taken.iter().any(|t| margin(cand).intersects(t)) {
+                if fits(cand) {
                     return (cand.x, cand.y);
                 }
             }
         }
-        (x, y)
+        // Past everything drawn.
+        let b = self.layout.bounds;
+        (b.right() + layout::GAP_X, b.y)
+    }
+
+    /// A spot for component `ci` inside the frame of server `server`: next to its boxes,
+    /// where the frame, grown to hold it, overlaps no other box, frame or DNS tag.
+    fn spot_on_server(&self, ci: usize, server: &str) -> Option<(i32, i32)> {
+        let members: Vec<layout::Rect> = self
+            .design
+            .components
+            .iter()
+            .zip(&self.layout.boxes)
+            .enumerate()
+            .filter(|(i, (c, _))| c.server.as_deref() == Some(server) && *i != ci)
+            .map(|(_, (_, b))| *b)
+            .collect();
+        let u = members.iter().copied().reduce(|a, b| a.union(&b))?;
+        let others: Vec<layout::Rect> = self
+            .layout
+            .boxes
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| *i != ci && !members.contains(&self.layout.boxes[*i]))
+            .map(|(_, b)| *b)
+            .chain(
+                self.layout
+                    .frames
+                    .iter()
+                    .filter(|(s, _)| self.design.servers[*s].id != server)
+                    .map(|(_, r)| *r),
+            )
+            .collect();
+        let step_x = BOX_W + layout::GAP_X / 2;
+        let step_y = BOX_H + 1;
+        let mut cands = Vec::new();
+        // Below the lowest row, left to right; right of the rightmost column, top to bottom;
+        // then further out.
+        for k in 0..40 {
+            let by = u.bottom() + 1 + (k / 4) * step_y;
+            for c in 0..4 {
+                cands.push((u.x + c * step_x, by));
+            }
+            let rx = u.right() + layout::GAP_X / 2 + (k / 4) * step_x;
+            for r in 0..4 {
+                cands.push((rx, u.y + r * step_y));
+            }
+        }
+        cands.into_iter().find(|&(x, y)| {
+            let b = layout::box_at(x, y);
+            let Some(frame) = layout::frame_around(members.iter().copied().chain([b])) else {
+                return false;
+            };
+            // A cell of room around the grown frame, for lines to pass.
+            let room = layout::Rect::new(frame.x - 1, frame.y - 1, frame.w + 2, frame.h + 2);
+            !members.iter().any(|m| m.intersects(&b)) && !others.iter().any(|o| o.intersects(&room))
+        })
+    }
+
+    /// Where server `server` can move, by how much, so that its boxes and a new one under them
+    /// (component `ci`, placed at the first value) make a frame clear of everything else.
+    fn relocated_server(&self, ci: usize, server: &str) -> Option<((i32, i32), (i32, i32))> {
+        let mine: Vec<usize> = (0..self.design.components.len())
+            .filter(|&i| i != ci && self.design.components[i].server.as_deref() == Some(server))
+            .collect();
+        let u = mine
+            .iter()
+            .map(|&i| self.layout.boxes[i])
+            .reduce(|a, b| a.union(&b))?;
+        let block = layout::Rect::new(u.x, u.y, u.w.max(BOX_W), u.h + 1 + BOX_H);
+        let others: Vec<layout::Rect> = (0..self.layout.boxes.len())
+            .filter(|i| *i != ci && !mine.contains(i))
+            .map(|i| self.layout.boxes[i])
+            .chain(
+                self.layout
+                    .frames
+                    .iter()
+                    .filter(|(s, _)| self.design.servers[*s].id != server)
+                    .map(|(_, r)| *r),
+            )
+            .collect();
+        let room = |r: layout::Rect| {
+            layout::Rect::new(
+                r.x - layout::FRAME_PAD_X - 2,
+                r.y - layout::FRAME_PAD_Y - 3,
+                r.w + 2 * layout::FRAME_PAD_X + 4,
+                r.h + 2 * layout::FRAME_PAD_Y + 4,
+            )
+        };
+        let b = self.layout.bounds;
+        let tries = (0..200)
+            .flat_map(|k| [(k * 4, 0), (0, k * 3), (k * 4, k * 3)])
+            .map(|(dx, dy)| (u.x + dx, u.y + dy))
+            .chain([(b.right() + layout::GAP_X + layout::FRAME_PAD_X, u.y)]);
+        for (x, y) in tries {
+            let moved = layout::Rect::new(x, y, block.w, block.h);
+            if !others.iter().any(|o| o.intersects(&room(moved))) {
+                let shift = (x - u.x, y - u.y);
+                return Some(((u.x + shift.0, u.bottom() + 1 + shift.1), shift));
+            }
+        }
+        None
     }
 
     /// Where a new component goes: right of the selection, or in the middle of the view.
@@ -1866,7 +1982,7 @@ fn put_on_server(app: &mut App, id: &str, choice: usize) {
             let (x, y) = {
                 let mut probe = app.clone();
                 probe.design.components.remove(ci);
-                probe.refresh();
+                probe.layout = layout::layout(&probe.design);
                 probe.free_spot(b.x, b.y)
             };
             let (sid, cid) = (server.clone(), id.to_string());
@@ -1891,22 +2007,25 @@ fn put_on_server(app: &mut App, id: &str, choice: usize) {
             let Some(server) = app.design.servers.get(n - 2).map(|s| s.id.clone()) else {
                 return;
             };
-            // Join the server's frame: below its lowest box, or where it is if already inside.
-            let members: Vec<layout::Rect> = app
-                .design
-                .components
-                .iter()
-                .zip(&app.layout.boxes)
-                .filter(|(c, _)| c.server.as_deref() == Some(&server) && c.id != id)
-                .map(|(_, b)| *b)
-                .collect();
-            let (x, y) = match members.iter().copied().reduce(|a, b| a.union(&b)) {
-                Some(u) => (u.x, u.bottom() + 1),
-                None => (b.x, b.y),
+            // Join the server's frame, which grows to hold it without covering anything; where
+            // it cannot grow, the server moves, with the new box below its others, to where
+            // the whole frame is clear.
+            let (spot, shift) = match app.spot_on_server(ci, &server) {
+                Some(p) => (p, (0, 0)),
+                None => app
+                    .relocated_server(ci, &server)
+                    .unwrap_or(((b.x, b.y), (0, 0))),
             };
+            let (x, y) = spot;
             let cid = id.to_string();
             let sid = server.clone();
             if app.edit(|d| {
+                for c in &mut d.components {
+                    if c.server.as_deref() == Some(sid.as_str()) && c.id != cid {
+                        c.x = c.x.map(|x| x + shift.0);
+                        c.y = c.y.map(|y| y + shift.1);
+                    }
+                }
                 if let Some(c) = d.component_mut(&cid) {
                     c.server = Some(sid);
                     c.x = Some(x);

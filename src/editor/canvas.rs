@@ -9,6 +9,8 @@ use ratatui::layout::Rect as Area;
 use ratatui::style::{Color, Modifier, Style};
 use unicode_width::UnicodeWidthStr;
 
+mod router;
+
 /// Where an arrow points.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Dir {
@@ -29,9 +31,36 @@ pub struct Route {
     pub label: String,
     /// Where the label starts, if it fits along the route.
     pub label_at: Option<(i32, i32)>,
+    /// The direction from the first cell into the source box.
+    pub source_side: u8,
 }
 
 impl Route {
+    fn from_path(link: usize, path: router::Path, label: &str) -> Route {
+        // Corner points: the ends and every cell where the line turns.
+        let cells = &path.cells;
+        let mut points = Vec::new();
+        for (i, &(p, bits)) in cells.iter().enumerate() {
+            if i == 0 || i + 1 == cells.len() || !(bits == LEFT | RIGHT || bits == UP | DOWN) {
+                points.push(p);
+            }
+        }
+        let arrow = match path.arrow {
+            RIGHT => Dir::Right,
+            LEFT => Dir::Left,
+            DOWN => Dir::Down,
+            _ => Dir::Up,
+        };
+        Route {
+            link,
+            points,
+            arrow,
+            label: label.to_string(),
+            label_at: path.label_at,
+            source_side: path.source_side,
+        }
+    }
+
     pub fn bounds(&self) -> Rect {
         let xs = self.points.iter().map(|p| p.0);
         let ys = self.points.iter().map(|p| p.1);
@@ -114,91 +143,219 @@ pub fn link_at(routes: &[Route], x: i32, y: i32) -> Option<usize> {
         .map(|r| r.link)
 }
 
-/// Which cells boxes take, for routing around them. Huge sparse canvases skip avoidance.
-struct Grid {
-    x0: i32,
-    y0: i32,
-    w: i32,
-    h: i32,
-    cells: Vec<bool>,
-}
-
-impl Grid {
-    fn new(layout: &Layout) -> Option<Grid> {
-        let b = layout.bounds;
-        let (w, h) = (b.w.max(0) + 2, b.h.max(0) + 2);
-        if i64::from(w) * i64::from(h) > 8_000_000 {
-            return None;
-        }
-        let mut g = Grid {
-            x0: b.x - 1,
-            y0: b.y - 1,
-            w,
-            h,
-            cells: vec![false; (w * h) as usize],
-        };
-        for r in &layout.boxes {
-            for y in r.y..r.bottom() {
-                for x in r.x..r.right() {
-                    if let Some(i) = g.index(x, y) {
-                        g.cells[i] = true;
-                    }
-                }
-            }
-        }
-        Some(g)
-    }
-
-    fn index(&self, x: i32, y: i32) -> Option<usize> {
-        let (cx, cy) = (x - self.x0, y - self.y0);
-        (cx >= 0 && cy >= 0 && cx < self.w && cy < self.h).then(|| (cy * self.w + cx) as usize)
-    }
-
-    fn blocked(&self, x: i32, y: i32) -> bool {
-        self.index(x, y).is_some_and(|i| self.cells[i])
-    }
-
-    /// Whether a straight horizontal or vertical run is clear of boxes.
-    fn clear(&self, (x1, y1): (i32, i32), (x2, y2): (i32, i32)) -> bool {
-        if x1 == x2 {
-            (y1.min(y2)..=y1.max(y2)).all(|y| !self.blocked(x1, y))
-        } else {
-            (x1.min(x2)..=x1.max(x2)).all(|x| !self.blocked(x, y1))
-        }
-    }
-
-    fn path_clear(&self, points: &[(i32, i32)]) -> bool {
-        points.windows(2).all(|w| self.clear(w[0], w[1]))
-    }
-}
-
-/// Candidate positions for the middle segment, nearest to `from` first, at most a dozen.
-fn candidates(from: i32, to: i32) -> Vec<i32> {
-    let (lo, hi) = (from.min(to), from.max(to));
-    let step = if from <= to { 1 } else { -1 };
-    let span = hi - lo;
+/// The DNS records' tags: where each is written, its text and how many cells it may take.
+/// Under what the record points to (the entry of the site), or over it, where the tag runs into
+/// nothing; else cut short to the target's width.
+pub fn dns_tags(design: &Design, layout: &Layout) -> Vec<(Rect, String)> {
+    let index = design.component_index();
     let mut out = Vec::new();
-    if span <= 12 {
-        let mut v = from;
-        for _ in 0..=span {
-            out.push(v);
-            v += step;
-        }
-    } else {
-        for k in 0..12 {
-            out.push(from + step * (span * k / 11));
-        }
+    for r in &design.dns {
+        let target = if let Some(&i) = index.get(r.target.as_str()) {
+            layout.boxes.get(i).copied()
+        } else if let Some(si) = design.servers.iter().position(|s| s.id == r.target) {
+            layout
+                .frames
+                .iter()
+                .find(|(i, _)| *i == si)
+                .map(|(_, f)| *f)
+        } else {
+            design
+                .expand_endpoint(&r.target)
+                .iter()
+                .filter_map(|m| index.get(m))
+                .filter_map(|&i| layout.boxes.get(i).copied())
+                .reduce(|a, b| a.union(&b))
+        };
+        let Some(t) = target else { continue };
+        let name = if r.name == "@" || r.name.is_empty() {
+            design.domain.clone().unwrap_or_default()
+        } else {
+            match &design.domain {
+                Some(dom) => format!("{}.{dom}", r.name),
+                None => r.name.clone(),
+            }
+        };
+        let addr = design
+            .server(&r.target)
+            .and_then(|s| s.ip.clone())
+            .or_else(|| design.cluster(&r.target).and_then(|c| c.vip.clone()))
+            .unwrap_or_else(|| r.target.clone());
+        let tag = format!("⌘ {name} {:?} → {addr}", r.record_type).replace("Aaaa", "AAAA");
+        let tag = tag.replace("Cname", "CNAME");
+        let w = tag.width() as i32;
+        let free = |x: i32, y: i32| {
+            let r = Rect::new(x, y, w, 1);
+            !layout.boxes.iter().any(|b| b.intersects(&r))
+                && !layout.frames.iter().any(|(_, f)| f.intersects(&r))
+                && !out.iter().any(|(o, _): &(Rect, String)| o.intersects(&r))
+        };
+        let (x, y, max) = [(t.x, t.bottom()), (t.x, t.y - 1)]
+            .into_iter()
+            .find(|&(x, y)| free(x, y))
+            .map_or((t.x, t.bottom(), t.w.max(0)), |(x, y)| (x, y, w));
+        out.push((Rect::new(x, y, w.min(max), 1), tag));
     }
     out
 }
 
-/// Routes every link as orthogonal lines from box side to box side, avoiding boxes where
-/// one of a few simple shapes can.
+/// The titles of server frames, longest first: name, IP and state; name and state; name.
+fn frame_titles(design: &Design, si: usize, room: usize, state: &str) -> String {
+    let s = &design.servers[si];
+    let ip =
+        s.ip.as_ref()
+            .map(|ip| format!(" · {ip}"))
+            .unwrap_or_default();
+    let name = s.display_name();
+    [
+        format!(" {name}{ip}{state} "),
+        format!(" {name}{state} "),
+        format!(" {name} "),
+    ]
+    .into_iter()
+    .find(|t| t.width() <= room)
+    .unwrap_or_else(|| format!(" {name} "))
+}
+
+/// The frames with the columns their titles always take: the server's name. The rest of the
+/// title (IP, state) is written where no link crosses the frame's top edge.
+fn frame_geometry(design: &Design, layout: &Layout) -> Vec<router::FrameGeo> {
+    layout
+        .frames
+        .iter()
+        .map(|(si, r)| {
+            let room = (r.w - 4).max(0);
+            let name = format!(" {} ", design.servers[*si].display_name());
+            let w = (name.width() as i32).min(room);
+            router::FrameGeo {
+                rect: *r,
+                title: (r.x + 1, r.x + 2 + w + 1),
+            }
+        })
+        .collect()
+}
+
+/// The label a link's line carries: the protocol, and the port when it is not the usual one.
+fn link_label(link: &crate::model::Link) -> String {
+    match link.port {
+        Some(p) if Some(p) != link.protocol.default_port() => format!("{}:{p}", link.protocol),
+        _ => link.protocol.to_string(),
+    }
+}
+
+/// Routes every link (one route per member of a cluster it names) with [`router`]: lines that
+/// join only where links share an end, cross only straight over each other, and keep off
+/// boxes, frame borders and titles, DNS tags and labels.
 pub fn route_links(design: &Design, layout: &Layout) -> Vec<Route> {
-    let grid = Grid::new(layout);
+    route_links_cached(design, layout, &mut RouteCache::default())
+}
+
+/// One job per (link, source member, target member).
+fn jobs_of(design: &Design, expand: &dyn Fn(&str) -> Vec<usize>) -> Vec<(usize, u32, u32)> {
+    let mut jobs = Vec::with_capacity(design.links.len());
+    for (li, link) in design.links.iter().enumerate() {
+        let targets = expand(&link.to);
+        for fi in expand(&link.from) {
+            for &ti in &targets {
+                if fi != ti {
+                    jobs.push((li, fi as u32, ti as u32));
+                }
+            }
+        }
+    }
+    jobs
+}
+
+/// What the last routing was made from and what it made, so that the next edit reroutes only
+/// the links it touches (those of moved boxes, and those whose lines a moved box, frame or
+/// tag now covers).
+#[derive(Debug, Clone, Default)]
+pub struct RouteCache {
+    jobs: Vec<(usize, u32, u32)>,
+    labels: Vec<String>,
+    boxes: Vec<Rect>,
+    frames: Vec<router::FrameGeo>,
+    tags: Vec<Rect>,
+    grid: router::Grid,
+    /// Per job: its route id in the grid and its route, if it found room.
+    routed: Vec<Option<(u32, Route)>>,
+    /// Per route id: its job.
+    job_of: Vec<usize>,
+}
+
+impl RouteCache {
+    fn routes(&self) -> Vec<Route> {
+        self.routed
+            .iter()
+            .filter_map(|r| r.as_ref().map(|(_, r)| r.clone()))
+            .collect()
+    }
+
+    fn route_job(&mut self, statics: &router::Statics, j: usize) -> bool {
+        let (li, fi, ti) = self.jobs[j];
+        // A cell more for the `!` of a link in the clear.
+        let label_w = self.labels[li].width() as i32 + 1;
+        let id = self.grid.next_id();
+        while self.job_of.len() <= id as usize {
+            self.job_of.push(j);
+        }
+        match self.grid.route(statics, fi, ti, label_w, 20_000) {
+            Some((path, inside)) => {
+                self.routed[j] = Some((id, Route::from_path(li, path, &self.labels[li])));
+                inside
+            }
+            None => {
+                self.grid.skip(fi, ti);
+                self.routed[j] = None;
+                false
+            }
+        }
+    }
+}
+
+fn full_route(
+    statics: &router::Statics,
+    jobs: Vec<(usize, u32, u32)>,
+    labels: Vec<String>,
+    cache: &mut RouteCache,
+) {
+    let n = jobs.len();
+    let run = |order: &[usize]| {
+        let mut c = RouteCache {
+            jobs: jobs.clone(),
+            labels: labels.clone(),
+            routed: vec![None; n],
+            ..RouteCache::default()
+        };
+        let bad: Vec<usize> = order
+            .iter()
+            .copied()
+            .filter(|&j| !c.route_job(statics, j))
+            .collect();
+        (c, bad)
+    };
+    let order: Vec<usize> = (0..n).collect();
+    let (mut best, bad) = run(&order);
+    // Greedy routing can box a later link in: route the links that found no room (or only
+    // room outside the drawing) first, and keep that if it leaves fewer such links.
+    if !bad.is_empty() && n <= 300 {
+        let mut again: Vec<usize> = bad.clone();
+        again.extend(order.iter().filter(|j| !bad.contains(j)));
+        let (other, bad2) = run(&again);
+        if bad2.len() < bad.len() {
+            best = other;
+        }
+    }
+    *cache = best;
+}
+
+/// [`route_links`], reusing `cache`: after a small edit only the links it touches are routed
+/// again, so an edit costs what it changes, not the size of the design.
+pub fn route_links_cached(design: &Design, layout: &Layout, cache: &mut RouteCache) -> Vec<Route> {
+    let tags: Vec<Rect> = dns_tags(design, layout).into_iter().map(|t| t.0).collect();
+    let frames = frame_geometry(design, layout);
+    let statics = router::Statics::new(layout.bounds, &layout.boxes, &frames, &tags);
     let index = design.component_index();
-    // Cluster members by cluster id: the model's own lookup scans every component.
-    let mut members: std::collections::HashMap<&str, Vec<usize>> = Default::default();
+    let mut members: rustc_hash::FxHashMap<&str, Vec<usize>> = Default::default();
     for (i, c) in design.components.iter().enumerate() {
         if let Some(cl) = c.cluster.as_deref() {
             members.entry(cl).or_default().push(i);
@@ -210,134 +367,85 @@ pub fn route_links(design: &Design, layout: &Layout) -> Vec<Route> {
             None => members.get(id).cloned().unwrap_or_default(),
         }
     };
-    let mut routes = Vec::with_capacity(design.links.len());
-    for (li, link) in design.links.iter().enumerate() {
-        let label = match link.port {
-            Some(p) if Some(p) != link.protocol.default_port() => {
-                format!("{}:{p}", link.protocol)
-            }
-            _ => link.protocol.to_string(),
-        };
-        let targets = expand(&link.to);
-        for fi in expand(&link.from) {
-            for &ti in &targets {
-                if fi == ti {
-                    continue;
-                }
-                if let Some(r) = route(
-                    li,
-                    layout.boxes[fi],
-                    layout.boxes[ti],
-                    grid.as_ref(),
-                    &label,
-                ) {
-                    routes.push(r);
-                }
-            }
-        }
-    }
-    routes
-}
-
-fn route(link: usize, s: Rect, t: Rect, grid: Option<&Grid>, label: &str) -> Option<Route> {
-    let clear = |pts: &[(i32, i32)]| grid.is_none_or(|g| g.path_clear(pts));
-    let mut options: Vec<(Vec<(i32, i32)>, Dir)> = Vec::new();
-    if t.x >= s.right() + 2 || t.right() + 2 <= s.x {
-        // Side to side: out of one box's side, along, down or up, along, into the other's.
-        let right = t.x >= s.right() + 2;
-        let dir = if right { Dir::Right } else { Dir::Left };
-        let (sx, ex) = if right {
-            (s.right(), t.x - 1)
-        } else {
-            (s.x - 1, t.right())
-        };
-        let (sy, ey) = (s.y + 1, t.y + 1);
-        if sy == ey {
-            options.push((vec![(sx, sy), (ex, ey)], dir));
-        }
-        // The first column out of a box is often its frame's padding and the next its border:
-        // turn a cell further out where there is room, so lines run in the gaps.
-        let inner = if right {
-            candidates(if ex >= sx + 4 { sx + 3 } else { sx + 1 }, ex - 1)
-        } else {
-            candidates(if ex <= sx - 4 { sx - 3 } else { sx - 1 }, ex + 1)
-        };
-        for mx in inner {
-            options.push((vec![(sx, sy), (mx, sy), (mx, ey), (ex, ey)], dir));
-        }
-        // Around: over or under both boxes.
-        let (m1, m2) = if right {
-            (sx + 1, ex - 1)
-        } else {
-            (sx - 1, ex + 1)
-        };
-        for oy in [s.y.min(t.y) - 1, s.bottom().max(t.bottom())] {
-            options.push((
-                vec![(sx, sy), (m1, sy), (m1, oy), (m2, oy), (m2, ey), (ex, ey)],
-                dir,
-            ));
-        }
-    } else if t.y > s.bottom() || t.bottom() < s.y {
-        // Stacked: out of the bottom (or top), into the top (or bottom)…
-        let down = t.y > s.bottom();
-        let (sy, ey) = if down {
-            (s.bottom(), t.y - 1)
-        } else {
-            (s.y - 1, t.bottom())
-        };
-        let (sx, ex) = (s.x + s.w / 2, t.x + t.w / 2);
-        let dir = if down { Dir::Down } else { Dir::Up };
-        if sx == ex {
-            options.push((vec![(sx, sy), (ex, ey)], dir));
-        }
-        let my = if (ey - sy).abs() <= 1 {
-            sy
-        } else if down {
-            sy + 1
-        } else {
-            sy - 1
-        };
-        options.push((vec![(sx, sy), (sx, my), (ex, my), (ex, ey)], dir));
-        // …or, when a box is in between, along the left or right of the column.
-        let (y1, y2) = (s.y + 1, t.y + 1);
-        let lx = s.x.min(t.x) - 2;
-        options.push((
-            vec![(s.x - 1, y1), (lx, y1), (lx, y2), (t.x - 1, y2)],
-            Dir::Right,
-        ));
-        let rx = s.right().max(t.right()) + 1;
-        options.push((
-            vec![(s.right(), y1), (rx, y1), (rx, y2), (t.right(), y2)],
-            Dir::Left,
-        ));
+    let jobs = jobs_of(design, &expand);
+    let labels: Vec<String> = design.links.iter().map(link_label).collect();
+    let same_shape = cache.jobs == jobs
+        && cache.labels == labels
+        && cache.boxes.len() == layout.boxes.len()
+        && cache.frames.len() == frames.len();
+    let changed: Vec<usize> = if same_shape {
+        (0..layout.boxes.len())
+            .filter(|&i| cache.boxes[i] != layout.boxes[i])
+            .collect()
     } else {
-        return None;
+        Vec::new()
+    };
+    if !same_shape || changed.len() > 256 {
+        full_route(&statics, jobs, labels, cache);
+    } else {
+        // The links to reroute: those of moved boxes, and those whose cells something moved
+        // onto now covers (a box, a frame's border or title, a tag).
+        let mut affected: rustc_hash::FxHashSet<usize> = Default::default();
+        let moved: rustc_hash::FxHashSet<u32> = changed.iter().map(|&i| i as u32).collect();
+        for (j, &(_, fi, ti)) in cache.jobs.iter().enumerate() {
+            if moved.contains(&fi) || moved.contains(&ti) {
+                affected.insert(j);
+            }
+        }
+        let mut covered: Vec<Rect> = changed.iter().map(|&i| layout.boxes[i]).collect();
+        for (k, f) in frames.iter().enumerate() {
+            let old = cache.frames[k];
+            if old.rect != f.rect || old.title != f.title {
+                let r = f.rect;
+                covered.push(Rect::new(r.x, r.y, r.w, 1));
+                covered.push(Rect::new(r.x, r.bottom() - 1, r.w, 1));
+                covered.push(Rect::new(r.x, r.y, 1, r.h));
+                covered.push(Rect::new(r.right() - 1, r.y, 1, r.h));
+            }
+        }
+        if cache.tags != tags {
+            covered.extend(tags.iter().copied());
+        }
+        for r in covered {
+            for y in r.y..r.bottom() {
+                for x in r.x..r.right() {
+                    for id in cache.grid.routes_at((x, y)) {
+                        affected.insert(cache.job_of[id as usize]);
+                    }
+                }
+            }
+        }
+        let mut affected: Vec<usize> = affected.into_iter().collect();
+        affected.sort_unstable();
+        let had: Vec<bool> = affected
+            .iter()
+            .map(|&j| cache.routed[j].is_some())
+            .collect();
+        for &j in &affected {
+            if let Some((id, _)) = cache.routed[j].take() {
+                cache.grid.remove(id);
+            }
+        }
+        let mut failed = false;
+        for (k, &j) in affected.iter().enumerate() {
+            cache.route_job(&statics, j);
+            // Only a link that had a line and lost it asks for a fresh layout of every line.
+            failed |= had[k] && cache.routed[j].is_none();
+        }
+        if failed && jobs.len() <= 300 {
+            // No room where the old lines left it: lay every line out afresh.
+            full_route(&statics, jobs, labels, cache);
+        }
     }
-    let first = options.first().cloned();
-    let (mut points, arrow) = options.into_iter().find(|(p, _)| clear(p)).or(first)?;
-    points.dedup();
-    let label_at = label_spot(&points, label);
-    Some(Route {
-        link,
-        points,
-        arrow,
-        label: label.to_string(),
-        label_at,
-    })
+    cache.boxes = layout.boxes.clone();
+    cache.frames = frames;
+    cache.tags = tags;
+    cache.routes()
 }
 
-/// On the longest horizontal run that holds the label with two cells of line each side.
-fn label_spot(points: &[(i32, i32)], label: &str) -> Option<(i32, i32)> {
-    let need = label.width() as i32 + 4;
-    points
-        .windows(2)
-        .filter(|w| w[0].1 == w[1].1 && (w[1].0 - w[0].0).abs() >= need)
-        .max_by_key(|w| (w[1].0 - w[0].0).abs())
-        .map(|w| {
-            let (x1, x2) = (w[0].0.min(w[1].0), w[0].0.max(w[1].0));
-            let len = label.width() as i32;
-            (x1 + (x2 - x1 + 1 - len) / 2, w[0].1)
-        })
+/// The direction from `p` toward `q` along a horizontal or vertical line.
+fn toward(p: (i32, i32), q: (i32, i32)) -> u8 {
+    toward_dir(p, q)
 }
 
 // Box-drawing line joining: each light line character as the set of directions it goes.
@@ -345,23 +453,7 @@ const UP: u8 = 1;
 const DOWN: u8 = 2;
 const LEFT: u8 = 4;
 const RIGHT: u8 = 8;
-
-fn bits_of(c: &str) -> u8 {
-    match c {
-        "─" => LEFT | RIGHT,
-        "│" => UP | DOWN,
-        "┌" => DOWN | RIGHT,
-        "┐" => DOWN | LEFT,
-        "└" => UP | RIGHT,
-        "┘" => UP | LEFT,
-        "├" => UP | DOWN | RIGHT,
-        "┤" => UP | DOWN | LEFT,
-        "┬" => DOWN | LEFT | RIGHT,
-        "┴" => UP | LEFT | RIGHT,
-        "┼" => UP | DOWN | LEFT | RIGHT,
-        _ => 0,
-    }
-}
+const ALL: u8 = UP | DOWN | LEFT | RIGHT;
 
 fn char_of(bits: u8) -> &'static str {
     match bits {
@@ -422,12 +514,6 @@ impl Painter<'_> {
             cell.set_symbol(s);
             cell.set_style(style);
         }
-    }
-
-    fn get(&self, x: i32, y: i32) -> &str {
-        self.screen(x, y)
-            .and_then(|p| self.buf.cell(p))
-            .map_or("", |c| c.symbol())
     }
 
     /// Writes text from `(x, y)`, clipped to `max` cells and to the area.
@@ -529,6 +615,23 @@ pub fn draw(app: &App, buf: &mut Buffer, area: Area) {
         _ => None,
     };
 
+    // Every visible cell of a link with the directions of all the lines in it, and the link
+    // drawn on top. The router made each cell one line, one junction of a fan-out or fan-in,
+    // or one crossing of two straight lines; the glyph says which.
+    let visible_routes: Vec<&Route> = app
+        .routes
+        .iter()
+        .filter(|r| p.visible(&r.bounds()))
+        .collect();
+    let view = p.view_rect();
+    let mut cells: rustc_hash::FxHashMap<(i32, i32), (u8, usize)> = Default::default();
+    for r in &visible_routes {
+        for (c, bits) in r.visible_cells(view, r.source_side) {
+            let e = cells.entry(c).or_insert((0, r.link));
+            e.0 |= bits;
+            e.1 = r.link;
+        }
+    }
     // Server frames.
     for (si, r) in &app.layout.frames {
         if !p.visible(r) {
@@ -536,6 +639,7 @@ pub fn draw(app: &App, buf: &mut Buffer, area: Area) {
         }
         let s = &d.servers[*si];
         let failed = app.failed.contains(&s.id);
+
         let all_dim = d
             .components
             .iter()
@@ -559,7 +663,6 @@ pub fn draw(app: &App, buf: &mut Buffer, area: Area) {
             LIGHT
         };
         p.frame(*r, chars, style);
-        // The longest title that fits: name, IP and state; name and state; name.
         let room = (r.w - 4).max(0) as usize;
         let state = if failed {
             " ✗ FAILED"
@@ -568,19 +671,12 @@ pub fn draw(app: &App, buf: &mut Buffer, area: Area) {
         } else {
             ""
         };
-        let ip =
-            s.ip.as_ref()
-                .map(|ip| format!(" · {ip}"))
-                .unwrap_or_default();
-        let name = s.display_name();
-        let title = [
-            format!(" {name}{ip}{state} "),
-            format!(" {name}{state} "),
-            format!(" {name} "),
-        ]
-        .into_iter()
-        .find(|t| t.width() <= room)
-        .unwrap_or_else(|| format!(" {name} "));
+        // Up to the first link that crosses the top edge.
+        let crossing = (r.x + 2..r.right() - 2)
+            .find(|&x| cells.contains_key(&(x, r.y)))
+            .unwrap_or(r.right() - 2);
+        let room = room.min((crossing - (r.x + 2)).max(0) as usize);
+        let title = frame_titles(d, *si, room, state);
         p.text(
             r.x + 2,
             r.y,
@@ -626,86 +722,29 @@ pub fn draw(app: &App, buf: &mut Buffer, area: Area) {
         }
         st
     };
-    let visible_routes: Vec<&Route> = app
-        .routes
-        .iter()
-        .filter(|r| p.visible(&r.bounds()))
-        .collect();
-    for r in &visible_routes {
-        let st = link_style(r.link);
-        let dashed = d.links[r.link].protocol.traffic() != Traffic::Request;
-        let source_side = match r.arrow {
-            Dir::Right => LEFT,
-            Dir::Left => RIGHT,
-            Dir::Down => UP,
-            Dir::Up => DOWN,
+    // A line over a frame's border replaces it there, so the border shows a gap, not a
+    // junction.
+    let mut cells: Vec<_> = cells.into_iter().collect();
+    cells.sort_unstable_by_key(|&(c, _)| (c.1, c.0));
+    for ((x, y), (bits, li)) in cells {
+        let dashed = d.links[li].protocol.traffic() != Traffic::Request;
+        let sym = match bits {
+            b if dashed && b == LEFT | RIGHT => "┄",
+            b if dashed && b == UP | DOWN => "┆",
+            b => char_of(b),
         };
-        for ((x, y), bits) in r.visible_cells(p.view_rect(), source_side) {
-            // Where a dashed link crosses a frame's border or another line, the two merge into
-            // a junction rather than the dash wiping out the border; where it runs along one,
-            // the dashes show it.
-            let under = bits_of(p.get(x, y));
-            let dash = dashed && (under == 0 || under == bits);
-            let sym = if dash && (bits == LEFT | RIGHT) {
-                "┄"
-            } else if dash && (bits == UP | DOWN) {
-                "┆"
-            } else {
-                char_of(bits | under)
-            };
-            p.put(x, y, sym, st);
-        }
+        p.put(x, y, sym, link_style(li));
     }
-    // DNS records, under what they point to: the entry of the site. Boxes drawn later
-    // stay whole where a long record runs into them. Link labels drawn next keep off them
-    // and off each other (`taken`): a line without its label reads better than two labels
-    // written over each other.
-    let mut taken: Vec<Rect> = Vec::new();
-    for r in &d.dns {
-        let target = if let Some(&i) = index.get(r.target.as_str()) {
-            app.layout.boxes.get(i).copied()
-        } else if let Some(si) = d.servers.iter().position(|s| s.id == r.target) {
-            app.layout
-                .frames
-                .iter()
-                .find(|(i, _)| *i == si)
-                .map(|(_, f)| *f)
-        } else {
-            d.expand_endpoint(&r.target)
-                .iter()
-                .filter_map(|m| index.get(m))
-                .filter_map(|&i| app.layout.boxes.get(i).copied())
-                .reduce(|a, b| a.union(&b))
-        };
-        let Some(t) = target else { continue };
-        let name = if r.name == "@" || r.name.is_empty() {
-            d.domain.clone().unwrap_or_default()
-        } else {
-            match &d.domain {
-                Some(dom) => format!("{}.{dom}", r.name),
-                None => r.name.clone(),
-            }
-        };
-        let addr = d
-            .server(&r.target)
-            .and_then(|s| s.ip.clone())
-            .or_else(|| d.cluster(&r.target).and_then(|c| c.vip.clone()))
-            .unwrap_or_else(|| r.target.clone());
-        let tag = format!("⌘ {name} {:?} → {addr}", r.record_type).replace("Aaaa", "AAAA");
-        let tag = tag.replace("Cname", "CNAME");
-        // Under the target, or over it, where the record runs into nothing; else cut short.
-        let w = tag.width() as i32;
-        let free = |x: i32, y: i32| {
-            let r = Rect::new(x, y, w, 1);
-            !app.layout.boxes.iter().any(|b| b.intersects(&r))
-                && !app.layout.frames.iter().any(|(_, f)| f.intersects(&r))
-        };
-        let (x, y, max) = [(t.x, t.bottom()), (t.x, t.y - 1)]
-            .into_iter()
-            .find(|&(x, y)| free(x, y))
-            .map_or((t.x, t.bottom(), t.w.max(0) as usize), |(x, y)| (x, y, 80));
-        p.text(x, y, &tag, max, Style::default().fg(Color::Magenta));
-        taken.push(Rect::new(x, y, w.min(max as i32), 1));
+    // DNS records, under what they point to: the entry of the site. The router keeps links
+    // off them.
+    for (r, tag) in dns_tags(d, &app.layout) {
+        p.text(
+            r.x,
+            r.y,
+            &tag,
+            r.w.max(0) as usize,
+            Style::default().fg(Color::Magenta),
+        );
     }
 
     for r in &visible_routes {
@@ -724,11 +763,8 @@ pub fn draw(app: &App, buf: &mut Buffer, area: Area) {
             if app.marks.insecure_links.contains(&r.link) {
                 label.push('!');
             }
-            let spot = Rect::new(x, y, (label.width() as i32).min(24), 1);
-            if !taken.iter().any(|t| t.intersects(&spot)) {
-                p.text(x, y, &label, 24, st);
-                taken.push(spot);
-            }
+            // The router kept these cells for it.
+            p.text(x, y, &label, label.width(), st);
         }
     }
 

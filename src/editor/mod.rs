@@ -13,6 +13,8 @@ pub mod keymap;
 pub mod positions;
 pub mod recent;
 pub mod term;
+#[cfg(test)]
+mod topology;
 pub mod ui;
 
 use crate::io::{self, DesignError};
@@ -115,7 +117,9 @@ fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> anyhow:
         }
         // Handle everything that is waiting before drawing again, so a resize storm or a
         // burst of keys costs one frame.
+        // Moves of a held arrow key that arrived meanwhile are one move: one edit, one frame.
         let mut ev = event::read()?;
+        let mut pending: Option<Action> = None;
         loop {
             if panic_key
                 && let Event::Key(k) = &ev
@@ -124,12 +128,26 @@ fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> anyhow:
                 panic!("test panic requested with F12 (INFRAPLAN_TEST_PANIC)");
             }
             if let Some(a) = action_for_event(app, ev) {
-                update(app, a);
+                pending = match (pending.take(), a) {
+                    (Some(Action::Nudge(x1, y1)), Action::Nudge(x2, y2))
+                        if app.mode == app::Mode::Normal =>
+                    {
+                        Some(Action::Nudge(x1.saturating_add(x2), y1.saturating_add(y2)))
+                    }
+                    (Some(p), a) => {
+                        update(app, p);
+                        Some(a)
+                    }
+                    (None, a) => Some(a),
+                };
             }
             if app.quit || !event::poll(Duration::ZERO)? {
                 break;
             }
             ev = event::read()?;
+        }
+        if let Some(p) = pending {
+            update(app, p);
         }
         if app.generation != kept {
             kept = app.generation;

@@ -7,7 +7,16 @@ pub type Place = (&'static str, i32, i32);
 
 /// (file, where its components go).
 pub const POSITIONS: &[(&str, &[Place])] = &[
-    ("01-simple.toml", &[]),
+    (
+        "01-simple.toml",
+        &[
+            ("user", 1, 1),
+            ("nginx", 27, 3),
+            ("app", 48, 3),
+            ("code", 48, 8),
+            ("mysql", 27, 8),
+        ],
+    ),
     (
         "02-distributed.toml",
         &[

@@ -609,6 +609,22 @@ mod walkthrough {
         run(a, [Action::PlaceOnServer, Action::Down, Action::Accept]);
     }
 
+    /// The canvas, drawn whole and as the screen shows it, reads back as the design's links.
+    fn drawn_truly(a: &App, step: &str) {
+        let f = &a.layout.frames;
+        for (i, (_, x)) in f.iter().enumerate() {
+            for (_, y) in &f[i + 1..] {
+                assert!(
+                    !x.intersects(y),
+                    "after step {step}: frames {x:?} and {y:?}"
+                );
+            }
+        }
+        let mut p = crate::editor::topology::check_whole(a);
+        p.extend(crate::editor::topology::check_screen(a));
+        assert!(p.is_empty(), "after step {step}:\n{}", p.join("\n"));
+    }
+
     fn has(a: &App, rule: &str, id: &str) -> bool {
         a.findings.iter().any(|f| f.rule == rule && f.concerns(id))
     }
@@ -633,6 +649,7 @@ mod walkthrough {
             has(&a, "SPOF-COMPONENT", "nginx") || has(&a, "SPOF-SERVER", "nginx"),
             "one web server still"
         );
+        drawn_truly(&a, "1");
 
         // 2. A second web server on its own server.
         let web = add_on_new_server(&mut a, Kind::WebServer);
@@ -641,6 +658,7 @@ mod walkthrough {
         connect(&mut a, &web, "app", Protocol::Http);
         assert!(!has(&a, "SPOF-COMPONENT", "nginx"));
         assert!(!has(&a, "MAINTENANCE-DOWNTIME", "nginx"));
+        drawn_truly(&a, "2");
 
         // 3. The application (with its files) and the database on servers of their own,
         //    and a replica of the database.
@@ -667,6 +685,7 @@ mod walkthrough {
         connect(&mut a, "mysql", &replica, Protocol::Replication);
         connect(&mut a, "app", &replica, Protocol::Mysql);
         assert!(!has(&a, "DB-NO-REPLICA", "mysql"));
+        drawn_truly(&a, "3");
 
         // 4. A second load balancer, clustered with the first behind the DNS record.
         let lb2 = add_on_new_server(&mut a, Kind::LoadBalancer);
@@ -691,6 +710,7 @@ mod walkthrough {
         connect(&mut a, &lb2, "nginx", Protocol::Http);
         connect(&mut a, &lb2, &web, Protocol::Http);
         assert!(!has(&a, "SPOF-COMPONENT", &lb), "{:#?}", rules(&a));
+        drawn_truly(&a, "4");
 
         // 5. A firewall and a monitoring agent on every server, one monitoring service.
         run(&mut a, [Action::Add]);
@@ -716,6 +736,12 @@ mod walkthrough {
                     a.design.component(&id).and_then(|c| c.server.clone()),
                     Some(s.clone())
                 );
+                // Placed inside its server's frame, over nothing.
+                let l = &a.layout;
+                let b = l.boxes[a.design.components.len() - 1];
+                for (i, o) in l.boxes.iter().enumerate().take(l.boxes.len() - 1) {
+                    assert!(!o.intersects(&b), "{id} over {}", a.design.components[i].id);
+                }
                 if kind == Kind::MonitoringAgent {
                     connect(&mut a, &id, &mon, Protocol::MetricsTls);
                 }
@@ -723,6 +749,7 @@ mod walkthrough {
         }
         assert!(!a.findings.iter().any(|f| f.rule == "NO-FIREWALL"));
         assert!(!a.findings.iter().any(|f| f.rule == "NO-MONITORING"));
+        drawn_truly(&a, "5");
         assert!(crate::validate::validate(&a.design).is_empty());
         let critical = a
             .findings

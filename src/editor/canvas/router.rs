@@ -1,0 +1,643 @@
+//! The link router: orthogonal paths found by a best-first search on the canvas grid, under
+//! rules that keep the picture readable as the design's links and nothing else.
+//!
+//! - No line enters a box, a frame's corner or title, or a DNS tag; a frame border is only
+//!   crossed straight across, by one line.
+//! - Lines that touch (share a cell, join at a junction) belong to one *network*, and a
+//!   network is either a fan-out (every link in it starts at one box) or a fan-in (every link
+//!   ends at one box), so the picture says which source reaches which target.
+//! - Unrelated lines meet only in a crossing `┼`: two straight lines, one across the other,
+//!   away from where they start or end. A junction never has four arms.
+//! - An arrowhead's cell belongs to the links that end there, arriving from its back.
+//! - A label sits on a straight stretch of its own link that no other line touches, and no
+//!   line is routed through it later.
+
+use super::{ALL, DOWN, LEFT, RIGHT, UP};
+use crate::layout::Rect;
+use rustc_hash::FxHashMap as HashMap;
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+pub type P = (i32, i32);
+
+pub fn step(d: u8) -> (i32, i32) {
+    match d {
+        UP => (0, -1),
+        DOWN => (0, 1),
+        LEFT => (-1, 0),
+        _ => (1, 0),
+    }
+}
+
+pub fn opposite(d: u8) -> u8 {
+    match d {
+        UP => DOWN,
+        DOWN => UP,
+        LEFT => RIGHT,
+        _ => LEFT,
+    }
+}
+
+fn turns(d: u8) -> [u8; 2] {
+    if d == UP || d == DOWN {
+        [LEFT, RIGHT]
+    } else {
+        [UP, DOWN]
+    }
+}
+
+fn straight(bits: u8) -> bool {
+    bits == LEFT | RIGHT || bits == UP | DOWN
+}
+
+/// Whether an arrowhead at `c` pointing `dir` meets `b` away from its corners.
+fn side_middle(b: Rect, c: P, dir: u8) -> bool {
+    if dir == LEFT || dir == RIGHT {
+        c.1 > b.y && c.1 < b.bottom() - 1
+    } else {
+        c.0 > b.x && c.0 < b.right() - 1
+    }
+}
+
+/// What a cell is before any link: free, blocked, or a frame border that may be crossed.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Static {
+    Free,
+    Blocked,
+    /// The top or bottom edge of a frame: crossed by a vertical line only.
+    HEdge,
+    /// A side of a frame: crossed by a horizontal line only.
+    VEdge,
+}
+
+const TILE_W: i32 = 64;
+const TILE_H: i32 = 32;
+
+/// Rectangles bucketed by tile, so that a cell's lookup costs what is near it.
+#[derive(Default, Debug, Clone)]
+struct Tiles {
+    map: HashMap<(i32, i32), Vec<u32>>,
+    /// Rectangles over too many tiles to list in each (a frame across a huge canvas).
+    everywhere: Vec<u32>,
+}
+
+impl Tiles {
+    fn insert(&mut self, r: Rect, id: u32) {
+        if r.w <= 0 || r.h <= 0 {
+            return;
+        }
+        if i64::from(r.w / TILE_W + 1) * i64::from(r.h / TILE_H + 1) > 4_096 {
+            self.everywhere.push(id);
+            return;
+        }
+        for ty in r.y.div_euclid(TILE_H)..=(r.bottom() - 1).div_euclid(TILE_H) {
+            for tx in r.x.div_euclid(TILE_W)..=(r.right() - 1).div_euclid(TILE_W) {
+                self.map.entry((tx, ty)).or_default().push(id);
+            }
+        }
+    }
+
+    fn at(&self, x: i32, y: i32) -> impl Iterator<Item = &u32> {
+        self.map
+            .get(&(x.div_euclid(TILE_W), y.div_euclid(TILE_H)))
+            .map_or(&[][..], |v| v.as_slice())
+            .iter()
+            .chain(&self.everywhere)
+    }
+}
+
+/// A server frame and the part of its top edge its title may take.
+#[derive(Debug, Clone, Copy)]
+pub struct FrameGeo {
+    pub rect: Rect,
+    /// Columns `title.0..title.1` of the top edge hold the title.
+    pub title: (i32, i32),
+}
+
+/// What routes go around: boxes, frames (borders, corners, titles) and DNS tags.
+#[derive(Debug, Clone, Default)]
+pub struct Statics {
+    boxes: Vec<Rect>,
+    box_tiles: Tiles,
+    frames: Vec<FrameGeo>,
+    frame_tiles: Tiles,
+    tags: Vec<Rect>,
+    tag_tiles: Tiles,
+    /// Everything drawn.
+    pub bounds: Rect,
+}
+
+impl Statics {
+    pub fn new(bounds: Rect, boxes: &[Rect], frames: &[FrameGeo], tags: &[Rect]) -> Statics {
+        let mut s = Statics {
+            bounds,
+            boxes: boxes.to_vec(),
+            frames: frames.to_vec(),
+            tags: tags.to_vec(),
+            ..Statics::default()
+        };
+        for (i, b) in boxes.iter().enumerate() {
+            s.box_tiles.insert(*b, i as u32);
+        }
+        for (i, f) in frames.iter().enumerate() {
+            s.frame_tiles.insert(f.rect, i as u32);
+        }
+        for (i, t) in tags.iter().enumerate() {
+            s.tag_tiles.insert(*t, i as u32);
+        }
+        s
+    }
+
+    pub fn box_at(&self, x: i32, y: i32) -> Option<u32> {
+        self.box_tiles
+            .at(x, y)
+            .copied()
+            .find(|&i| self.boxes[i as usize].contains(x, y))
+    }
+
+    pub fn get(&self, x: i32, y: i32) -> Static {
+        if self.box_at(x, y).is_some()
+            || self
+                .tag_tiles
+                .at(x, y)
+                .any(|&i| self.tags[i as usize].contains(x, y))
+        {
+            return Static::Blocked;
+        }
+        let mut out = Static::Free;
+        for &i in self.frame_tiles.at(x, y) {
+            let f = self.frames[i as usize];
+            let r = f.rect;
+            if !r.contains(x, y) {
+                continue;
+            }
+            let (x2, y2) = (r.right() - 1, r.bottom() - 1);
+            let edge_row = y == r.y || y == y2;
+            let edge_col = x == r.x || x == x2;
+            let here = match (edge_row, edge_col) {
+                (true, true) => Static::Blocked,
+                (true, false) if y == r.y && x >= f.title.0 && x < f.title.1 => Static::Blocked,
+                (true, false) => Static::HEdge,
+                (false, true) => Static::VEdge,
+                (false, false) => continue,
+            };
+            if out != Static::Free {
+                return Static::Blocked;
+            }
+            out = here;
+        }
+        out
+    }
+}
+
+/// One link's claim on a cell.
+#[derive(Debug, Clone, Copy)]
+struct Use {
+    route: u32,
+    bits: u8,
+}
+
+#[derive(Debug, Clone, Default)]
+struct Occ {
+    uses: Vec<Use>,
+    /// The target box and direction of the arrowhead drawn here.
+    arrow: Option<(u32, u8)>,
+    label: bool,
+    /// Where a link starts or ends: no crossing here.
+    end: bool,
+}
+
+impl Occ {
+    fn bits(&self) -> u8 {
+        self.uses.iter().fold(0, |b, u| b | u.bits)
+    }
+}
+
+/// A routed path: its cells with the directions the line goes in each.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Path {
+    pub cells: Vec<(P, u8)>,
+    /// The direction the arrowhead points, into the target.
+    pub arrow: u8,
+    /// The direction from the first cell into the source box.
+    pub source_side: u8,
+    pub label_at: Option<P>,
+}
+
+const FANOUT: u8 = 1;
+const FANIN: u8 = 2;
+
+/// Boxes further apart than this (in cells, across plus down) get no line: a search across
+/// such a canvas costs more than a frame may, and no screen shows both ends.
+pub const MAX_SPAN: i64 = 4_000;
+
+const STEP: u32 = 2;
+const SHARED_STEP: u32 = 1;
+const BEND: u32 = 5;
+const CROSS: u32 = 6;
+const BORDER: u32 = 2;
+
+/// The grid's claims: which links use each cell, how they join into networks.
+#[derive(Debug, Clone, Default)]
+pub struct Grid {
+    occ: HashMap<P, Occ>,
+    parent: Vec<u32>,
+    /// Per network root: the one source box of all its links, the one target box.
+    src: Vec<Option<u32>>,
+    dst: Vec<Option<u32>>,
+    ends: Vec<(u32, u32)>,
+    /// Per route: the cells it claimed.
+    claimed: Vec<Vec<P>>,
+}
+
+impl Grid {
+    fn root(&self, mut r: u32) -> u32 {
+        while self.parent[r as usize] != r {
+            r = self.parent[r as usize];
+        }
+        r
+    }
+
+    fn union(&mut self, a: u32, b: u32) {
+        let (ra, rb) = (self.root(a), self.root(b));
+        if ra == rb {
+            return;
+        }
+        let (s1, s2) = (self.src[ra as usize], self.src[rb as usize]);
+        let (d1, d2) = (self.dst[ra as usize], self.dst[rb as usize]);
+        self.parent[rb as usize] = ra;
+        self.src[ra as usize] = if s1 == s2 { s1 } else { None };
+        self.dst[ra as usize] = if d1 == d2 { d1 } else { None };
+    }
+
+    /// The ways a link from `s` to `t` may join network `root`.
+    fn compat(&self, root: u32, s: u32, t: u32) -> u8 {
+        let mut o = 0;
+        if self.src[root as usize] == Some(s) {
+            o |= FANOUT;
+        }
+        if self.dst[root as usize] == Some(t) {
+            o |= FANIN;
+        }
+        o
+    }
+
+    /// Whether a link from `s` to `t`, in sharing mode `opts`, may draw `bits` at `c`; the
+    /// new mode and the cost of the step if so.
+    fn fits(
+        &self,
+        st: &Statics,
+        c: P,
+        bits: u8,
+        opts: u8,
+        (s, t): (u32, u32),
+        end: bool,
+    ) -> Option<(u8, u32)> {
+        let free = match st.get(c.0, c.1) {
+            Static::Blocked => return None,
+            Static::HEdge => {
+                return (bits == UP | DOWN && !self.occ.contains_key(&c) && !end)
+                    .then_some((opts, STEP + BORDER));
+            }
+            Static::VEdge => {
+                return (bits == LEFT | RIGHT && !self.occ.contains_key(&c) && !end)
+                    .then_some((opts, STEP + BORDER));
+            }
+            Static::Free => true,
+        };
+        debug_assert!(free);
+        let Some(o) = self.occ.get(&c) else {
+            return Some((opts, STEP));
+        };
+        if o.label || o.arrow.is_some() {
+            return None;
+        }
+        let have = o.bits();
+        if have | bits == ALL {
+            // A crossing: straight over one straight line of one network.
+            let one_net = o
+                .uses
+                .iter()
+                .all(|u| self.root(u.route) == self.root(o.uses[0].route));
+            return (straight(have)
+                && straight(bits)
+                && have & bits == 0
+                && one_net
+                && !o.end
+                && !end)
+                .then_some((opts, STEP + CROSS));
+        }
+        let mut opts = opts;
+        for u in &o.uses {
+            opts &= self.compat(self.root(u.route), s, t);
+            if opts == 0 {
+                return None;
+            }
+        }
+        Some((opts, SHARED_STEP))
+    }
+
+    /// Whether an arrowhead into `t`, pointing `dir`, may sit at `c`.
+    fn arrow_fits(&self, st: &Statics, c: P, dir: u8, opts: u8, (s, t): (u32, u32)) -> Option<u8> {
+        if st.get(c.0, c.1) != Static::Free {
+            return None;
+        }
+        let Some(o) = self.occ.get(&c) else {
+            return Some(opts);
+        };
+        if o.arrow != Some((t, dir)) || o.bits() != opposite(dir) {
+            return None;
+        }
+        let mut opts = opts & FANIN;
+        for u in &o.uses {
+            opts &= self.compat(self.root(u.route), s, t);
+        }
+        (opts != 0).then_some(opts)
+    }
+
+    /// Finds a path from box `s` to box `t` within `region`, spending at most `budget` steps.
+    #[allow(clippy::too_many_arguments)]
+    fn search(
+        &self,
+        st: &Statics,
+        sb: Rect,
+        tb: Rect,
+        ends: (u32, u32),
+        region: Rect,
+        budget: usize,
+    ) -> Option<(Vec<(P, u8)>, u8)> {
+        // Nodes: (cell, direction moved into it, sharing mode).
+        type Node = (P, u8, u8);
+        let goal = Rect::new(tb.x - 1, tb.y - 1, tb.w + 2, tb.h + 2);
+        let h = |(x, y): P| -> u32 {
+            let dx = (goal.x - x).max(x - (goal.right() - 1)).max(0);
+            let dy = (goal.y - y).max(y - (goal.bottom() - 1)).max(0);
+            // Weighted past what sharing could save: a directed search, near-linear in the
+            // length of the path where the way is clear.
+            (dx + dy) as u32 * STEP
+        };
+        let mut best: HashMap<Node, (u32, Option<Node>)> = HashMap::default();
+        let mut heap: BinaryHeap<Reverse<(u32, u32, Node)>> = BinaryHeap::new();
+        let full = FANOUT | FANIN;
+        let mut starts: Vec<(P, u8, u32)> = Vec::new();
+        for y in sb.y + 1..sb.bottom() - 1 {
+            starts.push(((sb.right(), y), RIGHT, 0));
+            starts.push(((sb.x - 1, y), LEFT, 0));
+        }
+        for x in sb.x + 1..sb.right() - 1 {
+            starts.push(((x, sb.y - 1), UP, 1));
+            starts.push(((x, sb.bottom()), DOWN, 1));
+        }
+        for (c, d, extra) in starts {
+            if !region.contains(c.0, c.1) {
+                continue;
+            }
+            // A start may turn at once: `└` under a box reads as leaving it.
+            let node = (c, d, full);
+            if best.get(&node).is_none_or(|&(b, _)| extra < b) {
+                best.insert(node, (extra, None));
+                heap.push(Reverse((extra + h(c), extra, node)));
+            }
+        }
+        let mut spent = 0;
+        while let Some(Reverse((_, g, node))) = heap.pop() {
+            if best.get(&node).is_some_and(|&(b, _)| b < g) {
+                continue;
+            }
+            spent += 1;
+            if spent > budget {
+                return None;
+            }
+            let (c, din, opts) = node;
+            let (dx, dy) = step(din);
+            if tb.contains(c.0 + dx, c.1 + dy) {
+                if !side_middle(tb, c, din) {
+                    continue;
+                }
+                let Some(_) = self.arrow_fits(st, c, din, opts, ends) else {
+                    continue;
+                };
+                // Walk back, then give each cell the directions to its neighbours.
+                let mut nodes = vec![node];
+                while let Some(prev) = best.get(nodes.last().expect("a node")).and_then(|n| n.1) {
+                    nodes.push(prev);
+                }
+                nodes.reverse();
+                let cells: Vec<(P, u8)> = nodes
+                    .iter()
+                    .enumerate()
+                    .map(|(i, &(p, d, _))| {
+                        let ahead = nodes.get(i + 1).map_or(0, |n| n.1);
+                        (p, opposite(d) | ahead)
+                    })
+                    .collect();
+                return Some((cells, din));
+            }
+            let start = best.get(&node).is_some_and(|n| n.1.is_none());
+            for dout in [din, turns(din)[0], turns(din)[1]] {
+                let bits = opposite(din) | dout;
+                let Some((o2, cost)) = self.fits(st, c, bits, opts, ends, start) else {
+                    continue;
+                };
+                let (ox, oy) = step(dout);
+                let n = (c.0 + ox, c.1 + oy);
+                if !region.contains(n.0, n.1) || st.get(n.0, n.1) == Static::Blocked {
+                    continue;
+                }
+                let g2 = g + cost + if dout == din { 0 } else { BEND };
+                let next = (n, dout, o2);
+                if best.get(&next).is_none_or(|&(b, _)| g2 < b) {
+                    best.insert(next, (g2, Some(node)));
+                    heap.push(Reverse((g2 + h(n), g2, next)));
+                }
+            }
+        }
+        None
+    }
+
+    /// Routes a link from box `s` to box `t` and claims its cells; `label_w` cells are kept
+    /// for its label where a stretch of its own is long enough.
+    pub fn route(
+        &mut self,
+        st: &Statics,
+        s: u32,
+        t: u32,
+        label_w: i32,
+        budget: usize,
+    ) -> Option<(Path, bool)> {
+        let (sb, tb) = (st.boxes[s as usize], st.boxes[t as usize]);
+        let far = i64::from(sb.x - tb.x).abs() + i64::from(sb.y - tb.y).abs();
+        if far > MAX_SPAN {
+            return None;
+        }
+        let both = sb.union(&tb);
+        let mut found = None;
+        // Inside the drawing's bounds first, so that a design shown whole shows its lines
+        // whole; around it where nothing else fits.
+        let inside = |r: Rect, m: i32| {
+            let b = Rect::new(
+                st.bounds.x - m,
+                st.bounds.y - m,
+                st.bounds.w + 2 * m,
+                st.bounds.h + 2 * m,
+            );
+            let x0 = r.x.max(b.x);
+            let y0 = r.y.max(b.y);
+            Rect::new(
+                x0,
+                y0,
+                r.right().min(b.right()) - x0,
+                r.bottom().min(b.bottom()) - y0,
+            )
+        };
+        let mut within = true;
+        for (margin, outside) in [(4, 0), (16, 0), (60, 0), (8, 3), (60, 3)] {
+            within = outside == 0;
+            let region = inside(
+                Rect::new(
+                    both.x - margin,
+                    both.y - margin,
+                    both.w + 2 * margin,
+                    both.h + 2 * margin,
+                ),
+                outside,
+            );
+            let budget = budget.max(far as usize * 8);
+            found = self.search(st, sb, tb, (s, t), region, budget);
+            if found.is_some() {
+                break;
+            }
+        }
+        let (cells, arrow) = found?;
+        let id = self.parent.len() as u32;
+        self.parent.push(id);
+        self.src.push(Some(s));
+        self.dst.push(Some(t));
+        self.ends.push((s, t));
+        let last = cells[cells.len() - 1].0;
+        let source_side = match cells.get(1) {
+            Some(&(next, _)) => cells[0].1 & !super::toward(cells[0].0, next),
+            None => opposite(arrow),
+        };
+        for (i, &(c, bits)) in cells.iter().enumerate() {
+            let is_end = i == 0 || i == cells.len() - 1;
+            let o = self.occ.entry(c).or_default();
+            let have = o.bits();
+            let crossing = have | bits == ALL && have & bits == 0;
+            let others: Vec<u32> = if crossing {
+                Vec::new()
+            } else {
+                o.uses.iter().map(|u| u.route).collect()
+            };
+            o.uses.push(Use { route: id, bits });
+            o.end |= is_end;
+            if c == last {
+                o.arrow = Some((t, arrow));
+            }
+            for r in others {
+                self.union(id, r);
+            }
+        }
+        let mut path = Path {
+            cells,
+            arrow,
+            source_side,
+            label_at: None,
+        };
+        path.label_at = self.place_label(st, id, &path, label_w);
+        let mut claimed: Vec<P> = path.cells.iter().map(|c| c.0).collect();
+        if let Some((x, y)) = path.label_at {
+            for k in 0..label_w {
+                claimed.push((x + k, y));
+            }
+        }
+        self.claimed.push(claimed);
+        Some((path, within))
+    }
+
+    /// The middle of the longest straight horizontal stretch only this route uses.
+    fn place_label(&mut self, st: &Statics, id: u32, path: &Path, w: i32) -> Option<P> {
+        if w <= 0 {
+            return None;
+        }
+        let own = |c: &P, bits: u8| {
+            bits == LEFT | RIGHT
+                && st.get(c.0, c.1) == Static::Free
+                && self
+                    .occ
+                    .get(c)
+                    .is_some_and(|o| o.uses.len() == 1 && o.uses[0].route == id && !o.end)
+        };
+        let mut best: Option<(i32, i32, i32)> = None; // (len, start index)
+        let mut run_start = 0usize;
+        let mut run_len = 0i32;
+        for (i, (c, bits)) in path.cells.iter().enumerate() {
+            if own(c, *bits) {
+                if run_len == 0 {
+                    run_start = i;
+                }
+                run_len += 1;
+                if best.is_none_or(|b| run_len > b.0) {
+                    best = Some((run_len, run_start as i32, i as i32));
+                }
+            } else {
+                run_len = 0;
+            }
+        }
+        let (len, a, b) = best?;
+        if len < w + 2 {
+            return None;
+        }
+        let (xa, xb) = (path.cells[a as usize].0.0, path.cells[b as usize].0.0);
+        let (lo, hi) = (xa.min(xb), xa.max(xb));
+        let y = path.cells[a as usize].0.1;
+        let x = lo + (hi - lo + 1 - w) / 2;
+        for k in 0..w {
+            if let Some(o) = self.occ.get_mut(&(x + k, y)) {
+                o.label = true;
+            }
+        }
+        Some((x, y))
+    }
+
+    /// The routes using a cell.
+    pub fn routes_at(&self, c: P) -> impl Iterator<Item = u32> + '_ {
+        self.occ
+            .get(&c)
+            .into_iter()
+            .flat_map(|o| o.uses.iter().map(|u| u.route))
+    }
+
+    /// Takes a route's claims back. Its network keeps the constraints it had (union-find does
+    /// not split), which only ever forbids more sharing, never allows a wrong one.
+    pub fn remove(&mut self, id: u32) {
+        let cells = std::mem::take(&mut self.claimed[id as usize]);
+        for c in cells {
+            let empty = match self.occ.get_mut(&c) {
+                Some(o) => {
+                    o.uses.retain(|u| u.route != id);
+                    o.uses.is_empty()
+                }
+                None => false,
+            };
+            if empty {
+                self.occ.remove(&c);
+            }
+        }
+    }
+
+    /// The id the next route gets.
+    pub fn next_id(&self) -> u32 {
+        self.parent.len() as u32
+    }
+
+    /// Ensures route ids up to `n` exist (for routes that found no path).
+    pub fn skip(&mut self, s: u32, t: u32) {
+        let id = self.parent.len() as u32;
+        self.parent.push(id);
+        self.src.push(Some(s));
+        self.dst.push(Some(t));
+        self.ends.push((s, t));
+        self.claimed.push(Vec::new());
+    }
+}
