@@ -8,6 +8,7 @@ pub mod cli;
 pub mod dot;
 pub mod escape;
 pub mod graphviz;
+mod route;
 pub mod style;
 pub mod svg;
 
