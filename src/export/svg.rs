@@ -88,19 +88,30 @@ fn fitted_rules(rules: &[(Severity, &'static str)], room: i64) -> (Vec<(Severity
     (shown, 0)
 }
 
-/// A row of rule ids at (`x`, `y`), coloured by severity, with "+N" for those left out.
-fn rules_row(out: &mut String, x: i64, y: i64, rules: &[(Severity, &'static str)], room: i64) {
+/// A row of rule ids at (`x`, `y`), coloured by severity, with "+N" for those left out; its
+/// width.
+fn rules_row(
+    out: &mut String,
+    x: i64,
+    y: i64,
+    rules: &[(Severity, &'static str)],
+    room: i64,
+) -> i64 {
     let (shown, hidden) = fitted_rules(rules, room);
+    let mut width = 0;
     let _ = write!(out, "<text x=\"{x}\" y=\"{y}\" class=\"k\">");
     for (n, (sev, rule)) in shown.iter().enumerate() {
         let color = style::severity_color(*sev).unwrap_or(MUTED);
         let gap = if n > 0 { " dx=\"6\"" } else { "" };
+        width += text_width(rule, 9.0, true) + if n > 0 { 6 } else { 0 };
         let _ = write!(out, "<tspan fill=\"{color}\"{gap}>{}</tspan>", xml(rule));
     }
     if hidden > 0 {
+        width += 6 + text_width(&format!("+{hidden}"), 9.0, true);
         let _ = write!(out, "<tspan fill=\"{MUTED}\" dx=\"6\">+{hidden}</tspan>");
     }
     out.push_str("</text>");
+    width
 }
 
 /// A server frame's title: its name, then its id and IP while they fit; the texts and the
@@ -204,9 +215,9 @@ pub fn to_svg(design: &Design, marks: Option<&Marks>) -> String {
         if let Some(m) = marks {
             let rules = m.rules(flagged);
             if !rules.is_empty() {
-                rules_row(&mut body, r.x + 10, r.y + CELL_H + 14, &rules, room);
+                let w = rules_row(&mut body, r.x + 10, r.y + CELL_H + 14, &rules, room);
                 title.h += 9;
-                title.w = title.w.max(room + 4);
+                title.w = title.w.max(w + 8);
             }
         }
         keep_out.push(title);
