@@ -771,20 +771,11 @@ fn findings_box(marks: &Marks) -> Stmt {
     );
     for f in &marks.findings {
         let color = style::severity_color(f.severity).unwrap_or(MUTED);
-        // The analyzer's `names` in bold, without the backticks.
+        // Without the analyzer's backticks. Not in bold: Graphviz places each span by its
+        // own font metrics, which renderers do not match, and the words would run together.
         let message = style::message_lines(&f.message, 70)
             .iter()
-            .map(|line| {
-                line.iter()
-                    .map(|(text, code)| {
-                        if *code {
-                            format!("<B>{}</B>", html(text))
-                        } else {
-                            html(text)
-                        }
-                    })
-                    .collect::<String>()
-            })
+            .map(|line| line.iter().map(|(text, _)| html(text)).collect::<String>())
             .collect::<Vec<_>>()
             .join("<BR ALIGN=\"LEFT\"/>");
         rows.push_str(&format!(

@@ -600,7 +600,7 @@ impl Router {
 fn middles(pc: i64, qc: i64, lo: i64, hi: i64) -> Vec<i64> {
     let (a, b) = (pc.min(qc), pc.max(qc));
     let center = ((a + b) / 2).clamp(lo, hi);
-    let step = ((b - a) / 32).max(8);
+    let step = ((b - a) / 32).max(NEAR);
     let mut out = Vec::with_capacity(72);
     for v in [center, pc, qc] {
         if (lo..=hi).contains(&v) && !out.contains(&v) {
