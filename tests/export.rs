@@ -621,11 +621,19 @@ mod geometry {
 
     impl R {
         fn overlaps(&self, o: &R) -> bool {
-            self.x < o.x + o.w && o.x < self.x + self.w && self.y < o.y + o.h && o.y < self.y + self.h
+            self.x < o.x + o.w
+                && o.x < self.x + self.w
+                && self.y < o.y + o.h
+                && o.y < self.y + self.h
         }
         /// Whether the segment from `a` to `b` passes through the interior (1 px in).
         fn cut_by(&self, a: (f64, f64), b: (f64, f64)) -> bool {
-            let (x0, y0, x1, y1) = (self.x + 1.0, self.y + 1.0, self.x + self.w - 1.0, self.y + self.h - 1.0);
+            let (x0, y0, x1, y1) = (
+                self.x + 1.0,
+                self.y + 1.0,
+                self.x + self.w - 1.0,
+                self.y + self.h - 1.0,
+            );
             // Sample the segment finely; segments are axis-aligned or short.
             let len = ((b.0 - a.0).abs() + (b.1 - a.1).abs()).max(1.0);
             let steps = (len / 2.0).ceil() as usize;
@@ -638,7 +646,9 @@ mod geometry {
     }
 
     fn num(n: roxmltree::Node, key: &str) -> f64 {
-        n.attribute(key).and_then(|v| v.parse().ok()).unwrap_or_else(|| panic!("{key} on {n:?}"))
+        n.attribute(key)
+            .and_then(|v| v.parse().ok())
+            .unwrap_or_else(|| panic!("{key} on {n:?}"))
     }
 
     fn rect_of(n: roxmltree::Node) -> R {
@@ -665,7 +675,10 @@ mod geometry {
                             let t = k as f64 / 16.0;
                             let u = 1.0 - t;
                             let bz = |a: f64, b: f64, c: f64, d: f64| {
-                                u * u * u * a + 3.0 * u * u * t * b + 3.0 * u * t * t * c + t * t * t * d
+                                u * u * u * a
+                                    + 3.0 * u * u * t * b
+                                    + 3.0 * u * t * t * c
+                                    + t * t * t * d
                             };
                             out.push((bz(s.0, c[0], c[2], c[4]), bz(s.1, c[1], c[3], c[5])));
                         }
@@ -701,7 +714,9 @@ mod geometry {
     pub(super) fn problems(svg: &str) -> Vec<String> {
         let doc = roxmltree::Document::parse(svg).expect("well-formed SVG");
         let mut boxes: Vec<(usize, R)> = Vec::new();
-        let mut links: Vec<(usize, usize, Vec<(f64, f64)>)> = Vec::new();
+        // (from, to, points) of every link drawn.
+        type Drawn = (usize, usize, Vec<(f64, f64)>);
+        let mut links: Vec<Drawn> = Vec::new();
         let mut labels: Vec<(&str, R)> = Vec::new();
         for n in doc.descendants().filter(|n| n.is_element()) {
             match (n.tag_name().name(), n.attribute("class")) {
@@ -713,7 +728,12 @@ mod geometry {
                         .split(' ')
                         .map(|s| s.parse().expect("number"))
                         .collect();
-                    let r = R { x: v[0], y: v[1], w: v[2], h: v[3] };
+                    let r = R {
+                        x: v[0],
+                        y: v[1],
+                        w: v[2],
+                        h: v[3],
+                    };
                     // The outline drawn is the box stated.
                     let shape = n
                         .children()
@@ -721,10 +741,20 @@ mod geometry {
                         .expect("an outline");
                     let start = match shape.tag_name().name() {
                         "rect" => (num(shape, "x"), num(shape, "y")),
-                        _ => polyline(shape.attribute("d").unwrap_or_default().split('a').next().unwrap_or_default())[0],
+                        _ => polyline(
+                            shape
+                                .attribute("d")
+                                .unwrap_or_default()
+                                .split('a')
+                                .next()
+                                .unwrap_or_default(),
+                        )[0],
                     };
                     assert!(
-                        start.0 >= r.x && start.0 <= r.x + r.w && start.1 >= r.y && start.1 <= r.y + r.h,
+                        start.0 >= r.x
+                            && start.0 <= r.x + r.w
+                            && start.1 >= r.y
+                            && start.1 <= r.y + r.h,
                         "outline of {i} starts at {start:?}, outside its box {r:?}"
                     );
                     boxes.push((i, r));
@@ -735,7 +765,10 @@ mod geometry {
                     links.push((f, t, polyline(n.attribute("d").expect("d"))));
                 }
                 ("g", Some(class @ ("label" | "dns"))) => {
-                    let r = n.children().find(|c| c.tag_name().name() == "rect").expect("rect");
+                    let r = n
+                        .children()
+                        .find(|c| c.tag_name().name() == "rect")
+                        .expect("rect");
                     labels.push((class, rect_of(r)));
                 }
                 _ => {}
@@ -746,7 +779,10 @@ mod geometry {
             for w in pts.windows(2) {
                 for (i, b) in &boxes {
                     if i != f && i != t && b.cut_by(w[0], w[1]) {
-                        out.push(format!("link {f}→{t} passes through box {i}: {:?}→{:?}", w[0], w[1]));
+                        out.push(format!(
+                            "link {f}→{t} passes through box {i}: {:?}→{:?}",
+                            w[0], w[1]
+                        ));
                     }
                 }
                 for (class, l) in &labels {
@@ -756,9 +792,12 @@ mod geometry {
                 }
             }
             let n = pts.len();
-            let last = ((pts[n - 1].0 - pts[n - 2].0).abs() + (pts[n - 1].1 - pts[n - 2].1).abs()) as i64;
+            let last =
+                ((pts[n - 1].0 - pts[n - 2].0).abs() + (pts[n - 1].1 - pts[n - 2].1).abs()) as i64;
             if last < 10 {
-                out.push(format!("link {f}→{t} ends in {last} px, too short for its arrowhead"));
+                out.push(format!(
+                    "link {f}→{t} ends in {last} px, too short for its arrowhead"
+                ));
             }
         }
         for (k, (class, l)) in labels.iter().enumerate() {
@@ -823,49 +862,50 @@ mod geometry {
     /// Designs of 50–200 components of every kind, on servers or not, linked at random, laid
     /// out automatically.
     fn design() -> impl Strategy<Value = Design> {
-        (50usize..=200).prop_flat_map(|n| {
-            (
-                prop::collection::vec((0..Kind::ALL.len(), 0..n / 3 + 2), n),
-                prop::collection::vec(
-                    (0..n, 0..n, 0..Protocol::ALL.len(), any::<bool>()),
-                    n..n * 3 / 2,
-                ),
-            )
-        })
-        .prop_map(|(comps, links)| {
-            let mut d = Design::new("random");
-            d.domain = Some("example.com".into());
-            let servers = comps.len() / 3;
-            for s in 0..servers {
-                d.servers.push(Server {
-                    id: format!("s{s}"),
-                    ip: Some(format!("10.0.{}.{}", s / 200, s % 200)),
-                    label: None,
-                });
-            }
-            for (i, (kind, server)) in comps.iter().enumerate() {
-                let mut c = Component::new(format!("c{i}"), Kind::ALL[*kind]);
-                c.server = (*server < servers).then(|| format!("s{server}"));
-                d.components.push(c);
-            }
-            for (f, t, p, labelled) in links {
-                if f != t {
-                    d.links.push(Link {
-                        from: format!("c{f}"),
-                        to: format!("c{t}"),
-                        protocol: Protocol::ALL[p],
-                        port: None,
-                        label: labelled.then(|| "reads".to_string()),
+        (50usize..=200)
+            .prop_flat_map(|n| {
+                (
+                    prop::collection::vec((0..Kind::ALL.len(), 0..n / 3 + 2), n),
+                    prop::collection::vec(
+                        (0..n, 0..n, 0..Protocol::ALL.len(), any::<bool>()),
+                        n..n * 3 / 2,
+                    ),
+                )
+            })
+            .prop_map(|(comps, links)| {
+                let mut d = Design::new("random");
+                d.domain = Some("example.com".into());
+                let servers = comps.len() / 3;
+                for s in 0..servers {
+                    d.servers.push(Server {
+                        id: format!("s{s}"),
+                        ip: Some(format!("10.0.{}.{}", s / 200, s % 200)),
+                        label: None,
                     });
                 }
-            }
-            d.dns.push(infraplan::model::DnsRecord {
-                name: "www".into(),
-                record_type: infraplan::model::RecordType::A,
-                target: "c0".into(),
-            });
-            d
-        })
+                for (i, (kind, server)) in comps.iter().enumerate() {
+                    let mut c = Component::new(format!("c{i}"), Kind::ALL[*kind]);
+                    c.server = (*server < servers).then(|| format!("s{server}"));
+                    d.components.push(c);
+                }
+                for (f, t, p, labelled) in links {
+                    if f != t {
+                        d.links.push(Link {
+                            from: format!("c{f}"),
+                            to: format!("c{t}"),
+                            protocol: Protocol::ALL[p],
+                            port: None,
+                            label: labelled.then(|| "reads".to_string()),
+                        });
+                    }
+                }
+                d.dns.push(infraplan::model::DnsRecord {
+                    name: "www".into(),
+                    record_type: infraplan::model::RecordType::A,
+                    target: "c0".into(),
+                });
+                d
+            })
     }
 
     proptest! {

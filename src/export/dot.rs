@@ -707,10 +707,18 @@ fn legend(design: &Design, marks: Option<&Marks>, vips: bool) -> Stmt {
     }
     let mut lines = style::legend_lines(design, marks);
     if !design.dns.is_empty() {
-        lines.push((style::DNS_BORDER, Dash::Dashed, "DNS lookup and answer".to_string()));
+        lines.push((
+            style::DNS_BORDER,
+            Dash::Dashed,
+            "DNS lookup and answer".to_string(),
+        ));
     }
     if vips {
-        lines.push((VIP_COLOR, Dash::Solid, "virtual IP to its members".to_string()));
+        lines.push((
+            VIP_COLOR,
+            Dash::Solid,
+            "virtual IP to its members".to_string(),
+        ));
     }
     for (color, dash, text) in lines {
         let sample = match dash {

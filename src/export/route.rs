@@ -129,6 +129,8 @@ const NEAR: i64 = 5;
 
 /// A uniform grid of buckets over the drawing.
 pub(crate) struct Grid<T> {
+    /// Buckets looked at so far: the router's measure of work.
+    visited: std::cell::Cell<u64>,
     x0: i64,
     y0: i64,
     cols: i64,
@@ -145,6 +147,7 @@ impl<T> Grid<T> {
         let mut cells = Vec::new();
         cells.resize_with((cols * rows) as usize, Vec::new);
         Grid {
+            visited: std::cell::Cell::new(0),
             x0: area.x,
             y0: area.y,
             cols,
@@ -166,6 +169,8 @@ impl<T> Grid<T> {
 
     fn visit(&self, r: &Px, mut f: impl FnMut(&T) -> bool) -> bool {
         let (c0, c1, r0, r1) = self.span(r);
+        self.visited
+            .set(self.visited.get() + ((c1 - c0 + 1) * (r1 - r0 + 1)) as u64);
         for row in r0..=r1 {
             for col in c0..=c1 {
                 for item in &self.cells[(row * self.cols + col) as usize] {
@@ -250,6 +255,12 @@ enum Use {
 
 /// Length of the straight end of a link: room for the arrowhead.
 pub(crate) const STUB: i64 = 14;
+/// How many grid buckets a link's search may look at per bucket of its length.
+const WORK_PER_BUCKET: u64 = 48;
+/// The most buckets one link's search may look at. Links longer than about a fiftieth of this
+/// in buckets (thousands of pixels: a monitoring line across a design of thousands of
+/// components) are drawn on their natural route without the checks.
+const MAX_WORK: u64 = 2048;
 /// The shortest straight end that still shows the arrowhead.
 const MIN_STUB: i64 = 10;
 /// Obstacles are kept this far from lines.
@@ -312,6 +323,10 @@ impl Router {
         }
     }
 
+    fn work(&self) -> u64 {
+        self.boxes.visited.get() + self.segs.visited.get()
+    }
+
     fn slot(&self, b: usize, side: Side, want: Use) -> Option<usize> {
         let n = if side.horizontal() {
             PORTS_V.len()
@@ -344,7 +359,8 @@ impl Router {
                 (e.c - s.c).abs() < NEAR && e.lo.max(s.lo) < e.hi.min(s.hi) + NEAR
             } else {
                 // Perpendicular: a crossing is fine, one line ending on the other is a join.
-                let meets = e.lo - 2 <= s.c && s.c <= e.hi + 2 && s.lo - 2 <= e.c && e.c <= s.hi + 2;
+                let meets =
+                    e.lo - 2 <= s.c && s.c <= e.hi + 2 && s.lo - 2 <= e.c && e.c <= s.hi + 2;
                 meets
                     && ((e.c - s.lo).abs() < 3
                         || (e.c - s.hi).abs() < 3
@@ -354,8 +370,20 @@ impl Router {
         })
     }
 
-    fn path_clear(&self, pts: &[Pt], f: usize, t: usize, strict: bool) -> bool {
+    fn path_clear(&self, budget: u64, pts: &[Pt], f: usize, t: usize, strict: bool) -> bool {
         let n = pts.len();
+        // A path longer than the work left is not looked at.
+        let len: i64 = pts
+            .windows(2)
+            .map(|w| ((w[0].0 - w[1].0).abs() + (w[0].1 - w[1].1).abs()) / BUCKET + 1)
+            .sum();
+        if self.work() + 2 * len as u64 > budget {
+            // Counted as looked at, so that a search of paths too long ends.
+            self.boxes
+                .visited
+                .set(self.boxes.visited.get() + 2 * len as u64);
+            return false;
+        }
         (0..n - 1).all(|k| {
             let s = Seg::between(pts[k], pts[k + 1]);
             // The first segment leaves the source and the last enters the target; a segment
@@ -436,18 +464,28 @@ impl Router {
     /// Routes a link from component `f` to component `t`: the points of its polyline, from
     /// the source's border to the target's.
     pub fn route(&mut self, f: usize, t: usize) -> Vec<Pt> {
-        let (a, b) = (self.obstacles[f].inflate(-CLEARANCE), self.obstacles[t].inflate(-CLEARANCE));
+        let (a, b) = (
+            self.obstacles[f].inflate(-CLEARANCE),
+            self.obstacles[t].inflate(-CLEARANCE),
+        );
         let combos = Router::sides(&a, &b);
         let mut pts = Vec::with_capacity(6);
-        for strict in [true, false] {
+        // Work in proportion to the link's length, and at most `MAX_WORK`, so that a design
+        // costs time in proportion to its links: past it, the link takes its natural route.
+        let reach = ((a.cx() - b.cx()).abs() + (a.cy() - b.cy()).abs()) / BUCKET + 4;
+        let budget = self.work() + (WORK_PER_BUCKET * reach as u64).min(MAX_WORK);
+        'search: for strict in [true, false] {
             for &(sa, sb) in &combos {
+                if self.work() > budget {
+                    break 'search;
+                }
                 let (Some(pa), Some(pb)) = (self.slot(f, sa, Use::Out), self.slot(t, sb, Use::In))
                 else {
                     continue;
                 };
                 let p = port(&a, sa, pa);
                 let q = port(&b, sb, pb);
-                if self.try_families(p, sa, q, sb, f, t, strict, &mut pts) {
+                if self.try_families(budget, p, sa, q, sb, f, t, strict, &mut pts) {
                     self.ports[f][sa.index()][pa] = Use::Out;
                     self.ports[t][sb.index()][pb] = Use::In;
                     self.commit(&pts, f, t);
@@ -465,13 +503,13 @@ impl Router {
         pts.clear();
         pts.extend([p, p1, (p1.0, q1.1), q1, q]);
         simplify(&mut pts);
-        self.commit(&pts, f, t);
         pts
     }
 
     #[allow(clippy::too_many_arguments)]
     fn try_families(
         &self,
+        budget: u64,
         p: Pt,
         sa: Side,
         q: Pt,
@@ -489,7 +527,7 @@ impl Router {
         if facing && gap > 0 && (p.0 == q.0 || p.1 == q.1) {
             pts.clear();
             pts.extend([p, q]);
-            if self.path_clear(pts, f, t, strict) {
+            if self.path_clear(budget, pts, f, t, strict) {
                 return true;
             }
         }
@@ -517,7 +555,11 @@ impl Router {
             let mut hi = ring_hi;
             for (side, c) in [(sa, pc), (sb, qc)] {
                 if side.horizontal() == vertical_middle {
-                    let d = if vertical_middle { side.dir().0 } else { side.dir().1 };
+                    let d = if vertical_middle {
+                        side.dir().0
+                    } else {
+                        side.dir().1
+                    };
                     if d > 0 {
                         lo = lo.max(c);
                     } else {
@@ -529,6 +571,9 @@ impl Router {
                 continue;
             }
             for m in middles(pc, qc, lo, hi) {
+                if self.work() > budget {
+                    return false;
+                }
                 pts.clear();
                 if vertical_middle {
                     pts.extend([p, p1, (m, p1.1), (m, q1.1), q1, q]);
@@ -536,7 +581,7 @@ impl Router {
                     pts.extend([p, p1, (p1.0, m), (q1.0, m), q1, q]);
                 }
                 simplify(pts);
-                if pts.len() >= 2 && self.path_clear(pts, f, t, strict) {
+                if pts.len() >= 2 && self.path_clear(budget, pts, f, t, strict) {
                     return true;
                 }
             }
@@ -592,7 +637,6 @@ impl Router {
         }
         None
     }
-
 }
 
 /// Where the middle of a route may run: between the two stubs first (the middle, then the

@@ -155,7 +155,6 @@ pub fn severity_color(s: Severity) -> Option<&'static str> {
     }
 }
 
-
 /// About how wide `text` is in Helvetica at `size` pixels, a little generous, so that text
 /// can be fitted to a box and a label's background sized to its text.
 pub fn text_width(text: &str, size: f64, bold: bool) -> i64 {

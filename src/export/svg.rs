@@ -278,13 +278,9 @@ pub fn to_svg(design: &Design, marks: Option<&Marks>) -> String {
     keep_out.extend(tags.iter().map(|(r, _)| *r));
 
     // Links: routed round everything, drawn under the boxes.
-    let area = union_all(
-        [ring, drawn]
-            .into_iter()
-            .chain(keep_out.iter().copied()),
-    )
-    .unwrap_or(ring)
-    .inflate(BUCKET_MARGIN);
+    let area = union_all([ring, drawn].into_iter().chain(keep_out.iter().copied()))
+        .unwrap_or(ring)
+        .inflate(BUCKET_MARGIN);
     let mut router = Router::new(&boxes, &keep_out, &frames, area, ring);
     let mut routes: Vec<(usize, usize, usize, Vec<Pt>)> = Vec::with_capacity(design.links.len());
     for (li, link) in design.links.iter().enumerate() {
@@ -531,7 +527,10 @@ fn draw_link(
         .svg()
         .map(|d| format!(" stroke-dasharray=\"{d}\""))
         .unwrap_or_default();
-    let _ = write!(out, "<path class=\"link\" data-from=\"{f}\" data-to=\"{t}\" d=\"");
+    let _ = write!(
+        out,
+        "<path class=\"link\" data-from=\"{f}\" data-to=\"{t}\" d=\""
+    );
     for (n, (x, y)) in pts.iter().enumerate() {
         let _ = write!(out, "{}{x} {y}", if n == 0 { "M" } else { "L" });
     }
@@ -669,7 +668,14 @@ fn findings_rows(marks: &Marks) -> (i64, Vec<FindingRow>) {
 }
 
 /// The findings box at (`x`, `y`), `w` wide; its height.
-fn findings_box(out: &mut String, marks: &Marks, rows: &[FindingRow], w: i64, x: i64, y: i64) -> i64 {
+fn findings_box(
+    out: &mut String,
+    marks: &Marks,
+    rows: &[FindingRow],
+    w: i64,
+    x: i64,
+    y: i64,
+) -> i64 {
     let head_w = rows
         .iter()
         .filter_map(|(h, _)| h.as_ref())
@@ -695,7 +701,11 @@ fn findings_box(out: &mut String, marks: &Marks, rows: &[FindingRow], w: i64, x:
                 xml(text)
             );
         }
-        let _ = write!(out, "<text x=\"{}\" y=\"{ry}\" class=\"e\">", x + 16 + head_w);
+        let _ = write!(
+            out,
+            "<text x=\"{}\" y=\"{ry}\" class=\"e\">",
+            x + 16 + head_w
+        );
         for (text, code) in line {
             if *code {
                 let _ = write!(out, "<tspan font-weight=\"bold\">{}</tspan>", xml(text));
