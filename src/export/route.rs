@@ -256,11 +256,13 @@ enum Use {
 /// Length of the straight end of a link: room for the arrowhead.
 pub(crate) const STUB: i64 = 14;
 /// How many grid buckets a link's search may look at per bucket of its length.
-const WORK_PER_BUCKET: u64 = 48;
-/// The most buckets one link's search may look at. Links longer than about a fiftieth of this
+const WORK_PER_BUCKET: u64 = 1024;
+/// The most buckets one link's search may look at. Links longer than about a thousandth of this
 /// in buckets (thousands of pixels: a monitoring line across a design of thousands of
 /// components) are drawn on their natural route without the checks.
-const MAX_WORK: u64 = 2048;
+const MAX_WORK: u64 = 262144;
+/// The least: enough for a short link to look round a crowded frame.
+const MIN_WORK: u64 = 32768;
 /// The shortest straight end that still shows the arrowhead.
 const MIN_STUB: i64 = 10;
 /// Obstacles are kept this far from lines.
@@ -473,11 +475,13 @@ impl Router {
         // Work in proportion to the link's length, and at most `MAX_WORK`, so that a design
         // costs time in proportion to its links: past it, the link takes its natural route.
         let reach = ((a.cx() - b.cx()).abs() + (a.cy() - b.cy()).abs()) / BUCKET + 4;
-        let budget = self.work() + (WORK_PER_BUCKET * reach as u64).min(MAX_WORK);
         'search: for strict in [true, false] {
+            // Each pass has its own budget: the second, which lets lines run along others,
+            // must not be starved by the first.
+            let budget = self.work() + (WORK_PER_BUCKET * reach as u64).clamp(MIN_WORK, MAX_WORK);
             for &(sa, sb) in &combos {
                 if self.work() > budget {
-                    break 'search;
+                    continue 'search;
                 }
                 let (Some(pa), Some(pb)) = (self.slot(f, sa, Use::Out), self.slot(t, sb, Use::In))
                 else {
