@@ -29,6 +29,11 @@ fn bench(c: &mut Criterion) {
             b.iter(|| to_svg(black_box(d), None))
         });
     }
+    // The built-in renderer alone at 100k: it must stay linear.
+    let design = layered(100_000);
+    group.bench_with_input(BenchmarkId::new("builtin-svg", 100_000), &design, |b, d| {
+        b.iter(|| to_svg(black_box(d), None))
+    });
     group.finish();
 
     let Some(gv) = Graphviz::locate(Duration::from_secs(600)) else {

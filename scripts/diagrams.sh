@@ -8,3 +8,5 @@ cargo build -q
 bin=target/debug/infraplan
 "$bin" export --all designs -o assets/diagrams --annotate --format dot
 "$bin" export --all designs -o assets/diagrams --annotate --format svg --engine dot
+# The same diagrams from the built-in renderer (no Graphviz), for comparison.
+"$bin" export --all designs -o assets/diagrams/builtin --annotate --format svg --engine builtin

@@ -602,3 +602,320 @@ mod properties {
         }
     }
 }
+
+/// The geometry of the built-in SVG, read back from the drawing: no link passes through a box
+/// that is not one of its ends, no label (a link's label or a DNS tag) touches a box, a line or
+/// another label, and every link ends with room for its arrowhead.
+mod geometry {
+    use super::*;
+    use infraplan::model::{Component, Design, Kind, Link, Protocol, Server};
+    use proptest::prelude::*;
+
+    #[derive(Debug, Clone, Copy)]
+    struct R {
+        x: f64,
+        y: f64,
+        w: f64,
+        h: f64,
+    }
+
+    impl R {
+        fn overlaps(&self, o: &R) -> bool {
+            self.x < o.x + o.w
+                && o.x < self.x + self.w
+                && self.y < o.y + o.h
+                && o.y < self.y + self.h
+        }
+        /// Whether the segment from `a` to `b` passes through the interior (1 px in).
+        fn cut_by(&self, a: (f64, f64), b: (f64, f64)) -> bool {
+            let (x0, y0, x1, y1) = (
+                self.x + 1.0,
+                self.y + 1.0,
+                self.x + self.w - 1.0,
+                self.y + self.h - 1.0,
+            );
+            // Sample the segment finely; segments are axis-aligned or short.
+            let len = ((b.0 - a.0).abs() + (b.1 - a.1).abs()).max(1.0);
+            let steps = (len / 2.0).ceil() as usize;
+            (0..=steps).any(|k| {
+                let t = k as f64 / steps as f64;
+                let (x, y) = (a.0 + (b.0 - a.0) * t, a.1 + (b.1 - a.1) * t);
+                x > x0 && x < x1 && y > y0 && y < y1
+            })
+        }
+    }
+
+    fn num(n: roxmltree::Node, key: &str) -> f64 {
+        n.attribute(key)
+            .and_then(|v| v.parse().ok())
+            .unwrap_or_else(|| panic!("{key} on {n:?}"))
+    }
+
+    fn rect_of(n: roxmltree::Node) -> R {
+        R {
+            x: num(n, "x"),
+            y: num(n, "y"),
+            w: num(n, "width"),
+            h: num(n, "height"),
+        }
+    }
+
+    /// The points of a path's `d` (absolute M, L and C; a curve is sampled).
+    fn polyline(d: &str) -> Vec<(f64, f64)> {
+        let mut out = Vec::new();
+        let mut cmd = ' ';
+        let mut nums: Vec<f64> = Vec::new();
+        let flush = |cmd: char, nums: &mut Vec<f64>, out: &mut Vec<(f64, f64)>| {
+            match cmd {
+                'M' | 'L' => out.extend(nums.chunks(2).map(|p| (p[0], p[1]))),
+                'C' => {
+                    for c in nums.chunks(6) {
+                        let s = *out.last().expect("a curve starts somewhere");
+                        for k in 1..=16 {
+                            let t = k as f64 / 16.0;
+                            let u = 1.0 - t;
+                            let bz = |a: f64, b: f64, c: f64, d: f64| {
+                                u * u * u * a
+                                    + 3.0 * u * u * t * b
+                                    + 3.0 * u * t * t * c
+                                    + t * t * t * d
+                            };
+                            out.push((bz(s.0, c[0], c[2], c[4]), bz(s.1, c[1], c[3], c[5])));
+                        }
+                    }
+                }
+                _ => {}
+            }
+            nums.clear();
+        };
+        let mut token = String::new();
+        for ch in d.chars().chain([' ']) {
+            if ch.is_ascii_alphabetic() || ch == ' ' || ch == ',' {
+                if !token.is_empty() {
+                    nums.push(token.parse().expect("a number"));
+                    token.clear();
+                }
+                if ch.is_ascii_alphabetic() {
+                    flush(cmd, &mut nums, &mut out);
+                    cmd = ch;
+                }
+            } else if ch == '-' && !token.is_empty() {
+                nums.push(token.parse().expect("a number"));
+                token = "-".into();
+            } else {
+                token.push(ch);
+            }
+        }
+        flush(cmd, &mut nums, &mut out);
+        out
+    }
+
+    /// What is wrong with the geometry of `svg`, one line per problem.
+    pub(super) fn problems(svg: &str) -> Vec<String> {
+        let doc = roxmltree::Document::parse(svg).expect("well-formed SVG");
+        let mut boxes: Vec<(usize, R)> = Vec::new();
+        // (from, to, points) of every link drawn.
+        type Drawn = (usize, usize, Vec<(f64, f64)>);
+        let mut links: Vec<Drawn> = Vec::new();
+        let mut labels: Vec<(&str, R)> = Vec::new();
+        for n in doc.descendants().filter(|n| n.is_element()) {
+            match (n.tag_name().name(), n.attribute("class")) {
+                ("g", Some("component")) => {
+                    let i: usize = num(n, "data-i") as usize;
+                    let v: Vec<f64> = n
+                        .attribute("data-box")
+                        .expect("data-box")
+                        .split(' ')
+                        .map(|s| s.parse().expect("number"))
+                        .collect();
+                    let r = R {
+                        x: v[0],
+                        y: v[1],
+                        w: v[2],
+                        h: v[3],
+                    };
+                    // The outline drawn is the box stated.
+                    let shape = n
+                        .children()
+                        .find(|c| matches!(c.tag_name().name(), "rect" | "path"))
+                        .expect("an outline");
+                    let start = match shape.tag_name().name() {
+                        "rect" => (num(shape, "x"), num(shape, "y")),
+                        _ => polyline(
+                            shape
+                                .attribute("d")
+                                .unwrap_or_default()
+                                .split('a')
+                                .next()
+                                .unwrap_or_default(),
+                        )[0],
+                    };
+                    assert!(
+                        start.0 >= r.x
+                            && start.0 <= r.x + r.w
+                            && start.1 >= r.y
+                            && start.1 <= r.y + r.h,
+                        "outline of {i} starts at {start:?}, outside its box {r:?}"
+                    );
+                    boxes.push((i, r));
+                }
+                ("path", Some("link")) => {
+                    let f = num(n, "data-from") as usize;
+                    let t = num(n, "data-to") as usize;
+                    links.push((f, t, polyline(n.attribute("d").expect("d"))));
+                }
+                ("g", Some(class @ ("label" | "dns"))) => {
+                    let r = n
+                        .children()
+                        .find(|c| c.tag_name().name() == "rect")
+                        .expect("rect");
+                    labels.push((class, rect_of(r)));
+                }
+                _ => {}
+            }
+        }
+        let mut out = Vec::new();
+        for (f, t, pts) in &links {
+            for w in pts.windows(2) {
+                for (i, b) in &boxes {
+                    if i != f && i != t && b.cut_by(w[0], w[1]) {
+                        out.push(format!(
+                            "link {f}→{t} passes through box {i}: {:?}→{:?}",
+                            w[0], w[1]
+                        ));
+                    }
+                }
+                for (class, l) in &labels {
+                    if l.cut_by(w[0], w[1]) {
+                        out.push(format!("link {f}→{t} runs under a {class} at {l:?}"));
+                    }
+                }
+            }
+            let n = pts.len();
+            let last =
+                ((pts[n - 1].0 - pts[n - 2].0).abs() + (pts[n - 1].1 - pts[n - 2].1).abs()) as i64;
+            if last < 10 {
+                out.push(format!(
+                    "link {f}→{t} ends in {last} px, too short for its arrowhead"
+                ));
+            }
+        }
+        for (k, (class, l)) in labels.iter().enumerate() {
+            for (i, b) in &boxes {
+                if l.overlaps(b) {
+                    out.push(format!("a {class} at {l:?} covers box {i}"));
+                }
+            }
+            for (other, m) in &labels[k + 1..] {
+                if l.overlaps(m) {
+                    out.push(format!("a {class} at {l:?} covers a {other} at {m:?}"));
+                }
+            }
+        }
+        out
+    }
+
+    fn check(what: &str, design: &Design) -> usize {
+        let mut found = 0;
+        for marks in [None, Some(Marks::new(design))] {
+            let svg = export::svg::to_svg(design, marks.as_ref());
+            let p = problems(&svg);
+            found += p.len();
+            if std::env::var_os("GEOMETRY_COUNT").is_none() {
+                assert!(
+                    p.is_empty(),
+                    "{what} (annotated: {}): {} problems, first:\n{}",
+                    marks.is_some(),
+                    p.len(),
+                    p[..p.len().min(12)].join("\n")
+                );
+            }
+        }
+        found
+    }
+
+    fn without_positions(mut d: Design) -> Design {
+        for c in &mut d.components {
+            c.x = None;
+            c.y = None;
+        }
+        d
+    }
+
+    #[test]
+    fn reference_and_automatically_laid_out_designs() {
+        let mut found = Vec::new();
+        for path in designs() {
+            let design = infraplan::io::load(&path).expect("valid");
+            let name = stem(&path);
+            found.push((name.clone(), check(&name, &design)));
+            let auto = format!("{name}, laid out automatically");
+            found.push((auto.clone(), check(&auto, &without_positions(design))));
+        }
+        for n in [30, 100, 200] {
+            let name = format!("generated design of {n}");
+            found.push((name.clone(), check(&name, &infraplan::generate::layered(n))));
+        }
+        eprintln!("geometry problems per design: {found:?}");
+    }
+
+    /// Designs of 50–200 components of every kind, on servers or not, linked at random, laid
+    /// out automatically.
+    fn design() -> impl Strategy<Value = Design> {
+        (50usize..=200)
+            .prop_flat_map(|n| {
+                (
+                    prop::collection::vec((0..Kind::ALL.len(), 0..n / 3 + 2), n),
+                    prop::collection::vec(
+                        (0..n, 0..n, 0..Protocol::ALL.len(), any::<bool>()),
+                        n..n * 3 / 2,
+                    ),
+                )
+            })
+            .prop_map(|(comps, links)| {
+                let mut d = Design::new("random");
+                d.domain = Some("example.com".into());
+                let servers = comps.len() / 3;
+                for s in 0..servers {
+                    d.servers.push(Server {
+                        id: format!("s{s}"),
+                        ip: Some(format!("10.0.{}.{}", s / 200, s % 200)),
+                        label: None,
+                    });
+                }
+                for (i, (kind, server)) in comps.iter().enumerate() {
+                    let mut c = Component::new(format!("c{i}"), Kind::ALL[*kind]);
+                    c.server = (*server < servers).then(|| format!("s{server}"));
+                    d.components.push(c);
+                }
+                for (f, t, p, labelled) in links {
+                    if f != t {
+                        d.links.push(Link {
+                            from: format!("c{f}"),
+                            to: format!("c{t}"),
+                            protocol: Protocol::ALL[p],
+                            port: None,
+                            label: labelled.then(|| "reads".to_string()),
+                        });
+                    }
+                }
+                d.dns.push(infraplan::model::DnsRecord {
+                    name: "www".into(),
+                    record_type: infraplan::model::RecordType::A,
+                    target: "c0".into(),
+                });
+                d
+            })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(24))]
+
+        #[test]
+        fn generated_designs_of_50_to_200_components(d in design()) {
+            let svg = export::svg::to_svg(&d, None);
+            let p = problems(&svg);
+            prop_assert!(p.is_empty(), "{} problems, first:\n{}", p.len(), p[..p.len().min(12)].join("\n"));
+        }
+    }
+}

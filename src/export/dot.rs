@@ -89,6 +89,9 @@ impl Emit {
     }
 }
 
+/// The orange of a cluster's virtual IP and its lines to the members.
+const VIP_COLOR: &str = "#ef6c00";
+
 fn q(s: &str) -> Id {
     Id::Escaped(quoted(s))
 }
@@ -176,14 +179,14 @@ fn emit(design: &Design, marks: Option<&Marks>, stmts: &mut Emit) {
     let common = common_link_style(design, marks);
     for stmt in [
         Stmt::GAttribute(GraphAttributes::Graph(vec![
-            aq("rankdir", "LR"),
+            aq("rankdir", "TB"),
             aq("newrank", "true"),
             aq("compound", "true"),
             aq("fontname", FONT),
             aq("fontsize", "12"),
             aq("fontcolor", TEXT),
             aq("nodesep", "0.3"),
-            aq("ranksep", "0.9"),
+            aq("ranksep", "0.6"),
             aq("pad", "0.3"),
             aq("bgcolor", "white"),
             aq("labelloc", "t"),
@@ -354,7 +357,7 @@ fn emit(design: &Design, marks: Option<&Marks>, stmts: &mut Emit) {
                 &id,
                 &comp_id(m),
                 vec![
-                    aq("color", "#ef6c00"),
+                    aq("color", VIP_COLOR),
                     aq("style", "solid"),
                     aq("arrowhead", "empty"),
                     aq("penwidth", "1"),
@@ -460,9 +463,9 @@ fn emit(design: &Design, marks: Option<&Marks>, stmts: &mut Emit) {
         }
         match link.protocol.traffic() {
             // Replication runs between peers of one tier; it must not push one of them a rank
-            // further right.
+            // further down.
             Traffic::Replication => attrs.push(aq("constraint", "false")),
-            // Monitoring must not pull the agents about; it only keeps the service right.
+            // Monitoring must not pull the agents about; it only keeps the service below.
             Traffic::Monitoring => attrs.push(aq("weight", "0")),
             Traffic::Request => {}
         }
@@ -488,10 +491,11 @@ fn emit(design: &Design, marks: Option<&Marks>, stmts: &mut Emit) {
         }
     }
 
-    // The legend and the findings go in a column right of everything: an invisible edge
-    // from the deepest component puts them there (newrank ignores rank=max for a node that
-    // nothing connects to).
-    stmts.push(legend(design));
+    // The legend and the findings go in a row below everything (the layout runs top to
+    // bottom, so the picture stays about as wide as it is tall): an invisible edge from the
+    // deepest component puts them there (newrank ignores rank=max for a node that nothing
+    // connects to).
+    stmts.push(legend(design, marks, !vip_nodes.is_empty()));
     let mut keys = vec!["legend"];
     if let Some(m) = marks {
         stmts.push(findings_box(m));
@@ -508,9 +512,10 @@ fn emit(design: &Design, marks: Option<&Marks>, stmts: &mut Emit) {
     }
 }
 
-/// Components of a server on no request path would all fall into the first column and
-/// stretch the server's frame across the diagram; this stacks each of them with a component of
-/// the same server that is on a path (application files with the application server).
+/// Components of a server on no request path would all fall into the first rank and
+/// stretch the server's frame across the diagram; this puts each of them in the rank of a
+/// component of the same server that is on a path (application files with the application
+/// server), side by side in the server's frame.
 fn anchor_support(design: &Design, members: &[usize], on_path: &[bool], server: &str) -> Vec<Stmt> {
     let main: Vec<usize> = members.iter().copied().filter(|&i| on_path[i]).collect();
     let Some(&first) = main.first() else {
@@ -550,7 +555,7 @@ fn anchor_support(design: &Design, members: &[usize], on_path: &[bool], server: 
 }
 
 /// The component farthest from the clients along links (breadth first), which Graphviz puts
-/// in the last column or near it.
+/// in the last rank or near it.
 fn deepest(design: &Design, index: &Index) -> Option<usize> {
     let n = design.components.len();
     let mut out: Vec<Vec<usize>> = vec![Vec::new(); n];
@@ -684,8 +689,8 @@ fn component_node(design: &Design, i: usize, marks: Option<&Marks>) -> Stmt {
     Stmt::Node(Node::new(NodeId(q(&comp_id(&c.id)), None), attrs))
 }
 
-/// What the colours and lines mean, for the kinds this design uses.
-fn legend(design: &Design) -> Stmt {
+/// What the colours and lines mean: the kinds this design uses and the looks its lines take.
+fn legend(design: &Design, marks: Option<&Marks>, vips: bool) -> Stmt {
     let mut rows = String::from("<TR><TD COLSPAN=\"2\" ALIGN=\"LEFT\"><B>Legend</B></TD></TR>");
     for kind in Kind::ALL {
         if !design.components.iter().any(|c| c.kind == kind) {
@@ -700,7 +705,22 @@ fn legend(design: &Design) -> Stmt {
             html(kind.title())
         ));
     }
-    for (color, dash, text) in style::LEGEND_LINES {
+    let mut lines = style::legend_lines(design, marks);
+    if !design.dns.is_empty() {
+        lines.push((
+            style::DNS_BORDER,
+            Dash::Dashed,
+            "DNS lookup and answer".to_string(),
+        ));
+    }
+    if vips {
+        lines.push((
+            VIP_COLOR,
+            Dash::Solid,
+            "virtual IP to its members".to_string(),
+        ));
+    }
+    for (color, dash, text) in lines {
         let sample = match dash {
             Dash::Solid => "━━━━",
             Dash::Dashed => "╍╍╍╍",
@@ -709,7 +729,7 @@ fn legend(design: &Design) -> Stmt {
         rows.push_str(&format!(
             "<TR><TD>{}</TD><TD ALIGN=\"LEFT\">{}</TD></TR>",
             font(color, 11, sample),
-            html(text)
+            html(&text)
         ));
     }
     let table = format!(
@@ -759,9 +779,11 @@ fn findings_box(marks: &Marks) -> Stmt {
     );
     for f in &marks.findings {
         let color = style::severity_color(f.severity).unwrap_or(MUTED);
-        let message = wrap(&f.message, 70)
+        // Without the analyzer's backticks. Not in bold: Graphviz places each span by its
+        // own font metrics, which renderers do not match, and the words would run together.
+        let message = style::message_lines(&f.message, 70)
             .iter()
-            .map(|l| html(l))
+            .map(|line| line.iter().map(|(text, _)| html(text)).collect::<String>())
             .collect::<Vec<_>>()
             .join("<BR ALIGN=\"LEFT\"/>");
         rows.push_str(&format!(
@@ -943,7 +965,7 @@ mod tests {
         )));
         assert!(line("mysql-primary", "mysql-replica").contains("style=\"dashed\""));
         assert!(line("agent-web-01", "sumologic").contains("style=\"dotted\""));
-        assert!(dot.contains("rankdir=\"LR\""));
+        assert!(dot.contains("rankdir=\"TB\""));
         assert!(dot.contains("www.foobar.com"));
         assert!(dot.contains("<B>Legend</B>"));
     }

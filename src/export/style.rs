@@ -157,11 +157,143 @@ pub fn severity_color(s: Severity) -> Option<&'static str> {
     }
 }
 
-/// The legend: (sample colour, dash, text) of every line style.
-pub const LEGEND_LINES: [(&str, Dash, &str); 5] = [
-    (ENCRYPTED, Dash::Solid, "encrypted request (https, tls…)"),
-    (PLAIN, Dash::Solid, "plain request (http, mysql…)"),
-    (PLAIN, Dash::Dashed, "replication"),
-    (PLAIN, Dash::Dotted, "monitoring"),
-    (RED, Dash::Solid, "flagged by a finding (--annotate)"),
-];
+/// About how wide `text` is in Helvetica at `size` pixels, a little generous, so that text
+/// can be fitted to a box and a label's background sized to its text.
+pub fn text_width(text: &str, size: f64, bold: bool) -> i64 {
+    let em: f64 = text
+        .chars()
+        .map(|c| match c {
+            'i' | 'j' | 'l' | '.' | ',' | ':' | ';' | '\'' | '|' | '!' => 0.28,
+            ' ' | 'f' | 't' | 'r' | 'I' | '(' | ')' | '[' | ']' | '-' | '/' => 0.36,
+            'm' | 'w' | 'M' | 'W' => 0.86,
+            'A'..='Z' => 0.70,
+            '0'..='9' | 'a'..='z' => 0.57,
+            c if c.is_ascii() => 0.60,
+            // Symbols, accented and wide characters: a full em is safe.
+            _ => 1.0,
+        })
+        .sum();
+    (em * size * if bold { 1.1 } else { 1.0 }).ceil() as i64
+}
+
+/// `text` as it fits `width` pixels: whole, or cut with `…`.
+pub fn fit(text: &str, size: f64, bold: bool, width: i64) -> String {
+    if text_width(text, size, bold) <= width {
+        return text.to_string();
+    }
+    let mut chars: Vec<char> = text.chars().collect();
+    while !chars.is_empty() {
+        chars.pop();
+        let cut: String = chars.iter().collect::<String>() + "…";
+        if text_width(&cut, size, bold) <= width {
+            return cut;
+        }
+    }
+    String::new()
+}
+
+/// A piece of a finding's message: its text and whether it names something (written between
+/// backticks in the analyzer's messages, which diagrams show in bold instead).
+pub type Piece = (String, bool);
+
+/// A finding's message without its backticks, wrapped at about `width` characters.
+pub fn message_lines(message: &str, width: usize) -> Vec<Vec<Piece>> {
+    let mut words: Vec<Vec<Piece>> = Vec::new();
+    let mut word: Vec<Piece> = Vec::new();
+    let mut piece = String::new();
+    let mut code = false;
+    for ch in message.chars() {
+        match ch {
+            '`' => {
+                if !piece.is_empty() {
+                    word.push((std::mem::take(&mut piece), code));
+                }
+                code = !code;
+            }
+            ' ' => {
+                if !piece.is_empty() {
+                    word.push((std::mem::take(&mut piece), code));
+                }
+                if !word.is_empty() {
+                    words.push(std::mem::take(&mut word));
+                }
+            }
+            c => piece.push(c),
+        }
+    }
+    if !piece.is_empty() {
+        word.push((piece, code));
+    }
+    if !word.is_empty() {
+        words.push(word);
+    }
+    let mut lines = Vec::new();
+    let mut line: Vec<Piece> = Vec::new();
+    let mut len = 0;
+    let push = |line: &mut Vec<Piece>, (text, code): Piece| match line.last_mut() {
+        Some((t, c)) if *c == code => t.push_str(&text),
+        _ => line.push((text, code)),
+    };
+    for word in words {
+        let n: usize = word.iter().map(|(t, _)| t.chars().count()).sum();
+        if len > 0 && len + 1 + n > width {
+            lines.push(std::mem::take(&mut line));
+            len = 0;
+        }
+        if len > 0 {
+            push(&mut line, (" ".to_string(), false));
+            len += 1;
+        }
+        for p in word {
+            push(&mut line, p);
+        }
+        len += n;
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
+/// The legend's line samples for what `design` draws: (colour, dash, meaning), one per look
+/// its links take, in the colour they are drawn (an encrypted monitoring link is green and
+/// dotted), with the colours of findings when `marks` is given.
+pub fn legend_lines(
+    design: &crate::model::Design,
+    marks: Option<&super::Marks>,
+) -> Vec<(&'static str, Dash, String)> {
+    let mut seen: Vec<(&'static str, Dash)> = Vec::new();
+    for (li, link) in design.links.iter().enumerate() {
+        let flagged = marks.map(|m| &m.links[li][..]).unwrap_or(&[]);
+        let ls = link_style(link.protocol, marks.and_then(|m| m.worst(flagged)));
+        if !seen.contains(&(ls.color, ls.dash)) {
+            seen.push((ls.color, ls.dash));
+        }
+    }
+    let mut rows = Vec::new();
+    for (traffic, dash) in [
+        ("request", Dash::Solid),
+        ("replication", Dash::Dashed),
+        ("monitoring", Dash::Dotted),
+    ] {
+        for (color, how) in [(ENCRYPTED, "encrypted"), (PLAIN, "plain")] {
+            if seen.contains(&(color, dash)) {
+                let examples = match (traffic, color == ENCRYPTED) {
+                    ("request", true) => " (https, tls…)",
+                    ("request", false) => " (http, mysql…)",
+                    _ => "",
+                };
+                rows.push((color, dash, format!("{how} {traffic}{examples}")));
+            }
+        }
+    }
+    for (color, what) in [
+        (RED, "flagged: critical or high finding"),
+        (ORANGE, "flagged: medium finding"),
+    ] {
+        if seen.iter().any(|(c, _)| *c == color) {
+            rows.push((color, Dash::Solid, what.to_string()));
+        }
+    }
+    rows
+}

@@ -1,12 +1,16 @@
 //! The built-in SVG renderer: the design as the editor lays it out on its canvas (positions
 //! from the file, or the automatic layout), scaled from character cells to pixels. No Graphviz
-//! needed, and linear in the size of the design: one pass over servers, components and links.
+//! needed. Links are routed as orthogonal lines round the boxes ([`super::route`]), labels are
+//! put beside their own line where they cover nothing, and every text is fitted to its box.
+//! The cost grows with what is drawn: each check looks at the grid buckets it passes.
 //! Pixel arithmetic is in `i64`: canvas positions are any `i32` a file holds, and eight times
 //! one of them does not fit an `i32`.
 
 use super::escape::xml;
-use super::style::{self, LinkStyle, MUTED, RED, TEXT};
+use super::route::{Pt, Px, Router, union_all};
+use super::style::{self, LinkStyle, MUTED, RED, TEXT, fit, text_width};
 use super::{Index, Marks};
+use crate::analyze::Severity;
 use crate::layout::{self, Rect};
 use crate::model::{Design, Kind, RecordType};
 use std::fmt::Write;
@@ -16,34 +20,8 @@ pub const CELL_W: i64 = 8;
 pub const CELL_H: i64 = 16;
 const MARGIN: i64 = 24;
 const HEADER: i64 = 72;
-/// Characters of a label that fit a box at the label's size; longer ones are squeezed, and
-/// past `SQUEEZE_MAX` cut (the full text stays in the box's tooltip).
-const FIT: usize = 18;
-const SQUEEZE_MAX: usize = 30;
-
-/// Pixel rectangle.
-#[derive(Debug, Clone, Copy)]
-struct Px {
-    x: i64,
-    y: i64,
-    w: i64,
-    h: i64,
-}
-
-impl Px {
-    fn right(&self) -> i64 {
-        self.x + self.w
-    }
-    fn bottom(&self) -> i64 {
-        self.y + self.h
-    }
-    fn cx(&self) -> i64 {
-        self.x + self.w / 2
-    }
-    fn cy(&self) -> i64 {
-        self.y + self.h / 2
-    }
-}
+/// Room round the canvas for routes that go round everything.
+const RING: i64 = 32;
 
 struct Canvas {
     ox: i64,
@@ -65,33 +43,6 @@ fn marker_id(color: &str) -> String {
     format!("arrow-{}", color.trim_start_matches('#'))
 }
 
-/// `text` cut to `max` characters with an ellipsis.
-fn cut(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        text.to_string()
-    } else {
-        let mut s: String = text.chars().take(max.saturating_sub(1)).collect();
-        s.push('…');
-        s
-    }
-}
-
-/// A text element that fits `width` pixels: squeezed when a little too long, cut when much.
-fn fitted(out: &mut String, x: i64, y: i64, class: &str, prefix: &str, text: &str, width: i64) {
-    let n = text.chars().count();
-    let shown = cut(text, SQUEEZE_MAX);
-    let squeeze = if n > FIT {
-        format!(" textLength=\"{width}\" lengthAdjust=\"spacingAndGlyphs\"")
-    } else {
-        String::new()
-    };
-    let _ = write!(
-        out,
-        "<text x=\"{x}\" y=\"{y}\" class=\"{class}\"{squeeze}>{prefix}{}</text>",
-        xml(&shown)
-    );
-}
-
 /// How far from the origin a canvas position may be for the built-in renderer: past this the
 /// drawing is millions of pixels wide, and the layout's `i32` arithmetic nears overflow.
 pub const MAX_POSITION: i32 = 1_000_000;
@@ -105,25 +56,116 @@ pub fn out_of_range(design: &Design) -> Option<(&str, i32, i32)> {
     })
 }
 
+/// Rule ids that fit `room` pixels in 9 px bold, worst first, and how many more there are.
+fn fitted_rules(rules: &[(Severity, &'static str)], room: i64) -> (Vec<(Severity, String)>, usize) {
+    let gap = 6;
+    let mut shown = Vec::new();
+    let mut used = 0;
+    for (n, &(sev, rule)) in rules.iter().enumerate() {
+        let rest = rules.len() - n - 1;
+        let more = if rest > 0 {
+            gap + text_width(&format!("+{rest}"), 9.0, true)
+        } else {
+            0
+        };
+        let w = text_width(rule, 9.0, true) + if n > 0 { gap } else { 0 };
+        if used + w + more <= room {
+            shown.push((sev, rule.to_string()));
+            used += w;
+        } else {
+            if shown.is_empty() {
+                let more = if rules.len() > 1 {
+                    gap + text_width(&format!("+{}", rules.len() - 1), 9.0, true)
+                } else {
+                    0
+                };
+                shown.push((sev, fit(rule, 9.0, true, room - more)));
+                return (shown, rules.len() - 1);
+            }
+            return (shown, rules.len() - n);
+        }
+    }
+    (shown, 0)
+}
+
+/// A row of rule ids at (`x`, `y`), coloured by severity, with "+N" for those left out; its
+/// width.
+fn rules_row(
+    out: &mut String,
+    x: i64,
+    y: i64,
+    rules: &[(Severity, &'static str)],
+    room: i64,
+) -> i64 {
+    let (shown, hidden) = fitted_rules(rules, room);
+    let mut width = 0;
+    let _ = write!(out, "<text x=\"{x}\" y=\"{y}\" class=\"k\">");
+    for (n, (sev, rule)) in shown.iter().enumerate() {
+        let color = style::severity_color(*sev).unwrap_or(MUTED);
+        let gap = if n > 0 { " dx=\"6\"" } else { "" };
+        width += text_width(rule, 9.0, true) + if n > 0 { 6 } else { 0 };
+        let _ = write!(out, "<tspan fill=\"{color}\"{gap}>{}</tspan>", xml(rule));
+    }
+    if hidden > 0 {
+        width += 6 + text_width(&format!("+{hidden}"), 9.0, true);
+        let _ = write!(out, "<tspan fill=\"{MUTED}\" dx=\"6\">+{hidden}</tspan>");
+    }
+    out.push_str("</text>");
+    width
+}
+
+/// A server frame's title: its name, then its id and IP while they fit; the texts and the
+/// title's width.
+fn frame_title(name: &str, id: Option<&str>, ip: Option<&str>, room: i64) -> (Vec<String>, i64) {
+    let name_w = text_width(name, 13.0, true);
+    let mut parts = vec![fit(name, 13.0, true, room)];
+    let mut used = name_w.min(room);
+    for extra in [id, ip].into_iter().flatten() {
+        let w = 8 + text_width(extra, 11.0, false);
+        if used + w <= room {
+            parts.push(extra.to_string());
+            used += w;
+        }
+    }
+    (parts, used)
+}
+
 /// Draws `design` as SVG, findings marked when `marks` is given. Positions must be within
 /// [`MAX_POSITION`] (see [`out_of_range`]; [`super::render`] checks).
 pub fn to_svg(design: &Design, marks: Option<&Marks>) -> String {
     let geo = layout::layout(design);
     let index = Index::new(design);
     let canvas = Canvas {
-        ox: MARGIN - i64::from(geo.bounds.x) * CELL_W,
-        oy: HEADER - i64::from(geo.bounds.y) * CELL_H + CELL_H,
+        ox: MARGIN + RING - i64::from(geo.bounds.x) * CELL_W,
+        oy: HEADER + RING - i64::from(geo.bounds.y) * CELL_H,
     };
     let boxes: Vec<Px> = geo.boxes.iter().map(|r| canvas.px(r)).collect();
-    let canvas_bottom = HEADER + (i64::from(geo.bounds.h) + 2) * CELL_H;
-    let canvas_right = MARGIN + i64::from(geo.bounds.w) * CELL_W + MARGIN;
+    let drawn = canvas.px(&geo.bounds);
+    // Where routes and labels may go: the canvas and a ring round it.
+    let ring = Px {
+        x: drawn.x - RING,
+        y: drawn.y - RING,
+        w: drawn.w + 2 * RING,
+        h: drawn.h + 2 * RING,
+    };
+    let canvas_bottom = ring.bottom() + 8;
+    let canvas_right = ring.right() + MARGIN;
 
-    let mut body = String::with_capacity(512 + design.components.len() * 700);
+    let mut body = String::with_capacity(1024 + design.components.len() * 900);
 
-    // Server frames.
+    // Server frames, their titles kept clear of lines and labels.
+    let mut frames: Vec<Px> = Vec::with_capacity(geo.frames.len());
+    let mut keep_out: Vec<Px> = Vec::new();
     for &(s, rect) in &geo.frames {
         let server = &design.servers[s];
         let r = canvas.px(&rect);
+        let border = Px {
+            x: r.x,
+            y: r.y + CELL_H / 2,
+            w: r.w,
+            h: r.h - CELL_H / 2,
+        };
+        frames.push(border);
         let flagged = marks.map(|m| &m.servers[s][..]).unwrap_or(&[]);
         let outline = marks
             .and_then(|m| m.worst(flagged))
@@ -132,65 +174,131 @@ pub fn to_svg(design: &Design, marks: Option<&Marks>) -> String {
             body,
             "<g class=\"server\"><title>server {}</title><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"10\" fill=\"{}\" stroke=\"{}\" stroke-width=\"{}\"/>",
             xml(&server.id),
-            r.x,
-            r.y + CELL_H / 2,
-            r.w,
-            r.h - CELL_H / 2,
+            border.x,
+            border.y,
+            border.w,
+            border.h,
             style::SERVER_FILL,
             outline.unwrap_or(style::SERVER_BORDER),
             if outline.is_some() { 2.5 } else { 1.2 }
+        );
+        let room = r.w - 20;
+        let (parts, title_w) = frame_title(
+            server.display_name(),
+            server.label.as_ref().map(|_| server.id.as_str()),
+            server.ip.as_deref(),
+            room,
         );
         let _ = write!(
             body,
             "<text x=\"{}\" y=\"{}\" class=\"st\"><tspan class=\"stb\">{}</tspan>",
             r.x + 10,
             r.y + CELL_H + 4,
-            xml(server.display_name())
+            xml(&parts[0])
         );
-        if server.label.is_some() {
-            let _ = write!(
-                body,
-                "<tspan class=\"sm\" dx=\"8\">{}</tspan>",
-                xml(&server.id)
-            );
-        }
-        if let Some(ip) = server.ip.as_deref() {
-            let _ = write!(body, "<tspan dx=\"8\">{}</tspan>", xml(ip));
+        for (n, part) in parts.iter().enumerate().skip(1) {
+            let class = if n == 1 && server.label.is_some() {
+                " class=\"sm\""
+            } else {
+                ""
+            };
+            let _ = write!(body, "<tspan{class} dx=\"8\">{}</tspan>", xml(part));
         }
         body.push_str("</text>");
-        // Rule ids on the free row under the title, squeezed to the frame's width when long.
+        let mut title = Px {
+            x: r.x + 6,
+            y: r.y + CELL_H / 2 + 2,
+            w: title_w + 8,
+            h: 14,
+        };
+        // Rule ids on the free row under the title, as many as fit the frame.
         if let Some(m) = marks {
             let rules = m.rules(flagged);
             if !rules.is_empty() {
-                let chars: usize = rules.iter().map(|(_, r)| r.len() + 1).sum();
-                let room = r.w - 20;
-                let squeeze = if chars as i64 * 6 > room {
-                    format!(" textLength=\"{room}\" lengthAdjust=\"spacingAndGlyphs\"")
-                } else {
-                    String::new()
-                };
-                let _ = write!(
-                    body,
-                    "<text x=\"{}\" y=\"{}\" class=\"k\"{squeeze}>",
-                    r.x + 10,
-                    r.y + CELL_H + 15
-                );
-                for (n, (sev, rule)) in rules.into_iter().enumerate() {
-                    let color = style::severity_color(sev).unwrap_or(MUTED);
-                    let gap = if n > 0 { " dx=\"6\"" } else { "" };
-                    let _ = write!(body, "<tspan fill=\"{color}\"{gap}>{rule}</tspan>");
-                }
-                body.push_str("</text>");
+                let w = rules_row(&mut body, r.x + 10, r.y + CELL_H + 14, &rules, room);
+                title.h += 9;
+                title.w = title.w.max(w + 8);
             }
         }
+        keep_out.push(title);
         body.push_str("</g>");
     }
 
-    // Links under the boxes, their labels collected to go on top of everything.
-    let mut labels = String::new();
+    // DNS records: a tag on what each one points at, where it covers nothing.
+    let mut header_dns = Vec::new();
+    let mut tags: Vec<(Px, String)> = Vec::new();
+    for record in &design.dns {
+        let name = record_name(design, &record.name);
+        let rtype = match record.record_type {
+            RecordType::A => "A",
+            RecordType::Aaaa => "AAAA",
+            RecordType::Cname => "CNAME",
+        };
+        header_dns.push(format!("{name} {rtype} → {}", record.target));
+        let text = format!("⌘ {name}");
+        let w = text_width(&text, 10.0, false) + 10;
+        let h = 14;
+        let mut spots: Vec<(i64, i64)> = Vec::new();
+        for &i in index.expand(&record.target) {
+            let b = boxes[i];
+            spots.extend([
+                (b.right() - w, b.y - h - 1),
+                (b.right() - w, b.bottom() + 1),
+                (b.x, b.y - h - 1),
+                (b.x, b.bottom() + 1),
+            ]);
+        }
+        if spots.is_empty()
+            && let Some(k) = geo
+                .frames
+                .iter()
+                .position(|(s, _)| design.servers[*s].id == record.target)
+        {
+            let f = frames[k];
+            spots.extend([
+                (f.right() - w - 10, f.y - h / 2),
+                (f.right() - w, f.y - h - 2),
+                (f.right() - w - 10, f.bottom() - h / 2),
+            ]);
+        }
+        let free = |r: &Px| {
+            !boxes.iter().any(|b| b.intersects(r))
+                && !keep_out.iter().any(|k| k.intersects(r))
+                && !tags.iter().any(|(t, _)| t.intersects(r))
+        };
+        let chosen = spots
+            .iter()
+            .map(|&(x, y)| Px { x, y, w, h })
+            .find(|r| free(r))
+            .or_else(|| spots.first().map(|&(x, y)| Px { x, y, w, h }));
+        if let Some(r) = chosen {
+            tags.push((r, text));
+        }
+    }
+    keep_out.extend(tags.iter().map(|(r, _)| *r));
+
+    // Links: routed round everything, drawn under the boxes.
+    let area = union_all([ring, drawn].into_iter().chain(keep_out.iter().copied()))
+        .unwrap_or(ring)
+        .inflate(BUCKET_MARGIN);
+    let mut router = Router::new(&boxes, &keep_out, &frames, area, ring);
+    let mut routes: Vec<(usize, usize, usize, Vec<Pt>)> = Vec::with_capacity(design.links.len());
     for (li, link) in design.links.iter().enumerate() {
-        let flagged = marks.map(|m| &m.links[li][..]).unwrap_or(&[]);
+        let tos = index.expand(&link.to);
+        for &f in index.expand(&link.from) {
+            for &t in tos {
+                if f != t {
+                    routes.push((li, f, t, router.route(f, t)));
+                }
+            }
+        }
+    }
+    let mut labels = String::new();
+    for (li, f, t, pts) in &routes {
+        let link = &design.links[*li];
+        let flagged = marks.map(|m| &m.links[*li][..]).unwrap_or(&[]);
         let ls = style::link_style(link.protocol, marks.and_then(|m| m.worst(flagged)));
+        draw_link(&mut body, pts, &ls, link, design, *f, *t);
         let mut lines = style::link_label(link);
         if let Some(m) = marks {
             let rules: Vec<&str> = m.rules(flagged).into_iter().map(|(_, r)| r).collect();
@@ -198,15 +306,25 @@ pub fn to_svg(design: &Design, marks: Option<&Marks>) -> String {
                 lines.push(rules.join(" "));
             }
         }
-        let tos = index.expand(&link.to);
-        for &f in index.expand(&link.from) {
-            for &t in tos {
-                if f == t {
-                    continue;
-                }
-                let (path, mid) = route(&boxes[f], &boxes[t]);
-                draw_link(&mut body, &path, &ls, link, design, f, t);
-                draw_link_label(&mut labels, mid, &lines, &ls);
+        // The whole label where it fits, else its first line, else the protocol alone; the
+        // full text is always in the line's tooltip.
+        let protocol = vec![link.protocol.as_str().to_string()];
+        let first = vec![lines[0].clone()];
+        for variant in [lines, first, protocol] {
+            let variant: Vec<String> = variant
+                .into_iter()
+                .map(|l| fit(&l, 9.0, false, 240))
+                .collect();
+            let w = variant
+                .iter()
+                .map(|l| text_width(l, 9.0, false))
+                .max()
+                .unwrap_or(0)
+                + 6;
+            let h = variant.len() as i64 * 11 + 3;
+            if let Some(r) = router.place_label(pts, w, h) {
+                draw_link_label(&mut labels, &r, &variant, &ls);
+                break;
             }
         }
     }
@@ -223,7 +341,11 @@ pub fn to_svg(design: &Design, marks: Option<&Marks>) -> String {
         let width = if outline.is_some() { 3.0 } else { 1.2 };
         let _ = write!(
             body,
-            "<g class=\"component\"><title>{} ({}): {}</title>",
+            "<g class=\"component\" data-i=\"{i}\" data-box=\"{} {} {} {}\"><title>{} ({}): {}</title>",
+            b.x,
+            b.y,
+            b.w,
+            b.h,
             xml(&c.id),
             c.kind.title(),
             xml(c.display_name())
@@ -231,7 +353,7 @@ pub fn to_svg(design: &Design, marks: Option<&Marks>) -> String {
         let (x, y, w, h) = (b.x + 1, b.y + 1, b.w - 2, b.h - 2);
         match c.kind {
             Kind::Database | Kind::ObjectStorage => {
-                let ry = 6;
+                let ry = 5;
                 let _ = write!(
                     body,
                     "<path d=\"M{x} {t}a{rx} {ry} 0 0 1 {w} 0v{hh}a{rx} {ry} 0 0 1 -{w} 0z\" fill=\"{f}\" stroke=\"{stroke}\" stroke-width=\"{width}\"/><path d=\"M{x} {t}a{rx} {ry} 0 0 0 {w} 0\" fill=\"none\" stroke=\"{stroke}\" stroke-width=\"{width}\"/>",
@@ -260,111 +382,67 @@ pub fn to_svg(design: &Design, marks: Option<&Marks>) -> String {
                 );
             }
         }
-        let glyph = format!("<tspan fill=\"{}\">{}</tspan> ", ks.border, c.kind.glyph());
-        fitted(
-            &mut body,
+        let name = fit(c.display_name(), 12.0, true, b.w - 2 * CELL_W - 16);
+        let _ = write!(
+            body,
+            "<text x=\"{}\" y=\"{}\" class=\"l\"><tspan fill=\"{}\">{}</tspan> {}</text>",
             b.x + CELL_W,
             b.y + CELL_H + 10,
-            "l",
-            &glyph,
-            c.display_name(),
-            b.w - 3 * CELL_W,
+            ks.border,
+            c.kind.glyph(),
+            xml(&name)
         );
         let details = style::details(c).join(" · ");
+        let mut row = b.y + 2 * CELL_H + 10;
         if !details.is_empty() {
-            fitted(
-                &mut body,
+            let _ = write!(
+                body,
+                "<text x=\"{}\" y=\"{row}\" class=\"d\">{}</text>",
                 b.x + CELL_W,
-                b.y + 2 * CELL_H + 10,
-                "d",
-                "",
-                &details,
-                b.w - 2 * CELL_W,
+                xml(&fit(&details, 10.0, false, b.w - 2 * CELL_W))
             );
+            row += 14;
         }
         if let Some(m) = marks {
-            let rules: Vec<String> = m
-                .rules(flagged)
-                .into_iter()
-                .map(|(sev, r)| {
-                    format!(
-                        "<tspan fill=\"{}\">{r}</tspan>",
-                        style::severity_color(sev).unwrap_or(MUTED)
-                    )
-                })
-                .collect();
+            let rules = m.rules(flagged);
             if !rules.is_empty() {
-                // Inside the box, under the details, squeezed to its width when long.
-                let chars: usize = m.rules(flagged).iter().map(|(_, r)| r.len() + 1).sum();
-                let squeeze = if chars > 22 {
-                    format!(
-                        " textLength=\"{}\" lengthAdjust=\"spacingAndGlyphs\"",
-                        b.w - 2 * CELL_W
-                    )
-                } else {
-                    String::new()
-                };
-                let _ = write!(
-                    body,
-                    "<text x=\"{}\" y=\"{}\" class=\"k\"{squeeze}>{}</text>",
-                    b.x + CELL_W,
-                    b.y + 3 * CELL_H + 9,
-                    rules.join(" ")
-                );
+                rules_row(&mut body, b.x + CELL_W, row, &rules, b.w - 2 * CELL_W);
             }
         }
         body.push_str("</g>");
     }
     body.push_str(&labels);
-
-    // DNS records: a tag on what each one points at.
-    let mut header_dns = Vec::new();
-    for record in &design.dns {
-        let name = record_name(design, &record.name);
-        let rtype = match record.record_type {
-            RecordType::A => "A",
-            RecordType::Aaaa => "AAAA",
-            RecordType::Cname => "CNAME",
-        };
-        header_dns.push(format!("{name} {rtype} → {}", record.target));
-        let mut at: Vec<Px> = index
-            .expand(&record.target)
-            .iter()
-            .map(|&i| boxes[i])
-            .collect();
-        if at.is_empty()
-            && let Some(&(_, r)) = geo
-                .frames
-                .iter()
-                .find(|(s, _)| design.servers[*s].id == record.target)
-        {
-            at.push(canvas.px(&r));
-        }
-        for p in at {
-            let text = format!("⌘ {name}");
-            let w = text.chars().count() as i64 * 6 + 8;
-            let _ = write!(
-                body,
-                "<g class=\"dns\"><rect x=\"{}\" y=\"{}\" width=\"{w}\" height=\"14\" rx=\"7\" fill=\"{}\" stroke=\"{}\"/><text x=\"{}\" y=\"{}\" class=\"dn\">{}</text></g>",
-                p.right() - w + 4,
-                p.y - 7,
-                style::DNS_FILL,
-                style::DNS_BORDER,
-                p.right() - w + 8,
-                p.y + 3,
-                xml(&text)
-            );
-        }
+    for (r, text) in &tags {
+        let _ = write!(
+            body,
+            "<g class=\"dns\"><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"7\" fill=\"{}\" stroke=\"{}\"/><text x=\"{}\" y=\"{}\" class=\"dn\">{}</text></g>",
+            r.x,
+            r.y,
+            r.w,
+            r.h,
+            style::DNS_FILL,
+            style::DNS_BORDER,
+            r.x + 5,
+            r.y + 10,
+            xml(text)
+        );
     }
 
-    // Legend and findings below the canvas.
-    let (legend_h, legend_w) = legend(&mut body, design, MARGIN, canvas_bottom);
+    // Legend and findings below the canvas: side by side when the canvas is wide enough,
+    // else the findings under the legend, so the picture stays about as wide as the canvas.
+    let (legend_h, legend_w) = legend(&mut body, design, marks, MARGIN, canvas_bottom);
     let mut height = canvas_bottom + legend_h + MARGIN;
     let mut width = canvas_right.max(MARGIN + legend_w + MARGIN);
     if let Some(m) = marks {
-        let fx = MARGIN + legend_w + 24;
-        let (fh, fw) = findings_box(&mut body, m, fx, canvas_bottom);
-        height = height.max(canvas_bottom + fh + MARGIN);
+        let (fw, rows) = findings_rows(m);
+        let beside = MARGIN + legend_w + 24 + fw + MARGIN <= canvas_right.max(900);
+        let (fx, fy) = if beside {
+            (MARGIN + legend_w + 24, canvas_bottom)
+        } else {
+            (MARGIN, canvas_bottom + legend_h + 16)
+        };
+        let fh = findings_box(&mut body, m, &rows, fw, fx, fy);
+        height = height.max(fy + fh + MARGIN);
         width = width.max(fx + fw + MARGIN);
     }
 
@@ -377,22 +455,25 @@ pub fn to_svg(design: &Design, marks: Option<&Marks>) -> String {
     if let Some(m) = marks {
         sub.push(m.summary());
     }
+    let sub = sub.join(" · ");
     let mut head = String::new();
     let _ = write!(
         head,
         "<text x=\"{MARGIN}\" y=\"30\" class=\"t\">{}</text><text x=\"{MARGIN}\" y=\"48\" class=\"s\">{}</text>",
         xml(&design.name),
-        xml(&sub.join(" · "))
+        xml(&sub)
     );
+    let mut head_w = text_width(&design.name, 20.0, true).max(text_width(&sub, 12.0, false));
     if !header_dns.is_empty() {
+        let dns = format!("DNS: {}", header_dns.join(", "));
+        head_w = head_w.max(text_width(&dns, 10.0, false));
         let _ = write!(
             head,
-            "<text x=\"{MARGIN}\" y=\"64\" class=\"dn\">DNS: {}</text>",
-            xml(&header_dns.join(", "))
+            "<text x=\"{MARGIN}\" y=\"64\" class=\"dn\">{}</text>",
+            xml(&dns)
         );
     }
-    let min_w = design.name.chars().count() as i64 * 12 + 2 * MARGIN;
-    let width = width.max(min_w);
+    let width = width.max(head_w + 2 * MARGIN);
 
     let mut out = String::with_capacity(body.len() + 2048);
     let _ = write!(
@@ -404,7 +485,7 @@ pub fn to_svg(design: &Design, marks: Option<&Marks>) -> String {
     for color in [style::ENCRYPTED, style::PLAIN, RED, style::ORANGE] {
         let _ = write!(
             out,
-            "<marker id=\"{}\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto-start-reverse\"><path d=\"M0 0L10 5L0 10z\" fill=\"{color}\"/></marker>",
+            "<marker id=\"{}\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerUnits=\"userSpaceOnUse\" markerWidth=\"10\" markerHeight=\"10\" orient=\"auto-start-reverse\"><path d=\"M0 0L10 5L0 10z\" fill=\"{color}\"/></marker>",
             marker_id(color)
         );
     }
@@ -421,6 +502,9 @@ pub fn to_svg(design: &Design, marks: Option<&Marks>) -> String {
     out
 }
 
+/// Extra room round the router's grid, for stubs and labels just outside the ring.
+const BUCKET_MARGIN: i64 = 64;
+
 fn record_name(design: &Design, name: &str) -> String {
     match (name, design.domain.as_deref()) {
         ("@" | "", Some(d)) => d.to_string(),
@@ -429,42 +513,9 @@ fn record_name(design: &Design, name: &str) -> String {
     }
 }
 
-/// A curve from box `a` to box `b`, leaving and entering on the sides that face each other,
-/// and the point at its middle for the label.
-fn route(a: &Px, b: &Px) -> (String, (i64, i64)) {
-    let (s, e, c1, c2) = if b.x >= a.right() {
-        let (s, e) = ((a.right(), a.cy()), (b.x, b.cy()));
-        let d = ((e.0 - s.0) / 2).max(20);
-        (s, e, (s.0 + d, s.1), (e.0 - d, e.1))
-    } else if b.right() <= a.x {
-        let (s, e) = ((a.x, a.cy()), (b.right(), b.cy()));
-        let d = ((s.0 - e.0) / 2).max(20);
-        (s, e, (s.0 - d, s.1), (e.0 + d, e.1))
-    } else if b.y >= a.bottom() {
-        let (s, e) = ((a.cx(), a.bottom()), (b.cx(), b.y));
-        let d = ((e.1 - s.1) / 2).max(10);
-        (s, e, (s.0, s.1 + d), (e.0, e.1 - d))
-    } else {
-        let (s, e) = ((a.cx(), a.y), (b.cx(), b.bottom()));
-        let d = ((s.1 - e.1) / 2).max(10);
-        (s, e, (s.0, s.1 - d), (e.0, e.1 + d))
-    };
-    let mid = (
-        (s.0 + 3 * c1.0 + 3 * c2.0 + e.0) / 8,
-        (s.1 + 3 * c1.1 + 3 * c2.1 + e.1) / 8,
-    );
-    (
-        format!(
-            "M{} {}C{} {} {} {} {} {}",
-            s.0, s.1, c1.0, c1.1, c2.0, c2.1, e.0, e.1
-        ),
-        mid,
-    )
-}
-
 fn draw_link(
     out: &mut String,
-    path: &str,
+    pts: &[Pt],
     ls: &LinkStyle,
     link: &crate::model::Link,
     design: &Design,
@@ -478,47 +529,57 @@ fn draw_link(
         .unwrap_or_default();
     let _ = write!(
         out,
-        "<path class=\"link\" d=\"{path}\" fill=\"none\" stroke=\"{}\" stroke-width=\"{}\"{dash} marker-end=\"url(#{})\"><title>{} → {}: {}</title></path>",
+        "<path class=\"link\" data-from=\"{f}\" data-to=\"{t}\" d=\""
+    );
+    for (n, (x, y)) in pts.iter().enumerate() {
+        let _ = write!(out, "{}{x} {y}", if n == 0 { "M" } else { "L" });
+    }
+    let _ = write!(
+        out,
+        "\" fill=\"none\" stroke=\"{}\" stroke-width=\"{}\" stroke-linejoin=\"round\"{dash} marker-end=\"url(#{})\"><title>{} → {}: {}</title></path>",
         ls.color,
         ls.width,
         marker_id(ls.color),
         xml(&design.components[f].id),
         xml(&design.components[t].id),
-        link.protocol
+        xml(&style::link_label(link).join(" "))
     );
 }
 
-fn draw_link_label(out: &mut String, (x, y): (i64, i64), lines: &[String], ls: &LinkStyle) {
-    let widest = lines.iter().map(|l| l.chars().count()).max().unwrap_or(0) as i64;
-    let w = widest * 5 + 6;
-    let h = lines.len() as i64 * 11 + 2;
-    let top = y - h / 2;
+fn draw_link_label(out: &mut String, r: &Px, lines: &[String], ls: &LinkStyle) {
     let _ = write!(
         out,
-        "<g class=\"label\"><rect x=\"{}\" y=\"{top}\" width=\"{w}\" height=\"{h}\" rx=\"3\" fill=\"white\" fill-opacity=\"0.85\"/>",
-        x - w / 2
+        "<g class=\"label\"><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"3\" fill=\"white\" fill-opacity=\"0.9\"/>",
+        r.x, r.y, r.w, r.h
     );
     for (n, line) in lines.iter().enumerate() {
         let _ = write!(
             out,
-            "<text x=\"{x}\" y=\"{}\" class=\"e\" text-anchor=\"middle\" fill=\"{}\" style=\"fill:{}\">{}</text>",
-            top + 10 + n as i64 * 11,
+            "<text x=\"{}\" y=\"{}\" class=\"e\" text-anchor=\"middle\" fill=\"{}\" style=\"fill:{}\">{}</text>",
+            r.cx(),
+            r.y + 10 + n as i64 * 11,
             ls.color,
             ls.color,
-            xml(&cut(line, 60))
+            xml(line)
         );
     }
     out.push_str("</g>");
 }
 
 /// The legend at (`x`, `y`); its height and width.
-fn legend(out: &mut String, design: &Design, x: i64, y: i64) -> (i64, i64) {
+fn legend(out: &mut String, design: &Design, marks: Option<&Marks>, x: i64, y: i64) -> (i64, i64) {
     let kinds: Vec<Kind> = Kind::ALL
         .into_iter()
         .filter(|k| design.components.iter().any(|c| c.kind == *k))
         .collect();
-    let rows = 1 + kinds.len() + style::LEGEND_LINES.len();
-    let (w, h) = (260, rows as i64 * 18 + 10);
+    let lines = style::legend_lines(design, marks);
+    let rows = 1 + kinds.len() + lines.len();
+    let texts = kinds
+        .iter()
+        .map(|k| text_width(k.title(), 11.0, false))
+        .chain(lines.iter().map(|(_, _, t)| text_width(t, 11.0, false)));
+    let w = (texts.max().unwrap_or(0) + 60).max(160);
+    let h = rows as i64 * 18 + 10;
     let _ = write!(
         out,
         "<g class=\"legend\"><rect x=\"{x}\" y=\"{y}\" width=\"{w}\" height=\"{h}\" fill=\"white\" stroke=\"#b0bec5\"/><text x=\"{}\" y=\"{}\" class=\"lg\" font-weight=\"bold\">Legend</text>",
@@ -545,7 +606,7 @@ fn legend(out: &mut String, design: &Design, x: i64, y: i64) -> (i64, i64) {
             xml(k.title())
         );
     }
-    for (color, dash, text) in style::LEGEND_LINES {
+    for (color, dash, text) in lines {
         ry += 18;
         let dash = dash
             .svg()
@@ -559,21 +620,28 @@ fn legend(out: &mut String, design: &Design, x: i64, y: i64) -> (i64, i64) {
             x + 44,
             ry - 4,
             x + 52,
-            xml(text)
+            xml(&text)
         );
     }
     out.push_str("</g>");
     (h, w)
 }
 
-/// The findings box at (`x`, `y`); its height and width.
-fn findings_box(out: &mut String, marks: &Marks, x: i64, y: i64) -> (i64, i64) {
-    const WRAP: usize = 90;
-    let mut rows: Vec<(Option<(&str, String)>, String)> = Vec::new();
+/// A row of the findings box: its severity and rule (on a finding's first line) and a line
+/// of its message.
+type FindingRow = (Option<(&'static str, String)>, Vec<style::Piece>);
+
+const FINDINGS_WRAP: usize = 90;
+
+/// The findings box's rows and its width.
+fn findings_rows(marks: &Marks) -> (i64, Vec<FindingRow>) {
+    let mut rows: Vec<FindingRow> = Vec::new();
     for f in &marks.findings {
         let color = style::severity_color(f.severity).unwrap_or(MUTED);
-        let lines = super::dot::wrap(&f.message, WRAP);
-        for (n, line) in lines.into_iter().enumerate() {
+        for (n, line) in style::message_lines(&f.message, FINDINGS_WRAP)
+            .into_iter()
+            .enumerate()
+        {
             let head = (n == 0).then(|| {
                 (
                     color,
@@ -583,7 +651,37 @@ fn findings_box(out: &mut String, marks: &Marks, x: i64, y: i64) -> (i64, i64) {
             rows.push((head, line));
         }
     }
-    let w = 230 + (WRAP as i64) * 6;
+    let head_w = rows
+        .iter()
+        .filter_map(|(h, _)| h.as_ref())
+        .map(|(_, t)| text_width(t, 9.0, true))
+        .max()
+        .unwrap_or(0);
+    let text_w = rows
+        .iter()
+        .map(|(_, l)| l.iter().map(|(t, c)| text_width(t, 9.0, *c)).sum::<i64>())
+        .max()
+        .unwrap_or(0);
+    let title_w = text_width(&format!("Findings  {}", marks.summary()), 11.0, false);
+    let w = (head_w + 24 + text_w + 16).max(title_w + 16);
+    (w, rows)
+}
+
+/// The findings box at (`x`, `y`), `w` wide; its height.
+fn findings_box(
+    out: &mut String,
+    marks: &Marks,
+    rows: &[FindingRow],
+    w: i64,
+    x: i64,
+    y: i64,
+) -> i64 {
+    let head_w = rows
+        .iter()
+        .filter_map(|(h, _)| h.as_ref())
+        .map(|(_, t)| text_width(t, 9.0, true))
+        .max()
+        .unwrap_or(0);
     let h = 30 + rows.len() as i64 * 14 + 6;
     let _ = write!(
         out,
@@ -600,18 +698,25 @@ fn findings_box(out: &mut String, marks: &Marks, x: i64, y: i64) -> (i64, i64) {
                 out,
                 "<text x=\"{}\" y=\"{ry}\" class=\"k\" fill=\"{color}\" style=\"fill:{color}\">{}</text>",
                 x + 8,
-                xml(&text)
+                xml(text)
             );
         }
         let _ = write!(
             out,
-            "<text x=\"{}\" y=\"{ry}\" class=\"e\">{}</text>",
-            x + 222,
-            xml(&line)
+            "<text x=\"{}\" y=\"{ry}\" class=\"e\">",
+            x + 16 + head_w
         );
+        for (text, code) in line {
+            if *code {
+                let _ = write!(out, "<tspan font-weight=\"bold\">{}</tspan>", xml(text));
+            } else {
+                out.push_str(&xml(text));
+            }
+        }
+        out.push_str("</text>");
     }
     out.push_str("</g>");
-    (h, w)
+    h
 }
 
 #[cfg(test)]

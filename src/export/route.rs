@@ -1,0 +1,692 @@
+//! Orthogonal link routing for the built-in SVG renderer, in pixels.
+//!
+//! Each link leaves its source box from a port on one side and enters its target from a port
+//! on another, with a short straight stub at each end so the arrowhead stays visible. Between
+//! the stubs a route has at most two bends more; the renderer tries a few families of such
+//! routes and keeps the first that passes no box but its endpoints, no frame title and no DNS
+//! tag, and runs along no other link (two links may share a line only when they share their
+//! source or their target: a fan-out or a fan-in). Every check looks only at the buckets of a
+//! grid that the segment passes, so routing costs about the length of what is drawn.
+
+/// Pixel rectangle.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Px {
+    pub x: i64,
+    pub y: i64,
+    pub w: i64,
+    pub h: i64,
+}
+
+impl Px {
+    pub fn right(&self) -> i64 {
+        self.x + self.w
+    }
+    pub fn bottom(&self) -> i64 {
+        self.y + self.h
+    }
+    pub fn cx(&self) -> i64 {
+        self.x + self.w / 2
+    }
+    pub fn cy(&self) -> i64 {
+        self.y + self.h / 2
+    }
+    pub fn inflate(&self, d: i64) -> Px {
+        Px {
+            x: self.x - d,
+            y: self.y - d,
+            w: self.w + 2 * d,
+            h: self.h + 2 * d,
+        }
+    }
+    /// Whether the interiors overlap.
+    pub fn intersects(&self, o: &Px) -> bool {
+        self.x < o.right() && o.x < self.right() && self.y < o.bottom() && o.y < self.bottom()
+    }
+    pub fn union(&self, o: &Px) -> Px {
+        let x = self.x.min(o.x);
+        let y = self.y.min(o.y);
+        Px {
+            x,
+            y,
+            w: self.right().max(o.right()) - x,
+            h: self.bottom().max(o.bottom()) - y,
+        }
+    }
+}
+
+pub(crate) type Pt = (i64, i64);
+
+/// An axis-aligned segment: `c` is its x when vertical, its y when horizontal; it runs from
+/// `lo` to `hi` along the other axis.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Seg {
+    pub vertical: bool,
+    pub c: i64,
+    pub lo: i64,
+    pub hi: i64,
+}
+
+impl Seg {
+    pub fn between(a: Pt, b: Pt) -> Seg {
+        if a.0 == b.0 {
+            Seg {
+                vertical: true,
+                c: a.0,
+                lo: a.1.min(b.1),
+                hi: a.1.max(b.1),
+            }
+        } else {
+            Seg {
+                vertical: false,
+                c: a.1,
+                lo: a.0.min(b.0),
+                hi: a.0.max(b.0),
+            }
+        }
+    }
+
+    /// The segment's extent as a (thin) rectangle.
+    fn bounds(&self) -> Px {
+        if self.vertical {
+            Px {
+                x: self.c,
+                y: self.lo,
+                w: 0,
+                h: self.hi - self.lo,
+            }
+        } else {
+            Px {
+                x: self.lo,
+                y: self.c,
+                w: self.hi - self.lo,
+                h: 0,
+            }
+        }
+    }
+
+    /// Whether the segment passes through the interior of `r`.
+    pub fn crosses(&self, r: &Px) -> bool {
+        if self.vertical {
+            self.c > r.x && self.c < r.right() && self.lo < r.bottom() && self.hi > r.y
+        } else {
+            self.c > r.y && self.c < r.bottom() && self.lo < r.right() && self.hi > r.x
+        }
+    }
+}
+
+/// Who a drawn segment belongs to: a link from `src` to `dst` (component indices), or a frame
+/// border (`FRAME` for both).
+#[derive(Debug, Clone, Copy)]
+struct Owned {
+    seg: Seg,
+    src: u32,
+    dst: u32,
+}
+
+const FRAME: u32 = u32::MAX;
+/// Lines closer than this run "along" each other.
+const NEAR: i64 = 5;
+
+/// A uniform grid of buckets over the drawing.
+pub(crate) struct Grid<T> {
+    /// Buckets looked at so far: the router's measure of work.
+    visited: std::cell::Cell<u64>,
+    x0: i64,
+    y0: i64,
+    cols: i64,
+    rows: i64,
+    cells: Vec<Vec<T>>,
+}
+
+const BUCKET: i64 = 64;
+
+impl<T> Grid<T> {
+    fn new(area: &Px) -> Grid<T> {
+        let cols = (area.w / BUCKET + 1).max(1);
+        let rows = (area.h / BUCKET + 1).max(1);
+        let mut cells = Vec::new();
+        cells.resize_with((cols * rows) as usize, Vec::new);
+        Grid {
+            visited: std::cell::Cell::new(0),
+            x0: area.x,
+            y0: area.y,
+            cols,
+            rows,
+            cells,
+        }
+    }
+
+    /// The bucket indices a rectangle touches (clamped to the grid).
+    fn span(&self, r: &Px) -> (i64, i64, i64, i64) {
+        let c = |v: i64, n: i64| v.div_euclid(BUCKET).clamp(0, n - 1);
+        (
+            c(r.x - self.x0, self.cols),
+            c(r.right() - self.x0, self.cols),
+            c(r.y - self.y0, self.rows),
+            c(r.bottom() - self.y0, self.rows),
+        )
+    }
+
+    fn visit(&self, r: &Px, mut f: impl FnMut(&T) -> bool) -> bool {
+        let (c0, c1, r0, r1) = self.span(r);
+        self.visited
+            .set(self.visited.get() + ((c1 - c0 + 1) * (r1 - r0 + 1)) as u64);
+        for row in r0..=r1 {
+            for col in c0..=c1 {
+                for item in &self.cells[(row * self.cols + col) as usize] {
+                    if f(item) {
+                        return true;
+                    }
+                }
+            }
+        }
+        false
+    }
+
+    /// The buckets a rectangle touches, by index into `cells`.
+    fn indices(&self, r: &Px) -> impl Iterator<Item = usize> + use<T> {
+        let (c0, c1, r0, r1) = self.span(r);
+        let cols = self.cols;
+        (r0..=r1).flat_map(move |row| (c0..=c1).map(move |col| (row * cols + col) as usize))
+    }
+
+    fn insert(&mut self, r: &Px, item: T)
+    where
+        T: Clone,
+    {
+        let (c0, c1, r0, r1) = self.span(r);
+        for row in r0..=r1 {
+            for col in c0..=c1 {
+                self.cells[(row * self.cols + col) as usize].push(item.clone());
+            }
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Side {
+    Left,
+    Right,
+    Top,
+    Bottom,
+}
+
+impl Side {
+    const ALL: [Side; 4] = [Side::Right, Side::Left, Side::Bottom, Side::Top];
+
+    fn dir(self) -> Pt {
+        match self {
+            Side::Left => (-1, 0),
+            Side::Right => (1, 0),
+            Side::Top => (0, -1),
+            Side::Bottom => (0, 1),
+        }
+    }
+    fn horizontal(self) -> bool {
+        matches!(self, Side::Left | Side::Right)
+    }
+    fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// Offsets of the ports from the middle of a side: spread so that links do not meet at one
+/// point.
+const PORTS_V: [i64; 5] = [0, -12, 12, -22, 22];
+const PORTS_H: [i64; 7] = [0, -20, 20, -40, 40, -60, 60];
+
+fn port(b: &Px, side: Side, slot: usize) -> Pt {
+    match side {
+        Side::Left => (b.x, b.cy() + PORTS_V[slot]),
+        Side::Right => (b.right(), b.cy() + PORTS_V[slot]),
+        Side::Top => (b.cx() + PORTS_H[slot], b.y),
+        Side::Bottom => (b.cx() + PORTS_H[slot], b.bottom()),
+    }
+}
+
+/// How a port is used: free, by links leaving, by links arriving.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+enum Use {
+    #[default]
+    Free,
+    Out,
+    In,
+}
+
+/// Length of the straight end of a link: room for the arrowhead.
+pub(crate) const STUB: i64 = 14;
+/// How many grid buckets a link's search may look at per bucket of its length.
+const WORK_PER_BUCKET: u64 = 1024;
+/// The most buckets one link's search may look at. Links longer than about a thousandth of this
+/// in buckets (thousands of pixels: a monitoring line across a design of thousands of
+/// components) are drawn on their natural route without the checks.
+const MAX_WORK: u64 = 262144;
+/// The least: enough for a short link to look round a crowded frame.
+const MIN_WORK: u64 = 32768;
+/// The shortest straight end that still shows the arrowhead.
+const MIN_STUB: i64 = 10;
+/// Obstacles are kept this far from lines.
+const CLEARANCE: i64 = 4;
+
+/// The router's state: obstacles, the lines drawn so far and the ports in use.
+pub(crate) struct Router {
+    /// Component boxes first (index = component), then titles and tags, which no link ends at.
+    obstacles: Vec<Px>,
+    boxes: Grid<u32>,
+    segs: Grid<Owned>,
+    ports: Vec<[[Use; 7]; 4]>,
+    /// Where routes may go around everything; labels stay inside it too.
+    ring: Px,
+    /// Labels placed so far, and the arrowheads no label may cover.
+    labels: Vec<Px>,
+    marks: Grid<u32>,
+}
+
+impl Router {
+    /// `components`: the boxes, by component; `others`: frame titles and DNS tags; `frames`:
+    /// server frames, whose borders no link runs along; `area`: the drawing, a ring around it
+    /// included.
+    pub fn new(components: &[Px], others: &[Px], frames: &[Px], area: Px, ring: Px) -> Router {
+        let mut boxes = Grid::new(&area);
+        let mut obstacles = Vec::with_capacity(components.len() + others.len());
+        for (i, b) in components.iter().chain(others).enumerate() {
+            let o = b.inflate(CLEARANCE);
+            boxes.insert(&o, i as u32);
+            obstacles.push(o);
+        }
+        let mut segs = Grid::new(&area);
+        for f in frames {
+            let corners = [
+                (f.x, f.y),
+                (f.right(), f.y),
+                (f.right(), f.bottom()),
+                (f.x, f.bottom()),
+            ];
+            for k in 0..4 {
+                let s = Seg::between(corners[k], corners[(k + 1) % 4]);
+                segs.insert(
+                    &s.bounds(),
+                    Owned {
+                        seg: s,
+                        src: FRAME,
+                        dst: FRAME,
+                    },
+                );
+            }
+        }
+        Router {
+            obstacles,
+            boxes,
+            segs,
+            ports: vec![[[Use::Free; 7]; 4]; components.len()],
+            ring,
+            labels: Vec::new(),
+            marks: Grid::new(&area),
+        }
+    }
+
+    fn work(&self) -> u64 {
+        self.boxes.visited.get() + self.segs.visited.get()
+    }
+
+    fn slot(&self, b: usize, side: Side, want: Use) -> Option<usize> {
+        let n = if side.horizontal() {
+            PORTS_V.len()
+        } else {
+            PORTS_H.len()
+        };
+        let uses = &self.ports[b][side.index()][..n];
+        uses.iter()
+            .position(|u| *u == Use::Free)
+            .or_else(|| uses.iter().position(|u| *u == want))
+    }
+
+    /// Whether segment `s` is clear: no obstacle but `exempt` in its way and, when `strict`,
+    /// no line it would run along or meet end-on that is not a fan-out or fan-in with it.
+    fn clear(&self, s: &Seg, exempt: [usize; 2], src: u32, dst: u32, strict: bool) -> bool {
+        let r = s.bounds();
+        let blocked = self.boxes.visit(&r, |&i| {
+            let i = i as usize;
+            !exempt.contains(&i) && s.crosses(&self.obstacles[i])
+        });
+        if blocked || !strict {
+            return !blocked;
+        }
+        !self.segs.visit(&r.inflate(NEAR), |o| {
+            if o.src != FRAME && (o.src == src || o.dst == dst) {
+                return false;
+            }
+            let e = &o.seg;
+            if e.vertical == s.vertical {
+                (e.c - s.c).abs() < NEAR && e.lo.max(s.lo) < e.hi.min(s.hi) + NEAR
+            } else {
+                // Perpendicular: a crossing is fine, one line ending on the other is a join.
+                let meets =
+                    e.lo - 2 <= s.c && s.c <= e.hi + 2 && s.lo - 2 <= e.c && e.c <= s.hi + 2;
+                meets
+                    && ((e.c - s.lo).abs() < 3
+                        || (e.c - s.hi).abs() < 3
+                        || (s.c - e.lo).abs() < 3
+                        || (s.c - e.hi).abs() < 3)
+            }
+        })
+    }
+
+    fn path_clear(&self, budget: u64, pts: &[Pt], f: usize, t: usize, strict: bool) -> bool {
+        let n = pts.len();
+        // A path longer than the work left is not looked at.
+        let len: i64 = pts
+            .windows(2)
+            .map(|w| ((w[0].0 - w[1].0).abs() + (w[0].1 - w[1].1).abs()) / BUCKET + 1)
+            .sum();
+        if self.work() + 2 * len as u64 > budget {
+            // Counted as looked at, so that a search of paths too long ends.
+            self.boxes
+                .visited
+                .set(self.boxes.visited.get() + 2 * len as u64);
+            return false;
+        }
+        (0..n - 1).all(|k| {
+            let s = Seg::between(pts[k], pts[k + 1]);
+            // The first segment leaves the source and the last enters the target; a segment
+            // leaving a box's border outward never re-enters it.
+            let exempt = [
+                if k == 0 { f } else { usize::MAX },
+                if k == n - 2 { t } else { usize::MAX },
+            ];
+            self.clear(&s, exempt, f as u32, t as u32, strict)
+        })
+    }
+
+    fn commit(&mut self, pts: &[Pt], f: usize, t: usize) {
+        if let Some(&(x, y)) = pts.last() {
+            let head = Px {
+                x: x - 7,
+                y: y - 7,
+                w: 14,
+                h: 14,
+            };
+            self.marks.insert(&head, self.labels.len() as u32);
+            self.labels.push(head);
+        }
+        for w in pts.windows(2) {
+            let s = Seg::between(w[0], w[1]);
+            let (src, dst) = (f as u32, t as u32);
+            for i in self.segs.indices(&s.bounds()) {
+                let cell = &mut self.segs.cells[i];
+                // A fan-in keeps one entry per line, however many links share it.
+                match cell.iter_mut().find(|o| {
+                    o.dst == dst
+                        && o.seg.vertical == s.vertical
+                        && o.seg.c == s.c
+                        && o.seg.lo <= s.hi
+                        && s.lo <= o.seg.hi
+                }) {
+                    Some(o) => {
+                        o.seg.lo = o.seg.lo.min(s.lo);
+                        o.seg.hi = o.seg.hi.max(s.hi);
+                    }
+                    None => cell.push(Owned { seg: s, src, dst }),
+                }
+            }
+        }
+    }
+
+    /// The sides to try for a link from `a` to `b`, the most natural first.
+    fn sides(a: &Px, b: &Px) -> Vec<(Side, Side)> {
+        let hs = if b.cx() >= a.cx() {
+            (Side::Right, Side::Left)
+        } else {
+            (Side::Left, Side::Right)
+        };
+        let vs = if b.cy() >= a.cy() {
+            (Side::Bottom, Side::Top)
+        } else {
+            (Side::Top, Side::Bottom)
+        };
+        let h_apart = b.x >= a.right() + 2 * STUB || b.right() + 2 * STUB <= a.x;
+        let v_apart = b.y >= a.bottom() + 2 * STUB || b.bottom() + 2 * STUB <= a.y;
+        let dx = (b.cx() - a.cx()).abs();
+        let dy = (b.cy() - a.cy()).abs() * 2;
+        let mut out = if h_apart && (dx >= dy || !v_apart) {
+            vec![hs, (hs.0, vs.1), (vs.0, hs.1), vs]
+        } else {
+            vec![vs, (vs.0, hs.1), (hs.0, vs.1), hs]
+        };
+        for sa in Side::ALL {
+            for sb in Side::ALL {
+                if !out.contains(&(sa, sb)) {
+                    out.push((sa, sb));
+                }
+            }
+        }
+        out
+    }
+
+    /// Routes a link from component `f` to component `t`: the points of its polyline, from
+    /// the source's border to the target's.
+    pub fn route(&mut self, f: usize, t: usize) -> Vec<Pt> {
+        let (a, b) = (
+            self.obstacles[f].inflate(-CLEARANCE),
+            self.obstacles[t].inflate(-CLEARANCE),
+        );
+        let combos = Router::sides(&a, &b);
+        let mut pts = Vec::with_capacity(6);
+        // Work in proportion to the link's length, and at most `MAX_WORK`, so that a design
+        // costs time in proportion to its links: past it, the link takes its natural route.
+        let reach = ((a.cx() - b.cx()).abs() + (a.cy() - b.cy()).abs()) / BUCKET + 4;
+        'search: for strict in [true, false] {
+            // Each pass has its own budget: the second, which lets lines run along others,
+            // must not be starved by the first.
+            let budget = self.work() + (WORK_PER_BUCKET * reach as u64).clamp(MIN_WORK, MAX_WORK);
+            for &(sa, sb) in &combos {
+                if self.work() > budget {
+                    continue 'search;
+                }
+                let (Some(pa), Some(pb)) = (self.slot(f, sa, Use::Out), self.slot(t, sb, Use::In))
+                else {
+                    continue;
+                };
+                let p = port(&a, sa, pa);
+                let q = port(&b, sb, pb);
+                if self.try_families(budget, p, sa, q, sb, f, t, strict, &mut pts) {
+                    self.ports[f][sa.index()][pa] = Use::Out;
+                    self.ports[t][sb.index()][pb] = Use::In;
+                    self.commit(&pts, f, t);
+                    return pts;
+                }
+            }
+        }
+        // Boxes overlap or enclose each other: no clear route exists; draw the natural one.
+        let (sa, sb) = combos[0];
+        let p = port(&a, sa, 0);
+        let q = port(&b, sb, 0);
+        let d = (sa.dir(), sb.dir());
+        let p1 = (p.0 + d.0.0 * STUB, p.1 + d.0.1 * STUB);
+        let q1 = (q.0 + d.1.0 * STUB, q.1 + d.1.1 * STUB);
+        pts.clear();
+        pts.extend([p, p1, (p1.0, q1.1), q1, q]);
+        simplify(&mut pts);
+        pts
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn try_families(
+        &self,
+        budget: u64,
+        p: Pt,
+        sa: Side,
+        q: Pt,
+        sb: Side,
+        f: usize,
+        t: usize,
+        strict: bool,
+        pts: &mut Vec<Pt>,
+    ) -> bool {
+        let (da, db) = (sa.dir(), sb.dir());
+        // Facing sides close together: a straight line when the ports line up, else shorter
+        // stubs, never shorter than an arrowhead.
+        let facing = da.0 == -db.0 && da.1 == -db.1;
+        let gap = (q.0 - p.0) * da.0 + (q.1 - p.1) * da.1;
+        if facing && gap > 0 && (p.0 == q.0 || p.1 == q.1) {
+            pts.clear();
+            pts.extend([p, q]);
+            if self.path_clear(budget, pts, f, t, strict) {
+                return true;
+            }
+        }
+        let stub = if facing && gap > 0 {
+            (gap / 2).clamp(MIN_STUB, STUB)
+        } else {
+            STUB
+        };
+        let p1 = (p.0 + da.0 * stub, p.1 + da.1 * stub);
+        let q1 = (q.0 + db.0 * stub, q.1 + db.1 * stub);
+        // Family V: the middle runs vertically at x = m; family H: horizontally at y = m.
+        for vertical_middle in [true, false] {
+            let (pc, qc) = if vertical_middle {
+                (p1.0, q1.0)
+            } else {
+                (p1.1, q1.1)
+            };
+            let (ring_lo, ring_hi) = if vertical_middle {
+                (self.ring.x, self.ring.right())
+            } else {
+                (self.ring.y, self.ring.bottom())
+            };
+            // A stub pointing along the middle's axis must not turn back on itself.
+            let mut lo = ring_lo;
+            let mut hi = ring_hi;
+            for (side, c) in [(sa, pc), (sb, qc)] {
+                if side.horizontal() == vertical_middle {
+                    let d = if vertical_middle {
+                        side.dir().0
+                    } else {
+                        side.dir().1
+                    };
+                    if d > 0 {
+                        lo = lo.max(c);
+                    } else {
+                        hi = hi.min(c);
+                    }
+                }
+            }
+            if lo > hi {
+                continue;
+            }
+            for m in middles(pc, qc, lo, hi) {
+                if self.work() > budget {
+                    return false;
+                }
+                pts.clear();
+                if vertical_middle {
+                    pts.extend([p, p1, (m, p1.1), (m, q1.1), q1, q]);
+                } else {
+                    pts.extend([p, p1, (p1.0, m), (q1.0, m), q1, q]);
+                }
+                simplify(pts);
+                if pts.len() >= 2 && self.path_clear(budget, pts, f, t, strict) {
+                    return true;
+                }
+            }
+        }
+        false
+    }
+
+    /// Whether a label's rectangle is clear of every obstacle, line, arrowhead and label.
+    fn label_clear(&self, r: &Px) -> bool {
+        let r1 = r.inflate(1);
+        r.x >= self.ring.x
+            && r.right() <= self.ring.right()
+            && r.y >= self.ring.y
+            && r.bottom() <= self.ring.bottom()
+            && !self.boxes.visit(&r1, |&i| {
+                self.obstacles[i as usize]
+                    .inflate(1 - CLEARANCE)
+                    .intersects(&r1)
+            })
+            && !self
+                .segs
+                .visit(&r1, |o| o.src != FRAME && o.seg.crosses(&r1))
+            && !self
+                .marks
+                .visit(&r1, |&i| self.labels[i as usize].intersects(&r1))
+    }
+
+    /// A place for a `w` × `h` label beside its own route `pts` that covers nothing else,
+    /// if there is one; it is then taken.
+    pub fn place_label(&mut self, pts: &[Pt], w: i64, h: i64) -> Option<Px> {
+        let mut order: Vec<usize> = (0..pts.len().saturating_sub(1)).collect();
+        let len = |k: usize| (pts[k].0 - pts[k + 1].0).abs() + (pts[k].1 - pts[k + 1].1).abs();
+        order.sort_by_key(|&k| std::cmp::Reverse(len(k)));
+        for k in order {
+            let (a, b) = (pts[k], pts[k + 1]);
+            for frac in [50, 30, 70, 15, 85, 0, 100] {
+                let x = a.0 + (b.0 - a.0) * frac / 100;
+                let y = a.1 + (b.1 - a.1) * frac / 100;
+                let spots = if a.1 == b.1 {
+                    [(x - w / 2, y - h - 4), (x - w / 2, y + 4)]
+                } else {
+                    [(x + 5, y - h / 2), (x - w - 5, y - h / 2)]
+                };
+                for (x, y) in spots {
+                    let r = Px { x, y, w, h };
+                    if self.label_clear(&r) {
+                        self.marks.insert(&r, self.labels.len() as u32);
+                        self.labels.push(r);
+                        return Some(r);
+                    }
+                }
+            }
+        }
+        None
+    }
+}
+
+/// Where the middle of a route may run: between the two stubs first (the middle, then the
+/// ends, then spreading out), then beyond them, then round the outside of the drawing.
+fn middles(pc: i64, qc: i64, lo: i64, hi: i64) -> Vec<i64> {
+    let (a, b) = (pc.min(qc), pc.max(qc));
+    let center = ((a + b) / 2).clamp(lo, hi);
+    let step = ((b - a) / 32).max(NEAR);
+    let mut out = Vec::with_capacity(72);
+    for v in [center, pc, qc] {
+        if (lo..=hi).contains(&v) && !out.contains(&v) {
+            out.push(v);
+        }
+    }
+    for k in 1..=60 {
+        for v in [center - k * step, center + k * step] {
+            if (lo..=hi).contains(&v) {
+                out.push(v);
+            }
+        }
+    }
+    for v in [lo + 4, hi - 4] {
+        if lo + 4 <= hi - 4 {
+            out.push(v);
+        }
+    }
+    out
+}
+
+/// Drops repeated points and points in the middle of a straight run.
+fn simplify(pts: &mut Vec<Pt>) {
+    pts.dedup();
+    let mut k = 1;
+    while k + 1 < pts.len() {
+        let (a, b, c) = (pts[k - 1], pts[k], pts[k + 1]);
+        let straight = (a.0 == b.0 && b.0 == c.0 && (a.1 - b.1).signum() == (b.1 - c.1).signum())
+            || (a.1 == b.1 && b.1 == c.1 && (a.0 - b.0).signum() == (b.0 - c.0).signum());
+        if straight {
+            pts.remove(k);
+        } else {
+            k += 1;
+        }
+    }
+}
+
+/// The union of rectangles, if any.
+pub(crate) fn union_all(rects: impl IntoIterator<Item = Px>) -> Option<Px> {
+    rects.into_iter().reduce(|a, b| a.union(&b))
+}
