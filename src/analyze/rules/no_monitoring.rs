@@ -10,8 +10,9 @@ pub static RULE: Rule = Rule {
     title: "no monitoring",
     checks: "Servers with no monitoring (one finding listing them): no monitoring agent \
              installed, and no metrics link between a monitoring service and a component on it. \
-             A component without a server (not a managed service) is a host of its own, watched \
-             when a metrics link joins it to a monitoring service or agent. And monitoring agents \
+             A component without a server (not a managed service), a standalone firewall or router \
+             on the request path included, is a host of its own, watched when a metrics link \
+             joins it to a monitoring service or agent. And monitoring agents \
              with no metrics link to or from a monitoring service: monitoring may be pushed by \
              the agent or pulled (scraped) by the service, in either direction.",
     why: "Without metrics and logs, a failing disk, a full database or a spike in errors is \
@@ -74,7 +75,14 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         .map(|s| d.servers[s].id.as_str())
         .collect();
     let own_blind: Vec<&str> = (0..ctx.len())
-        .filter(|&i| matches!(ctx.host(i), Some(Host::Own(_))) && !own_watched[i])
+        .filter(|&i| {
+            // A standalone firewall or router in use is an appliance of its own to watch.
+            let appliance = comps[i].server.is_none()
+                && !comps[i].redundant
+                && matches!(comps[i].kind, Kind::Firewall | Kind::Router)
+                && ctx.reachable[i];
+            (appliance || matches!(ctx.host(i), Some(Host::Own(_)))) && !own_watched[i]
+        })
         .map(|i| ctx.id(i))
         .collect();
     if !blind.is_empty() || !own_blind.is_empty() {
@@ -141,6 +149,17 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_standalone_firewall_is_a_host_to_watch() {
+        let f = run(
+            &RULE,
+            &crate::analyze::rules::testing::corpus("standalone-firewall"),
+        );
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!(f[0].components, ["fw-edge"]);
+        assert!(f[0].servers.is_empty(), "{f:?}");
+    }
     use crate::analyze::rules::testing::{reference, run};
 
     #[test]
