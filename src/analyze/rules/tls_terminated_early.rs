@@ -75,9 +75,14 @@ fn plain_downstream(ctx: &Ctx, start: usize, terminator: &[bool]) -> Vec<(usize,
     out
 }
 
-/// The encrypted protocol to use instead of a plain one.
-fn encrypted_form(p: Protocol) -> &'static str {
+/// The encrypted protocol to use instead of a plain one towards `to`.
+fn encrypted_form(ctx: &Ctx, p: Protocol, to: usize) -> &'static str {
+    let c = &ctx.design.components[to];
     match p {
+        // A storage or managed endpoint serves HTTPS with its provider's certificate.
+        Protocol::Http if c.kind == Kind::ObjectStorage || c.redundant => {
+            "HTTPS (the endpoint's own certificate)"
+        }
         Protocol::Http => "HTTPS with internal certificates",
         Protocol::Mysql => "`mysql+tls`",
         Protocol::Postgres => "`postgres+tls`",
@@ -166,7 +171,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
             // One remedy per kind of plain link, in the order the links come.
             let mut remedies: Vec<(&str, Vec<&str>)> = Vec::new();
             for &(_, t, l) in &plain {
-                let form = encrypted_form(links[l].protocol);
+                let form = encrypted_form(ctx, links[l].protocol, t);
                 match remedies.iter_mut().find(|(f, _)| *f == form) {
                     Some((_, ts)) => {
                         if !ts.contains(&ctx.id(t)) {
@@ -217,6 +222,36 @@ mod tests {
         let fix = &f[0].recommendation;
         assert!(fix.contains("`mysql+tls` to `mysql`"), "{fix}");
         assert!(!fix.contains("internal certificates"), "{fix}");
+    }
+
+    #[test]
+    fn an_object_storage_origin_needs_no_internal_certificates() {
+        let mut d = reference("01-simple.toml");
+        d.components.clear();
+        d.servers.clear();
+        d.dns.clear();
+        d.links.clear();
+        let mut cdn = crate::model::Component::new("cdn", Kind::Cdn);
+        cdn.redundant = true;
+        cdn.certificate = Some("www.foobar.com".into());
+        let mut bucket = crate::model::Component::new("bucket", Kind::ObjectStorage);
+        bucket.redundant = true;
+        d.components = vec![crate::model::Component::new("user", Kind::Client), cdn, bucket];
+        for (from, to, protocol) in [
+            ("user", "cdn", Protocol::Https),
+            ("cdn", "bucket", Protocol::Http),
+        ] {
+            d.links.push(crate::model::Link {
+                from: from.into(),
+                to: to.into(),
+                protocol,
+                port: None,
+                label: None,
+            });
+        }
+        let f = run(&RULE, &d);
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert!(!f[0].recommendation.contains("internal certificates"), "{f:?}");
     }
 
     #[test]
