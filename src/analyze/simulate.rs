@@ -26,7 +26,9 @@ impl Loss {
         match self {
             Loss::Nothing => "nothing: clients reach everything they reached before",
             Loss::Capacity => "some capacity: every tier is still served, by fewer instances",
-            Loss::Work => "background work: every tier is still served, but what the failed queue fed gets no more jobs",
+            Loss::Work => {
+                "background work: every tier is still served, but what the failed queue fed gets no more jobs"
+            }
             Loss::Writes => "writes: pages are served, but no database accepts writes",
             Loss::Everything => "everything: the site is down",
         }
@@ -191,10 +193,8 @@ mod tests {
 
     #[test]
     fn a_failed_queue_stops_the_work_it_carried() {
-        let d = load(
-            &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus/queue-single.toml"),
-        )
-        .expect("loads");
+        let d = load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus/queue-single.toml"))
+            .expect("loads");
         let i = simulate(&d, &["rabbit"]).expect("known id");
         assert_eq!(i.loss, Loss::Work);
         assert_eq!(i.unreachable, ["worker"]);

@@ -91,7 +91,11 @@ mod tests {
         assert_eq!(f.len(), 1, "{f:?}");
         assert!(!f[0].message.contains("copied"), "{}", f[0].message);
         let f = run(&RULE, &reference("03-secured-monitored.toml"));
-        assert!(f[0].message.contains("copied to every replica"), "{}", f[0].message);
+        assert!(
+            f[0].message.contains("copied to every replica"),
+            "{}",
+            f[0].message
+        );
     }
 
     #[test]

@@ -101,7 +101,11 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
                 Severity::Medium,
                 format!(
                     "{who} {have} {what}: {} nothing",
-                    if members.len() > 1 { "they balance" } else { "it balances" }
+                    if members.len() > 1 {
+                        "they balance"
+                    } else {
+                        "it balances"
+                    }
                 ),
             )
             .components(

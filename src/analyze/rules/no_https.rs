@@ -109,7 +109,8 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
             continue;
         }
         for (to, path) in ctx.paths_beyond(from) {
-            if comps[to].kind == Kind::Dns || path.iter().any(|&l| d.links[l].protocol == Protocol::Dns)
+            if comps[to].kind == Kind::Dns
+                || path.iter().any(|&l| d.links[l].protocol == Protocol::Dns)
             {
                 continue;
             }
@@ -198,7 +199,11 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
             let cert = if tos.iter().all(|&t| comps[t].certificate.is_some()) {
                 String::new()
             } else {
-                format!(", with a certificate for {} on {},", d.site_name(), list(&to_ids))
+                format!(
+                    ", with a certificate for {} on {},",
+                    d.site_name(),
+                    list(&to_ids)
+                )
             };
             format!(
                 "make every hop to {} HTTPS (or TLS through the tunnel){cert} and redirect HTTP to it",
@@ -307,12 +312,23 @@ mod tests {
         // HTTPS to a standalone firewall, HTTP from it to HAProxy.
         let f = run(&RULE, &corpus("firewall-plain-after"));
         assert_eq!(f.len(), 1, "{f:?}");
-        assert!(f[0].concerns("haproxy") && f[0].concerns("fw-edge"), "{f:?}");
-        assert!(f[0].message.contains("`fw-edge` → `haproxy`"), "{}", f[0].message);
+        assert!(
+            f[0].concerns("haproxy") && f[0].concerns("fw-edge"),
+            "{f:?}"
+        );
+        assert!(
+            f[0].message.contains("`fw-edge` → `haproxy`"),
+            "{}",
+            f[0].message
+        );
         // HTTP from the users to the firewall: the users' own link is plain.
         let f = run(&RULE, &corpus("firewall-plain-before"));
         assert_eq!(f.len(), 1, "{f:?}");
-        assert!(f[0].message.contains("`user` → `fw-edge`"), "{}", f[0].message);
+        assert!(
+            f[0].message.contains("`user` → `fw-edge`"),
+            "{}",
+            f[0].message
+        );
     }
 
     #[test]

@@ -159,7 +159,10 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
             let mut message = if to.is_empty() {
                 format!("{who} {decrypt}")
             } else {
-                format!("{who} {decrypt} and {forward} in plain text to {}", list(&to))
+                format!(
+                    "{who} {decrypt} and {forward} in plain text to {}",
+                    list(&to)
+                )
             };
             if !further.is_empty() {
                 message.push_str(&format!(
@@ -236,7 +239,11 @@ mod tests {
         cdn.certificate = Some("www.foobar.com".into());
         let mut bucket = crate::model::Component::new("bucket", Kind::ObjectStorage);
         bucket.redundant = true;
-        d.components = vec![crate::model::Component::new("user", Kind::Client), cdn, bucket];
+        d.components = vec![
+            crate::model::Component::new("user", Kind::Client),
+            cdn,
+            bucket,
+        ];
         for (from, to, protocol) in [
             ("user", "cdn", Protocol::Https),
             ("cdn", "bucket", Protocol::Http),
@@ -251,7 +258,10 @@ mod tests {
         }
         let f = run(&RULE, &d);
         assert_eq!(f.len(), 1, "{f:?}");
-        assert!(!f[0].recommendation.contains("internal certificates"), "{f:?}");
+        assert!(
+            !f[0].recommendation.contains("internal certificates"),
+            "{f:?}"
+        );
     }
 
     #[test]
@@ -261,7 +271,10 @@ mod tests {
         // HTTP to the firewall, HTTPS from it to HAProxy, which forwards HTTP.
         let f = run(&RULE, &corpus("firewall-plain-before"));
         assert_eq!(f.len(), 1, "{f:?}");
-        assert!(f[0].concerns("haproxy") && !f[0].concerns("fw-edge"), "{f:?}");
+        assert!(
+            f[0].concerns("haproxy") && !f[0].concerns("fw-edge"),
+            "{f:?}"
+        );
     }
 
     #[test]
@@ -283,7 +296,14 @@ mod tests {
         assert_eq!(f.len(), 1, "{f:?}");
         assert_eq!(
             f[0].components,
-            ["app", "haproxy-1", "haproxy-2", "mysql-primary", "mysql-replica", "nginx"]
+            [
+                "app",
+                "haproxy-1",
+                "haproxy-2",
+                "mysql-primary",
+                "mysql-replica",
+                "nginx"
+            ]
         );
         assert!(f[0].recommendation.contains("`mysql+tls` to"), "{f:?}");
     }

@@ -111,7 +111,10 @@ mod tests {
     fn a_job_runner_that_calls_the_site_is_a_source() {
         // A cron box (kind `other`) calls the load balancer every night; its server has a
         // firewall.
-        let f = run(&RULE, &crate::analyze::rules::testing::corpus("cron-caller"));
+        let f = run(
+            &RULE,
+            &crate::analyze::rules::testing::corpus("cron-caller"),
+        );
         assert!(f.is_empty(), "{f:?}");
     }
     use crate::analyze::rules::testing::{reference, run};
