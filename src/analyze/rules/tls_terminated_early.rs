@@ -119,7 +119,27 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
             None => groups.push((key, vec![i], plain)),
         }
     }
-    groups
+    // Terminators whose decrypted data crosses the same plain link are one cause: one finding.
+    let mut merged: Vec<Terminators> = Vec::new();
+    for (cluster, members, plain) in groups {
+        let shares = |(_, _, other): &Terminators| {
+            other
+                .iter()
+                .any(|&(_, _, l)| plain.iter().any(|&(_, _, m)| m == l))
+        };
+        match merged.iter().position(shares) {
+            Some(at) => {
+                let into = &mut merged[at];
+                if into.0 != cluster {
+                    into.0 = None;
+                }
+                into.1.extend(members);
+                into.2.extend(plain);
+            }
+            None => merged.push((cluster, members, plain)),
+        }
+    }
+    merged
         .into_iter()
         .map(|(cluster, members, mut plain)| {
             plain.sort_unstable_by_key(|&(_, _, l)| l);
@@ -149,7 +169,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
                     },
                     format!("the `{cl}` cluster"),
                 ),
-                _ => (list(&ids), format!("`{}`", ids[0])),
+                _ => (list(&ids), list(&ids)),
             };
             let (decrypt, forward) = if one {
                 ("decrypts the traffic it receives", "forwards it")
@@ -327,6 +347,24 @@ mod tests {
         assert!(
             f[0].concerns("nginx-2") && !f[0].concerns("nginx-1"),
             "{f:?}"
+        );
+        // With plain `mysql` to the replica on web-02, both web servers' decrypted data crosses
+        // it: one finding for that shared cause.
+        for l in &mut d.links {
+            if l.from == "app" {
+                l.protocol = crate::model::Protocol::Mysql;
+            }
+        }
+        let f = run(&RULE, &d);
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert!(
+            f[0].concerns("nginx-1") && f[0].concerns("nginx-2"),
+            "{f:?}"
+        );
+        assert!(
+            f[0].message.contains("decrypt the traffic they receive"),
+            "{}",
+            f[0].message
         );
     }
 
