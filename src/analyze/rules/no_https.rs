@@ -1,7 +1,7 @@
 //! NO-HTTPS: plain traffic from the internet, or HTTPS without a fitting certificate.
 
 use crate::analyze::graph::pass_through;
-use crate::analyze::{Ctx, Entry, Finding, Rule, Severity, list};
+use crate::analyze::{Ctx, Entry, Finding, Rule, Severity, arrows, list};
 use crate::model::{Kind, Protocol};
 
 pub static RULE: Rule = Rule {
@@ -171,9 +171,9 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
                 protocols.join(" and ")
             )
         } else {
-            let hops: Vec<String> = ls
+            let hops: Vec<(&str, &str)> = ls
                 .iter()
-                .map(|&l| format!("`{}` → `{}`", d.links[l].from, d.links[l].to))
+                .map(|&l| (d.links[l].from.as_str(), d.links[l].to.as_str()))
                 .collect();
             format!(
                 "what {} {} to {} crosses plain {} on {}: it travels the network unencrypted",
@@ -181,7 +181,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
                 if cl.len() == 1 { "sends" } else { "send" },
                 list(&to_ids),
                 protocols.join(" and "),
-                list(&hops)
+                arrows(&hops)
             )
         };
         let mut involved: Vec<&str> = cl.iter().chain(&to_ids).copied().collect();
@@ -302,7 +302,11 @@ mod tests {
         let mut d = corpus("vpn-plain-after");
         let f = run(&RULE, &d);
         assert_eq!(f.len(), 1, "{f:?}");
-        assert!(f[0].message.contains("`vpn` → `nginx`"), "{}", f[0].message);
+        assert!(
+            f[0].message.contains(" on `vpn` → `nginx`:"),
+            "{}",
+            f[0].message
+        );
         assert_eq!(f[0].links, [1]);
         // Without the certificate it is still one finding, and never "receives HTTPS".
         d.component_mut("nginx").expect("exists").certificate = None;

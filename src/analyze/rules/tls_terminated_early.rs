@@ -1,7 +1,7 @@
 //! TLS-TERMINATED-EARLY: encrypted traffic that goes on in plain text after it is decrypted.
 
 use crate::analyze::graph::pass_through;
-use crate::analyze::{Ctx, Finding, Rule, Severity, list};
+use crate::analyze::{Ctx, Finding, Rule, Severity, arrows, list};
 use crate::model::{Kind, Protocol};
 
 pub static RULE: Rule = Rule {
@@ -152,10 +152,10 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
                 .collect();
             to.sort_unstable();
             to.dedup();
-            let mut further: Vec<String> = plain
+            let mut further: Vec<(&str, &str)> = plain
                 .iter()
                 .filter(|&&(f, _, _)| !direct(f))
-                .map(|&(f, t, _)| format!("`{}` → `{}`", ctx.id(f), ctx.id(t)))
+                .map(|&(f, t, _)| (ctx.id(f), ctx.id(t)))
                 .collect();
             further.dedup();
             let ids: Vec<&str> = members.iter().map(|&m| ctx.id(m)).collect();
@@ -188,7 +188,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
                 message.push_str(&format!(
                     "{} the decrypted data then leaves its host in plain text on {}",
                     if to.is_empty() { ";" } else { ", and" },
-                    list(&further)
+                    arrows(&further)
                 ));
             }
             // One remedy per kind of plain link, in the order the links come.
@@ -241,7 +241,11 @@ mod tests {
         assert_eq!(f.len(), 1, "{f:?}");
         assert_eq!(f[0].components, ["app", "mysql", "nginx"]);
         assert_eq!(f[0].links, [2]);
-        assert!(f[0].message.contains("`app` → `mysql`"), "{}", f[0].message);
+        assert!(
+            f[0].message.ends_with("in plain text on `app` → `mysql`"),
+            "{}",
+            f[0].message
+        );
         let fix = &f[0].recommendation;
         assert!(fix.contains("`mysql+tls` to `mysql`"), "{fix}");
         assert!(!fix.contains("internal certificates"), "{fix}");
