@@ -85,6 +85,14 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         })
         .map(|i| ctx.id(i))
         .collect();
+    let appliances: Vec<&str> = own_blind
+        .iter()
+        .copied()
+        .filter(|id| {
+            d.component(id)
+                .is_some_and(|c| matches!(c.kind, Kind::Firewall | Kind::Router))
+        })
+        .collect();
     if !blind.is_empty() || !own_blind.is_empty() {
         let mut what = Vec::new();
         if !blind.is_empty() {
@@ -123,7 +131,19 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
             )
             .servers(blind.iter().copied())
             .components(own_blind.iter().copied())
-            .recommend("install a monitoring agent (e.g. Sumologic) on each server and link it to a monitoring service"),
+            .recommend(if appliances.is_empty() {
+                "install a monitoring agent (e.g. Sumologic) on each server and link it to a monitoring service".to_string()
+            } else if blind.is_empty() && appliances.len() == own_blind.len() {
+                format!(
+                    "have {} send metrics (SNMP or an exporter) to a monitoring service, with a `metrics+tls` link",
+                    list(&appliances)
+                )
+            } else {
+                format!(
+                    "install a monitoring agent (e.g. Sumologic) on each server and link it to a monitoring service; have {} send metrics (SNMP or an exporter) to it",
+                    list(&appliances)
+                )
+            }),
         );
     }
     for (i, c) in comps.iter().enumerate() {
@@ -159,6 +179,7 @@ mod tests {
         assert_eq!(f.len(), 1, "{f:?}");
         assert_eq!(f[0].components, ["fw-edge"]);
         assert!(f[0].servers.is_empty(), "{f:?}");
+        assert!(f[0].recommendation.contains("SNMP"), "{f:?}");
     }
     use crate::analyze::rules::testing::{reference, run};
 

@@ -119,13 +119,14 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
             None => groups.push((key, vec![i], plain)),
         }
     }
-    // Terminators whose decrypted data crosses the same plain link are one cause: one finding.
+    // Terminators whose decrypted data reaches the same component in plain text (over one link
+    // or parallel ones) are one cause: one finding.
     let mut merged: Vec<Terminators> = Vec::new();
     for (cluster, members, plain) in groups {
         let shares = |(_, _, other): &Terminators| {
             other
                 .iter()
-                .any(|&(_, _, l)| plain.iter().any(|&(_, _, m)| m == l))
+                .any(|&(_, t, _)| plain.iter().any(|&(_, u, _)| u == t))
         };
         match merged.iter().position(shares) {
             Some(at) => {
@@ -249,6 +250,51 @@ mod tests {
         let fix = &f[0].recommendation;
         assert!(fix.contains("`mysql+tls` to `mysql`"), "{fix}");
         assert!(!fix.contains("internal certificates"), "{fix}");
+    }
+
+    #[test]
+    fn terminators_sending_plain_text_to_one_component_are_one_cause() {
+        // Each web server terminates TLS; each application beside it calls one cache on
+        // another server in plain `redis`.
+        let mut d = reference("03-secured-monitored.toml");
+        for l in &mut d.links {
+            if l.from == "haproxy" {
+                l.protocol = Protocol::Https;
+            }
+            if l.from == "app" {
+                l.protocol = Protocol::MysqlTls;
+            }
+        }
+        for id in ["nginx-1", "nginx-2"] {
+            d.component_mut(id).expect("exists").certificate = Some("www.foobar.com".into());
+        }
+        let mut app2 = d.component("app").expect("exists").clone();
+        app2.id = "app-2".into();
+        app2.server = Some("web-02".into());
+        let mut cache = crate::model::Component::new("redis", Kind::Cache);
+        cache.server = Some("lb-01".into());
+        d.components.extend([app2, cache]);
+        for l in &mut d.links {
+            if l.from == "nginx-2" {
+                l.to = "app-2".into();
+            }
+        }
+        for app in ["app", "app-2"] {
+            d.links.push(crate::model::Link {
+                from: app.into(),
+                to: "redis".into(),
+                protocol: Protocol::Redis,
+                port: None,
+                label: None,
+            });
+        }
+        let f = run(&RULE, &d);
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!(f[0].links.len(), 2, "{f:?}");
+        assert!(
+            f[0].recommendation.contains("`redis+tls` to `redis`"),
+            "{f:?}"
+        );
     }
 
     #[test]
