@@ -206,7 +206,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
                 )
             };
             format!(
-                "make every hop to {} HTTPS (or TLS through the tunnel){cert} and redirect HTTP to it",
+                "make every hop to {} HTTPS{cert} and redirect HTTP to it",
                 list(&to_ids),
             )
         };

@@ -209,7 +209,11 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
                 .iter()
                 .map(|(form, ts)| format!("{form} to {}", list(ts)))
                 .collect();
-            let pass = if to.is_empty() {
+            // Passing TLS through is a remedy for HTTP out of the terminator only.
+            let http_out = plain
+                .iter()
+                .any(|&(f, _, l)| direct(f) && links[l].protocol == Protocol::Http);
+            let pass = if !http_out {
                 ""
             } else {
                 " (or pass TLS through to the backends)"
@@ -249,6 +253,7 @@ mod tests {
         );
         let fix = &f[0].recommendation;
         assert!(fix.contains("`mysql+tls` to `mysql`"), "{fix}");
+        assert!(!fix.contains("pass TLS through"), "{fix}");
         assert!(!fix.contains("internal certificates"), "{fix}");
     }
 
