@@ -259,16 +259,15 @@ pub(crate) fn spof_findings(ctx: &Ctx) -> Vec<Finding> {
             continue;
         }
         // What the server's loss takes with it that the site needs: the components on the
-        // request path, not its agent, firewall or code.
+        // request path (a firewall requests pass through included), not its agent or code
+        // unless requests go on through them.
         let hosted: Vec<&str> = ctx.hosted[s.node]
             .iter()
             .copied()
             .filter(|&i| {
                 ctx.reachable[i]
-                    && !matches!(
-                        comps[i].kind,
-                        Kind::MonitoringAgent | Kind::Firewall | Kind::AppFiles
-                    )
+                    && !(matches!(comps[i].kind, Kind::MonitoringAgent | Kind::AppFiles)
+                        && ctx.out[i].is_empty())
             })
             .map(|i| ctx.id(i))
             .collect();
@@ -499,6 +498,37 @@ fn queue_spofs(ctx: &Ctx) -> Vec<Finding> {
 mod tests {
     use super::*;
     use crate::analyze::rules::testing::{corpus, reference, run};
+
+    #[test]
+    fn a_server_finding_names_the_inline_firewall_on_it() {
+        // Requests pass a firewall on s3 to the database beside it: losing s3 loses both.
+        let mut d = reference("01-simple.toml");
+        d.components.clear();
+        d.dns.clear();
+        d.links.clear();
+        d.servers.truncate(1);
+        let s = d.servers[0].id.clone();
+        let mut fw = crate::model::Component::new("fw", Kind::Firewall);
+        fw.server = Some(s.clone());
+        let mut db = crate::model::Component::new("db", Kind::Database);
+        db.server = Some(s);
+        d.components = vec![crate::model::Component::new("user", Kind::Client), fw, db];
+        for (from, to) in [("user", "fw"), ("fw", "db")] {
+            d.links.push(crate::model::Link {
+                from: from.into(),
+                to: to.into(),
+                protocol: crate::model::Protocol::Http,
+                port: None,
+                label: None,
+            });
+        }
+        let all = crate::analyze::analyze(&d);
+        assert!(
+            all.iter()
+                .any(|f| f.rule.starts_with("SPOF-") && f.concerns("fw")),
+            "{all:?}"
+        );
+    }
 
     #[test]
     fn a_single_queue_is_a_spof_for_the_work_it_carries() {
