@@ -210,9 +210,12 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
                 .map(|(form, ts)| format!("{form} to {}", list(ts)))
                 .collect();
             // Passing TLS through is a remedy for HTTP out of the terminator only.
-            let http_out = plain
-                .iter()
-                .any(|&(f, _, l)| direct(f) && links[l].protocol == Protocol::Http);
+            let http_out = plain.iter().any(|&(f, t, l)| {
+                direct(f)
+                    && links[l].protocol == Protocol::Http
+                    && comps[t].kind != Kind::ObjectStorage
+                    && !comps[t].redundant
+            });
             let pass = if !http_out {
                 ""
             } else {
