@@ -55,14 +55,12 @@ fn edit_has_help_with_examples() {
         .args(["edit", "--help"])
         .assert()
         .success()
-        .stdout(contains(
-            "infraplan edit mysite.toml --template simple",
-        ));
+        .stdout(contains("infraplan edit mysite.toml --template simple"));
 }
 
 #[test]
 fn edit_with_a_template_copies_it_once_and_never_touches_an_existing_file() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().expect("temp dir");
     let site = dir.path().join("mysite.toml");
     // No terminal here: the editor refuses to start, but the copy is already written.
     infraplan()
@@ -71,20 +69,23 @@ fn edit_with_a_template_copies_it_once_and_never_touches_an_existing_file() {
         .assert()
         .code(2)
         .stderr(contains("needs a terminal"));
-    let copy = std::fs::read_to_string(&site).unwrap();
-    assert!(copy.contains("name = \"Simple web infrastructure\""), "{copy}");
-    std::fs::write(&site, "# mine\n").unwrap();
+    let copy = std::fs::read_to_string(&site).expect("copy");
+    assert!(
+        copy.contains("name = \"Simple web infrastructure\""),
+        "{copy}"
+    );
+    std::fs::write(&site, "# mine\n").expect("write");
     infraplan()
         .args(["edit", "--template", "distributed"])
         .arg(&site)
         .assert()
         .code(2);
-    assert_eq!(std::fs::read_to_string(&site).unwrap(), "# mine\n");
+    assert_eq!(std::fs::read_to_string(&site).expect("read"), "# mine\n");
 }
 
 #[test]
 fn edit_with_an_unknown_template_names_the_templates() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().expect("temp dir");
     let site = dir.path().join("mysite.toml");
     infraplan()
         .args(["edit", "--template", "nope"])

@@ -165,7 +165,7 @@ proptest! {
     /// The SPOF rules agree with the simulation of each single failure on any valid design:
     /// a failure that costs the site everything or its writes is reported (as the component's
     /// own finding, or in its server's when the server is the cause), and a component SPOF is
-    /// a failure that costs that much. The provider's DNS is not the design's to double; a lone
+    /// a failure that costs that much (a single queue: the work it carries). The provider's DNS is not the design's to double; a lone
     /// primary holding data no other database holds, and a self-hosted name server, are SPOFs
     /// that the request-path simulation does not see.
     #[test]
@@ -176,7 +176,7 @@ proptest! {
             let spof = |f: &infraplan::analyze::Finding| f.rule == "SPOF-COMPONENT" || f.rule == "SPOF-SERVER";
             for c in d.components.iter().filter(|c| c.kind != Kind::Client && !c.redundant) {
                 let loss = infraplan::analyze::simulate(&d, &[&c.id]).expect("known").loss;
-                let severe = matches!(loss, infraplan::analyze::Loss::Everything | infraplan::analyze::Loss::Writes);
+                let severe = matches!(loss, infraplan::analyze::Loss::Everything | infraplan::analyze::Loss::Writes | infraplan::analyze::Loss::Work);
                 let reported = findings.iter().any(|f| spof(f) && f.concerns(&c.id));
                 if c.kind != Kind::Dns || c.server.is_some() {
                     prop_assert!(!severe || reported, "{} costs {:?} and is not reported", c.id, loss);

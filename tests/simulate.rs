@@ -40,7 +40,7 @@ fn spof_findings_match_single_failures() {
         let findings = analyze(&d);
         let severe = |id: &str| {
             let loss = simulate(&d, &[id]).expect("known id").loss;
-            matches!(loss, Loss::Everything | Loss::Writes)
+            matches!(loss, Loss::Everything | Loss::Writes | Loss::Work)
         };
         for c in &d.components {
             if c.kind == Kind::Client || c.redundant {

@@ -449,6 +449,33 @@ impl<'a> Ctx<'a> {
         found
     }
 
+    /// The first components past pass-through hops that `from` sends requests to, each with
+    /// the links of one path there (the first leaves `from`, the last enters the component),
+    /// one entry per (component, first link, last link), in link order.
+    pub fn paths_beyond(&self, from: usize) -> Vec<(usize, Vec<usize>)> {
+        let mut found: Vec<(usize, Vec<usize>)> = Vec::new();
+        let mut taken: rustc_hash::FxHashSet<(usize, usize, usize)> = Default::default();
+        for &(first, link) in &self.out[from] {
+            let mut seen: rustc_hash::FxHashSet<usize> = [from].into_iter().collect();
+            let mut stack = vec![(first, vec![link])];
+            while let Some((n, path)) = stack.pop() {
+                if pass_through(self.kind(n)) {
+                    if !seen.insert(n) {
+                        continue;
+                    }
+                    for &(m, l) in self.out[n].iter().rev() {
+                        let mut p = path.clone();
+                        p.push(l);
+                        stack.push((m, p));
+                    }
+                } else if n != from && taken.insert((n, path[0], path[path.len() - 1])) {
+                    found.push((n, path));
+                }
+            }
+        }
+        found
+    }
+
     /// For each component whose loss cuts an entry group off from a needed tier (clients
     /// excluded), which groups and tiers: the single points of failure.
     pub fn component_spofs(&self) -> &[Spof] {

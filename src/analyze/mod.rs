@@ -68,6 +68,19 @@ pub fn counts(findings: &[Finding]) -> [(Severity, usize); 5] {
 /// Formats ids as "`a`", "`a` and `b`", "`a`, `b` and `c`".
 pub(crate) fn list<S: AsRef<str>>(ids: &[S]) -> String {
     let quoted: Vec<String> = ids.iter().map(|s| format!("`{}`", s.as_ref())).collect();
+    and_join(&quoted)
+}
+
+/// Formats links as "`a` → `b`", "`a` → `b` and `c` → `d`"...
+pub(crate) fn arrows<S: AsRef<str>>(pairs: &[(S, S)]) -> String {
+    let each: Vec<String> = pairs
+        .iter()
+        .map(|(a, b)| format!("`{}` → `{}`", a.as_ref(), b.as_ref()))
+        .collect();
+    and_join(&each)
+}
+
+fn and_join(quoted: &[String]) -> String {
     match quoted.len() {
         0 => String::new(),
         1 => quoted[0].clone(),

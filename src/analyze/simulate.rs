@@ -12,6 +12,9 @@ pub enum Loss {
     Nothing,
     /// Every tier is still served, by fewer instances.
     Capacity,
+    /// Every tier is still served, but components that took their work from a failed queue
+    /// (workers) get none.
+    Work,
     /// Pages are served but no database accepts writes.
     Writes,
     /// Clients can no longer reach a tier the site needs: the site is down.
@@ -23,6 +26,9 @@ impl Loss {
         match self {
             Loss::Nothing => "nothing: clients reach everything they reached before",
             Loss::Capacity => "some capacity: every tier is still served, by fewer instances",
+            Loss::Work => {
+                "background work: every tier is still served, but what the failed queue fed gets no more jobs"
+            }
             Loss::Writes => "writes: pages are served, but no database accepts writes",
             Loss::Everything => "everything: the site is down",
         }
@@ -101,6 +107,15 @@ pub fn impact(ctx: &Ctx, failed: &[bool]) -> Impact {
         Loss::Everything
     } else if lost.contains(&Tier::Primary) {
         Loss::Writes
+    } else if (0..comps.len()).any(|i| {
+        before[i]
+            && !after[i]
+            && !failed[i]
+            && ctx.into[i]
+                .iter()
+                .any(|&(q, _)| failed[q] && comps[q].kind == Kind::Queue)
+    }) {
+        Loss::Work
     } else if capacity_lost {
         Loss::Capacity
     } else {
@@ -174,6 +189,16 @@ mod tests {
             simulate(&d, &["lb-01", "lb-02"]).map(|i| i.loss),
             Ok(Loss::Everything)
         );
+    }
+
+    #[test]
+    fn a_failed_queue_stops_the_work_it_carried() {
+        let d = load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus/queue-single.toml"))
+            .expect("loads");
+        let i = simulate(&d, &["rabbit"]).expect("known id");
+        assert_eq!(i.loss, Loss::Work);
+        assert_eq!(i.unreachable, ["worker"]);
+        assert!(!i.loss.describe().contains("fewer instances"));
     }
 
     #[test]

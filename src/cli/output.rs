@@ -211,7 +211,7 @@ pub fn print_json<T: serde::Serialize>(value: &T) {
 pub fn print_impact(design: &Design, impact: &Impact) {
     let style = match impact.loss {
         Loss::Everything => severity_style(Severity::Critical),
-        Loss::Writes => severity_style(Severity::High),
+        Loss::Writes | Loss::Work => severity_style(Severity::High),
         Loss::Capacity => severity_style(Severity::Medium),
         Loss::Nothing => Style::new().bold(),
     };

@@ -63,7 +63,14 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         Finding::new(
             RULE.id,
             Severity::Low,
-            format!("{what}: a mistaken delete or a corruption is copied everywhere and cannot be undone"),
+            format!(
+                "{what}: a mistaken delete or a corruption {}cannot be undone",
+                if bare.iter().all(|g| g.len() == 1) {
+                    ""
+                } else {
+                    "is copied to every replica and "
+                }
+            ),
         )
         .components(all.iter().copied())
         .recommend(format!(
@@ -77,6 +84,19 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
 mod tests {
     use super::*;
     use crate::analyze::rules::testing::{reference, run};
+
+    #[test]
+    fn a_database_without_copies_is_not_said_to_copy_mistakes() {
+        let f = run(&RULE, &reference("01-simple.toml"));
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert!(!f[0].message.contains("copied"), "{}", f[0].message);
+        let f = run(&RULE, &reference("03-secured-monitored.toml"));
+        assert!(
+            f[0].message.contains("copied to every replica"),
+            "{}",
+            f[0].message
+        );
+    }
 
     #[test]
     fn replication_is_not_a_backup() {

@@ -9,7 +9,8 @@ pub static RULE: Rule = Rule {
     title: "single write-capable database",
     checks: "A group of databases that share their data (joined by replication links or a \
              cluster) with replicas but exactly one primary that accepts writes, not marked \
-             `redundant`.",
+             `redundant`. A replica no replication link feeds is no part of a group (it is no \
+             copy: DB-NO-REPLICA).",
     why: "Write availability and write throughput rest on one machine: when it fails, writes \
           stop until a replica is promoted by hand, and writes cannot scale out.",
     fix: "Use multi-primary replication (MySQL group replication, Galera) with two primaries, \
@@ -75,28 +76,10 @@ pub(crate) fn database_groups(ctx: &Ctx) -> Vec<Vec<usize>> {
 fn check(ctx: &Ctx) -> Vec<Finding> {
     let comps = &ctx.design.components;
     let groups = database_groups(ctx);
-    // Replicas that no replication link feeds still read from somewhere: with a single primary
-    // in the design, they are its replicas (DB-NO-REPLICA says they are not fed).
-    let primaries = groups
-        .iter()
-        .flatten()
-        .filter(|&&i| comps[i].db_role() == Some(DbRole::Primary))
-        .count();
-    let unfed: Vec<usize> = groups
-        .iter()
-        .filter(|g| g.len() == 1 && comps[g[0]].db_role() == Some(DbRole::Replica))
-        .map(|g| g[0])
-        .collect();
+    // A replica that no replication link feeds (nor a cluster) is a group of its own with no
+    // primary: it is no copy (DB-NO-REPLICA says so), and no primary-replica setup exists.
     groups
         .iter()
-        .filter(|g| !(g.len() == 1 && comps[g[0]].db_role() == Some(DbRole::Replica)))
-        .map(|g| {
-            let mut g = g.clone();
-            if primaries == 1 {
-                g.extend(&unfed);
-            }
-            g
-        })
         .filter_map(|g| {
             let primaries: Vec<usize> = g
                 .iter()
@@ -134,7 +117,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analyze::rules::testing::{reference, run};
+    use crate::analyze::rules::testing::{corpus, reference, run};
 
     #[test]
     fn fires_on_primary_replica() {
@@ -150,10 +133,11 @@ mod tests {
     }
 
     #[test]
-    fn an_unfed_replica_still_leaves_one_primary() {
+    fn an_unfed_replica_is_no_primary_replica_setup() {
         let mut d = reference("03-secured-monitored.toml");
         d.links
             .retain(|l| l.protocol != crate::model::Protocol::Replication);
-        assert_eq!(run(&RULE, &d).len(), 1);
+        assert!(run(&RULE, &d).is_empty(), "{:?}", run(&RULE, &d));
+        assert!(run(&RULE, &corpus("replica-no-link")).is_empty());
     }
 }

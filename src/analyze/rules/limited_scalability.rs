@@ -100,8 +100,12 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
                 RULE.id,
                 Severity::Medium,
                 format!(
-                    "{who} {have} {what}: {} balance nothing",
-                    if members.len() > 1 { "they" } else { "it" }
+                    "{who} {have} {what}: {} nothing",
+                    if members.len() > 1 {
+                        "they balance"
+                    } else {
+                        "it balances"
+                    }
                 ),
             )
             .components(
@@ -202,6 +206,18 @@ mod tests {
         );
         // One finding for the cluster, not one per member.
         assert_eq!(f.iter().filter(|f| f.concerns("haproxy-2")).count(), 1);
+        assert!(
+            f.iter().any(|f| f.message.contains("they balance nothing")),
+            "{f:?}"
+        );
+        // A single load balancer: "it balances nothing".
+        let mut d = reference("04-scale-up.toml");
+        d.component_mut("haproxy-2").expect("exists").cluster = None;
+        let f = run(&RULE, &d);
+        assert!(
+            f.iter().any(|f| f.message.contains("it balances nothing")),
+            "{f:?}"
+        );
     }
 
     #[test]

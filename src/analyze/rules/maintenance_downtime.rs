@@ -7,8 +7,8 @@ pub static RULE: Rule = Rule {
     id: "MAINTENANCE-DOWNTIME",
     severity: Severity::Medium,
     title: "downtime during maintenance",
-    checks: "A web or application tier served by a single instance; a load balancer that every \
-             request passes through (no second one in a cluster); a single primary database \
+    checks: "A web or application tier served by a single instance; a load balancer, or an inline \
+             firewall or router, that every request passes through (no second one beside it); a single primary database \
              (the only database that takes writes). Managed services marked `redundant` are \
              exempt.",
     why: "Deploying new code, patching or upgrading restarts that instance, and the site (or, \
@@ -50,10 +50,12 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
             )
         })
         .collect();
-    // Load balancers whose loss takes the site down for its users.
+    // Load balancers and inline appliances (firewalls, routers) whose loss takes the site down
+    // for its users.
     for spof in ctx.component_spofs() {
         let c = &comps[spof.node];
-        if c.kind != Kind::LoadBalancer || c.redundant {
+        let appliance = matches!(c.kind, Kind::Firewall | Kind::Router);
+        if !(c.kind == Kind::LoadBalancer || appliance) || c.redundant {
             continue;
         }
         let public_down = spof
@@ -63,17 +65,23 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         if !public_down {
             continue;
         }
+        let kind = c.kind.title();
         findings.push(
             Finding::new(
                 RULE.id,
                 Severity::Medium,
                 format!(
-                    "{} is the only load balancer on the way in: upgrading or restarting it takes {site} down meanwhile",
-                    list(&[&c.id])
+                    "{} is the only {kind} on the way in: {} or restarting it takes {site} down meanwhile",
+                    list(&[&c.id]),
+                    if appliance { "patching" } else { "upgrading" }
                 ),
             )
             .components([c.id.clone()])
-            .recommend("add a second load balancer in a cluster with it (a shared virtual IP) and upgrade one at a time"),
+            .recommend(if appliance {
+                format!("add a second {kind} in a high-availability pair with it (a shared virtual IP) and patch one at a time")
+            } else {
+                "add a second load balancer in a cluster with it (a shared virtual IP) and upgrade one at a time".to_string()
+            }),
         );
     }
     let primaries = ctx.tier_members(Tier::Primary);
@@ -110,7 +118,15 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analyze::rules::testing::{reference, run};
+    use crate::analyze::rules::testing::{corpus, reference, run};
+
+    #[test]
+    fn a_single_inline_appliance_is_patched_with_downtime() {
+        let f = run(&RULE, &corpus("standalone-firewall"));
+        let fw: Vec<&Finding> = f.iter().filter(|f| f.concerns("fw-edge")).collect();
+        assert_eq!(fw.len(), 1, "{f:?}");
+        assert!(fw[0].message.contains("only firewall"), "{}", fw[0].message);
+    }
 
     #[test]
     fn single_instances_restart_on_deploy() {

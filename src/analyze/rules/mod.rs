@@ -98,6 +98,16 @@ pub(crate) mod testing {
         .unwrap_or_else(|e| panic!("{e}"))
     }
 
+    /// A design of the reviewer's corpus, `tests/corpus/NAME.toml`.
+    pub fn corpus(name: &str) -> Design {
+        crate::io::load(
+            &Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/corpus")
+                .join(format!("{name}.toml")),
+        )
+        .unwrap_or_else(|e| panic!("{e}"))
+    }
+
     /// The findings of one rule on a design.
     pub fn run(rule: &super::Rule, design: &Design) -> Vec<Finding> {
         let mut findings = (rule.check)(&Ctx::new(design));

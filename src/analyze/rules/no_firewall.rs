@@ -8,10 +8,11 @@ pub static RULE: Rule = Rule {
     id: "NO-FIREWALL",
     severity: Severity::High,
     title: "server reachable without a firewall",
-    checks: "A server that a request path from the clients reaches without passing a firewall: \
+    checks: "Servers that a request path from the clients reaches without passing a firewall: \
              neither a standalone firewall component on the path nor a firewall installed on the \
              server itself (which filters every link into that server). A component without a \
-             server (not a managed service) runs on a host of its own and is reported by its id.",
+             server (not a managed service) runs on a host of its own and is reported by its id. \
+             One finding lists every such server, and one every such host-less component.",
     why: "Every port the server opens (SSH, the database, an admin page) is open to the \
           internet; one forgotten service is enough for an intrusion.",
     fix: "Install a firewall on the server (a `firewall` component on it) that only lets in \
@@ -42,30 +43,50 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
             None => {}
         }
     }
-    let exposed = reached
+    // One finding for every exposed server, as NO-MONITORING lists its servers.
+    let exposed: Vec<(usize, Vec<&str>)> = reached
         .into_iter()
         .enumerate()
-        .filter(|(_, r)| !r.is_empty());
-    let mut findings: Vec<Finding> = exposed
-        .map(|(s, reached)| {
-            let server = &ctx.design.servers[s];
+        .filter(|(_, r)| !r.is_empty())
+        .collect();
+    let mut findings: Vec<Finding> = Vec::new();
+    if !exposed.is_empty() {
+        let servers: Vec<&str> = exposed
+            .iter()
+            .map(|&(s, _)| ctx.design.servers[s].id.as_str())
+            .collect();
+        let via: Vec<&str> = exposed
+            .iter()
+            .flat_map(|(_, r)| r.iter().copied())
+            .collect();
+        let one = servers.len() == 1;
+        findings.push(
             Finding::new(
                 RULE.id,
                 Severity::High,
                 format!(
-                    "server {} is reachable from clients without passing a firewall (via {})",
-                    list(&[&server.id]),
-                    list(&reached)
+                    "{} {} {} reachable from clients without passing a firewall (via {})",
+                    if one { "server" } else { "servers" },
+                    list(&servers),
+                    if one { "is" } else { "are" },
+                    list(&via)
                 ),
             )
-            .servers([server.id.clone()])
-            .components(reached.iter().copied())
-            .recommend(format!(
-                "install a firewall on `{}` that only opens the ports its links use",
-                server.id
-            ))
-        })
-        .collect();
+            .servers(servers.iter().copied())
+            .components(via.iter().copied())
+            .recommend(if one {
+                format!(
+                    "install a firewall on `{}` that only opens the ports its links use",
+                    servers[0]
+                )
+            } else {
+                format!(
+                    "install a firewall on each of {} that only opens the ports its links use",
+                    list(&servers)
+                )
+            }),
+        );
+    }
     if !own.is_empty() {
         let one = own.len() == 1;
         findings.push(
@@ -98,8 +119,10 @@ mod tests {
     #[test]
     fn servers_without_firewalls_are_open() {
         let f = run(&RULE, &reference("02-distributed.toml"));
-        let servers: Vec<&str> = f.iter().map(|f| f.servers[0].as_str()).collect();
-        assert_eq!(servers, ["lb-01", "web-01", "web-02"]);
+        // One finding lists every open server.
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!(f[0].servers, ["lb-01", "web-01", "web-02"]);
+        assert!(f[0].message.starts_with("servers "), "{}", f[0].message);
     }
 
     #[test]
@@ -115,8 +138,8 @@ mod tests {
         assert!(run(&RULE, &d).is_empty());
         d.remove_component("fw-lb-01");
         let f = run(&RULE, &d);
-        let servers: Vec<&str> = f.iter().map(|f| f.servers[0].as_str()).collect();
-        assert_eq!(servers, ["lb-01", "web-02"]);
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!(f[0].servers, ["lb-01", "web-02"]);
     }
 
     #[test]

@@ -1,17 +1,19 @@
 //! NO-HTTPS: plain traffic from the internet, or HTTPS without a fitting certificate.
 
 use crate::analyze::graph::pass_through;
-use crate::analyze::{Ctx, Entry, Finding, Rule, Severity, list};
+use crate::analyze::{Ctx, Entry, Finding, Rule, Severity, arrows, list};
 use crate::model::{Kind, Protocol};
 
 pub static RULE: Rule = Rule {
     id: "NO-HTTPS",
     severity: Severity::High,
     title: "traffic from the internet not encrypted",
-    checks: "A request link from a client whose protocol is not encrypted (one finding per \
-             component that receives it); an encrypted link from a client into a component \
-             without a certificate (looking through firewalls and routers to the component \
-             that terminates TLS; one finding per terminating component or cluster); a \
+    checks: "The links a client's requests cross up to the first component past firewalls, \
+             routers and gateways: any that is not encrypted is reported (one finding per \
+             component that receives the traffic, listing the plain hops); what reaches that \
+             component is the protocol of the last hop into it, so encrypted traffic arriving \
+             at a component without a certificate is reported (one finding per terminating \
+             component or cluster); a \
              certificate that does not cover the name users reach it by, matched as browsers \
              match (`foobar.com` does not cover `www.foobar.com`, `*.foobar.com` does). Name \
              service (`dns` links and components) is not user traffic. Where the design has no \
@@ -106,13 +108,24 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         if comps[from].kind != Kind::Client {
             continue;
         }
-        for (to, l) in ctx.beyond(from) {
-            let link = &d.links[l];
-            if link.protocol == Protocol::Dns || comps[to].kind == Kind::Dns {
+        for (to, path) in ctx.paths_beyond(from) {
+            if comps[to].kind == Kind::Dns
+                || path.iter().any(|&l| d.links[l].protocol == Protocol::Dns)
+            {
                 continue;
             }
-            if link.protocol.encrypted() {
+            // What reaches the component is the protocol of the last hop into it; every hop
+            // the user's traffic crosses must be encrypted.
+            let last = path[path.len() - 1];
+            if d.links[last].protocol.encrypted() {
                 endpoints.push((to, Via::Https));
+            }
+            let bare: Vec<usize> = path
+                .iter()
+                .copied()
+                .filter(|&l| !d.links[l].protocol.encrypted())
+                .collect();
+            if bare.is_empty() {
                 continue;
             }
             let k = key(to);
@@ -120,17 +133,19 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
                 Some((_, clients, tos, ls)) => {
                     clients.push(from);
                     tos.push(to);
-                    ls.push(l);
+                    ls.extend(bare);
                 }
-                None => plain.push((k, vec![from], vec![to], vec![l])),
+                None => plain.push((k, vec![from], vec![to], bare)),
             }
         }
     }
-    for (_, mut clients, mut tos, ls) in plain {
+    for (_, mut clients, mut tos, mut ls) in plain {
         clients.sort_unstable();
         clients.dedup();
         tos.sort_unstable();
         tos.dedup();
+        ls.sort_unstable();
+        ls.dedup();
         let protocols: Vec<String> = {
             let mut p: Vec<String> = ls
                 .iter()
@@ -142,25 +157,64 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         };
         let cl: Vec<&str> = clients.iter().map(|&c| ctx.id(c)).collect();
         let to_ids: Vec<&str> = tos.iter().map(|&t| ctx.id(t)).collect();
-        findings.push(
-            Finding::new(
-                RULE.id,
-                Severity::High,
-                format!(
-                    "{} {} {} over plain {}: what users send crosses the internet unencrypted",
-                    list(&cl),
-                    if cl.len() == 1 { "talks to" } else { "talk to" },
-                    list(&to_ids),
-                    protocols.join(" and ")
-                ),
+        // Plain links that are not the client's own link into the component: hops on the way.
+        let direct = ls.iter().all(|&l| {
+            ctx.link_from(l).iter().any(|f| clients.contains(f))
+                && ctx.link_to(l).iter().any(|t| tos.contains(t))
+        });
+        let message = if direct {
+            format!(
+                "{} {} {} over plain {}: what users send crosses the internet unencrypted",
+                list(&cl),
+                if cl.len() == 1 { "talks to" } else { "talk to" },
+                list(&to_ids),
+                protocols.join(" and ")
             )
-            .components(cl.iter().chain(&to_ids).copied())
-            .links(ls)
-            .recommend(format!(
+        } else {
+            let hops: Vec<(&str, &str)> = ls
+                .iter()
+                .map(|&l| (d.links[l].from.as_str(), d.links[l].to.as_str()))
+                .collect();
+            format!(
+                "what {} {} to {} crosses plain {} on {}: it travels the network unencrypted",
+                list(&cl),
+                if cl.len() == 1 { "sends" } else { "send" },
+                list(&to_ids),
+                protocols.join(" and "),
+                arrows(&hops)
+            )
+        };
+        let mut involved: Vec<&str> = cl.iter().chain(&to_ids).copied().collect();
+        for &l in &ls {
+            involved.extend(ctx.link_from(l).iter().map(|&c| ctx.id(c)));
+            involved.extend(ctx.link_to(l).iter().map(|&c| ctx.id(c)));
+        }
+        let fix = if direct {
+            format!(
                 "serve HTTPS on {} with a certificate for {} and redirect HTTP to it",
                 list(&to_ids),
                 d.site_name()
-            )),
+            )
+        } else {
+            let cert = if tos.iter().all(|&t| comps[t].certificate.is_some()) {
+                String::new()
+            } else {
+                format!(
+                    ", with a certificate for {} on {},",
+                    d.site_name(),
+                    list(&to_ids)
+                )
+            };
+            format!(
+                "make every hop to {} HTTPS{cert} and redirect HTTP to it",
+                list(&to_ids),
+            )
+        };
+        findings.push(
+            Finding::new(RULE.id, Severity::High, message)
+                .components(involved)
+                .links(ls)
+                .recommend(fix),
         );
     }
     match ctx.entry {
@@ -240,7 +294,46 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analyze::rules::testing::{reference, run};
+    use crate::analyze::rules::testing::{corpus, reference, run};
+
+    #[test]
+    fn the_hop_past_a_gateway_or_firewall_counts() {
+        // TLS to the VPN gateway, plain HTTP from it to Nginx (which holds a certificate).
+        let mut d = corpus("vpn-plain-after");
+        let f = run(&RULE, &d);
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert!(
+            f[0].message.contains(" on `vpn` → `nginx`:"),
+            "{}",
+            f[0].message
+        );
+        assert_eq!(f[0].links, [1]);
+        // Without the certificate it is still one finding, and never "receives HTTPS".
+        d.component_mut("nginx").expect("exists").certificate = None;
+        let f = run(&RULE, &d);
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert!(!f[0].message.contains("receives HTTPS"), "{}", f[0].message);
+        // HTTPS to a standalone firewall, HTTP from it to HAProxy.
+        let f = run(&RULE, &corpus("firewall-plain-after"));
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert!(
+            f[0].concerns("haproxy") && f[0].concerns("fw-edge"),
+            "{f:?}"
+        );
+        assert!(
+            f[0].message.contains("`fw-edge` → `haproxy`"),
+            "{}",
+            f[0].message
+        );
+        // HTTP from the users to the firewall: the users' own link is plain.
+        let f = run(&RULE, &corpus("firewall-plain-before"));
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert!(
+            f[0].message.contains("`user` → `fw-edge`"),
+            "{}",
+            f[0].message
+        );
+    }
 
     #[test]
     fn plain_http_from_clients_is_found() {

@@ -10,8 +10,9 @@ pub static RULE: Rule = Rule {
     title: "no monitoring",
     checks: "Servers with no monitoring (one finding listing them): no monitoring agent \
              installed, and no metrics link between a monitoring service and a component on it. \
-             A component without a server (not a managed service) is a host of its own, watched \
-             when a metrics link joins it to a monitoring service or agent. And monitoring agents \
+             A component without a server (not a managed service), a standalone firewall or router \
+             on the request path included, is a host of its own, watched when a metrics link \
+             joins it to a monitoring service or agent. And monitoring agents \
              with no metrics link to or from a monitoring service: monitoring may be pushed by \
              the agent or pulled (scraped) by the service, in either direction.",
     why: "Without metrics and logs, a failing disk, a full database or a spike in errors is \
@@ -74,8 +75,23 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         .map(|s| d.servers[s].id.as_str())
         .collect();
     let own_blind: Vec<&str> = (0..ctx.len())
-        .filter(|&i| matches!(ctx.host(i), Some(Host::Own(_))) && !own_watched[i])
+        .filter(|&i| {
+            // A standalone firewall or router in use is an appliance of its own to watch.
+            let appliance = comps[i].server.is_none()
+                && !comps[i].redundant
+                && matches!(comps[i].kind, Kind::Firewall | Kind::Router)
+                && ctx.reachable[i];
+            (appliance || matches!(ctx.host(i), Some(Host::Own(_)))) && !own_watched[i]
+        })
         .map(|i| ctx.id(i))
+        .collect();
+    let appliances: Vec<&str> = own_blind
+        .iter()
+        .copied()
+        .filter(|id| {
+            d.component(id)
+                .is_some_and(|c| matches!(c.kind, Kind::Firewall | Kind::Router))
+        })
         .collect();
     if !blind.is_empty() || !own_blind.is_empty() {
         let mut what = Vec::new();
@@ -115,7 +131,19 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
             )
             .servers(blind.iter().copied())
             .components(own_blind.iter().copied())
-            .recommend("install a monitoring agent (e.g. Sumologic) on each server and link it to a monitoring service"),
+            .recommend(if appliances.is_empty() {
+                "install a monitoring agent (e.g. Sumologic) on each server and link it to a monitoring service".to_string()
+            } else if blind.is_empty() && appliances.len() == own_blind.len() {
+                format!(
+                    "have {} send metrics (SNMP or an exporter) to a monitoring service, with a `metrics+tls` link",
+                    list(&appliances)
+                )
+            } else {
+                format!(
+                    "install a monitoring agent (e.g. Sumologic) on each server and link it to a monitoring service; have {} send metrics (SNMP or an exporter) to it",
+                    list(&appliances)
+                )
+            }),
         );
     }
     for (i, c) in comps.iter().enumerate() {
@@ -141,6 +169,18 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_standalone_firewall_is_a_host_to_watch() {
+        let f = run(
+            &RULE,
+            &crate::analyze::rules::testing::corpus("standalone-firewall"),
+        );
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!(f[0].components, ["fw-edge"]);
+        assert!(f[0].servers.is_empty(), "{f:?}");
+        assert!(f[0].recommendation.contains("SNMP"), "{f:?}");
+    }
     use crate::analyze::rules::testing::{reference, run};
 
     #[test]

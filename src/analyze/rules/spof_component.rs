@@ -11,7 +11,9 @@ pub static RULE: Rule = Rule {
     checks: "A component whose failure leaves clients unable to reach every instance of a tier \
              the site needs: web servers, application servers, databases, or the primary \
              databases that take writes. Decided by dominators of the request graph from the \
-             clients. Components marked `redundant` (managed services) are exempt.",
+             clients. Components marked `redundant` (managed services) are exempt. A single queue \
+             that alone feeds its workers is a SPOF of the work it carries (high: the site \
+             stays up, the jobs stop).",
     why: "When it fails, the site is down (critical) or cannot take writes (high), however many \
           instances sit behind it.",
     fix: "Run a second instance beside it (a load-balancer pair sharing a virtual IP, a second \
@@ -257,16 +259,15 @@ pub(crate) fn spof_findings(ctx: &Ctx) -> Vec<Finding> {
             continue;
         }
         // What the server's loss takes with it that the site needs: the components on the
-        // request path, not its agent, firewall or code.
+        // request path (a firewall requests pass through included), not its agent or code
+        // unless requests go on through them.
         let hosted: Vec<&str> = ctx.hosted[s.node]
             .iter()
             .copied()
             .filter(|&i| {
                 ctx.reachable[i]
-                    && !matches!(
-                        comps[i].kind,
-                        Kind::MonitoringAgent | Kind::Firewall | Kind::AppFiles
-                    )
+                    && !(matches!(comps[i].kind, Kind::MonitoringAgent | Kind::AppFiles)
+                        && ctx.out[i].is_empty())
             })
             .map(|i| ctx.id(i))
             .collect();
@@ -422,16 +423,137 @@ fn phrase(words: &[&str]) -> String {
 const SERVER_RULE: &str = "SPOF-SERVER";
 
 fn check(ctx: &Ctx) -> Vec<Finding> {
-    spof_findings(ctx)
+    let mut findings: Vec<Finding> = spof_findings(ctx)
         .into_iter()
         .filter(|f| f.rule == RULE.id)
+        .collect();
+    findings.extend(queue_spofs(ctx));
+    findings
+}
+
+/// The consumers a queue alone feeds: reached before, not once the queue fails. Empty for a
+/// redundant queue, one that is not reached, or one whose peers in a cluster take over.
+pub(crate) fn starved_by(ctx: &Ctx, q: usize) -> Vec<usize> {
+    let c = &ctx.design.components[q];
+    if c.kind != Kind::Queue || c.redundant || !ctx.reachable[q] {
+        return Vec::new();
+    }
+    let after = ctx.reach(|n| n == q, |_, _| true);
+    let mut starved: Vec<usize> = ctx.out[q]
+        .iter()
+        .map(|&(m, _)| m)
+        .filter(|&m| ctx.reachable[m] && !after[m])
+        .collect();
+    starved.sort_unstable();
+    starved.dedup();
+    starved
+}
+
+/// A single queue between the application and its workers: when it fails the site stays up,
+/// but the work it carries stops (high, not critical). A queue whose loss cuts a tier off is
+/// already a SPOF of the site and reported as such.
+fn queue_spofs(ctx: &Ctx) -> Vec<Finding> {
+    let reported: Vec<usize> = ctx.component_spofs().iter().map(|s| s.node).collect();
+    let comps = &ctx.design.components;
+    (0..ctx.len())
+        .filter(|q| !reported.contains(q))
+        .filter_map(|q| {
+            let starved = starved_by(ctx, q);
+            if starved.is_empty() {
+                return None;
+            }
+            let c = &comps[q];
+            let mut about: Vec<String> = c.software.iter().cloned().collect();
+            if let Some(s) = ctx.server_of[q] {
+                about.push(format!("on server `{}`", ctx.design.servers[s].id));
+            }
+            let about = if about.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", about.join(", "))
+            };
+            let ids: Vec<&str> = starved.iter().map(|&m| ctx.id(m)).collect();
+            let mut f = Finding::new(
+                RULE.id,
+                Severity::High,
+                format!(
+                    "queue `{}`{about} is the only way work reaches {}: if it fails, the site stays up but the jobs it carries stop",
+                    c.id,
+                    list(&ids)
+                ),
+            )
+            .components([c.id.as_str()])
+            .recommend(
+                "run the queue as a cluster on several servers (e.g. a RabbitMQ cluster with quorum queues) and link the producers and workers to the cluster, or use a managed queue and mark it `redundant = true`",
+            );
+            if let Some(s) = ctx.server_of[q] {
+                f = f.servers([ctx.design.servers[s].id.as_str()]);
+            }
+            Some(f)
+        })
         .collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analyze::rules::testing::{reference, run};
+    use crate::analyze::rules::testing::{corpus, reference, run};
+
+    #[test]
+    fn a_server_finding_names_the_inline_firewall_on_it() {
+        // Requests pass a firewall on s3 to the database beside it: losing s3 loses both.
+        let mut d = reference("01-simple.toml");
+        d.components.clear();
+        d.dns.clear();
+        d.links.clear();
+        d.servers.truncate(1);
+        let s = d.servers[0].id.clone();
+        let mut fw = crate::model::Component::new("fw", Kind::Firewall);
+        fw.server = Some(s.clone());
+        let mut db = crate::model::Component::new("db", Kind::Database);
+        db.server = Some(s);
+        d.components = vec![crate::model::Component::new("user", Kind::Client), fw, db];
+        for (from, to) in [("user", "fw"), ("fw", "db")] {
+            d.links.push(crate::model::Link {
+                from: from.into(),
+                to: to.into(),
+                protocol: crate::model::Protocol::Http,
+                port: None,
+                label: None,
+            });
+        }
+        let all = crate::analyze::analyze(&d);
+        assert!(
+            all.iter()
+                .any(|f| f.rule.starts_with("SPOF-") && f.concerns("fw")),
+            "{all:?}"
+        );
+    }
+
+    #[test]
+    fn a_single_queue_is_a_spof_for_the_work_it_carries() {
+        let f = run(&RULE, &corpus("queue-single"));
+        let q: Vec<&Finding> = f.iter().filter(|f| f.concerns("rabbit")).collect();
+        assert_eq!(q.len(), 1, "{f:?}");
+        assert_eq!(q[0].severity, Severity::High);
+        assert!(q[0].message.contains("`worker`"), "{}", q[0].message);
+        // A queue cluster of two is no SPOF.
+        let mut d = corpus("queue-single");
+        let mut twin = d.component("rabbit").expect("exists").clone();
+        twin.id = "rabbit-2".into();
+        d.components.push(twin);
+        for id in ["rabbit", "rabbit-2"] {
+            d.component_mut(id).expect("exists").cluster = Some("mq".into());
+        }
+        for l in &mut d.links {
+            for end in [&mut l.from, &mut l.to] {
+                if end == "rabbit" {
+                    *end = "mq".into();
+                }
+            }
+        }
+        assert!(!run(&RULE, &d).iter().any(|f| f.concerns("rabbit")));
+    }
 
     #[test]
     fn the_lone_load_balancer_and_primary_are_spofs() {

@@ -9,7 +9,8 @@ pub static RULE: Rule = Rule {
     title: "unreachable component",
     checks: "A component that no request from the clients reaches and that serves nothing \
              else: not a client, not a monitoring agent, not a DNS service, not the target of a \
-             replication, backup or monitoring link, not application files on a server that is \
+             replication, backup or monitoring link, not a job runner (kind `other`: a cron box, \
+             a worker) that sends requests itself, not application files on a server that is \
              in use, and not a firewall on such a server. Left out while the whole site is \
              unreachable (SITE-UNREACHABLE).",
     why: "It costs money and attention and does nothing, or a link is missing and the design \
@@ -32,6 +33,13 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
             for &i in ctx.link_to(li).iter().chain(ctx.link_from(li)) {
                 fed[i] = true;
             }
+        }
+    }
+    // A job runner drawn as `other` (a cron box, a worker) that sends requests is a source of
+    // requests, like a client: nothing needs to reach it.
+    for i in 0..ctx.len() {
+        if comps[i].kind == Kind::Other && !ctx.out[i].is_empty() {
+            fed[i] = true;
         }
     }
     let mut server_used = vec![false; d.servers.len()];
@@ -98,6 +106,17 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_job_runner_that_calls_the_site_is_a_source() {
+        // A cron box (kind `other`) calls the load balancer every night; its server has a
+        // firewall.
+        let f = run(
+            &RULE,
+            &crate::analyze::rules::testing::corpus("cron-caller"),
+        );
+        assert!(f.is_empty(), "{f:?}");
+    }
     use crate::analyze::rules::testing::{reference, run};
 
     #[test]
