@@ -61,10 +61,14 @@ esc() {
     sleep 0.6
 }
 
+# The panel's title once the editor is up: as many findings as `analyze` reports.
+count=$("$BIN" analyze "$WORK/site.toml" | head -1 | sed -n 's/.* — \([0-9]*\) findings.*/\1/p')
+[ -n "$count" ] || fail "analyze printed no finding count for design 1"
+
 # XDG_STATE_HOME keeps the recent-files list out of the user's home.
 tmux new-session -d -s "$SESSION" -x 160 -y 48 \
     "XDG_STATE_HOME='$WORK/state' '$BIN' edit '$WORK/site.toml'; echo EDITOR-EXITED \$?; sleep 30"
-wait_for "Findings (12)"
+wait_for "Findings ($count)"
 
 # A second web server, on a new server.
 keys a
@@ -141,8 +145,8 @@ rules_after = {r for r, _, _ in after}
 def has(fs, rule, comp):
     return any(r == rule and comp in c for r, c, _ in fs)
 problems = []
-if not has(before, "SPOF-COMPONENT", "nginx"):
-    problems.append("design 1 should have nginx as a SPOF")
+if not (has(before, "SPOF-COMPONENT", "nginx") or has(before, "SPOF-SERVER", "nginx")):
+    problems.append("design 1 should have nginx (or its one server) as a SPOF")
 if has(after, "SPOF-COMPONENT", "nginx"):
     problems.append("nginx is still a SPOF with a second web server behind a load balancer")
 if has(after, "MAINTENANCE-DOWNTIME", "nginx"):
