@@ -55,9 +55,7 @@ fn edit_has_help_with_examples() {
         .args(["edit", "--help"])
         .assert()
         .success()
-        .stdout(contains(
-            "infraplan edit mysite.toml --template simple",
-        ));
+        .stdout(contains("infraplan edit mysite.toml --template simple"));
 }
 
 #[test]
@@ -72,7 +70,10 @@ fn edit_with_a_template_copies_it_once_and_never_touches_an_existing_file() {
         .code(2)
         .stderr(contains("needs a terminal"));
     let copy = std::fs::read_to_string(&site).unwrap();
-    assert!(copy.contains("name = \"Simple web infrastructure\""), "{copy}");
+    assert!(
+        copy.contains("name = \"Simple web infrastructure\""),
+        "{copy}"
+    );
     std::fs::write(&site, "# mine\n").unwrap();
     infraplan()
         .args(["edit", "--template", "distributed"])

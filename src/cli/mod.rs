@@ -12,8 +12,8 @@ macro_rules! outln {
 }
 
 mod ci;
-mod fmt;
 mod dist;
+mod fmt;
 mod output;
 mod reports;
 
