@@ -60,7 +60,7 @@ fn edit_has_help_with_examples() {
 
 #[test]
 fn edit_with_a_template_copies_it_once_and_never_touches_an_existing_file() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().expect("a temporary directory");
     let site = dir.path().join("mysite.toml");
     // No terminal here: the editor refuses to start, but the copy is already written.
     infraplan()
@@ -69,23 +69,26 @@ fn edit_with_a_template_copies_it_once_and_never_touches_an_existing_file() {
         .assert()
         .code(2)
         .stderr(contains("needs a terminal"));
-    let copy = std::fs::read_to_string(&site).unwrap();
+    let copy = std::fs::read_to_string(&site).expect("the copy");
     assert!(
         copy.contains("name = \"Simple web infrastructure\""),
         "{copy}"
     );
-    std::fs::write(&site, "# mine\n").unwrap();
+    std::fs::write(&site, "# mine\n").expect("the edit");
     infraplan()
         .args(["edit", "--template", "distributed"])
         .arg(&site)
         .assert()
         .code(2);
-    assert_eq!(std::fs::read_to_string(&site).unwrap(), "# mine\n");
+    assert_eq!(
+        std::fs::read_to_string(&site).expect("the file"),
+        "# mine\n"
+    );
 }
 
 #[test]
 fn edit_with_an_unknown_template_names_the_templates() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().expect("a temporary directory");
     let site = dir.path().join("mysite.toml");
     infraplan()
         .args(["edit", "--template", "nope"])
