@@ -73,16 +73,25 @@ pub enum Static {
 const TILE_W: i32 = 64;
 const TILE_H: i32 = 32;
 
-/// Rectangles bucketed by tile, so that a cell's lookup costs what is near it.
+/// What a tile entry is: a box, a frame or a DNS tag, by its index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Thing {
+    Box(u32),
+    Frame(u32),
+    Tag(u32),
+}
+
+/// Rectangles bucketed by tile, so that a cell's lookup costs what is near it: one hash
+/// lookup for everything in the cell's tile.
 #[derive(Default, Debug, Clone)]
 struct Tiles {
-    map: HashMap<(i32, i32), Vec<u32>>,
+    map: HashMap<(i32, i32), Vec<Thing>>,
     /// Rectangles over too many tiles to list in each (a frame across a huge canvas).
-    everywhere: Vec<u32>,
+    everywhere: Vec<Thing>,
 }
 
 impl Tiles {
-    fn insert(&mut self, r: Rect, id: u32) {
+    fn insert(&mut self, r: Rect, id: Thing) {
         if r.w <= 0 || r.h <= 0 {
             return;
         }
@@ -97,7 +106,7 @@ impl Tiles {
         }
     }
 
-    fn at(&self, x: i32, y: i32) -> impl Iterator<Item = &u32> {
+    fn at(&self, x: i32, y: i32) -> impl Iterator<Item = &Thing> {
         self.map
             .get(&(x.div_euclid(TILE_W), y.div_euclid(TILE_H)))
             .map_or(&[][..], |v| v.as_slice())
@@ -118,11 +127,9 @@ pub struct FrameGeo {
 #[derive(Debug, Clone, Default)]
 pub struct Statics {
     boxes: Vec<Rect>,
-    box_tiles: Tiles,
     frames: Vec<FrameGeo>,
-    frame_tiles: Tiles,
     tags: Vec<Rect>,
-    tag_tiles: Tiles,
+    tiles: Tiles,
     /// Everything drawn.
     pub bounds: Rect,
 }
@@ -137,36 +144,30 @@ impl Statics {
             ..Statics::default()
         };
         for (i, b) in boxes.iter().enumerate() {
-            s.box_tiles.insert(*b, i as u32);
+            s.tiles.insert(*b, Thing::Box(i as u32));
         }
         for (i, f) in frames.iter().enumerate() {
-            s.frame_tiles.insert(f.rect, i as u32);
+            s.tiles.insert(f.rect, Thing::Frame(i as u32));
         }
         for (i, t) in tags.iter().enumerate() {
-            s.tag_tiles.insert(*t, i as u32);
+            s.tiles.insert(*t, Thing::Tag(i as u32));
         }
         s
     }
 
-    pub fn box_at(&self, x: i32, y: i32) -> Option<u32> {
-        self.box_tiles
-            .at(x, y)
-            .copied()
-            .find(|&i| self.boxes[i as usize].contains(x, y))
-    }
-
     pub fn get(&self, x: i32, y: i32) -> Static {
-        if self.box_at(x, y).is_some()
-            || self
-                .tag_tiles
-                .at(x, y)
-                .any(|&i| self.tags[i as usize].contains(x, y))
-        {
-            return Static::Blocked;
-        }
         let mut out = Static::Free;
-        for &i in self.frame_tiles.at(x, y) {
-            let f = self.frames[i as usize];
+        for t in self.tiles.at(x, y) {
+            let f = match *t {
+                Thing::Box(i) if self.boxes[i as usize].contains(x, y) => {
+                    return Static::Blocked;
+                }
+                Thing::Tag(i) if self.tags[i as usize].contains(x, y) => {
+                    return Static::Blocked;
+                }
+                Thing::Frame(i) => self.frames[i as usize],
+                _ => continue,
+            };
             let r = f.rect;
             if !r.contains(x, y) {
                 continue;
@@ -231,6 +232,9 @@ const FANIN: u8 = 2;
 /// such a canvas costs more than a frame may, and no screen shows both ends.
 pub const MAX_SPAN: i64 = 4_000;
 
+/// The fewest search steps a link is allowed, however close its boxes are.
+const MIN_BUDGET: usize = 2_000;
+
 const STEP: u32 = 2;
 const SHARED_STEP: u32 = 1;
 const BEND: u32 = 5;
@@ -286,14 +290,14 @@ impl Grid {
     /// new mode and the cost of the step if so.
     fn fits(
         &self,
-        st: &Statics,
+        here: Static,
         c: P,
         bits: u8,
         opts: u8,
         (s, t): (u32, u32),
         end: bool,
     ) -> Option<(u8, u32)> {
-        let free = match st.get(c.0, c.1) {
+        let free = match here {
             Static::Blocked => return None,
             Static::HEdge => {
                 return (bits == UP | DOWN && !self.occ.contains_key(&c) && !end)
@@ -355,7 +359,8 @@ impl Grid {
         (opts != 0).then_some(opts)
     }
 
-    /// Finds a path from box `s` to box `t` within `region`, spending at most `budget` steps.
+    /// Finds a path from box `s` to box `t` within `region`, spending at most `*budget` steps
+    /// (what it spends is taken off, so that the tries of one link share one budget).
     #[allow(clippy::too_many_arguments)]
     fn search(
         &self,
@@ -364,7 +369,7 @@ impl Grid {
         tb: Rect,
         ends: (u32, u32),
         region: Rect,
-        budget: usize,
+        budget: &mut usize,
     ) -> Option<(Vec<(P, u8)>, u8)> {
         // Nodes: (cell, direction moved into it, sharing mode).
         type Node = (P, u8, u8);
@@ -399,15 +404,14 @@ impl Grid {
                 heap.push(Reverse((extra + h(c), extra, node)));
             }
         }
-        let mut spent = 0;
         while let Some(Reverse((_, g, node))) = heap.pop() {
             if best.get(&node).is_some_and(|&(b, _)| b < g) {
                 continue;
             }
-            spent += 1;
-            if spent > budget {
+            if *budget == 0 {
                 return None;
             }
+            *budget -= 1;
             let (c, din, opts) = node;
             let (dx, dy) = step(din);
             if tb.contains(c.0 + dx, c.1 + dy) {
@@ -434,9 +438,11 @@ impl Grid {
                 return Some((cells, din));
             }
             let start = best.get(&node).is_some_and(|n| n.1.is_none());
+            // What the cell is before any link, looked up once for its three ways on.
+            let here = st.get(c.0, c.1);
             for dout in [din, turns(din)[0], turns(din)[1]] {
                 let bits = opposite(din) | dout;
-                let Some((o2, cost)) = self.fits(st, c, bits, opts, ends, start) else {
+                let Some((o2, cost)) = self.fits(here, c, bits, opts, ends, start) else {
                     continue;
                 };
                 let (ox, oy) = step(dout);
@@ -491,6 +497,13 @@ impl Grid {
             )
         };
         let mut within = true;
+        // One budget for all the tries, in proportion to the ground between the two boxes, so
+        // that a link with no room gives up at what its neighbourhood costs to search, not at
+        // what a canvas-wide search would.
+        let near = i64::from(both.w + 120) * i64::from(both.h + 120);
+        let mut budget = budget
+            .max(far as usize * 8)
+            .min((near as usize).saturating_mul(2).max(MIN_BUDGET));
         for (margin, outside) in [(4, 0), (16, 0), (60, 0), (8, 3), (60, 3)] {
             within = outside == 0;
             let region = inside(
@@ -502,9 +515,8 @@ impl Grid {
                 ),
                 outside,
             );
-            let budget = budget.max(far as usize * 8);
-            found = self.search(st, sb, tb, (s, t), region, budget);
-            if found.is_some() {
+            found = self.search(st, sb, tb, (s, t), region, &mut budget);
+            if found.is_some() || budget == 0 {
                 break;
             }
         }
