@@ -298,7 +298,11 @@ impl RouteCache {
         while self.job_of.len() <= id as usize {
             self.job_of.push(j);
         }
-        match self.grid.route(statics, fi, ti, label_w, 20_000) {
+        let cap = link_budget(self.jobs.len());
+        match self
+            .grid
+            .route(statics, fi, ti, label_w, 20_000.min(cap), cap)
+        {
             Some((path, inside)) => {
                 self.routed[j] = Some((id, Route::from_path(li, path, &self.labels[li])));
                 inside
@@ -310,6 +314,16 @@ impl RouteCache {
             }
         }
     }
+}
+
+/// What all the searches of one routing may spend together, in grid steps: a design of
+/// hundreds of links routes in well under a second instead of minutes, at the price of a line
+/// left out where a crowded design gives a link no room within its share.
+const ROUTING_BUDGET: usize = 2_000_000;
+
+/// The most one link's search may spend in a design of `jobs` links.
+fn link_budget(jobs: usize) -> usize {
+    (ROUTING_BUDGET / jobs.max(1)).max(200)
 }
 
 fn full_route(

@@ -470,6 +470,7 @@ impl Grid {
         t: u32,
         label_w: i32,
         budget: usize,
+        cap: usize,
     ) -> Option<(Path, bool)> {
         let (sb, tb) = (st.boxes[s as usize], st.boxes[t as usize]);
         let far = i64::from(sb.x - tb.x).abs() + i64::from(sb.y - tb.y).abs();
@@ -503,7 +504,8 @@ impl Grid {
         let near = i64::from(both.w + 120) * i64::from(both.h + 120);
         let mut budget = budget
             .max(far as usize * 8)
-            .min((near as usize).saturating_mul(2).max(MIN_BUDGET));
+            .min((near as usize).saturating_mul(2).max(MIN_BUDGET))
+            .min(cap);
         for (margin, outside) in [(4, 0), (16, 0), (60, 0), (8, 3), (60, 3)] {
             within = outside == 0;
             let region = inside(
