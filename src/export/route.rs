@@ -124,6 +124,8 @@ struct Owned {
 }
 
 const FRAME: u32 = u32::MAX;
+/// The source or target of a line that several links with different ones share.
+const MANY: u32 = u32::MAX - 1;
 /// Lines closer than this run "along" each other.
 const NEAR: i64 = 5;
 
@@ -167,20 +169,26 @@ impl<T> Grid<T> {
         )
     }
 
+    /// Whether `f` holds for an item in a bucket `r` touches; the buckets looked at, up to the
+    /// first item found, are counted as work.
     fn visit(&self, r: &Px, mut f: impl FnMut(&T) -> bool) -> bool {
         let (c0, c1, r0, r1) = self.span(r);
-        self.visited
-            .set(self.visited.get() + ((c1 - c0 + 1) * (r1 - r0 + 1)) as u64);
-        for row in r0..=r1 {
-            for col in c0..=c1 {
-                for item in &self.cells[(row * self.cols + col) as usize] {
-                    if f(item) {
-                        return true;
+        let mut seen = 0;
+        let found = 'scan: {
+            for row in r0..=r1 {
+                for col in c0..=c1 {
+                    seen += 1;
+                    for item in &self.cells[(row * self.cols + col) as usize] {
+                        if f(item) {
+                            break 'scan true;
+                        }
                     }
                 }
             }
-        }
-        false
+            false
+        };
+        self.visited.set(self.visited.get() + seen);
+        found
     }
 
     /// The buckets a rectangle touches, by index into `cells`.
@@ -263,6 +271,10 @@ const WORK_PER_BUCKET: u64 = 1024;
 const MAX_WORK: u64 = 262144;
 /// The least: enough for a short link to look round a crowded frame.
 const MIN_WORK: u64 = 32768;
+/// The strict pass's budget, the same for every link: past it, the link may run along others.
+const STRICT_WORK: u64 = 32768;
+/// The longest link, in buckets, that the strict pass routes.
+const STRICT_REACH: i64 = 64;
 /// The shortest straight end that still shows the arrowhead.
 const MIN_STUB: i64 = 10;
 /// Obstacles are kept this far from lines.
@@ -280,7 +292,14 @@ pub(crate) struct Router {
     /// Labels placed so far, and the arrowheads no label may cover.
     labels: Vec<Px>,
     marks: Grid<u32>,
+    /// Where the middles of routes already drawn run, by (component, whether it is their
+    /// target, whether the middle is vertical): a fan-out or fan-in tries them first, so that
+    /// its links share one line instead of each drawing its own beside the others.
+    buses: std::collections::HashMap<(u32, bool, bool), Vec<i64>>,
 }
+
+/// How many middles of a fan-out or fan-in are remembered.
+const BUS_LINES: usize = 4;
 
 impl Router {
     /// `components`: the boxes, by component; `others`: frame titles and DNS tags; `frames`:
@@ -322,6 +341,7 @@ impl Router {
             ring,
             labels: Vec::new(),
             marks: Grid::new(&area),
+            buses: std::collections::HashMap::new(),
         }
     }
 
@@ -406,23 +426,47 @@ impl Router {
                 w: 14,
                 h: 14,
             };
-            self.marks.insert(&head, self.labels.len() as u32);
-            self.labels.push(head);
+            // Links sharing a port share its arrowhead.
+            let known = self
+                .marks
+                .visit(&head, |&i| self.labels[i as usize] == head);
+            if !known {
+                self.marks.insert(&head, self.labels.len() as u32);
+                self.labels.push(head);
+            }
+        }
+        let n = pts.len();
+        for k in 1..n.saturating_sub(2) {
+            let s = Seg::between(pts[k], pts[k + 1]);
+            for key in [(f as u32, false, s.vertical), (t as u32, true, s.vertical)] {
+                let lines = self.buses.entry(key).or_default();
+                if lines.len() < BUS_LINES && !lines.contains(&s.c) {
+                    lines.push(s.c);
+                }
+            }
         }
         for w in pts.windows(2) {
             let s = Seg::between(w[0], w[1]);
             let (src, dst) = (f as u32, t as u32);
             for i in self.segs.indices(&s.bounds()) {
                 let cell = &mut self.segs.cells[i];
-                // A fan-in keeps one entry per line, however many links share it.
+                // A fan-in or fan-out keeps one entry per line, however many links share it;
+                // a line shared by several sources (targets) belongs to none of them alone.
                 match cell.iter_mut().find(|o| {
-                    o.dst == dst
+                    (o.dst == dst || o.src == src)
+                        && o.src != FRAME
                         && o.seg.vertical == s.vertical
                         && o.seg.c == s.c
                         && o.seg.lo <= s.hi
                         && s.lo <= o.seg.hi
                 }) {
                     Some(o) => {
+                        if o.src != src {
+                            o.src = MANY;
+                        }
+                        if o.dst != dst {
+                            o.dst = MANY;
+                        }
                         o.seg.lo = o.seg.lo.min(s.lo);
                         o.seg.hi = o.seg.hi.max(s.hi);
                     }
@@ -475,10 +519,22 @@ impl Router {
         // Work in proportion to the link's length, and at most `MAX_WORK`, so that a design
         // costs time in proportion to its links: past it, the link takes its natural route.
         let reach = ((a.cx() - b.cx()).abs() + (a.cy() - b.cy()).abs()) / BUCKET + 4;
-        'search: for strict in [true, false] {
+        // Keeping clear of other lines costs time in proportion to a route's length at each
+        // try; a link longer than `STRICT_REACH` only keeps clear of boxes.
+        let passes: &[bool] = if reach <= STRICT_REACH {
+            &[true, false]
+        } else {
+            &[false]
+        };
+        'search: for &strict in passes {
             // Each pass has its own budget: the second, which lets lines run along others,
             // must not be starved by the first.
-            let budget = self.work() + (WORK_PER_BUCKET * reach as u64).clamp(MIN_WORK, MAX_WORK);
+            let budget = self.work()
+                + if strict {
+                    STRICT_WORK
+                } else {
+                    (WORK_PER_BUCKET * reach as u64).clamp(MIN_WORK, MAX_WORK)
+                };
             for &(sa, sb) in &combos {
                 if self.work() > budget {
                     continue 'search;
@@ -574,7 +630,17 @@ impl Router {
             if lo > hi {
                 continue;
             }
-            for m in middles(pc, qc, lo, hi) {
+            let shared = [(f as u32, false), (t as u32, true)]
+                .into_iter()
+                .flat_map(|(c, to)| {
+                    self.buses
+                        .get(&(c, to, vertical_middle))
+                        .into_iter()
+                        .flatten()
+                        .copied()
+                });
+            let shared: Vec<i64> = shared.filter(|m| (lo..=hi).contains(m)).collect();
+            for m in shared.into_iter().chain(middles(pc, qc, lo, hi)) {
                 if self.work() > budget {
                     return false;
                 }
