@@ -625,6 +625,16 @@ impl Server {
 }
 
 impl Design {
+    /// A DNS record's full name under the design's domain, e.g. `www.foobar.com`; `@` (or an
+    /// empty name) is the domain itself.
+    pub fn record_name(&self, name: &str) -> String {
+        match (name, self.domain.as_deref().filter(|d| !d.is_empty())) {
+            ("@" | "", Some(domain)) => domain.to_string(),
+            (name, Some(domain)) => format!("{name}.{domain}"),
+            (name, None) => name.to_string(),
+        }
+    }
+
     pub fn new(name: impl Into<String>) -> Design {
         Design {
             version: FORMAT_VERSION,

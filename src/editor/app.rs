@@ -1672,7 +1672,7 @@ fn delete(app: &mut App) {
                 .dns
                 .iter()
                 .filter(|r| r.target == id)
-                .map(|r| record_name(&app.design, &r.name))
+                .map(|r| app.design.record_name(&r.name))
                 .collect();
             if records.is_empty() {
                 delete_server(app, &id, None);
@@ -1693,15 +1693,6 @@ fn delete(app: &mut App) {
             }
         }
         Selection::None => app.warn("select something to delete"),
-    }
-}
-
-/// A record's full name, e.g. `www.foobar.com`.
-pub fn record_name(design: &Design, name: &str) -> String {
-    match (name, design.domain.as_deref()) {
-        ("@", Some(domain)) => domain.to_string(),
-        (_, Some(domain)) => format!("{name}.{domain}"),
-        (_, None) => name.to_string(),
     }
 }
 
@@ -1734,7 +1725,7 @@ fn delete_server(app: &mut App, id: &str, retarget: Option<&str>) {
         .dns
         .iter()
         .filter(|r| r.target == id)
-        .map(|r| record_name(&app.design, &r.name))
+        .map(|r| app.design.record_name(&r.name))
         .collect();
     if app.edit(|d| {
         if let Some(to) = retarget {

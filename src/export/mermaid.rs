@@ -131,14 +131,8 @@ pub fn to_mermaid(design: &Design, marks: Option<&Marks>) -> String {
             }
         }
     }
-    let domain = design.domain.as_deref().unwrap_or("");
     for (d, r) in design.dns.iter().enumerate() {
-        let name = match (r.name.as_str(), domain) {
-            ("@", "") => "@".to_string(),
-            ("@", d) => d.to_string(),
-            (n, "") => n.to_string(),
-            (n, d) => format!("{n}.{d}"),
-        };
+        let name = design.record_name(&r.name);
         let _ = writeln!(out, "  d{d}>\"{}\"]", label(&name));
         if let Some(target) = node.get(r.target.as_str()) {
             let _ = writeln!(out, "  d{d} -.-> {target}");

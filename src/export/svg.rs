@@ -228,7 +228,7 @@ pub fn to_svg(design: &Design, marks: Option<&Marks>) -> String {
     let mut header_dns = Vec::new();
     let mut tags: Vec<(Px, String)> = Vec::new();
     for record in &design.dns {
-        let name = record_name(design, &record.name);
+        let name = design.record_name(&record.name);
         let rtype = match record.record_type {
             RecordType::A => "A",
             RecordType::Aaaa => "AAAA",
@@ -504,14 +504,6 @@ pub fn to_svg(design: &Design, marks: Option<&Marks>) -> String {
 
 /// Extra room round the router's grid, for stubs and labels just outside the ring.
 const BUCKET_MARGIN: i64 = 64;
-
-fn record_name(design: &Design, name: &str) -> String {
-    match (name, design.domain.as_deref()) {
-        ("@" | "", Some(d)) => d.to_string(),
-        (name, Some(d)) => format!("{name}.{d}"),
-        (name, None) => name.to_string(),
-    }
-}
 
 fn draw_link(
     out: &mut String,
