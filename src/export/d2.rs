@@ -6,6 +6,7 @@
 //! a component in a server is addressed as `s0.c1` in links. Labels are double-quoted strings.
 
 use super::Marks;
+use super::outline;
 use crate::analyze::Severity;
 use crate::model::{Design, Kind, Traffic};
 use rustc_hash::FxHashMap as HashMap;
@@ -66,27 +67,16 @@ pub fn to_d2(design: &Design, marks: Option<&Marks>) -> String {
         ));
     }
     let worst = |list: &[usize]| marks.and_then(|m| m.worst(list));
-    let server_index: HashMap<&str, usize> = design
-        .servers
-        .iter()
-        .enumerate()
-        .map(|(i, s)| (s.id.as_str(), i))
-        .collect();
     // Where each id is drawn: its key path.
+    let (on_server, loose) = outline::by_server(design);
     let mut path: HashMap<&str, String> = HashMap::default();
-    let mut on_server: Vec<Vec<usize>> = vec![Vec::new(); design.servers.len()];
-    let mut loose = Vec::new();
-    for (i, c) in design.components.iter().enumerate() {
-        match c.server.as_deref().and_then(|s| server_index.get(s)) {
-            Some(&s) => {
-                on_server[s].push(i);
-                path.insert(c.id.as_str(), format!("s{s}.c{i}"));
-            }
-            None => {
-                loose.push(i);
-                path.insert(c.id.as_str(), format!("c{i}"));
-            }
+    for (s, ids) in on_server.iter().enumerate() {
+        for &i in ids {
+            path.insert(design.components[i].id.as_str(), format!("s{s}.c{i}"));
         }
+    }
+    for &i in &loose {
+        path.insert(design.components[i].id.as_str(), format!("c{i}"));
     }
     for (i, s) in design.servers.iter().enumerate() {
         path.entry(s.id.as_str()).or_insert_with(|| format!("s{i}"));
@@ -96,13 +86,7 @@ pub fn to_d2(design: &Design, marks: Option<&Marks>) -> String {
     }
     let component = |out: &mut String, i: usize, indent: &str| {
         let c = &design.components[i];
-        let mut text = c.label.clone().unwrap_or_else(|| c.id.clone());
-        if c.label.is_some() {
-            text = format!("{text}\n{}", c.id);
-        }
-        if let Some(sw) = &c.software {
-            text = format!("{text}\n{sw}");
-        }
+        let text = outline::component_text(c);
         let mut attrs = format!("shape: {}", shape(c.kind));
         if let Some(s) = marks.and_then(|m| m.worst(&m.components[i])) {
             let _ = write!(attrs, "; class: {}", class(s));
@@ -113,13 +97,7 @@ pub fn to_d2(design: &Design, marks: Option<&Marks>) -> String {
         component(&mut out, i, "");
     }
     for (s, server) in design.servers.iter().enumerate() {
-        let mut title = server.label.clone().unwrap_or_else(|| server.id.clone());
-        if server.label.is_some() {
-            title = format!("{title} ({})", server.id);
-        }
-        if let Some(ip) = &server.ip {
-            title = format!("{title}\n{ip}");
-        }
+        let title = outline::server_title(server, "\n");
         let _ = writeln!(out, "s{s}: {} {{", quoted(&title));
         if let Some(sev) = marks.and_then(|m| m.worst(&m.servers[s])) {
             let _ = writeln!(out, "  class: {}", class(sev));
@@ -133,10 +111,7 @@ pub fn to_d2(design: &Design, marks: Option<&Marks>) -> String {
         if path.get(cluster.id.as_str()) != Some(&format!("k{k}")) {
             continue;
         }
-        let mut text = format!("{} ({})", cluster.id, cluster.mode.as_str());
-        if let Some(vip) = &cluster.vip {
-            text = format!("{text}\n{vip}");
-        }
+        let text = outline::cluster_text(cluster);
         let _ = writeln!(out, "k{k}: {} {{shape: hexagon}}", quoted(&text));
         for c in &design.components {
             if c.cluster.as_deref() == Some(cluster.id.as_str())

@@ -7,6 +7,7 @@
 //! syntax; labels are quoted strings with Mermaid's entity escapes.
 
 use super::Marks;
+use super::outline;
 use crate::analyze::Severity;
 use crate::model::{Design, Kind, Traffic};
 use rustc_hash::FxHashMap as HashMap;
@@ -74,41 +75,16 @@ pub fn to_mermaid(design: &Design, marks: Option<&Marks>) -> String {
     let component_line = |out: &mut String, i: usize, indent: &str| {
         let c = &design.components[i];
         let (open, close) = shape(c.kind);
-        let mut text = c.label.clone().unwrap_or_else(|| c.id.clone());
-        if c.label.is_some() {
-            text = format!("{text}\n{}", c.id);
-        }
-        if let Some(sw) = &c.software {
-            text = format!("{text}\n{sw}");
-        }
+        let text = outline::component_text(c);
         let _ = writeln!(out, "{indent}c{i}{open}\"{}\"{close}", label(&text));
     };
     // Components grouped by server, in design order.
-    let server_index: HashMap<&str, usize> = design
-        .servers
-        .iter()
-        .enumerate()
-        .map(|(i, s)| (s.id.as_str(), i))
-        .collect();
-    let mut on_server: Vec<Vec<usize>> = vec![Vec::new(); design.servers.len()];
-    let mut loose = Vec::new();
-    for (i, c) in design.components.iter().enumerate() {
-        match c.server.as_deref().and_then(|s| server_index.get(s)) {
-            Some(&s) => on_server[s].push(i),
-            None => loose.push(i),
-        }
-    }
+    let (on_server, loose) = outline::by_server(design);
     for i in loose {
         component_line(&mut out, i, "  ");
     }
     for (s, server) in design.servers.iter().enumerate() {
-        let mut title = server.label.clone().unwrap_or_else(|| server.id.clone());
-        if server.label.is_some() {
-            title = format!("{title} ({})", server.id);
-        }
-        if let Some(ip) = &server.ip {
-            title = format!("{title} {ip}");
-        }
+        let title = outline::server_title(server, " ");
         let _ = writeln!(out, "  subgraph s{s}[\"{}\"]", label(&title));
         for &i in &on_server[s] {
             component_line(&mut out, i, "    ");
@@ -120,10 +96,7 @@ pub fn to_mermaid(design: &Design, marks: Option<&Marks>) -> String {
         if node.get(cluster.id.as_str()) != Some(&format!("k{k}")) {
             continue;
         }
-        let mut text = format!("{} ({})", cluster.id, cluster.mode.as_str());
-        if let Some(vip) = &cluster.vip {
-            text = format!("{text}\n{vip}");
-        }
+        let text = outline::cluster_text(cluster);
         let _ = writeln!(out, "  k{k}{{{{\"{}\"}}}}", label(&text));
         for (i, c) in design.components.iter().enumerate() {
             if c.cluster.as_deref() == Some(cluster.id.as_str()) {

@@ -10,6 +10,7 @@ pub mod dot;
 pub mod escape;
 pub mod graphviz;
 pub mod mermaid;
+mod outline;
 mod route;
 pub mod style;
 pub mod svg;

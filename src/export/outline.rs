@@ -1,0 +1,50 @@
+//! What the text diagram formats (Mermaid, D2) say of each element, in one place: the
+//! components grouped by server and the text of a component, a server and a cluster.
+
+use crate::model::{Cluster, Component, Design, Server};
+
+/// The components on each server and those on none, each in design order.
+pub(crate) fn by_server(design: &Design) -> (Vec<Vec<usize>>, Vec<usize>) {
+    let mut on_server: Vec<Vec<usize>> = vec![Vec::new(); design.servers.len()];
+    let mut loose = Vec::new();
+    for (i, s) in design.server_of().into_iter().enumerate() {
+        match s {
+            Some(s) => on_server[s].push(i),
+            None => loose.push(i),
+        }
+    }
+    (on_server, loose)
+}
+
+/// A component's label (or id), then its id where it has a label, then its software.
+pub(crate) fn component_text(c: &Component) -> String {
+    let mut text = c.label.clone().unwrap_or_else(|| c.id.clone());
+    if c.label.is_some() {
+        text = format!("{text}\n{}", c.id);
+    }
+    if let Some(sw) = &c.software {
+        text = format!("{text}\n{sw}");
+    }
+    text
+}
+
+/// A server's label and id (or its id), then its IP after `ip_sep`.
+pub(crate) fn server_title(server: &Server, ip_sep: &str) -> String {
+    let mut title = match &server.label {
+        Some(label) => format!("{label} ({})", server.id),
+        None => server.id.clone(),
+    };
+    if let Some(ip) = &server.ip {
+        title = format!("{title}{ip_sep}{ip}");
+    }
+    title
+}
+
+/// A cluster's id and mode, then its virtual IP.
+pub(crate) fn cluster_text(cluster: &Cluster) -> String {
+    let mut text = format!("{} ({})", cluster.id, cluster.mode.as_str());
+    if let Some(vip) = &cluster.vip {
+        text = format!("{text}\n{vip}");
+    }
+    text
+}
