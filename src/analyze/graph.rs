@@ -603,6 +603,19 @@ fn record_targets(
                 | Kind::Firewall
         )
     };
+    targets_of_records(design, endpoints, server_of, into, &serves)
+}
+
+/// The components the DNS records point at, where a record naming a server stands for those
+/// of its components that `serves` and that nothing on the same server feeds (all of them
+/// where every one is fed from the server itself); sorted, without repeats.
+fn targets_of_records(
+    design: &Design,
+    endpoints: &crate::model::Endpoints<'_>,
+    server_of: &[Option<usize>],
+    into: &Adjacency,
+    serves: &dyn Fn(usize) -> bool,
+) -> Vec<usize> {
     let mut targets = Vec::new();
     for r in &design.dns {
         let resolved = endpoints.resolve(&r.target);
@@ -721,27 +734,8 @@ fn find_entries(
             Kind::MonitoringAgent | Kind::MonitoringService | Kind::AppFiles
         )
     };
-    let mut entries = Vec::new();
-    for r in &design.dns {
-        let resolved = endpoints.resolve(&r.target);
-        if !resolved.is_empty() {
-            entries.extend(resolved);
-        } else if let Some(s) = design.servers.iter().position(|s| s.id == r.target) {
-            // The components on the server that nothing on the same server feeds.
-            let on: Vec<usize> = (0..design.components.len())
-                .filter(|&i| server_of[i] == Some(s) && serves(i))
-                .collect();
-            let fronts: Vec<usize> = on
-                .iter()
-                .copied()
-                .filter(|&i| into[i].iter().all(|&(f, _)| server_of[f] != Some(s)))
-                .collect();
-            entries.extend(if fronts.is_empty() { on } else { fronts });
-        }
-    }
+    let entries = targets_of_records(design, endpoints, server_of, into, &serves);
     if !entries.is_empty() {
-        entries.sort_unstable();
-        entries.dedup();
         return (entries, Entry::DnsTargets);
     }
     let sources: Vec<usize> = (0..design.components.len())
