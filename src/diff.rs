@@ -12,6 +12,7 @@
 use crate::accept::{self, Reviewed};
 use crate::analyze::{Severity, analyze};
 use crate::date::Date;
+use crate::model::SECTIONS;
 use crate::model::{AcceptedRisk, Design, DnsRecord, Link};
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -135,15 +136,6 @@ pub fn diff(old: &Design, new: &Design, today: Date) -> DesignDiff {
 
 /// The rule whose finding means that nothing else about the new design can be judged.
 const SITE_UNREACHABLE: &str = "SITE-UNREACHABLE";
-/// The sections compared item by item; every other field of a design is compared whole.
-const SECTIONS: [&str; 6] = [
-    "dns",
-    "servers",
-    "clusters",
-    "components",
-    "links",
-    "accepted",
-];
 
 /// The changes of the design's own fields: everything but the item sections.
 fn design_fields(old: &Design, new: &Design) -> Vec<FieldChange> {

@@ -624,6 +624,17 @@ impl Server {
     }
 }
 
+/// The sections of a design file that are lists of items (arrays of tables in TOML), in
+/// canonical order; every other field of a design is one value.
+pub const SECTIONS: [&str; 6] = [
+    "dns",
+    "servers",
+    "clusters",
+    "components",
+    "links",
+    "accepted",
+];
+
 impl Design {
     /// A DNS record's full name under the design's domain, e.g. `www.foobar.com`; `@` (or an
     /// empty name) is the domain itself.

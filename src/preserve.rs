@@ -10,6 +10,7 @@
 //! edit of its old self, not a deletion and an insertion.
 
 use crate::model::Design;
+use crate::model::SECTIONS;
 use rustc_hash::FxHashMap as HashMap;
 use toml_edit::{ArrayOfTables, DocumentMut, Item, Key, Table, Value};
 
@@ -21,16 +22,6 @@ pub enum Layout {
     /// The canonical layout, with the original's comments.
     Canonical,
 }
-
-/// The sections that are arrays of tables, in canonical order.
-const SECTIONS: [&str; 6] = [
-    "dns",
-    "servers",
-    "clusters",
-    "components",
-    "links",
-    "accepted",
-];
 
 /// The canonical TOML text of a design: what a new file gets.
 pub fn canonical(design: &Design) -> String {
