@@ -1,15 +1,40 @@
 //! Reading and writing design files: TOML or JSON by extension, validated on the way in,
 //! written atomically on the way out.
 
+use crate::locate::LineIndex;
 use crate::model::Design;
+use crate::strict::Strict;
 use crate::validate::{Problem, Step, validate};
-use miette::{Diagnostic, NamedSource, SourceSpan};
+use miette::{Diagnostic, MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents};
 use std::fmt;
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
-/// Design files larger than this are refused before they are read.
+/// Design files larger than this (32 MiB) are refused: before they are read where the size is
+/// known, and by a read that stops there where it is not.
 pub const MAX_FILE_BYTES: u64 = 32 * 1024 * 1024;
+
+/// The problems of a design printed in full, as compilers cap their errors; the rest are
+/// counted (JSON and SARIF reports list them all).
+pub const MAX_SHOWN_PROBLEMS: usize = 50;
+
+/// A size in MiB, the unit of the limit.
+fn mib(bytes: u64) -> String {
+    format!("{:.1} MiB", bytes as f64 / (1024.0 * 1024.0))
+}
+
+fn too_large(size: Option<u64>) -> String {
+    let limit = MAX_FILE_BYTES / (1024 * 1024);
+    match size {
+        Some(size) => {
+            format!(
+                "is {}; infraplan reads design files of up to {limit} MiB",
+                mib(size)
+            )
+        }
+        None => format!("is larger than {limit} MiB, the most infraplan reads in a design file"),
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -52,8 +77,17 @@ pub enum DesignError {
     Directory { path: PathBuf },
     #[error("{}: is not a design file: its name must end in .toml or .json", path.display())]
     Extension { path: PathBuf },
-    #[error("{}: is {:.1} MB; infraplan reads design files of up to {} MB", path.display(), *size as f64 / 1e6, MAX_FILE_BYTES / 1_000_000)]
-    TooLarge { path: PathBuf, size: u64 },
+    /// `size` is `None` when the file was found too large by reading it (its metadata said
+    /// less, as for a file still growing).
+    #[error("{}: {}", path.display(), too_large(*size))]
+    TooLarge { path: PathBuf, size: Option<u64> },
+    /// A named pipe, a device or a socket: reading one could block forever or never end.
+    #[error("{}: is {what}, not a regular file; design files are read from regular files only", path.display())]
+    NotRegular { path: PathBuf, what: &'static str },
+    #[error("{}: is a symbolic link to {}, which does not exist", path.display(), target.display())]
+    DanglingLink { path: PathBuf, target: PathBuf },
+    #[error("{}: is a symbolic link that loops (following it leads back to a link already followed)", path.display())]
+    LinkLoop { path: PathBuf },
     #[error("{}:{line}:{column}: is not a text file (it holds binary data, starting here)", path.display())]
     Binary {
         path: PathBuf,
@@ -92,7 +126,7 @@ pub struct Located {
 
 impl fmt::Display for Invalid {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, p) in self.problems.iter().enumerate() {
+        for (i, p) in self.problems.iter().take(MAX_SHOWN_PROBLEMS).enumerate() {
             if i > 0 {
                 writeln!(f)?;
             }
@@ -102,28 +136,123 @@ impl fmt::Display for Invalid {
             }
             write!(f, ": {}", p.message)?;
         }
+        if let Some(more) = self.more() {
+            write!(f, "\n{more}")?;
+        }
         Ok(())
     }
 }
 
-/// Longer lines are not drawn under a message.
+/// Longer lines are drawn as a stretch around the place a message points at.
 const MAX_SNIPPET_LINE: usize = 400;
+/// How much of a long line is drawn before the place pointed at, and in all.
+const EXCERPT_BEFORE: usize = 40;
+const EXCERPT_WIDTH: usize = 160;
 
 /// A problem as a miette diagnostic, to show the offending line.
 #[derive(Debug, thiserror::Error, Diagnostic)]
 #[error("{message}")]
-struct Snippet {
+struct Snippet<'a> {
     message: String,
     #[source_code]
-    src: NamedSource<String>,
-    #[label("here")]
+    src: Window<'a>,
+    #[label(primary, "here")]
     span: Option<SourceSpan>,
     #[help]
     help: Option<String>,
 }
 
+/// The file's text as miette reads it: the lines around a span found with the line index
+/// built once (miette's own reading of a `String` scans from the start for every problem),
+/// and only a stretch of a line too long to read on a terminal.
+#[derive(Debug)]
+struct Window<'a> {
+    name: &'a str,
+    text: &'a str,
+    lines: &'a LineIndex<'a>,
+}
+
+impl Window<'_> {
+    /// The bytes drawn for a span with some lines of context.
+    fn range(
+        &self,
+        start: usize,
+        end: usize,
+        before: usize,
+        after: usize,
+    ) -> std::ops::Range<usize> {
+        let (start, end) = (start.min(self.text.len()), end.min(self.text.len()));
+        let first = self.lines.line_of(start);
+        if before == 0 && after == 0 {
+            return start..end.max(start);
+        }
+        let last = self.lines.line_of(end.saturating_sub(1).max(start));
+        let from = self.lines.line_range(first.saturating_sub(before)).start;
+        let to = self
+            .lines
+            .line_range((last + after).min(self.lines.line_count() - 1))
+            .end;
+        let long = (first.saturating_sub(before)..=(last + after).min(self.lines.line_count() - 1))
+            .any(|l| self.lines.line_range(l).len() > MAX_SNIPPET_LINE);
+        if !long {
+            return from..to;
+        }
+        // Only the span's own line, around the span.
+        let line = self.lines.line_range(first);
+        let a = ceil_char_boundary(
+            self.text,
+            start.saturating_sub(EXCERPT_BEFORE).max(line.start),
+        );
+        let b = floor_char_boundary(self.text, (a + EXCERPT_WIDTH).min(line.end)).max(a);
+        a..b
+    }
+}
+
+impl SourceCode for Window<'_> {
+    fn read_span<'b>(
+        &'b self,
+        span: &SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn SpanContents<'b> + 'b>, MietteError> {
+        let range = self.range(span.offset(), span.offset() + span.len(), before, after);
+        let line = self.lines.line_of(range.start);
+        let column = self.text[self.lines.line_range(line).start..range.start]
+            .chars()
+            .count();
+        let data = &self.text[range.clone()];
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.to_string(),
+            data.as_bytes(),
+            SourceSpan::from(range),
+            line,
+            column,
+            data.matches('\n').count() + 1,
+        )))
+    }
+}
+
+fn ceil_char_boundary(s: &str, mut i: usize) -> usize {
+    while i < s.len() && !s.is_char_boundary(i) {
+        i += 1;
+    }
+    i.min(s.len())
+}
+
 impl Invalid {
-    /// The problems with the lines they are on, as miette draws them.
+    /// The line after the first batch of problems: how many more there are.
+    fn more(&self) -> Option<String> {
+        let more = self.problems.len().checked_sub(MAX_SHOWN_PROBLEMS)?;
+        (more > 0).then(|| {
+            format!(
+                "… and {more} more problem{} (`infraplan analyze --format json` lists them all)",
+                if more == 1 { "" } else { "s" }
+            )
+        })
+    }
+
+    /// The problems with the lines they are on, as miette draws them: the first
+    /// [`MAX_SHOWN_PROBLEMS`], then a count of the rest.
     pub fn render(&self, color: bool) -> String {
         let theme = if color {
             miette::GraphicalTheme::unicode()
@@ -131,39 +260,46 @@ impl Invalid {
             miette::GraphicalTheme::unicode_nocolor()
         };
         let handler = miette::GraphicalReportHandler::new_themed(theme).with_context_lines(1);
+        let lines = LineIndex::new(&self.source);
+        let name = self.path.display().to_string();
         let mut out = String::new();
-        for p in &self.problems {
+        for p in self.problems.iter().take(MAX_SHOWN_PROBLEMS) {
             let location = if p.line > 0 {
                 format!("{}:{}:{}", self.path.display(), p.line, p.column)
             } else {
                 self.path.display().to_string()
             };
-            // A line too long to read on a terminal (a generated file, a deep nesting) is
-            // not drawn: file:line:column says where it is.
-            let span = p.span.clone().filter(|r| {
-                let start = self.source[..r.start.min(self.source.len())]
-                    .rfind('\n')
-                    .map_or(0, |i| i + 1);
-                let end = self.source[start..]
-                    .find('\n')
-                    .map_or(self.source.len(), |i| start + i);
-                end - start <= MAX_SNIPPET_LINE
-            });
-            let src = if span.is_some() || p.span.is_none() {
-                self.source.clone()
-            } else {
-                String::new()
+            let src = Window {
+                name: &name,
+                text: &self.source,
+                lines: &lines,
             };
+            // The label stays within what is drawn: a long span (a huge value) is marked
+            // from its start.
+            let span = p.span.clone().map(|r| {
+                let start = r.start.min(self.source.len());
+                let shown = src.range(start, r.end.max(start), 1, 1);
+                let end = floor_char_boundary(
+                    &self.source,
+                    r.end.max(start).min(shown.end).min(start + EXCERPT_WIDTH),
+                )
+                .max(start);
+                SourceSpan::from(start..end)
+            });
             let diag = Snippet {
                 message: format!("{location}: {}", p.message),
-                src: NamedSource::new(self.path.display().to_string(), src),
-                span: span.map(|r| SourceSpan::from(r.start..r.end.max(r.start))),
+                src,
+                span,
                 help: p.help.clone(),
             };
             let _ = handler.render_report(&mut out, &diag);
             if !out.ends_with('\n') {
                 out.push('\n');
             }
+        }
+        if let Some(more) = self.more() {
+            out.push_str(&more);
+            out.push('\n');
         }
         out
     }
@@ -201,20 +337,33 @@ fn floor_char_boundary(s: &str, mut i: usize) -> usize {
     i
 }
 
+/// The problems with their lines and columns, from one line index.
 fn locate(
-    src: &str,
-    message: String,
-    help: Option<String>,
-    span: Option<std::ops::Range<usize>>,
-) -> Located {
-    let (line, column) = span.as_ref().map_or((0, 0), |s| line_col(src, s.start));
-    Located {
-        message,
-        help,
-        span,
-        line,
-        column,
-    }
+    text: &str,
+    problems: Vec<(String, Option<String>, Option<std::ops::Range<usize>>)>,
+) -> Vec<Located> {
+    let lines = LineIndex::new(text);
+    let starts: Vec<usize> = problems
+        .iter()
+        .filter_map(|(_, _, span)| span.as_ref().map(|s| s.start))
+        .collect();
+    let mut positions = lines.positions(&starts).into_iter();
+    problems
+        .into_iter()
+        .map(|(message, help, span)| {
+            let (line, column) = match &span {
+                Some(_) => positions.next().map_or((0, 0), |p| (p.line, p.column)),
+                None => (0, 0),
+            };
+            Located {
+                message,
+                help,
+                span,
+                line,
+                column,
+            }
+        })
+        .collect()
 }
 
 /// Reads, parses and validates a design file.
@@ -231,29 +380,137 @@ pub fn load_with_text(path: &Path) -> Result<(Design, String), DesignError> {
     Ok((design, String::from_utf8_lossy(&bytes).into_owned()))
 }
 
-/// The bytes of a design file and its format, refusing folders, unknown extensions and
-/// oversized files before reading.
-fn read_checked(path: &Path) -> Result<(Vec<u8>, Format), DesignError> {
-    let meta = std::fs::metadata(path).map_err(|source| DesignError::Read {
+/// What the editor opens for a path: `None` when nothing is there (a new design, to be
+/// created by the first save), the design and its text when it loads, and the error when
+/// something is there that cannot be read: a dangling symbolic link or a loop is not a
+/// missing file, or a save would replace the link.
+pub fn load_existing(path: &Path) -> Result<Option<(Design, String)>, DesignError> {
+    if is_missing(path) {
+        Format::from_path(path)?;
+        return Ok(None);
+    }
+    load_with_text(path).map(Some)
+}
+
+/// Whether nothing at all is at `path`, not even a symbolic link (`Path::exists` is false
+/// for a dangling link too, which is something a save must not replace).
+pub fn is_missing(path: &Path) -> bool {
+    std::fs::symlink_metadata(path).is_err_and(|e| e.kind() == std::io::ErrorKind::NotFound)
+}
+
+/// Why `path` cannot be opened, with symbolic links that lead nowhere told apart.
+fn unreadable(path: &Path, source: std::io::Error) -> DesignError {
+    let is_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+    if is_link {
+        match follow_links(path) {
+            None => {
+                return DesignError::LinkLoop {
+                    path: path.to_path_buf(),
+                };
+            }
+            Some(target) if source.kind() == std::io::ErrorKind::NotFound => {
+                return DesignError::DanglingLink {
+                    path: path.to_path_buf(),
+                    target,
+                };
+            }
+            Some(_) => {}
+        }
+    }
+    DesignError::Read {
         path: path.to_path_buf(),
         source,
-    })?;
-    if meta.is_dir() {
+    }
+}
+
+/// Where a chain of symbolic links ends (the first path that is no link), or `None` for a
+/// loop (or a chain longer than systems follow).
+fn follow_links(path: &Path) -> Option<PathBuf> {
+    let mut at = path.to_path_buf();
+    for _ in 0..40 {
+        match std::fs::read_link(&at) {
+            Ok(target) => {
+                at = match at.parent() {
+                    Some(dir) => dir.join(target),
+                    None => target,
+                }
+            }
+            Err(_) => return Some(at),
+        }
+    }
+    None
+}
+
+/// Refuses what is not a regular file: a folder, a named pipe, a device, a socket.
+fn regular(path: &Path, kind: std::fs::FileType) -> Result<(), DesignError> {
+    if kind.is_file() {
+        return Ok(());
+    }
+    if kind.is_dir() {
         return Err(DesignError::Directory {
             path: path.to_path_buf(),
         });
     }
+    Err(DesignError::NotRegular {
+        path: path.to_path_buf(),
+        what: special_kind(kind),
+    })
+}
+
+#[cfg(unix)]
+fn special_kind(kind: std::fs::FileType) -> &'static str {
+    use std::os::unix::fs::FileTypeExt;
+    if kind.is_fifo() {
+        "a named pipe (FIFO)"
+    } else if kind.is_char_device() {
+        "a character device"
+    } else if kind.is_block_device() {
+        "a block device"
+    } else if kind.is_socket() {
+        "a socket"
+    } else {
+        "a special file"
+    }
+}
+
+#[cfg(not(unix))]
+fn special_kind(_kind: std::fs::FileType) -> &'static str {
+    "a special file"
+}
+
+/// Reads at most `limit` bytes; `None` when there is more.
+fn read_capped(reader: impl Read, limit: u64) -> std::io::Result<Option<Vec<u8>>> {
+    let mut bytes = Vec::new();
+    reader.take(limit + 1).read_to_end(&mut bytes)?;
+    Ok((bytes.len() as u64 <= limit).then_some(bytes))
+}
+
+/// The bytes of a design file and its format. Only a regular file (or a symbolic link to
+/// one) is read, through a reader that stops at the size limit: the size in its metadata is
+/// only a first check (it is 0 for pipes and devices, and a file may grow).
+fn read_checked(path: &Path) -> Result<(Vec<u8>, Format), DesignError> {
+    let meta = std::fs::metadata(path).map_err(|e| unreadable(path, e))?;
+    regular(path, meta.file_type())?;
     let format = Format::from_path(path)?;
     if meta.len() > MAX_FILE_BYTES {
         return Err(DesignError::TooLarge {
             path: path.to_path_buf(),
-            size: meta.len(),
+            size: Some(meta.len()),
         });
     }
-    let bytes = std::fs::read(path).map_err(|source| DesignError::Read {
+    let read_error = |source| DesignError::Read {
         path: path.to_path_buf(),
         source,
-    })?;
+    };
+    let file = std::fs::File::open(path).map_err(|e| unreadable(path, e))?;
+    // What was opened, in case the name was changed to something else meanwhile.
+    regular(path, file.metadata().map_err(read_error)?.file_type())?;
+    let bytes = read_capped(file, MAX_FILE_BYTES)
+        .map_err(read_error)?
+        .ok_or_else(|| DesignError::TooLarge {
+            path: path.to_path_buf(),
+            size: None,
+        })?;
     Ok((bytes, format))
 }
 
@@ -262,7 +519,7 @@ pub fn parse_bytes(path: &Path, bytes: &[u8], format: Format) -> Result<Design, 
     if bytes.len() as u64 > MAX_FILE_BYTES {
         return Err(DesignError::TooLarge {
             path: path.to_path_buf(),
-            size: bytes.len() as u64,
+            size: Some(bytes.len() as u64),
         });
     }
     let text = match std::str::from_utf8(bytes) {
@@ -302,45 +559,52 @@ pub fn parse_bytes(path: &Path, bytes: &[u8], format: Format) -> Result<Design, 
             path: path.to_path_buf(),
         });
     }
+    // Structs are read from tables only ([`Strict`]): a list in place of a component is
+    // refused, not taken for its fields in order.
     let design = match format {
         // The lean reader handles valid designs; anything else is read again by the toml
         // crate, whose messages are the ones users see.
-        Format::Toml => match crate::fast_toml::from_str::<Design>(text) {
-            Some(design) => Ok(design),
-            None => toml::from_str::<Design>(text).map_err(|e| {
-                let message = friendly(e.message(), e.span().and_then(|s| text.get(s)));
-                (toml_context(text, message, e.span()), e.span())
-            }),
+        Format::Toml => match crate::fast_toml::from_str::<Strict<Design>>(text) {
+            Some(design) => Ok(design.0),
+            None => toml::from_str::<Strict<Design>>(text)
+                .map(|d| d.0)
+                .map_err(|e| {
+                    let message = friendly(e.message(), e.span().and_then(|s| text.get(s)));
+                    (toml_context(text, message, e.span()), e.span())
+                }),
         },
-        Format::Json => serde_json::from_str::<Design>(text).map_err(|e| {
-            let offset = offset_of(text, e.line(), e.column());
-            let message = friendly(&strip_json_position(&e.to_string()), None);
-            (message, Some(offset..offset))
-        }),
+        Format::Json => serde_json::from_str::<Strict<Design>>(text)
+            .map(|d| d.0)
+            .map_err(|e| {
+                let offset = offset_of(text, e.line(), e.column());
+                let message = friendly(&strip_json_position(&e.to_string()), None)
+                    .replace(
+                        &format!("expected {}", crate::strict::TABLE),
+                        "expected an object",
+                    )
+                    .replace(crate::strict::TABLE, "an object");
+                (message, Some(offset..offset))
+            }),
     };
-    let design = design
-        .map_err(|(message, span)| invalid(path, text, vec![locate(text, message, None, span)]))?;
+    let design = design.map_err(|(message, span)| {
+        invalid(path, text, locate(text, vec![(message, None, span)]))
+    })?;
     let problems = validate(&design);
     if problems.is_empty() {
         return Ok(design);
     }
+    // One parse of the text for the places of all the problems, however many there are.
+    let paths: Vec<&[Step]> = problems.iter().map(|p| p.path.as_slice()).collect();
+    let spans = match format {
+        Format::Toml => toml_spans(text, &paths),
+        Format::Json => json_spans(text, &paths),
+    };
     let located = problems
         .into_iter()
-        .map(
-            |Problem {
-                 message,
-                 help,
-                 path: doc_path,
-             }| {
-                let span = match format {
-                    Format::Toml => toml_span(text, &doc_path),
-                    Format::Json => json_span(text, &doc_path),
-                };
-                locate(text, message, help, span)
-            },
-        )
+        .zip(spans)
+        .map(|(Problem { message, help, .. }, span)| (message, help, span))
         .collect();
-    Err(invalid(path, text, located))
+    Err(invalid(path, text, locate(text, located)))
 }
 
 fn invalid(path: &Path, text: &str, problems: Vec<Located>) -> DesignError {
@@ -351,11 +615,62 @@ fn invalid(path: &Path, text: &str, problems: Vec<Located>) -> DesignError {
     }))
 }
 
+/// Quoted parts of a message longer than this are shortened: a message never echoes a
+/// megabyte-long id or value.
+const MAX_QUOTED: usize = 60;
+
+/// `text` if short, else its start, an ellipsis and its length.
+pub fn excerpt(text: &str) -> std::borrow::Cow<'_, str> {
+    let count = text.chars().count();
+    if count <= MAX_QUOTED {
+        return text.into();
+    }
+    let head: String = text.chars().take(MAX_QUOTED - 20).collect();
+    format!("{head}… ({count} characters)").into()
+}
+
+/// The message with every part between backticks or double quotes [`excerpt`]ed.
+fn excerpt_quoted(message: &str) -> String {
+    let mut out = String::with_capacity(message.len().min(1024));
+    let mut rest = message;
+    while let Some(open) = rest.find(['`', '"']) {
+        let quote = rest.as_bytes()[open] as char;
+        out.push_str(&rest[..=open]);
+        rest = &rest[open + 1..];
+        match rest.find(quote) {
+            Some(close) => {
+                out.push_str(&excerpt(&rest[..close]));
+                out.push(quote);
+                rest = &rest[close + 1..];
+            }
+            None => {
+                out.push_str(&excerpt(rest));
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 /// serde's messages, made to read well for people who edit design files; `found` is the text
 /// the message is about, where known.
 fn friendly(message: &str, found: Option<&str>) -> String {
-    let message = message.trim();
-    let message = message.strip_suffix('\n').unwrap_or(message);
+    let message = excerpt_quoted(message.trim());
+    let message = message.strip_suffix('\n').unwrap_or(&message);
+    // The parsers' limit on nesting, in words.
+    if message.contains("recursion") || message.contains("recurse") {
+        return "nested too deeply: a design's values are at most a list of tables of values"
+            .to_string();
+    }
+    // A list where an item belongs (`components = [["a", "client"]]`).
+    if let Some(rest) = message.strip_prefix("invalid type: sequence, expected ") {
+        return format!("a list where {rest} is expected: give each item's keys by name");
+    }
+    // A `null` in JSON: say what belongs there instead.
+    if let Some(rest) = message.strip_prefix("invalid type: null, expected ") {
+        return format!("`null` is not a value here: expected {rest}");
+    }
     if let Some(rest) = message.strip_prefix("unknown field ") {
         return format!("unknown key {rest}");
     }
@@ -431,62 +746,72 @@ fn offset_of(text: &str, line: usize, column: usize) -> usize {
     text.len()
 }
 
-/// The span of the value at `path` in TOML text.
-fn toml_span(text: &str, path: &[Step]) -> Option<std::ops::Range<usize>> {
+/// The spans of the values at `paths` in TOML text, from one parse.
+fn toml_spans(text: &str, paths: &[&[Step]]) -> Vec<Option<std::ops::Range<usize>>> {
     use toml::de::{DeTable, DeValue};
-    let root = DeTable::parse(text).ok()?;
-    let mut span = root.span();
-    let mut table = Some(root.get_ref());
-    let mut array: Option<&toml::de::DeArray<'_>> = None;
-    for step in path {
-        match step {
-            Step::Key(k) => {
-                let (key, value) = table?.get_key_value(*k)?;
-                // Point at the key for whole values, which reads better for `x = 1` lines.
-                span = key.span().start..value.span().end;
-                (table, array) = match value.get_ref() {
-                    DeValue::Table(t) => (Some(t), None),
-                    DeValue::Array(a) => (None, Some(a)),
-                    _ => (None, None),
-                };
-            }
-            Step::Index(i) => {
-                let value = array?.get(*i)?;
-                span = value.span();
-                (table, array) = match value.get_ref() {
-                    DeValue::Table(t) => (Some(t), None),
-                    DeValue::Array(a) => (None, Some(a)),
-                    _ => (None, None),
-                };
-            }
+    let Ok(root) = DeTable::parse(text) else {
+        return vec![None; paths.len()];
+    };
+    let resolve = |path: &[Step]| {
+        let mut span = root.span();
+        let mut table = Some(root.get_ref());
+        let mut array: Option<&toml::de::DeArray<'_>> = None;
+        for step in path {
+            let value = match step {
+                Step::Key(k) => {
+                    let (key, value) = table?.get_key_value(*k)?;
+                    // Point at the key for whole values, which reads better for `x = 1` lines.
+                    span = key.span().start..value.span().end;
+                    value
+                }
+                Step::Index(i) => {
+                    let value = array?.get(*i)?;
+                    span = value.span();
+                    value
+                }
+            };
+            (table, array) = match value.get_ref() {
+                DeValue::Table(t) => (Some(t), None),
+                DeValue::Array(a) => (None, Some(a)),
+                _ => (None, None),
+            };
         }
-    }
-    Some(span)
+        Some(span)
+    };
+    paths.iter().map(|p| resolve(p)).collect()
 }
 
-/// The span of the value at `path` in JSON text.
-fn json_span(text: &str, path: &[Step]) -> Option<std::ops::Range<usize>> {
+/// The spans of the values at `paths` in JSON text, from one parse.
+fn json_spans(text: &str, paths: &[&[Step]]) -> Vec<Option<std::ops::Range<usize>>> {
     use jsonc_parser::ast::Value;
     use jsonc_parser::common::Ranged;
-    let parsed = jsonc_parser::parse_to_ast(text, &Default::default(), &Default::default()).ok()?;
-    let mut value = parsed.value?;
-    let mut span = value.range().start..value.range().end;
-    for step in path {
-        value = match (step, value) {
-            (Step::Key(k), Value::Object(o)) => {
-                let prop = o.properties.into_iter().find(|p| p.name.as_str() == *k)?;
-                span = prop.range.start..prop.range.end;
-                prop.value
-            }
-            (Step::Index(i), Value::Array(a)) => {
-                let v = a.elements.into_iter().nth(*i)?;
-                span = v.range().start..v.range().end;
-                v
-            }
-            _ => return Some(span),
-        };
-    }
-    Some(span)
+    let root = jsonc_parser::parse_to_ast(text, &Default::default(), &Default::default())
+        .ok()
+        .and_then(|parsed| parsed.value);
+    let Some(root) = root else {
+        return vec![None; paths.len()];
+    };
+    let resolve = |path: &[Step]| {
+        let mut value = &root;
+        let mut span = value.range().start..value.range().end;
+        for step in path {
+            value = match (step, value) {
+                (Step::Key(k), Value::Object(o)) => {
+                    let prop = o.properties.iter().find(|p| p.name.as_str() == *k)?;
+                    span = prop.range.start..prop.range.end;
+                    &prop.value
+                }
+                (Step::Index(i), Value::Array(a)) => {
+                    let v = a.elements.get(*i)?;
+                    span = v.range().start..v.range().end;
+                    v
+                }
+                _ => return Some(span),
+            };
+        }
+        Some(span)
+    };
+    paths.iter().map(|p| resolve(p)).collect()
 }
 
 /// Serializes a design in the format its path asks for, in the canonical layout; same

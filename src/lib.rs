@@ -22,6 +22,7 @@ pub mod preserve;
 pub mod sarif;
 pub mod schema;
 pub mod source;
+pub mod strict;
 pub mod templates;
 pub mod validate;
 pub mod watch;

@@ -43,16 +43,74 @@ impl<'a> LineIndex<'a> {
 
     /// The line and column of a byte offset (clamped to the text, rounded down to a character).
     pub fn pos(&self, offset: usize) -> Pos {
-        let mut offset = offset.min(self.text.len());
-        while offset > 0 && !self.text.is_char_boundary(offset) {
-            offset -= 1;
-        }
+        let offset = self.floor(offset);
         let line = self.starts.partition_point(|&s| s <= offset);
         let start = self.starts[line - 1];
         Pos {
             line,
             column: self.text[start..offset].chars().count() + 1,
         }
+    }
+
+    /// The positions of many offsets at once, in time linear in the text and their number:
+    /// offsets on one line are counted from the previous one, not from the line's start, so a
+    /// thousand problems on one long line (minified JSON) cost one pass over it.
+    pub fn positions(&self, offsets: &[usize]) -> Vec<Pos> {
+        let mut order: Vec<usize> = (0..offsets.len()).collect();
+        order.sort_by_key(|&i| offsets[i]);
+        let mut out = vec![Pos { line: 1, column: 1 }; offsets.len()];
+        let mut previous: Option<(usize, Pos)> = None;
+        for i in order {
+            let offset = self.floor(offsets[i]);
+            let line = self.starts.partition_point(|&s| s <= offset);
+            let pos = match previous {
+                Some((at, pos)) if pos.line == line => Pos {
+                    line,
+                    column: pos.column + self.text[at..offset].chars().count(),
+                },
+                _ => self.pos(offset),
+            };
+            out[i] = pos;
+            previous = Some((offset, pos));
+        }
+        out
+    }
+
+    /// The offset clamped to the text and rounded down to a character boundary.
+    fn floor(&self, offset: usize) -> usize {
+        let mut offset = offset.min(self.text.len());
+        while offset > 0 && !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        offset
+    }
+
+    /// The number of lines (a text ending in a newline has an empty last line).
+    pub fn line_count(&self) -> usize {
+        self.starts.len()
+    }
+
+    /// The 0-based line an offset is on.
+    pub fn line_of(&self, offset: usize) -> usize {
+        self.starts
+            .partition_point(|&s| s <= offset.min(self.text.len()))
+            .saturating_sub(1)
+    }
+
+    /// The byte range of a 0-based line, without its line end (`\n` or `\r\n`).
+    pub fn line_range(&self, line: usize) -> std::ops::Range<usize> {
+        let line = line.min(self.starts.len() - 1);
+        let start = self.starts[line];
+        let end = self
+            .starts
+            .get(line + 1)
+            .map_or(self.text.len(), |&next| next - 1);
+        let end = if self.text[start..end].ends_with('\r') {
+            end - 1
+        } else {
+            end
+        };
+        start..end
     }
 
     pub fn span(&self, range: std::ops::Range<usize>) -> Span {
@@ -603,6 +661,26 @@ reason = "r"
                 assert_eq!(idx.pos(offset), Pos { line, column }, "offset {offset}");
             }
         }
+    }
+
+    #[test]
+    fn positions_in_a_batch_agree_with_one_at_a_time() {
+        let text = "ab\r\né = 1 é\n\nlast line here";
+        let idx = LineIndex::new(text);
+        let offsets: Vec<usize> = (0..=text.len() + 2).rev().chain([4, 0, 9, 9]).collect();
+        let batch = idx.positions(&offsets);
+        for (offset, pos) in offsets.iter().zip(batch) {
+            assert_eq!(idx.pos(*offset), pos, "offset {offset}");
+        }
+        assert_eq!(idx.line_count(), 4);
+        assert_eq!(idx.line_range(0), 0..2);
+        assert_eq!(&text[idx.line_range(1)], "é = 1 é");
+        assert_eq!(idx.line_range(2), 14..14);
+        assert_eq!(&text[idx.line_range(3)], "last line here");
+        assert_eq!(idx.line_of(0), 0);
+        assert_eq!(idx.line_of(3), 0);
+        assert_eq!(idx.line_of(4), 1);
+        assert_eq!(idx.line_of(1000), 3);
     }
 
     #[test]

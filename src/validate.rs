@@ -2,8 +2,10 @@
 //! exists, attributes that fit the kind. Each problem carries the path of the offending value in
 //! the document so that the loader can point at its line.
 
+use crate::io::excerpt as q;
 use crate::model::{Design, FORMAT_VERSION, Kind};
 use rustc_hash::FxHashMap as HashMap;
+use std::cell::OnceCell;
 
 /// One step of a path into the document: a key or an array index.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -57,14 +59,15 @@ impl Named {
 }
 
 /// Lists up to a few ids for a help line.
-fn some_ids<'a>(ids: impl Iterator<Item = &'a str>) -> String {
-    let ids: Vec<&str> = ids.collect();
+fn some_ids<'a>(ids: impl ExactSizeIterator<Item = &'a str>) -> String {
+    let total = ids.len();
+    let ids: Vec<&str> = ids.take(8).collect();
     if ids.is_empty() {
         return "there are none".to_string();
     }
-    let mut out: Vec<String> = ids.iter().take(8).map(|i| format!("`{i}`")).collect();
-    if ids.len() > 8 {
-        out.push(format!("and {} more", ids.len() - 8));
+    let mut out: Vec<String> = ids.iter().take(8).map(|i| format!("`{}`", q(i))).collect();
+    if total > 8 {
+        out.push(format!("and {} more", total - 8));
     }
     out.join(", ")
 }
@@ -126,7 +129,8 @@ pub fn validate(design: &Design) -> Vec<Problem> {
                 problems.push(
                     Problem::new(
                         format!(
-                            "duplicate id `{id}`: {} #{} already uses it",
+                            "duplicate id `{}`: {} #{} already uses it",
+                            q(id),
                             other.word(),
                             j + 1
                         ),
@@ -140,6 +144,8 @@ pub fn validate(design: &Design) -> Vec<Problem> {
         }
     }
     let kind_of = |id: &str| names.get(id).map(|(n, _)| *n);
+    let server_help = OnceCell::new();
+    let cluster_help = OnceCell::new();
 
     for (i, c) in design.components.iter().enumerate() {
         if let Some(server) = &c.server {
@@ -148,15 +154,22 @@ pub fn validate(design: &Design) -> Vec<Problem> {
                 _ => problems.push(
                     Problem::new(
                         format!(
-                            "component `{}` is on server `{server}`, which does not exist",
-                            c.id
+                            "component `{}` is on server `{}`, which does not exist",
+                            q(&c.id),
+                            q(server)
                         ),
                         at("components", i, "server"),
                     )
-                    .help(format!(
-                        "servers: {}",
-                        some_ids(design.servers.iter().map(|s| s.id.as_str()))
-                    )),
+                    .help(
+                        server_help
+                            .get_or_init(|| {
+                                format!(
+                                    "servers: {}",
+                                    some_ids(design.servers.iter().map(|s| s.id.as_str()))
+                                )
+                            })
+                            .clone(),
+                    ),
                 ),
             }
         }
@@ -166,22 +179,30 @@ pub fn validate(design: &Design) -> Vec<Problem> {
             problems.push(
                 Problem::new(
                     format!(
-                        "component `{}` is in cluster `{cluster}`, which does not exist",
-                        c.id
+                        "component `{}` is in cluster `{}`, which does not exist",
+                        q(&c.id),
+                        q(cluster)
                     ),
                     at("components", i, "cluster"),
                 )
-                .help(format!(
-                    "clusters: {}",
-                    some_ids(design.clusters.iter().map(|c| c.id.as_str()))
-                )),
+                .help(
+                    cluster_help
+                        .get_or_init(|| {
+                            format!(
+                                "clusters: {}",
+                                some_ids(design.clusters.iter().map(|c| c.id.as_str()))
+                            )
+                        })
+                        .clone(),
+                ),
             );
         }
         if c.algorithm.is_some() && c.kind != Kind::LoadBalancer {
             problems.push(Problem::new(
                 format!(
                     "`algorithm` applies to load balancers, but `{}` is a {}",
-                    c.id, c.kind
+                    q(&c.id),
+                    c.kind
                 ),
                 at("components", i, "algorithm"),
             ));
@@ -190,7 +211,8 @@ pub fn validate(design: &Design) -> Vec<Problem> {
             problems.push(Problem::new(
                 format!(
                     "`role` applies to databases, but `{}` is a {}",
-                    c.id, c.kind
+                    q(&c.id),
+                    c.kind
                 ),
                 at("components", i, "role"),
             ));
@@ -204,19 +226,26 @@ pub fn validate(design: &Design) -> Vec<Problem> {
             problems.push(Problem::new(
                 format!(
                     "component `{}` has `{key}` but no `{missing}`: give both or neither",
-                    c.id
+                    q(&c.id)
                 ),
                 at("components", i, key),
             ));
         }
     }
 
+    // Each help line is made once, however many problems share it.
+    let components_help = OnceCell::new();
     let endpoint_help = || {
-        format!(
-            "components: {}",
-            some_ids(design.components.iter().map(|c| c.id.as_str()))
-        )
+        components_help
+            .get_or_init(|| {
+                format!(
+                    "components: {}",
+                    some_ids(design.components.iter().map(|c| c.id.as_str()))
+                )
+            })
+            .clone()
     };
+    let backup_clusters = OnceCell::new();
     for (i, l) in design.links.iter().enumerate() {
         for (key, id) in [("from", &l.from), ("to", &l.to)] {
             match kind_of(id) {
@@ -224,15 +253,22 @@ pub fn validate(design: &Design) -> Vec<Problem> {
                 Some(Named::Server) => problems.push(
                     Problem::new(
                         format!(
-                            "link {key} `{id}`: that is a server; links join components or clusters"
+                            "link {key} `{}`: that is a server; links join components or clusters",
+                            q(id)
                         ),
                         at("links", i, key),
                     )
-                    .help(format!("link to one of the components installed on `{id}`")),
+                    .help(format!(
+                        "link to one of the components installed on `{}`",
+                        q(id)
+                    )),
                 ),
                 None => problems.push(
                     Problem::new(
-                        format!("link {key} `{id}`, which is not a component or cluster"),
+                        format!(
+                            "link {key} `{}`, which is not a component or cluster",
+                            q(id)
+                        ),
                         at("links", i, key),
                     )
                     .help(endpoint_help()),
@@ -241,23 +277,31 @@ pub fn validate(design: &Design) -> Vec<Problem> {
         }
         if l.from == l.to {
             problems.push(Problem::new(
-                format!("link from `{}` to itself", l.from),
+                format!("link from `{}` to itself", q(&l.from)),
                 at("links", i, "to"),
             ));
         }
-        // A backup link says where copies of the data are kept: it must end at a backup.
-        let ends_at_backup = || {
-            design
-                .expand_endpoint(&l.to)
-                .iter()
-                .all(|id| design.component(id).is_some_and(|c| c.kind == Kind::Backup))
+        // A backup link says where copies of the data are kept: it must end at a backup (a
+        // cluster: all its members).
+        let ends_at_backup = || match names.get(l.to.as_str()) {
+            Some((Named::Component, i)) => design.components[*i].kind == Kind::Backup,
+            Some((Named::Cluster, _)) => backup_clusters
+                .get_or_init(|| clusters_of_backups(design))
+                .get(l.to.as_str())
+                .copied()
+                .unwrap_or(true),
+            // A server is refused as an endpoint above.
+            _ => true,
         };
         if l.protocol.is_backup() && kind_of(&l.to).is_some() && !ends_at_backup() {
             problems.push(
                 Problem::new(
                     format!(
                         "link `{}` -> `{}` uses protocol `{}`, but `{}` is not a backup",
-                        l.from, l.to, l.protocol, l.to
+                        q(&l.from),
+                        q(&l.to),
+                        l.protocol,
+                        q(&l.to)
                     ),
                     at("links", i, "protocol"),
                 )
@@ -272,7 +316,7 @@ pub fn validate(design: &Design) -> Vec<Problem> {
                 Problem::new(
                     format!(
                         "DNS record `{}` points to `{}`, which is not a server, cluster or component",
-                        r.name, r.target
+                        q(&r.name), q(&r.target)
                     ),
                     at("dns", i, "target"),
                 )
@@ -286,7 +330,10 @@ pub fn validate(design: &Design) -> Vec<Problem> {
             && crate::date::parse_date(date).is_none()
         {
             problems.push(Problem::new(
-                format!("expiry date `{date}` is not a date: write it as YYYY-MM-DD"),
+                format!(
+                    "expiry date `{}` is not a date: write it as YYYY-MM-DD",
+                    q(date)
+                ),
                 at("accepted", i, "expires"),
             ));
         }
@@ -294,13 +341,25 @@ pub fn validate(design: &Design) -> Vec<Problem> {
             problems.push(Problem::new(
                 format!(
                     "accepted risk `{}` names no ids: list the ids the finding concerns",
-                    a.rule
+                    q(&a.rule)
                 ),
                 at("accepted", i, "ids"),
             ));
         }
     }
     problems
+}
+
+/// For each cluster with members, whether all of them are backups.
+fn clusters_of_backups(design: &Design) -> HashMap<&str, bool> {
+    let mut all: HashMap<&str, bool> = HashMap::default();
+    for c in &design.components {
+        if let Some(cluster) = c.cluster.as_deref() {
+            let entry = all.entry(cluster).or_insert(true);
+            *entry &= c.kind == Kind::Backup;
+        }
+    }
+    all
 }
 
 #[cfg(test)]

@@ -354,3 +354,263 @@ fn a_keeping_save_writes_json_canonically_and_keeps_permissions() {
         assert_eq!(mode, 0o640);
     }
 }
+
+mod common;
+
+/// Runs the binary on `args` with a time limit, giving the exit status and stderr.
+fn run_bounded(args: &[&std::ffi::OsStr]) -> (i32, String) {
+    let out = common::infraplan()
+        .args(args)
+        .timeout(std::time::Duration::from_secs(20))
+        .output()
+        .expect("runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[cfg(unix)]
+#[test]
+fn only_regular_files_are_read() {
+    let dir = tempfile::tempdir().expect("dir");
+    let d = dir.path();
+    let fifo = d.join("pipe.toml");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo");
+    assert!(made.success());
+    let zero = d.join("zero.toml");
+    std::os::unix::fs::symlink("/dev/zero", &zero).expect("symlink");
+    let looping = d.join("loop.toml");
+    std::os::unix::fs::symlink(d.join("loop2.toml"), &looping).expect("symlink");
+    std::os::unix::fs::symlink(&looping, d.join("loop2.toml")).expect("symlink");
+    let dangling = d.join("dangling.toml");
+    std::os::unix::fs::symlink(d.join("gone.toml"), &dangling).expect("symlink");
+    let folder = d.join("folder.toml");
+    std::fs::create_dir(&folder).expect("mkdir");
+    let cases = [
+        (&fifo, "is a named pipe (FIFO), not a regular file"),
+        (&zero, "is a character device, not a regular file"),
+        (&looping, "is a symbolic link that loops"),
+        (&dangling, "is a symbolic link to"),
+        (&folder, "is a directory"),
+    ];
+    for (path, expected) in cases {
+        for command in ["validate", "analyze", "edit"] {
+            let (code, err) = run_bounded(&[command.as_ref(), path.as_os_str()]);
+            assert_eq!(code, 2, "{command} {}: {err}", path.display());
+            assert!(
+                err.contains(&path.display().to_string()) && err.contains(expected),
+                "{command} {}: {err}",
+                path.display()
+            );
+        }
+    }
+    let (_, err) = run_bounded(&["validate".as_ref(), dangling.as_os_str()]);
+    assert!(err.contains("gone.toml, which does not exist"), "{err}");
+    // The links are still links, the pipe a pipe: nothing was replaced.
+    assert!(
+        std::fs::symlink_metadata(&dangling)
+            .expect("meta")
+            .file_type()
+            .is_symlink()
+    );
+    // A link to a regular file is read as that file.
+    let link = d.join("simple.toml");
+    std::os::unix::fs::symlink(common::design("01-simple.toml"), &link).expect("symlink");
+    let (code, err) = run_bounded(&["validate".as_ref(), link.as_os_str()]);
+    assert_eq!(code, 0, "{err}");
+}
+
+#[cfg(unix)]
+#[test]
+fn the_editor_tells_a_missing_file_from_one_it_cannot_read() {
+    let dir = tempfile::tempdir().expect("dir");
+    let missing = dir.path().join("new.toml");
+    assert!(
+        infraplan::io::load_existing(&missing)
+            .expect("no error")
+            .is_none()
+    );
+    let app = infraplan::editor::open(Some(missing.clone())).expect("a new design");
+    assert!(app.original.is_none());
+    let dangling = dir.path().join("dangling.toml");
+    std::os::unix::fs::symlink(dir.path().join("gone.toml"), &dangling).expect("symlink");
+    let err = infraplan::editor::open(Some(dangling.clone()))
+        .err()
+        .expect("a dangling link is an error, not a new design");
+    assert!(err.to_string().contains("symbolic link"), "{err}");
+    let real = dir.path().join("real.toml");
+    std::fs::copy(common::design("01-simple.toml"), &real).expect("copy");
+    let (design, text) = infraplan::io::load_existing(&real)
+        .expect("loads")
+        .expect("exists");
+    assert_eq!(design.name, load(&real).expect("loads").name);
+    assert_eq!(text, std::fs::read_to_string(&real).expect("read"));
+}
+
+/// A design with one component and `n` links from it to itself.
+fn self_links(n: usize) -> String {
+    let mut text = String::from(
+        "version = 1\nname = \"flood\"\n\n[[components]]\nid = \"a\"\nkind = \"web_server\"\n",
+    );
+    for _ in 0..n {
+        text.push_str("\n[[links]]\nfrom = \"a\"\nto = \"a\"\nprotocol = \"http\"\n");
+    }
+    text
+}
+
+#[test]
+fn a_flood_of_problems_is_located_in_linear_time_and_printed_in_a_first_batch() {
+    let text = self_links(20_000);
+    let start = std::time::Instant::now();
+    let err =
+        parse_bytes(Path::new("flood.toml"), text.as_bytes(), Format::Toml).expect_err("invalid");
+    let rendered = err.render(false);
+    let plain = err.to_string();
+    let took = start.elapsed();
+    // Quadratic work (a parse per problem) takes minutes here; linear work well under a second
+    // even in a debug build.
+    assert!(took.as_secs() < 20, "took {took:?}");
+    let infraplan::io::DesignError::Invalid(inv) = &err else {
+        panic!("{err}")
+    };
+    assert_eq!(inv.problems.len(), 20_000);
+    // Every problem keeps its place: the last link's `to` is 3 lines before the end.
+    let last = inv.problems.last().expect("problems");
+    assert_eq!(last.line, text.lines().count() - 1, "{last:?}");
+    assert_eq!(last.column, 1);
+    for shown in [&rendered, &plain] {
+        assert_eq!(
+            shown.matches("link from `a` to itself").count(),
+            50,
+            "{shown:.400}"
+        );
+        assert!(
+            shown.contains("… and 19950 more problems"),
+            "{}",
+            &shown[shown.len().saturating_sub(400)..]
+        );
+    }
+}
+
+#[test]
+fn sequences_are_refused_where_tables_are_expected() {
+    let toml = "version = 1\nname = \"x\"\ncomponents = [[\"a\", \"client\"]]\n";
+    let err = parse_bytes(Path::new("seq.toml"), toml.as_bytes(), Format::Toml)
+        .expect_err("a list is not a component");
+    let message = err.to_string();
+    assert!(
+        message.starts_with("seq.toml:3:") && message.contains("a table"),
+        "{message}"
+    );
+    let json = "{\"version\": 1, \"name\": \"x\",\n\"components\": [[\"a\", \"client\"]]}";
+    let err = parse_bytes(Path::new("seq.json"), json.as_bytes(), Format::Json)
+        .expect_err("a list is not a component");
+    let message = err.to_string();
+    assert!(
+        message.starts_with("seq.json:2:") && message.contains("an object"),
+        "{message}"
+    );
+    // A table inside an array of tables is still fine, in both formats.
+    let inline = "version = 1\nname = \"x\"\ncomponents = [{ id = \"a\", kind = \"client\" }]\n";
+    assert!(parse_bytes(Path::new("t.toml"), inline.as_bytes(), Format::Toml).is_ok());
+}
+
+#[test]
+fn hostile_shapes_get_a_line_and_a_readable_excerpt() {
+    // Deep nesting: the line, words a person understands, and part of the line drawn.
+    let deep = format!(
+        "version = 1\nname = \"x\"\ndescription = {}{}\n",
+        "[".repeat(5000),
+        "]".repeat(5000)
+    );
+    let err =
+        parse_bytes(Path::new("deep.toml"), deep.as_bytes(), Format::Toml).expect_err("too deep");
+    let message = err.to_string();
+    assert!(message.starts_with("deep.toml:3:"), "{message:.300}");
+    assert!(message.contains("nested too deeply"), "{message:.300}");
+    let rendered = err.render(false);
+    assert!(rendered.contains(" 3 │ "), "{rendered:.2000}");
+    assert!(rendered.len() < 2_000, "{}", rendered.len());
+    let deep_json = format!(
+        "{{\"version\": 1, \"name\": {}{}}}",
+        "[".repeat(5000),
+        "]".repeat(5000)
+    );
+    let err = parse_bytes(Path::new("deep.json"), deep_json.as_bytes(), Format::Json)
+        .expect_err("too deep");
+    // serde_json refuses the first `[` where a name is expected, before any recursion.
+    let message = err.to_string();
+    assert!(message.starts_with("deep.json:1:"), "{message:.300}");
+    let rendered = err.render(false);
+    assert!(rendered.contains(" 1 │ {\"version\""), "{rendered:.2000}");
+    assert!(rendered.len() < 2_000, "{}", rendered.len());
+
+    // A 1 MB id is excerpted, never echoed whole.
+    let huge = "a".repeat(1_000_000);
+    let text = format!(
+        "version = 1\nname = \"x\"\n\n[[components]]\nid = \"{huge}\"\nkind = \"client\"\n\n[[components]]\nid = \"{huge}\"\nkind = \"client\"\n\n[[components]]\nid = \"b\"\nkind = \"nope-{huge}\"\n"
+    );
+    let err = parse_bytes(Path::new("huge.toml"), text.as_bytes(), Format::Toml)
+        .expect_err("unknown kind");
+    assert!(err.to_string().len() < 1_000, "{}", err.to_string().len());
+    assert!(
+        err.render(false).len() < 3_000,
+        "{}",
+        err.render(false).len()
+    );
+    let text = text.replace(&format!("nope-{huge}"), "client");
+    let err = parse_bytes(Path::new("huge.toml"), text.as_bytes(), Format::Toml)
+        .expect_err("duplicate id");
+    let message = err.to_string();
+    assert!(
+        message.starts_with("huge.toml:9:") && message.contains("duplicate id `aaaa"),
+        "{message:.300}"
+    );
+    assert!(
+        message.contains("…") && message.len() < 1_000,
+        "{}",
+        message.len()
+    );
+    assert!(
+        err.render(false).len() < 3_000,
+        "{}",
+        err.render(false).len()
+    );
+
+    // JSON `null` says what was expected in this page's words.
+    for text in [
+        "null",
+        "{\"version\": 1, \"name\": \"x\", \"components\": [null]}",
+    ] {
+        let err =
+            parse_bytes(Path::new("n.json"), text.as_bytes(), Format::Json).expect_err("null");
+        let message = err.to_string();
+        assert!(message.starts_with("n.json:1:"), "{message}");
+        assert!(!message.contains("struct"), "{message}");
+        assert!(message.contains("null"), "{message}");
+    }
+}
+
+#[test]
+fn the_size_limit_is_said_in_mib() {
+    let dir = tempfile::tempdir().expect("dir");
+    let big = dir.path().join("big.toml");
+    let file = std::fs::File::create(&big).expect("create");
+    file.set_len(infraplan::io::MAX_FILE_BYTES + 1024 * 1024)
+        .expect("sparse file");
+    let err = load(&big).expect_err("too large");
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "{}: is 33.0 MiB; infraplan reads design files of up to 32 MiB",
+            big.display()
+        )
+    );
+    let bytes = vec![b' '; infraplan::io::MAX_FILE_BYTES as usize + 1];
+    let err = parse_bytes(Path::new("x.toml"), &bytes, Format::Toml).expect_err("too large");
+    assert!(err.to_string().contains("MiB"), "{err}");
+}

@@ -2201,7 +2201,7 @@ fn update_prompt(app: &mut App, kind: PromptKind, mut input: String, action: Act
                 }
                 PromptKind::Open => {
                     let path = PathBuf::from(&text);
-                    if !path.exists() {
+                    if io::is_missing(&path) {
                         match io::Format::from_path(&path) {
                             Ok(_) => {
                                 let name = path.file_stem().map_or("Untitled design".into(), |s| {

@@ -34,18 +34,16 @@ pub fn open(path: Option<PathBuf>) -> Result<App, DesignError> {
     let mut app = match path {
         None => App::start_screen(recent),
         Some(p) => {
-            let (design, original) = if p.exists() {
-                let (design, text) = io::load_with_text(&p)?;
+            let (design, original) = if let Some((design, text)) = io::load_existing(&p)? {
                 (design, Some(text))
             } else {
-                io::Format::from_path(&p)?;
                 let name = p.file_stem().map_or_else(
                     || "Untitled design".into(),
                     |s| s.to_string_lossy().to_string(),
                 );
                 (Design::new(name), None)
             };
-            let existed = p.exists();
+            let existed = original.is_some();
             let mut app = App::new(design, Some(p.clone()));
             app.original = original;
             app.recent = recent;
