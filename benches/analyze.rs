@@ -66,5 +66,68 @@ fn bench(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench);
+/// A design of one component and `n` links that are each a problem: to itself, or to an id
+/// that does not exist.
+fn flood(n: usize, dangling: bool) -> String {
+    let mut text = String::from(
+        "version = 1\nname = \"flood\"\n\n[[components]]\nid = \"a\"\nkind = \"web_server\"\n",
+    );
+    for i in 0..n {
+        let to = if dangling {
+            format!("missing-{i}")
+        } else {
+            "a".to_string()
+        };
+        text.push_str(&format!(
+            "\n[[links]]\nfrom = \"a\"\nto = \"{to}\"\nprotocol = \"http\"\n"
+        ));
+    }
+    text
+}
+
+/// Validating a file with thousands of problems, each placed at its line, and printing them as
+/// `validate` does: must stay linear (20,000 problems in well under a second).
+fn problems(c: &mut Criterion) {
+    let mut group = c.benchmark_group("problems");
+    group.sample_size(10);
+    for (name, n, dangling) in [("self-links", 20_000, false), ("dangling", 5_000, true)] {
+        let text = flood(n, dangling);
+        group.bench_with_input(BenchmarkId::new(name, n), &text, |b, text| {
+            b.iter(|| {
+                let err = parse_bytes(
+                    Path::new("flood.toml"),
+                    black_box(text.as_bytes()),
+                    Format::Toml,
+                )
+                .expect_err("every link is a problem");
+                err.render(false)
+            })
+        });
+        let json = text_to_json(&text);
+        group.bench_with_input(
+            BenchmarkId::new(format!("{name}-json"), n),
+            &json,
+            |b, json| {
+                b.iter(|| {
+                    parse_bytes(
+                        Path::new("flood.json"),
+                        black_box(json.as_bytes()),
+                        Format::Json,
+                    )
+                    .expect_err("every link is a problem")
+                    .render(false)
+                })
+            },
+        );
+    }
+    group.finish();
+}
+
+/// The same design as JSON (read without validation, which would refuse it).
+fn text_to_json(text: &str) -> String {
+    let design: infraplan::model::Design = toml::from_str(text).expect("parses");
+    to_string(&design, Format::Json)
+}
+
+criterion_group!(benches, bench, problems);
 criterion_main!(benches);
