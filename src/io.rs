@@ -514,6 +514,63 @@ fn read_checked(path: &Path) -> Result<(Vec<u8>, Format), DesignError> {
     Ok((bytes, format))
 }
 
+#[cfg(test)]
+mod read_tests {
+    use super::*;
+
+    #[test]
+    fn the_read_stops_at_the_cap_whatever_the_source() {
+        // An endless source (what /dev/zero or a growing file looks like to a reader).
+        assert_eq!(read_capped(std::io::repeat(b'x'), 1000).ok(), Some(None));
+        assert_eq!(
+            read_capped(&b"abc"[..], 3).ok(),
+            Some(Some(b"abc".to_vec()))
+        );
+        assert_eq!(read_capped(&b"abcd"[..], 3).ok(), Some(None));
+    }
+
+    #[test]
+    fn problems_on_one_long_line_are_placed_in_one_pass() {
+        // Minified JSON: every problem on line 1, columns counted in characters.
+        let links: Vec<String> = (0..3000)
+            .map(|i| format!(r#"{{"from":"é","to":"missing-{i}","protocol":"http"}}"#))
+            .collect();
+        let text = format!(
+            r#"{{"version":1,"name":"x","components":[{{"id":"é","kind":"client"}}],"links":[{}]}}"#,
+            links.join(",")
+        );
+        let err = parse_bytes(Path::new("m.json"), text.as_bytes(), Format::Json)
+            .expect_err("dangling links");
+        let DesignError::Invalid(inv) = err else {
+            panic!("{err}")
+        };
+        assert_eq!(inv.problems.len(), 3000);
+        for p in inv.problems.iter().step_by(499) {
+            let (line, column) = line_col(&text, p.span.clone().expect("placed").start);
+            assert_eq!((p.line, p.column), (line, column), "{}", p.message);
+        }
+        assert!(inv.render(false).contains("… and 2950 more problems"));
+    }
+
+    #[test]
+    fn long_quoted_parts_of_messages_are_excerpted() {
+        let long = "x".repeat(500);
+        let message = excerpt_quoted(&format!(
+            "unknown value `{long}`, expected `a` or \"{long}\""
+        ));
+        assert_eq!(
+            message,
+            format!(
+                "unknown value `{}… (500 characters)`, expected `a` or \"{}… (500 characters)\"",
+                "x".repeat(40),
+                "x".repeat(40)
+            )
+        );
+        assert_eq!(excerpt_quoted("a `short` one"), "a `short` one");
+        assert_eq!(excerpt("é".repeat(60).as_str()), "é".repeat(60));
+    }
+}
+
 /// Parses and validates design text already read from `path` (used for messages).
 pub fn parse_bytes(path: &Path, bytes: &[u8], format: Format) -> Result<Design, DesignError> {
     if bytes.len() as u64 > MAX_FILE_BYTES {

@@ -438,9 +438,9 @@ fn the_editor_tells_a_missing_file_from_one_it_cannot_read() {
     assert!(app.original.is_none());
     let dangling = dir.path().join("dangling.toml");
     std::os::unix::fs::symlink(dir.path().join("gone.toml"), &dangling).expect("symlink");
-    let err = infraplan::editor::open(Some(dangling.clone()))
-        .err()
-        .expect("a dangling link is an error, not a new design");
+    let Err(err) = infraplan::editor::open(Some(dangling.clone())) else {
+        panic!("a dangling link is an error, not a new design");
+    };
     assert!(err.to_string().contains("symbolic link"), "{err}");
     let real = dir.path().join("real.toml");
     std::fs::copy(common::design("01-simple.toml"), &real).expect("copy");

@@ -88,7 +88,7 @@ Exit status: 0 no new counted finding at or above --fail-on (or no --fail-on), 1
 invalid design or an unreadable source."
     )]
     Diff(DiffArgs),
-    /// Check that design files are valid, reporting file:line:column of every problem.
+    /// Check that design files are valid, reporting file:line:column of each problem (50 in full).
     #[command(after_help = "Examples:
   infraplan validate designs/*.toml
 
