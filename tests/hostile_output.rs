@@ -299,3 +299,109 @@ fn json_output_keeps_every_character() {
     );
     assert_eq!(json["files"][0]["design"], format!("Site {SEQUENCE_CHARS}"));
 }
+
+/// A fake `dot`: a shell script with the given body.
+#[cfg(unix)]
+fn fake_dot(dir: &Path, body: &str) -> std::path::PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    let path = dir.join("fake-dot");
+    std::fs::write(&path, format!("#!/bin/sh\n{body}\n")).expect("write");
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    path
+}
+
+/// `infraplan export` of a reference design through a fake `dot` into `out`.
+#[cfg(unix)]
+fn export_through(dot: &Path, out: &Path, extra: &[&str]) -> std::process::Output {
+    common::infraplan()
+        .env(export::graphviz::DOT_ENV, dot)
+        .arg("export")
+        .arg(common::design("01-simple.toml"))
+        .args(extra)
+        .arg("-o")
+        .arg(out)
+        .output()
+        .expect("runs")
+}
+
+#[cfg(unix)]
+fn alive(pid: &str) -> bool {
+    Path::new("/proc").join(pid).exists()
+        && !std::fs::read_to_string(Path::new("/proc").join(pid).join("stat"))
+            .unwrap_or_default()
+            .contains(") Z ")
+}
+
+#[cfg(unix)]
+#[test]
+fn a_hanging_dot_is_killed_with_its_children_at_the_timeout() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let pids = dir.path().join("pids");
+    // A wrapper that starts a child and waits for it, as a `dot` script of a distribution may.
+    let dot = fake_dot(
+        dir.path(),
+        &format!(
+            "sleep 60 &\necho $! > '{}'\nwait",
+            pids.display()
+        ),
+    );
+    let out = dir.path().join("d.svg");
+    let start = std::time::Instant::now();
+    let run = export_through(&dot, &out, &["--timeout", "1"]);
+    assert_eq!(run.status.code(), Some(2), "{run:?}");
+    assert!(String::from_utf8_lossy(&run.stderr).contains("was stopped"));
+    assert!(start.elapsed() < std::time::Duration::from_secs(30));
+    let child = std::fs::read_to_string(&pids).expect("the child's pid");
+    let child = child.trim();
+    let gone = std::time::Instant::now();
+    while alive(child) && gone.elapsed() < std::time::Duration::from_secs(5) {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert!(!alive(child), "the wrapper's child {child} outlived the timeout");
+}
+
+#[cfg(unix)]
+#[test]
+fn dots_messages_are_neutralised_and_bounded() {
+    let dir = tempfile::tempdir().expect("tmp");
+    // 4 MB on one line, with terminal sequences, then many more lines.
+    let dot = fake_dot(
+        dir.path(),
+        "printf 'Error: \\033]0;pwned\\007\\033[2J' >&2\nhead -c 4000000 /dev/zero | tr '\\0' x >&2\nprintf '\\n' >&2\ni=0; while [ $i -lt 1000 ]; do echo \"line $i\" >&2; i=$((i+1)); done\nexit 1",
+    );
+    let out = dir.path().join("d.svg");
+    let run = export_through(&dot, &out, &[]);
+    assert_eq!(run.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(stderr.len() < 4096, "{} bytes of message", stderr.len());
+    assert!(stderr.contains("Error: \\u001b]0;pwned\\u0007\\u001b[2J"), "{stderr}");
+    assert!(raw_controls(&run.stderr).is_empty(), "{stderr}");
+    assert!(stderr.contains("more bytes not read"), "{stderr}");
+}
+
+#[cfg(unix)]
+#[test]
+fn what_dot_writes_is_checked_before_it_replaces_the_target() {
+    let dir = tempfile::tempdir().expect("tmp");
+    for (name, written, message) in [
+        ("d.svg", "garbage", "not SVG"),
+        ("d.svg", "<?xml version=\"1.0\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\"><g>", "not SVG"),
+        ("d.svg", "<html></html>", "not SVG"),
+        ("d.png", "GIF89a", "not a PNG"),
+        ("d.png", "\\211PNG\\r\\n\\032\\n\\0\\0", "not a PNG"),
+    ] {
+        let dot = fake_dot(
+            dir.path(),
+            &format!(
+                "while [ $# -gt 1 ]; do if [ \"$1\" = -o ]; then printf '{written}' > \"$2\"; fi; shift; done"
+            ),
+        );
+        let out = dir.path().join(name);
+        std::fs::write(&out, "old").expect("write");
+        let run = export_through(&dot, &out, &[]);
+        let stderr = String::from_utf8_lossy(&run.stderr);
+        assert_eq!(run.status.code(), Some(2), "{written}: {stderr}");
+        assert!(stderr.contains(message), "{written}: {stderr}");
+        assert_eq!(std::fs::read_to_string(&out).expect("read"), "old", "untouched");
+    }
+}
