@@ -681,8 +681,7 @@ fn remove_stale_temporaries(dir: &Path, prefix: &str) {
         let Ok(pid) = pid.parse::<u32>() else {
             continue;
         };
-        let ours =
-            random.len() == TEMP_RANDOM && random.chars().all(|c| c.is_ascii_alphanumeric());
+        let ours = random.len() == TEMP_RANDOM && random.chars().all(|c| c.is_ascii_alphanumeric());
         if !ours || pid == me || process_alive(pid) {
             continue;
         }
@@ -745,7 +744,10 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     remove_stale_temporaries(&dir, &prefix);
     let start = temp_start(&prefix);
     let mut builder = tempfile::Builder::new();
-    builder.prefix(&start).suffix(".tmp").rand_bytes(TEMP_RANDOM);
+    builder
+        .prefix(&start)
+        .suffix(".tmp")
+        .rand_bytes(TEMP_RANDOM);
     if existing.is_none() {
         // Created with this mode, so the umask applies as it does to any new file.
         #[cfg(unix)]

@@ -77,7 +77,9 @@ fn colour_len(s: &str) -> Option<usize> {
     if body.as_bytes().get(n) != Some(&b'm') {
         return None;
     }
-    let mut params = body[..n].split([';', ':']).map(|p| p.parse::<u16>().unwrap_or(0));
+    let mut params = body[..n]
+        .split([';', ':'])
+        .map(|p| p.parse::<u16>().unwrap_or(0));
     while let Some(p) = params.next() {
         match p {
             // 256 colours (`38;5;n`) or RGB (`38;2;r;g;b`): the numbers after are colours.
@@ -147,7 +149,8 @@ mod tests {
 
     #[test]
     fn styled_keeps_colour_sequences_only() {
-        let s = "\u{1b}[1;31mred\u{1b}[0m \u{1b}[2J \u{1b}]0;t\u{7} \u{1b}[38:5:1m \u{1b}[8m \u{1b}[m";
+        let s =
+            "\u{1b}[1;31mred\u{1b}[0m \u{1b}[2J \u{1b}]0;t\u{7} \u{1b}[38:5:1m \u{1b}[8m \u{1b}[m";
         assert_eq!(
             styled(s),
             "\u{1b}[1;31mred\u{1b}[0m \\u001b[2J \\u001b]0;t\\u0007 \u{1b}[38:5:1m \\u001b[8m \u{1b}[m"

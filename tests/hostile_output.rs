@@ -123,7 +123,10 @@ fn builtin_svg_of_noncharacters_is_well_formed() {
     let out = export::render(&design, &options(Format::Svg, Some(Engine::Builtin))).expect("svg");
     let svg = String::from_utf8(out.bytes).expect("utf-8");
     let all = svg_strings(&svg).join("\n");
-    assert!(all.contains('\u{FFFD}'), "the noncharacters are replaced visibly");
+    assert!(
+        all.contains('\u{FFFD}'),
+        "the noncharacters are replaced visibly"
+    );
     assert!(!all.contains('\u{FFFE}') && !all.contains('\u{FFFF}'));
 }
 
@@ -212,7 +215,10 @@ fn assert_neutral(what: &str, out: &std::process::Output) {
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     );
-    assert!(all.contains("\\u001b"), "{what}: the sequence is shown escaped:\n{all}");
+    assert!(
+        all.contains("\\u001b"),
+        "{what}: the sequence is shown escaped:\n{all}"
+    );
 }
 
 #[test]
@@ -236,7 +242,10 @@ fn text_outputs_neutralise_terminal_sequences_from_the_design() {
                 web.clone().into(),
             ],
         ),
-        ("diff", vec!["diff".into(), old.clone().into(), new.clone().into()]),
+        (
+            "diff",
+            vec!["diff".into(), old.clone().into(), new.clone().into()],
+        ),
     ];
     for (what, args) in runs {
         let out = coloured().args(&args).output().expect("runs");
@@ -263,11 +272,7 @@ fn validate_messages_and_snippets_neutralise_terminal_sequences() {
     );
     // Raw control characters in the file: a parse error whose snippet shows the line.
     let raw = dir.path().join("raw.toml");
-    std::fs::write(
-        &raw,
-        format!("version = 1\nname = \"x{SEQUENCE_CHARS}\"\n"),
-    )
-    .expect("write");
+    std::fs::write(&raw, format!("version = 1\nname = \"x{SEQUENCE_CHARS}\"\n")).expect("write");
     for path in [&dangling, &raw] {
         let out = coloured().arg("validate").arg(path).output().expect("runs");
         assert_eq!(out.status.code(), Some(2), "{out:?}");
@@ -340,10 +345,7 @@ fn a_hanging_dot_is_killed_with_its_children_at_the_timeout() {
     // A wrapper that starts a child and waits for it, as a `dot` script of a distribution may.
     let dot = fake_dot(
         dir.path(),
-        &format!(
-            "sleep 60 &\necho $! > '{}'\nwait",
-            pids.display()
-        ),
+        &format!("sleep 60 &\necho $! > '{}'\nwait", pids.display()),
     );
     let out = dir.path().join("d.svg");
     let start = std::time::Instant::now();
@@ -357,7 +359,10 @@ fn a_hanging_dot_is_killed_with_its_children_at_the_timeout() {
     while alive(child) && gone.elapsed() < std::time::Duration::from_secs(5) {
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
-    assert!(!alive(child), "the wrapper's child {child} outlived the timeout");
+    assert!(
+        !alive(child),
+        "the wrapper's child {child} outlived the timeout"
+    );
 }
 
 #[cfg(unix)]
@@ -374,7 +379,10 @@ fn dots_messages_are_neutralised_and_bounded() {
     assert_eq!(run.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&run.stderr);
     assert!(stderr.len() < 4096, "{} bytes of message", stderr.len());
-    assert!(stderr.contains("Error: \\u001b]0;pwned\\u0007\\u001b[2J"), "{stderr}");
+    assert!(
+        stderr.contains("Error: \\u001b]0;pwned\\u0007\\u001b[2J"),
+        "{stderr}"
+    );
     assert!(raw_controls(&run.stderr).is_empty(), "{stderr}");
     assert!(stderr.contains("more bytes not read"), "{stderr}");
 }
@@ -385,7 +393,11 @@ fn what_dot_writes_is_checked_before_it_replaces_the_target() {
     let dir = tempfile::tempdir().expect("tmp");
     for (name, written, message) in [
         ("d.svg", "garbage", "not SVG"),
-        ("d.svg", "<?xml version=\"1.0\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\"><g>", "not SVG"),
+        (
+            "d.svg",
+            "<?xml version=\"1.0\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\"><g>",
+            "not SVG",
+        ),
         ("d.svg", "<html></html>", "not SVG"),
         ("d.png", "GIF89a", "not a PNG"),
         ("d.png", "\\211PNG\\r\\n\\032\\n\\0\\0", "not a PNG"),
@@ -402,6 +414,10 @@ fn what_dot_writes_is_checked_before_it_replaces_the_target() {
         let stderr = String::from_utf8_lossy(&run.stderr);
         assert_eq!(run.status.code(), Some(2), "{written}: {stderr}");
         assert!(stderr.contains(message), "{written}: {stderr}");
-        assert_eq!(std::fs::read_to_string(&out).expect("read"), "old", "untouched");
+        assert_eq!(
+            std::fs::read_to_string(&out).expect("read"),
+            "old",
+            "untouched"
+        );
     }
 }

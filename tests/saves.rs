@@ -93,13 +93,20 @@ fn a_save_writes_through_a_symlink_to_its_target() {
             l.display()
         );
     }
-    assert_eq!(io::load(&target).expect("target holds the design"), design());
+    assert_eq!(
+        io::load(&target).expect("target holds the design"),
+        design()
+    );
     assert_eq!(mode(&target), 0o640);
     let names: Vec<_> = std::fs::read_dir(dir.path().join("real"))
         .expect("ls")
         .map(|e| e.expect("entry").file_name())
         .collect();
-    assert_eq!(names, ["site.toml"], "no temporary file left next to the target");
+    assert_eq!(
+        names,
+        ["site.toml"],
+        "no temporary file left next to the target"
+    );
 }
 
 #[test]
@@ -145,7 +152,10 @@ fn a_save_keeps_hard_links() {
         std::fs::metadata(&a).expect("meta").ino(),
         std::fs::metadata(&b).expect("meta").ino()
     );
-    assert_eq!(io::load(&b).expect("the other name sees the save"), design());
+    assert_eq!(
+        io::load(&b).expect("the other name sees the save"),
+        design()
+    );
     let names = std::fs::read_dir(dir.path()).expect("ls").count();
     assert_eq!(names, 2, "no temporary file left");
 }

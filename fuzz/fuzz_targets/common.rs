@@ -29,7 +29,11 @@ pub fn check(bytes: &[u8], format: Format) {
         (io::to_string(&design, Format::Toml), Format::Toml),
         (io::to_string(&design, Format::Json), Format::Json),
         (
-            io::render(&design, Format::Toml, original.filter(|_| format == Format::Toml)),
+            io::render(
+                &design,
+                Format::Toml,
+                original.filter(|_| format == Format::Toml),
+            ),
             Format::Toml,
         ),
         (

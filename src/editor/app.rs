@@ -2332,10 +2332,7 @@ fn update_confirm(app: &mut App, c: Confirm, action: Action) {
             // layout is kept, but the design's own file's is.
             app.save_to(&path);
         }
-        (
-            Confirm::Overwrite { path, quit } | Confirm::Save { path, quit, .. },
-            Action::Yes,
-        ) => {
+        (Confirm::Overwrite { path, quit } | Confirm::Save { path, quit, .. }, Action::Yes) => {
             app.mode = Mode::Normal;
             if app.save_to(&path) && quit {
                 app.quit = true;

@@ -186,7 +186,14 @@ mod tests {
 
     #[test]
     fn noncharacters_are_replaced_visibly_everywhere() {
-        for bad in ['\u{FFFE}', '\u{FFFF}', '\u{FDD0}', '\u{FDEF}', '\u{1FFFE}', '\u{10FFFF}'] {
+        for bad in [
+            '\u{FFFE}',
+            '\u{FFFF}',
+            '\u{FDD0}',
+            '\u{FDEF}',
+            '\u{1FFFE}',
+            '\u{10FFFF}',
+        ] {
             let s = format!("a{bad}b");
             assert_eq!(quoted(&s), "\"a\u{FFFD}b\"", "{:X}", bad as u32);
             assert_eq!(html(&s), "a\u{FFFD}b", "{:X}", bad as u32);
@@ -194,7 +201,10 @@ mod tests {
             assert_eq!(tooltip(&s), "\"a\u{FFFD}b\"", "{:X}", bad as u32);
         }
         // Their neighbours are ordinary characters.
-        assert_eq!(xml("\u{FFFD}\u{FDCF}\u{FDF0}\u{1FFFD}"), "\u{FFFD}\u{FDCF}\u{FDF0}\u{1FFFD}");
+        assert_eq!(
+            xml("\u{FFFD}\u{FDCF}\u{FDF0}\u{1FFFD}"),
+            "\u{FFFD}\u{FDCF}\u{FDF0}\u{1FFFD}"
+        );
     }
 
     #[test]
