@@ -172,12 +172,14 @@ impl Invalid {
 }
 
 impl DesignError {
-    /// The message with the offending lines drawn, for a person at a terminal.
+    /// The message with the offending lines drawn, for a person at a terminal: control
+    /// characters of the file (in a snippet, an id, a file name) are shown escaped.
     pub fn render(&self, color: bool) -> String {
-        match self {
+        let text = match self {
             DesignError::Invalid(inv) => inv.render(color),
             other => other.to_string(),
-        }
+        };
+        crate::sanitize::styled(&text).into_owned()
     }
 }
 

@@ -295,7 +295,7 @@ fn stderr_color() -> bool {
 /// Prints a design error to stderr with the offending line drawn.
 pub fn report_error(e: &DesignError) {
     let text = e.render(stderr_color());
-    eprintln!("{}", crate::sanitize::styled(text.trim_end()));
+    eprintln!("{}", text.trim_end());
 }
 
 fn load(path: &Path) -> Result<Design, u8> {
