@@ -73,6 +73,8 @@ pub enum DesignError {
         path: PathBuf,
         source: std::io::Error,
     },
+    #[error("{}: is read-only; make it writable (chmod u+w) to save over it", path.display())]
+    ReadOnly { path: PathBuf },
     #[error("{}: is a directory, not a design file", path.display())]
     Directory { path: PathBuf },
     #[error("{}: is not a design file: its name must end in .toml or .json", path.display())]
@@ -306,12 +308,14 @@ impl Invalid {
 }
 
 impl DesignError {
-    /// The message with the offending lines drawn, for a person at a terminal.
+    /// The message with the offending lines drawn, for a person at a terminal: control
+    /// characters of the file (in a snippet, an id, a file name) are shown escaped.
     pub fn render(&self, color: bool) -> String {
-        match self {
+        let text = match self {
             DesignError::Invalid(inv) => inv.render(color),
             other => other.to_string(),
-        }
+        };
+        crate::sanitize::styled(&text).into_owned()
     }
 }
 
@@ -915,38 +919,243 @@ pub fn save_keeping(
     Ok(text)
 }
 
+/// What stands in the way of a save, found by [`check_save`] before anything is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SaveCheck {
+    /// Nothing: save.
+    Clear,
+    /// The file (or the one its symlink points at) is read-only: write it only if the user
+    /// says so.
+    ReadOnly,
+    /// The file the design was read from is gone: saving creates it again, which the user
+    /// should know about (it may have been moved or deleted on purpose).
+    Deleted,
+}
+
+impl SaveCheck {
+    /// What to tell the user, naming the file.
+    pub fn describe(self, path: &Path) -> String {
+        match self {
+            SaveCheck::Clear => format!("{}: can be saved", path.display()),
+            SaveCheck::ReadOnly => format!("{}: is read-only", path.display()),
+            SaveCheck::Deleted => format!(
+                "{}: was deleted on disk since it was opened",
+                path.display()
+            ),
+        }
+    }
+}
+
+/// Whether saving to `path` should ask first; `opened` says the design was read from that
+/// file (so its absence means someone deleted it).
+pub fn check_save(path: &Path, opened: bool) -> SaveCheck {
+    // A symlink loop is reported by the save itself.
+    let Ok(target) = save_target(path) else {
+        return SaveCheck::Clear;
+    };
+    match std::fs::metadata(&target) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && opened => SaveCheck::Deleted,
+        Ok(meta) if meta.is_file() && read_only(&target, &meta) => SaveCheck::ReadOnly,
+        _ => SaveCheck::Clear,
+    }
+}
+
+/// No write permission bit at all (which even root respects here, as vim does), or none for
+/// this user (the kernel says so when the file is opened for writing; nothing is written).
+fn read_only(target: &Path, meta: &std::fs::Metadata) -> bool {
+    meta.permissions().readonly()
+        || std::fs::OpenOptions::new()
+            .write(true)
+            .open(target)
+            .is_err_and(|e| e.kind() == std::io::ErrorKind::PermissionDenied)
+}
+
+/// How many symlinks a save follows before it calls the chain a loop (Linux's own limit).
+const MAX_SYMLINKS: usize = 40;
+
+/// The file a save to `path` writes: `path`, or the end of its chain of symlinks (which may
+/// not exist yet), so that the links stay links as they do with vim and helix.
+fn save_target(path: &Path) -> std::io::Result<PathBuf> {
+    let mut current = path.to_path_buf();
+    for _ in 0..MAX_SYMLINKS {
+        match std::fs::symlink_metadata(&current) {
+            Ok(meta) if meta.file_type().is_symlink() => {
+                let to = std::fs::read_link(&current)?;
+                // A relative link is relative to the folder holding it; `join` keeps an
+                // absolute one as it is.
+                current = match current.parent() {
+                    Some(dir) => dir.join(to),
+                    None => to,
+                };
+            }
+            _ => return Ok(current),
+        }
+    }
+    Err(std::io::Error::other(
+        "too many levels of symbolic links (a symlink loop?)",
+    ))
+}
+
+fn folder_of(path: &Path) -> PathBuf {
+    match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+/// Temporary files of saves to `target` are named `.infraplan-<file name>.<pid>-<random>.tmp`:
+/// the name says whose they are, the process id whether their save may still be running.
+fn temp_prefix(target: &Path) -> String {
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    // Room for the rest of the name within the usual 255-byte limit.
+    let mut end = name.len().min(160);
+    while !name.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!(".infraplan-{}.", &name[..end])
+}
+
+const TEMP_RANDOM: usize = 6;
+
+/// The start of this process's temporary file names for a file whose temporaries start with
+/// `prefix`.
+fn temp_start(prefix: &str) -> String {
+    format!("{prefix}{}-", std::process::id())
+}
+
+/// Whether the process `pid` is running (on Linux from `/proc`, elsewhere `kill -0`); when it
+/// cannot be told, it is taken to be running, so nothing of a live save is removed.
+fn process_alive(pid: u32) -> bool {
+    let proc = Path::new("/proc");
+    if proc.join("self").exists() {
+        return proc.join(pid.to_string()).exists();
+    }
+    std::process::Command::new("kill")
+        .args(["-0", &pid.to_string()])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .map_or(true, |s| s.success())
+}
+
+/// Removes the temporary files that earlier saves of the file whose temporaries start with
+/// `prefix` left when they were interrupted (killed, a power cut): those whose process is
+/// gone.
+fn remove_stale_temporaries(dir: &Path, prefix: &str) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let me = std::process::id();
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(rest) = name
+            .to_str()
+            .and_then(|n| n.strip_prefix(prefix))
+            .and_then(|n| n.strip_suffix(".tmp"))
+        else {
+            continue;
+        };
+        let Some((pid, random)) = rest.split_once('-') else {
+            continue;
+        };
+        let Ok(pid) = pid.parse::<u32>() else {
+            continue;
+        };
+        let ours = random.len() == TEMP_RANDOM && random.chars().all(|c| c.is_ascii_alphanumeric());
+        if !ours || pid == me || process_alive(pid) {
+            continue;
+        }
+        if entry.file_type().is_ok_and(|t| t.is_file()) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// The owner, group and permission bits of `meta` on `file` (a new file replacing the old
+/// one). Permissions are set with fchmod, which the umask does not touch; the owner only
+/// root may give, the group any member may; what cannot be kept stays as created.
 #[cfg(unix)]
-fn new_file_permissions() -> Option<std::fs::Permissions> {
-    use std::os::unix::fs::PermissionsExt;
-    Some(std::fs::Permissions::from_mode(0o644))
+fn copy_metadata(file: &std::fs::File, meta: &std::fs::Metadata) -> std::io::Result<()> {
+    use std::os::unix::fs::MetadataExt;
+    if std::os::unix::fs::fchown(file, Some(meta.uid()), Some(meta.gid())).is_err() {
+        let _ = std::os::unix::fs::fchown(file, None, Some(meta.gid()));
+    }
+    // After the chown, which clears set-id bits.
+    file.set_permissions(meta.permissions())
 }
 
 #[cfg(not(unix))]
-fn new_file_permissions() -> Option<std::fs::Permissions> {
-    None
+fn copy_metadata(file: &std::fs::File, meta: &std::fs::Metadata) -> std::io::Result<()> {
+    file.set_permissions(meta.permissions())
+}
+
+#[cfg(unix)]
+fn hard_linked(meta: &std::fs::Metadata) -> bool {
+    std::os::unix::fs::MetadataExt::nlink(meta) > 1
+}
+
+#[cfg(not(unix))]
+fn hard_linked(_: &std::fs::Metadata) -> bool {
+    false
 }
 
 /// Writes `bytes` to `path` atomically (temp file, fsync, rename, fsync of the folder).
+///
+/// What the file was is kept: a symlink is written through to its target; the permission
+/// bits (exactly, whatever the umask), owner and group are copied; a file with other hard
+/// links is rewritten in place, so every name still shows it (the new text is on disk in a
+/// temporary file first). A new file gets rw-rw-rw- less the umask, as editors create files.
+/// Temporary files that interrupted saves of this file left are removed. Folders, devices
+/// and pipes are refused.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
+    let target = save_target(path)?;
+    let dir = folder_of(&target);
+    let existing = match std::fs::metadata(&target) {
+        Ok(meta) => Some(meta),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => return Err(e),
     };
+    if existing.as_ref().is_some_and(|m| !m.is_file()) {
+        return Err(std::io::Error::other(
+            "is not a regular file (a folder, a device or a pipe); infraplan writes regular files only",
+        ));
+    }
+    let prefix = temp_prefix(&target);
+    remove_stale_temporaries(&dir, &prefix);
+    let start = temp_start(&prefix);
     let mut builder = tempfile::Builder::new();
-    builder.prefix(".infraplan-").suffix(".tmp");
-    // The temporary file is private (0600); the saved file keeps the permissions the old one
-    // had, and a new one gets the usual rw-r--r-- (less the umask).
-    if let Some(perms) = std::fs::metadata(path)
-        .ok()
-        .map(|m| m.permissions())
-        .or_else(new_file_permissions)
-    {
-        builder.permissions(perms);
+    builder
+        .prefix(&start)
+        .suffix(".tmp")
+        .rand_bytes(TEMP_RANDOM);
+    if existing.is_none() {
+        // Created with this mode, so the umask applies as it does to any new file.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            builder.permissions(std::fs::Permissions::from_mode(0o666));
+        }
     }
     let mut tmp = builder.tempfile_in(&dir)?;
     tmp.write_all(bytes)?;
+    if let Some(meta) = &existing {
+        if hard_linked(meta) {
+            tmp.as_file().sync_all()?;
+            let mut file = std::fs::OpenOptions::new().write(true).open(&target)?;
+            // Written over, then cut to length: the file is never empty on the way.
+            file.write_all(bytes)?;
+            file.set_len(bytes.len() as u64)?;
+            file.sync_all()?;
+            return Ok(());
+        }
+        copy_metadata(tmp.as_file(), meta)?;
+    }
     tmp.as_file().sync_all()?;
-    tmp.persist(path).map_err(|e| e.error)?;
+    tmp.persist(&target).map_err(|e| e.error)?;
     if let Ok(d) = std::fs::File::open(&dir) {
         let _ = d.sync_all();
     }

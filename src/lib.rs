@@ -19,6 +19,7 @@ pub mod layout;
 pub mod locate;
 pub mod model;
 pub mod preserve;
+pub mod sanitize;
 pub mod sarif;
 pub mod schema;
 pub mod source;

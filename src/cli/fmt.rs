@@ -40,6 +40,13 @@ pub fn fmt(files: &[PathBuf], check: bool) -> u8 {
             status = status.max(1);
             continue;
         }
+        if io::check_save(path, true) == io::SaveCheck::ReadOnly {
+            report_error(&io::DesignError::ReadOnly {
+                path: path.to_path_buf(),
+            });
+            status = 2;
+            continue;
+        }
         match io::write_atomic(path, tidy.as_bytes()) {
             Ok(()) => outln!("{}: formatted", path.display()),
             Err(source) => {

@@ -15,16 +15,29 @@ pub const DIM: Style = Style::new().dimmed();
 
 /// Writes a line to stdout. A closed pipe (`infraplan analyze … | head`) ends the program
 /// quietly with success, as Unix tools do; any other write error is an I/O failure (exit 2).
+/// Control characters that reached the text (from the design) are shown escaped
+/// ([`crate::sanitize::styled`]), so no output can act on the terminal.
 pub fn emit(args: std::fmt::Arguments<'_>) {
     use std::io::Write;
+    let line = args.to_string();
+    let line = crate::sanitize::styled(&line);
     let mut out = anstream::stdout().lock();
-    if let Err(e) = out.write_fmt(args).and_then(|()| out.write_all(b"\n")) {
+    if let Err(e) = out
+        .write_all(line.as_bytes())
+        .and_then(|()| out.write_all(b"\n"))
+    {
         std::process::exit(if e.kind() == std::io::ErrorKind::BrokenPipe {
             0
         } else {
             2
         });
     }
+}
+
+/// Text from the design in styled output: every control character escaped, so that only
+/// infraplan's own styles reach the terminal.
+fn shown(s: &str) -> std::borrow::Cow<'_, str> {
+    crate::sanitize::terminal(s)
 }
 
 pub fn severity_style(s: Severity) -> Style {
@@ -73,8 +86,9 @@ pub fn findings_text(name: &str, design: &Design, reviewed: &[Reviewed]) -> Stri
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "{BOLD}{name}{BOLD:#} — {} — {}",
-        design.name,
+        "{BOLD}{}{BOLD:#} — {} — {}",
+        shown(name),
+        shown(&design.name),
         summary(reviewed)
     );
     for severity in Severity::ALL {
@@ -91,12 +105,17 @@ pub fn findings_text(name: &str, design: &Design, reviewed: &[Reviewed]) -> Stri
         for r in group {
             let f = &r.finding;
             let pad = " ".repeat(f.rule.len());
-            let _ = writeln!(out, "  {style}{}{style:#}  {}", f.rule, f.message);
-            let _ = writeln!(out, "  {DIM}{pad}  fix: {}{DIM:#}", f.recommendation);
+            let _ = writeln!(out, "  {style}{}{style:#}  {}", f.rule, shown(&f.message));
+            let _ = writeln!(
+                out,
+                "  {DIM}{pad}  fix: {}{DIM:#}",
+                shown(&f.recommendation)
+            );
             if let Status::Expired { reason, expired } = &r.status {
                 let _ = writeln!(
                     out,
-                    "  {DIM}{pad}  accepted until {expired}, expired: {reason}{DIM:#}"
+                    "  {DIM}{pad}  accepted until {expired}, expired: {}{DIM:#}",
+                    shown(reason)
                 );
             }
         }
@@ -114,14 +133,20 @@ pub fn findings_text(name: &str, design: &Design, reviewed: &[Reviewed]) -> Stri
             let _ = writeln!(
                 out,
                 "  {DIM}{} {}{DIM:#}  {}",
-                f.severity, f.rule, f.message
+                f.severity,
+                f.rule,
+                shown(&f.message)
             );
             if let Status::Accepted { reason, expires } = &r.status {
                 let until = expires
                     .as_ref()
                     .map(|d| format!(" (until {d})"))
                     .unwrap_or_default();
-                let _ = writeln!(out, "  {DIM}{pad}  accepted{until}: {reason}{DIM:#}");
+                let _ = writeln!(
+                    out,
+                    "  {DIM}{pad}  accepted{until}: {}{DIM:#}",
+                    shown(reason)
+                );
             }
         }
     }
@@ -215,10 +240,10 @@ pub fn print_impact(design: &Design, impact: &Impact) {
         Loss::Capacity => severity_style(Severity::Medium),
         Loss::Nothing => Style::new().bold(),
     };
-    outln!("{BOLD}Failed:{BOLD:#} {}", impact.failed.join(", "));
+    outln!("{BOLD}Failed:{BOLD:#} {}", shown(&impact.failed.join(", ")));
     outln!(
         "{BOLD}{} loses:{BOLD:#} {style}{}{style:#}",
-        design.site_name(),
+        shown(&design.site_name()),
         impact.loss.describe()
     );
     if !impact.lost_tiers.is_empty() {
@@ -232,7 +257,7 @@ pub fn print_impact(design: &Design, impact: &Impact) {
     } else {
         outln!(
             "{BOLD}Unreachable:{BOLD:#} {}",
-            impact.unreachable.join(", ")
+            shown(&impact.unreachable.join(", "))
         );
     }
 }

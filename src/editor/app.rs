@@ -104,6 +104,14 @@ pub enum Confirm {
     /// The design's file changed on disk: y reloads it (undo brings the editor's version
     /// back), n keeps the editor's version.
     Reload(Box<Pending>),
+    /// Save to a file that is read-only, or that was deleted on disk since it was read
+    /// ([`io::check_save`] says which): y saves anyway (and quits, when the save came from
+    /// quitting).
+    Save {
+        path: PathBuf,
+        quit: bool,
+        check: io::SaveCheck,
+    },
     /// Export onto a file that exists: y replaces it.
     ExportOver { path: PathBuf, what: String },
     /// Delete a server that DNS records point at: y points them at `to` (a component that
@@ -1288,6 +1296,15 @@ fn save(app: &mut App) {
 /// Saves to `path` unless that would replace work without asking: another existing file
 /// (save as), or the design's own file changed on disk since it was read. Whether it saved.
 fn request_save(app: &mut App, path: &Path, quit: bool) -> bool {
+    let check = io::check_save(path, app.original.is_some() && app.is_own_file(path));
+    if check != io::SaveCheck::Clear {
+        app.mode = Mode::Confirm(Confirm::Save {
+            path: path.to_path_buf(),
+            quit,
+            check,
+        });
+        return false;
+    }
     if app.is_own_file(path) {
         if app.changed_on_disk(path) {
             app.mode = Mode::Confirm(Confirm::Overwrite {
@@ -2315,13 +2332,16 @@ fn update_confirm(app: &mut App, c: Confirm, action: Action) {
             // layout is kept, but the design's own file's is.
             app.save_to(&path);
         }
-        (Confirm::Overwrite { path, quit }, Action::Yes) => {
+        (Confirm::Overwrite { path, quit } | Confirm::Save { path, quit, .. }, Action::Yes) => {
             app.mode = Mode::Normal;
             if app.save_to(&path) && quit {
                 app.quit = true;
             }
         }
-        (Confirm::Overwrite { path, .. }, Action::No | Action::Cancel) => {
+        (
+            Confirm::Overwrite { path, .. } | Confirm::Save { path, .. },
+            Action::No | Action::Cancel,
+        ) => {
             app.mode = Mode::Normal;
             app.say(format!("not saved: {} is as on disk", path.display()));
         }

@@ -853,6 +853,22 @@ fn confirm_text(c: &Confirm) -> (&'static str, String) {
                 path.display()
             ),
         ),
+        Confirm::Save { path, check, .. } => match check {
+            crate::io::SaveCheck::ReadOnly => (
+                "Read-only file",
+                format!(
+                    "{} is read-only. Save over it anyway? It stays read-only.\n\ny  save anyway    n / Esc  don't save",
+                    path.display()
+                ),
+            ),
+            crate::io::SaveCheck::Deleted | crate::io::SaveCheck::Clear => (
+                "Deleted on disk",
+                format!(
+                    "{} was deleted on disk since it was opened (moved, or a git checkout?). Save it again?\n\ny  save it    n / Esc  don't save",
+                    path.display()
+                ),
+            ),
+        },
         Confirm::Reload(p) => (
             "Changed on disk",
             format!(

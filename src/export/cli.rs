@@ -87,7 +87,11 @@ fn report(e: &Failure) {
         Failure::Design(d) => d.render(stderr_color()),
         other => other.to_string(),
     };
-    let _ = writeln!(std::io::stderr(), "infraplan export: {}", text.trim_end());
+    let _ = writeln!(
+        std::io::stderr(),
+        "infraplan export: {}",
+        crate::sanitize::styled(text.trim_end())
+    );
 }
 
 fn stderr_color() -> bool {

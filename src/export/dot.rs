@@ -5,7 +5,7 @@
 //! Node ids are namespaced (`c:` components, `v:` cluster virtual IPs, `r:` DNS records, `s:`
 //! empty servers) so that no design id can collide with one the exporter adds.
 
-use super::escape::{html, quoted};
+use super::escape::{html, quoted, tooltip};
 use super::style::{self, Dash, FONT, MUTED, RED, TEXT};
 use super::{Index, Marks};
 use crate::model::{Design, Kind, RecordType, Traffic};
@@ -124,6 +124,11 @@ fn a(key: &str, value: Id) -> Attribute {
 
 fn aq(key: &str, value: &str) -> Attribute {
     a(key, q(value))
+}
+
+/// A `tooltip` of user text: Graphviz expands escapes in tooltips, which [`tooltip`] prevents.
+fn tip(text: &str) -> Attribute {
+    a("tooltip", Id::Escaped(tooltip(text)))
 }
 
 fn node(id: &str, attributes: Vec<Attribute>) -> Stmt {
@@ -286,7 +291,7 @@ fn emit(design: &Design, marks: Option<&Marks>, stmts: &mut Emit) {
         }
         let mut body = vec![
             Stmt::Attribute(a("label", h(&label))),
-            Stmt::Attribute(aq("tooltip", &format!("server {}", server.id))),
+            Stmt::Attribute(tip(&format!("server {}", server.id))),
             Stmt::Attribute(aq("style", "rounded,filled")),
             Stmt::Attribute(aq("fillcolor", style::SERVER_FILL)),
             Stmt::Attribute(aq("color", border)),
@@ -348,7 +353,7 @@ fn emit(design: &Design, marks: Option<&Marks>, stmts: &mut Emit) {
                 aq("style", "rounded,dashed,filled"),
                 aq("fillcolor", "#fff8e1"),
                 aq("color", "#ef6c00"),
-                aq("tooltip", &format!("cluster {}", cluster.id)),
+                tip(&format!("cluster {}", cluster.id)),
             ],
         ));
         for &m in index.expand(&cluster.id) {
@@ -361,7 +366,7 @@ fn emit(design: &Design, marks: Option<&Marks>, stmts: &mut Emit) {
                     aq("style", "solid"),
                     aq("arrowhead", "empty"),
                     aq("penwidth", "1"),
-                    aq("tooltip", &format!("{} → {m}", cluster.id)),
+                    tip(&format!("{} → {m}", cluster.id)),
                 ],
             ));
         }
@@ -398,7 +403,7 @@ fn emit(design: &Design, marks: Option<&Marks>, stmts: &mut Emit) {
                 aq("style", "filled"),
                 aq("fillcolor", style::DNS_FILL),
                 aq("color", style::DNS_BORDER),
-                aq("tooltip", &format!("{name} {rtype} {address}")),
+                tip(&format!("{name} {rtype} {address}")),
             ],
         ));
         for c in &clients {
@@ -935,7 +940,8 @@ mod tests {
         let g = parse(&dot);
         let label = node_attr(&g, "c:web \"1\"\\", "label").expect("node found by its id");
         assert!(
-            label.contains("say &quot;hi&quot; \\ back<BR/>line 2 &lt;b&gt;{x}|&amp;amp; ünï ☃"),
+            // Graphviz reads `\\` in an HTML label as one backslash.
+            label.contains("say &quot;hi&quot; \\\\ back<BR/>line 2 &lt;b&gt;{x}|&amp;amp; ünï ☃"),
             "{label}"
         );
         assert!(label.contains("Nginx &lt;1.2&gt; &amp; {co}"), "{label}");

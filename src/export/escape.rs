@@ -1,10 +1,14 @@
 //! Escaping for the DOT language and for XML. graphviz-rust prints ids and attribute values
 //! exactly as given, so every string that comes from a design goes through one of these.
 
-/// Characters that no renderer can show and that XML 1.0 forbids; they become U+FFFD so the
+/// Characters that no renderer can show, that XML 1.0 forbids or Graphviz's XML parser refuses
+/// (controls, U+FFFE and U+FFFF), and the other noncharacters (U+FDD0 to U+FDEF, the last two of
+/// every plane), which Unicode reserves for a program's own use; they become U+FFFD so the
 /// output stays well-formed and the reader sees that something was there.
 fn visible(c: char) -> bool {
-    !c.is_control() || c == '\n' || c == '\t'
+    let n = u32::from(c);
+    let noncharacter = (0xFDD0..=0xFDEF).contains(&n) || n & 0xFFFE == 0xFFFE;
+    (!c.is_control() || c == '\n' || c == '\t') && !noncharacter
 }
 
 /// Line breaks normalised to `\n`, other control characters replaced.
@@ -39,7 +43,7 @@ fn plain(s: &str) -> bool {
     let ascii_ok = !s
         .bytes()
         .any(|b| matches!(b, b'"' | b'\\' | b'&' | b'<' | b'>' | b'\'' | b']' | 0x7f) || b < 0x20);
-    ascii_ok && (s.is_ascii() || !s.chars().any(char::is_control))
+    ascii_ok && (s.is_ascii() || s.chars().all(visible))
 }
 
 fn push_quoted_body(out: &mut String, s: &str) {
@@ -66,8 +70,30 @@ pub fn quoted(s: &str) -> String {
     out
 }
 
+/// A DOT string for a `tooltip`, quotes included. Graphviz reads a tooltip's backslashes
+/// twice, once before it expands `\G`, `\N`, `\E`, `\T`, `\H` and `\L` and once after, so a
+/// backslash of the text is written as four: the text shows as written and never expands.
+pub fn tooltip(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 4);
+    out.push('"');
+    if plain(s) {
+        out.push_str(s);
+    } else {
+        for c in clean(s) {
+            match c {
+                '"' => out.push_str("\\\""),
+                '\\' => out.push_str("\\\\\\\\"),
+                '\n' => out.push_str("\\n"),
+                c => out.push(c),
+            }
+        }
+    }
+    out.push('"');
+    out
+}
+
 /// Text inside an HTML-like label: `& < > " ]` as entities, line breaks as `<BR/>`, tabs as
-/// spaces. Empty text becomes a space: Graphviz rejects an empty `<B></B>` or `<FONT>` element,
+/// spaces, a backslash doubled (so `\N` in the text is no escape). Empty text becomes a space: Graphviz rejects an empty `<B></B>` or `<FONT>` element,
 /// and an empty label.
 pub fn html(s: &str) -> String {
     if s.is_empty() {
@@ -79,6 +105,8 @@ pub fn html(s: &str) -> String {
         '\t' => Some(" "),
         // Graphviz 2.43's HTML lexer rejects a text that starts with `]` (`<B>]</B>`).
         ']' => Some("&#93;"),
+        // Graphviz expands `\G`, `\N`… in an HTML label too, and reads `\\` as a backslash.
+        '\\' => Some("\\\\"),
         _ => None,
     })
 }
@@ -154,6 +182,38 @@ mod tests {
     #[test]
     fn xml_escapes_markup_and_drops_controls() {
         assert_eq!(xml("a<&>'\"\u{0}"), "a&lt;&amp;&gt;&apos;&quot;\u{FFFD}");
+    }
+
+    #[test]
+    fn noncharacters_are_replaced_visibly_everywhere() {
+        for bad in [
+            '\u{FFFE}',
+            '\u{FFFF}',
+            '\u{FDD0}',
+            '\u{FDEF}',
+            '\u{1FFFE}',
+            '\u{10FFFF}',
+        ] {
+            let s = format!("a{bad}b");
+            assert_eq!(quoted(&s), "\"a\u{FFFD}b\"", "{:X}", bad as u32);
+            assert_eq!(html(&s), "a\u{FFFD}b", "{:X}", bad as u32);
+            assert_eq!(xml(&s), "a\u{FFFD}b", "{:X}", bad as u32);
+            assert_eq!(tooltip(&s), "\"a\u{FFFD}b\"", "{:X}", bad as u32);
+        }
+        // Their neighbours are ordinary characters.
+        assert_eq!(
+            xml("\u{FFFD}\u{FDCF}\u{FDF0}\u{1FFFD}"),
+            "\u{FFFD}\u{FDCF}\u{FDF0}\u{1FFFD}"
+        );
+    }
+
+    #[test]
+    fn graphviz_escapes_in_user_text_stay_as_written() {
+        // In an HTML label Graphviz expands `\G`, `\N`… and reads `\\` as one backslash.
+        assert_eq!(html(r"\G \N\"), r"\\G \\N\\");
+        // A tooltip is unescaped once more before the expansion.
+        assert_eq!(tooltip(r"a\Gb"), r#""a\\\\Gb""#);
+        assert_eq!(tooltip("x\"y\nz"), r#""x\"y\nz""#);
     }
 
     #[test]

@@ -73,11 +73,10 @@ impl Graphviz {
         let dir = tempfile::tempdir().map_err(ExportError::DotIo)?;
         let input = dir.path().join("in.dot");
         let output = dir.path().join("out");
-        let errors = dir.path().join("stderr");
         std::fs::write(&input, dot_text).map_err(ExportError::DotIo)?;
-        let stderr_file = std::fs::File::create(&errors).map_err(ExportError::DotIo)?;
 
-        let mut child = Command::new(&self.program)
+        let mut command = Command::new(&self.program);
+        command
             // Without newrank, Graphviz 2.43 fails on clustered graphs of a few thousand nodes
             // ("trouble in init_rank").
             .arg("-Gnewrank=true")
@@ -87,25 +86,31 @@ impl Graphviz {
             .arg(&input)
             .stdin(Stdio::null())
             .stdout(Stdio::null())
-            .stderr(Stdio::from(stderr_file))
-            .spawn()
-            .map_err(|e| {
-                if e.kind() == std::io::ErrorKind::NotFound {
-                    ExportError::DotNotFound
-                } else {
-                    ExportError::DotSpawn {
-                        program: self.program.clone(),
-                        source: e,
-                    }
+            .stderr(Stdio::piped());
+        // Its own process group, so that a timeout stops whatever it started too (a wrapper
+        // script's children).
+        #[cfg(unix)]
+        std::os::unix::process::CommandExt::process_group(&mut command, 0);
+        let mut child = command.spawn().map_err(|e| {
+            if e.kind() == std::io::ErrorKind::NotFound {
+                ExportError::DotNotFound
+            } else {
+                ExportError::DotSpawn {
+                    program: self.program.clone(),
+                    source: e,
                 }
-            })?;
+            }
+        })?;
+        let stderr = Stderr::read(child.stderr.take());
         let status = match child
             .wait_timeout(self.timeout)
             .map_err(ExportError::DotIo)?
         {
             Some(status) => status,
             None => {
-                // Past the deadline: stop it and reap it so no zombie is left.
+                // Past the deadline: stop it with everything it started, and reap it so no
+                // zombie is left.
+                kill_group(child.id());
                 let _ = child.kill();
                 let _ = child.wait();
                 return Err(ExportError::DotTimeout {
@@ -113,8 +118,7 @@ impl Graphviz {
                 });
             }
         };
-        let stderr = std::fs::read_to_string(&errors).unwrap_or_default();
-        let stderr = stderr.trim();
+        let stderr = stderr.text();
         if !status.success() {
             let status = match status.code() {
                 Some(code) => format!("exit status {code}"),
@@ -125,7 +129,7 @@ impl Graphviz {
                 stderr: if stderr.is_empty() {
                     "no message".to_string()
                 } else {
-                    first_lines(stderr, 5)
+                    stderr
                 },
             });
         }
@@ -136,10 +140,11 @@ impl Graphviz {
                 stderr: if stderr.is_empty() {
                     "it wrote nothing".to_string()
                 } else {
-                    first_lines(stderr, 5)
+                    stderr
                 },
             });
         }
+        check_output(&bytes, format)?;
         Ok(bytes)
     }
 
@@ -162,11 +167,122 @@ fn describe_signal(status: &std::process::ExitStatus) -> String {
     format!("{status}")
 }
 
-fn first_lines(text: &str, n: usize) -> String {
-    let lines: Vec<&str> = text.lines().collect();
-    let mut out = lines[..lines.len().min(n)].join("\n");
-    if lines.len() > n {
-        out.push_str(&format!("\n… ({} more lines)", lines.len() - n));
+/// How much of `dot`'s messages is kept: the rest is read and dropped, so a flood (one
+/// 300 MB line) costs neither memory nor a screenful.
+const STDERR_BYTES: usize = 16 * 1024;
+const STDERR_LINES: usize = 5;
+const STDERR_LINE_CHARS: usize = 300;
+
+/// `dot`'s stderr, drained by a thread (so a full pipe never blocks it) into a bounded buffer.
+struct Stderr {
+    /// The first bytes, and how many more there were.
+    kept: std::sync::Arc<std::sync::Mutex<(Vec<u8>, u64)>>,
+    reader: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Stderr {
+    fn read(pipe: Option<std::process::ChildStderr>) -> Stderr {
+        use std::io::Read;
+        let kept = std::sync::Arc::new(std::sync::Mutex::new((Vec::new(), 0)));
+        let reader = pipe.map(|mut pipe| {
+            let kept = std::sync::Arc::clone(&kept);
+            std::thread::spawn(move || {
+                let mut buf = [0u8; 8192];
+                while let Ok(n) = pipe.read(&mut buf) {
+                    if n == 0 {
+                        break;
+                    }
+                    if let Ok(mut kept) = kept.lock() {
+                        let room = STDERR_BYTES.saturating_sub(kept.0.len());
+                        kept.0.extend_from_slice(&buf[..n.min(room)]);
+                        kept.1 += n.saturating_sub(room) as u64;
+                    }
+                }
+            })
+        });
+        Stderr { kept, reader }
     }
-    out
+
+    /// The first lines of what `dot` wrote, neutralised for the terminal. A child of `dot`
+    /// that keeps the pipe open is not waited for more than a moment.
+    fn text(mut self) -> String {
+        if let Some(reader) = self.reader.take() {
+            let start = std::time::Instant::now();
+            while !reader.is_finished() && start.elapsed() < Duration::from_secs(1) {
+                std::thread::sleep(Duration::from_millis(5));
+            }
+        }
+        let (kept, dropped) = self.kept.lock().map(|k| k.clone()).unwrap_or_default();
+        let text = String::from_utf8_lossy(&kept);
+        let mut text = crate::sanitize::bounded(text.trim(), STDERR_LINES, STDERR_LINE_CHARS);
+        if dropped > 0 {
+            text.push_str(&format!("\n… ({dropped} more bytes not read)"));
+        }
+        text
+    }
+}
+
+/// Sends SIGKILL to the process group `pgid` (the shell's `kill`, as std has no killpg).
+fn kill_group(pgid: u32) {
+    #[cfg(unix)]
+    {
+        let _ = Command::new("sh")
+            .arg("-c")
+            .arg("kill -KILL -\"$1\"")
+            .arg("sh")
+            .arg(pgid.to_string())
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status();
+    }
+    #[cfg(not(unix))]
+    let _ = pgid;
+}
+
+const PNG_SIGNATURE: &[u8] = b"\x89PNG\r\n\x1a\n";
+/// The last chunk of every PNG: length 0, `IEND`, its CRC.
+const PNG_END: &[u8] = b"\0\0\0\0IEND\xae\x42\x60\x82";
+
+/// Whether `bytes` is a whole file of the kind asked for: SVG that parses as XML with an
+/// `svg` root, or a PNG from its signature to its end chunk. A `dot` that exits 0 after
+/// writing half a file (a full disk, a crash in a plugin) is caught here.
+fn check_output(bytes: &[u8], format: Format) -> Result<(), ExportError> {
+    match format {
+        Format::Svg => {
+            let text = std::str::from_utf8(bytes)
+                .map_err(|_| ExportError::DotOutput("not SVG (not UTF-8 text)".into()))?;
+            let options = roxmltree::ParsingOptions {
+                allow_dtd: true,
+                ..Default::default()
+            };
+            let doc = roxmltree::Document::parse_with_options(text, options).map_err(|e| {
+                ExportError::DotOutput(format!(
+                    "not SVG ({})",
+                    crate::sanitize::bounded(&e.to_string(), 1, STDERR_LINE_CHARS)
+                ))
+            })?;
+            let root = doc.root_element().tag_name().name();
+            if root != "svg" {
+                return Err(ExportError::DotOutput(format!(
+                    "not SVG (its root element is `{}`)",
+                    crate::sanitize::bounded(root, 1, 40)
+                )));
+            }
+        }
+        Format::Png => {
+            if !bytes.starts_with(PNG_SIGNATURE) {
+                return Err(ExportError::DotOutput(
+                    "not a PNG (no PNG signature)".into(),
+                ));
+            }
+            if !bytes.ends_with(PNG_END) {
+                return Err(ExportError::DotOutput(
+                    "not a PNG (cut short: no end chunk)".into(),
+                ));
+            }
+        }
+        Format::Dot | Format::Mermaid | Format::D2 => {}
+    }
+    Ok(())
 }

@@ -98,6 +98,8 @@ pub enum ExportError {
     DotTimeout { seconds: u64 },
     #[error("Graphviz `dot`: {0}")]
     DotIo(std::io::Error),
+    #[error("Graphviz `dot` reported success, but what it wrote is {0}; nothing was written")]
+    DotOutput(String),
     #[error(
         "component `{id}` sits at x = {x}, y = {y}, too far out for the built-in renderer (at most {} cells from the origin); move it, or use --engine dot, which lays the design out itself",
         svg::MAX_POSITION

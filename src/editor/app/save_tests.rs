@@ -306,3 +306,60 @@ fn a_second_change_on_disk_replaces_the_pending_question() {
     assert_eq!(app.design.name, "Second");
     assert_eq!(app.mode, Mode::Normal);
 }
+
+#[cfg(unix)]
+#[test]
+fn ctrl_s_over_a_read_only_file_asks_and_keeps_it_read_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let (_dir, path, mut app) = opened(COMMENTED);
+    app.selection = Selection::Component("web".into());
+    update(&mut app, Action::Nudge(1, 0));
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o444)).expect("chmod");
+    update(&mut app, Action::Save);
+    assert!(
+        matches!(
+            app.mode,
+            Mode::Confirm(Confirm::Save {
+                check: io::SaveCheck::ReadOnly,
+                ..
+            })
+        ),
+        "{:?}",
+        app.mode
+    );
+    update(&mut app, Action::No);
+    assert_eq!(read(&path), COMMENTED, "not written");
+    assert!(app.dirty);
+    update(&mut app, Action::Save);
+    update(&mut app, Action::Yes);
+    assert!(!app.dirty);
+    assert!(read(&path).contains("x = 31"));
+    let mode = std::fs::metadata(&path).expect("meta").permissions().mode();
+    assert_eq!(mode & 0o777, 0o444, "still read-only");
+}
+
+#[test]
+fn ctrl_s_after_the_file_was_deleted_on_disk_says_so() {
+    let (_dir, path, mut app) = opened(COMMENTED);
+    app.selection = Selection::Component("web".into());
+    update(&mut app, Action::Nudge(1, 0));
+    std::fs::remove_file(&path).expect("rm");
+    update(&mut app, Action::Save);
+    assert!(
+        matches!(
+            app.mode,
+            Mode::Confirm(Confirm::Save {
+                check: io::SaveCheck::Deleted,
+                ..
+            })
+        ),
+        "{:?}",
+        app.mode
+    );
+    update(&mut app, Action::Cancel);
+    assert!(!path.exists(), "not re-created without asking");
+    update(&mut app, Action::Save);
+    update(&mut app, Action::Yes);
+    assert!(read(&path).contains("x = 31"), "saved again");
+    assert!(!app.dirty);
+}
