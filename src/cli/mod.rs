@@ -14,6 +14,7 @@ macro_rules! outln {
 mod ci;
 mod dist;
 mod fmt;
+pub(crate) mod input;
 mod output;
 mod reports;
 
@@ -117,12 +118,13 @@ Exit status: 0 done, 2 invalid input or unknown id.")]
     #[command(after_help = "Examples:
   infraplan rules
   infraplan rules SPOF-SERVER
-  infraplan rules --format json")]
+  infraplan rules --format json
+  infraplan rules --format markdown > docs/rules.md")]
     Rules {
         /// Show only this rule.
         id: Option<String>,
-        #[arg(long, value_enum, default_value_t = Format::Text)]
-        format: Format,
+        #[arg(long, value_enum, default_value_t = RulesFormat::Text)]
+        format: RulesFormat,
     },
     /// Start a new design file from a reference design.
     #[command(
@@ -222,6 +224,14 @@ pub struct AnalyzeArgs {
 pub enum Format {
     Text,
     Json,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum RulesFormat {
+    Text,
+    Json,
+    /// The page `docs/rules.md` is: a section per rule, which SARIF's `helpUri` links to.
+    Markdown,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -397,7 +407,7 @@ fn simulate(path: &Path, fail: &[String], format: Format) -> u8 {
     }
 }
 
-fn rules(id: Option<&str>, format: Format) -> u8 {
+fn rules(id: Option<&str>, format: RulesFormat) -> u8 {
     let selected: Vec<&analyze::Rule> = match id {
         None => analyze::catalog().collect(),
         Some(id) => match analyze::rules::rule(&id.to_ascii_uppercase()) {
@@ -415,8 +425,9 @@ fn rules(id: Option<&str>, format: Format) -> u8 {
         },
     };
     match format {
-        Format::Text => output::print_rules(&selected),
-        Format::Json => output::print_json(&output::rules_json(&selected)),
+        RulesFormat::Text => output::print_rules(&selected),
+        RulesFormat::Json => output::print_json(&output::rules_json(&selected)),
+        RulesFormat::Markdown => outln!("{}", output::rules_markdown(&selected).trim_end()),
     }
     0
 }
