@@ -22,9 +22,9 @@ use std::path::{Path, PathBuf};
 
 #[derive(clap::Args, Debug)]
 pub struct DiffArgs {
-    /// The design before: a file, or git:REV:path.
+    /// The design before: a file, git:REV:path, or `-` for standard input.
     pub old: String,
-    /// The design after: a file, or git:REV:path.
+    /// The design after: a file, git:REV:path, or `-` for standard input.
     pub new: String,
     /// Output format: text, JSON, GitHub annotations of the new findings, or a Markdown
     /// pull-request summary (appended to $GITHUB_STEP_SUMMARY when set).
