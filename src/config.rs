@@ -317,7 +317,7 @@ pub fn expand(names: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
             let found = design_files(name)?;
             if found.is_empty() {
                 return Err(format!(
-                    "{}: is a folder that holds no .toml or .json design file (hidden and git-ignored files aside)",
+                    "{}: is a directory, not a design file, and holds no .toml or .json design file (hidden and git-ignored files aside)",
                     name.display()
                 ));
             }
@@ -488,7 +488,10 @@ mod tests {
         let empty = root.join("empty");
         std::fs::create_dir_all(&empty).expect("dir");
         let e = expand(&[empty]).expect_err("no design there");
-        assert!(e.contains("holds no .toml or .json design file"), "{e}");
+        assert!(
+            e.contains("is a directory, not a design file, and holds no"),
+            "{e}"
+        );
     }
 
     #[test]

@@ -372,15 +372,18 @@ pub(crate) fn fails(reviewed: &[crate::accept::Reviewed], fail_on: Option<Severi
 }
 
 fn validate_files(files: &[PathBuf], input_format: Option<input::InputFormat>) -> u8 {
-    let stdin = match input::check_args(files.iter().map(PathBuf::as_path), input_format)
-        .and_then(|n| (n > 0).then(|| input::Stdin::read(input_format)).transpose())
-    {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!("infraplan validate: {e}");
-            return 2;
-        }
-    };
+    let stdin =
+        match input::check_args(files.iter().map(PathBuf::as_path), input_format).and_then(|n| {
+            (n > 0)
+                .then(|| input::Stdin::read(input_format))
+                .transpose()
+        }) {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("infraplan validate: {e}");
+                return 2;
+            }
+        };
     let mut status = 0;
     for path in files {
         let loaded = input::load(path, stdin.as_ref()).map_err(|e| {

@@ -324,7 +324,7 @@ pub fn rules_markdown(rules: &[&Rule]) -> String {
             .cwe
             .map(|c| {
                 format!(
-                    ", [CWE-{id}](https://cwe.mitre.org/data/definitions/{id}.html) {}",
+                    " · [CWE-{id}](https://cwe.mitre.org/data/definitions/{id}.html): {}",
                     c.name,
                     id = c.id
                 )
@@ -332,7 +332,7 @@ pub fn rules_markdown(rules: &[&Rule]) -> String {
             .unwrap_or_default();
         let _ = write!(
             out,
-            "\n## {}\n\n**{}**: {}, {kind}{cwe}.\n\n{}\n\n**Why it matters:** {}\n\n**How to fix:** {}\n",
+            "\n## {}\n\n**{}** · severity {} · {kind}{cwe}\n\n{}\n\n**Why it matters:** {}\n\n**How to fix:** {}\n",
             r.id, r.title, r.severity, r.checks, r.why, r.fix
         );
     }
