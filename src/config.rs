@@ -239,30 +239,107 @@ impl Config {
     }
 }
 
-/// The design files under `dir`, recursively, sorted: `.toml` and `.json` files, skipping
-/// hidden folders and `target`, and the configuration itself.
-pub fn design_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+/// Whether a name is a glob pattern (`designs/**/*.toml`) rather than a path.
+pub fn is_glob(name: &str) -> bool {
+    name.contains(['*', '?', '[', '{'])
+}
+
+/// Whether a file's name says it is a design (`.toml` or `.json`, not the configuration).
+fn is_design_name(path: &Path) -> bool {
+    path.file_name().and_then(|n| n.to_str()) != Some(FILE_NAME)
+        && path
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| e.eq_ignore_ascii_case("toml") || e.eq_ignore_ascii_case("json"))
+}
+
+/// The files under `dir` that `keep` accepts, sorted: walked as git sees the tree, skipping
+/// hidden files and folders and what `.gitignore` (also `.ignore`, `.git/info/exclude`)
+/// ignores.
+fn walk(dir: &Path, keep: impl Fn(&Path) -> bool) -> Result<Vec<PathBuf>, String> {
     let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for entry in std::fs::read_dir(&d)? {
-            let path = entry?.path();
-            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-            if path.is_dir() {
-                if !name.starts_with('.') && name != "target" {
-                    stack.push(path);
-                }
-            } else if name != FILE_NAME
-                && path
-                    .extension()
-                    .and_then(|e| e.to_str())
-                    .is_some_and(|e| e == "toml" || e == "json")
-            {
+    for entry in ignore::WalkBuilder::new(dir).build() {
+        let entry = entry.map_err(|e| format!("{}: cannot read the folder: {e}", dir.display()))?;
+        if entry.file_type().is_some_and(|t| t.is_file()) && keep(entry.path()) {
+            out.push(entry.into_path());
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// The design files under `dir`, recursively, sorted: `.toml` and `.json` files that git would
+/// not ignore, outside hidden folders, the configuration itself aside.
+pub fn design_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
+    walk(dir, is_design_name)
+}
+
+/// The design files a glob matches (`*` within a folder name, `**` across folders), found by
+/// walking from the folder before its first wildcard as [`design_files`] does.
+pub fn glob_files(pattern: &Path) -> Result<Vec<PathBuf>, String> {
+    let text = pattern.to_string_lossy();
+    let matcher = globset::GlobBuilder::new(&text)
+        .literal_separator(true)
+        .build()
+        .map_err(|e| format!("`{text}`: not a valid glob: {}", e.kind()))?
+        .compile_matcher();
+    let base: PathBuf = pattern
+        .components()
+        .take_while(|c| !is_glob(&c.as_os_str().to_string_lossy()))
+        .collect();
+    let start = if base.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        base.as_path()
+    };
+    if !start.is_dir() {
+        return Ok(Vec::new());
+    }
+    walk(start, |p| {
+        // The walk from `.` yields `./a.toml`, which a pattern `*.toml` names `a.toml`.
+        let p = if base.as_os_str().is_empty() {
+            p.strip_prefix(".").unwrap_or(p)
+        } else {
+            p
+        };
+        is_design_name(p) && matcher.is_match(p)
+    })
+}
+
+/// What a name on the command line or in `files` stands for: a folder's design files, a
+/// glob's, or the file itself (named, so analyzed even where `.gitignore` would skip it).
+/// Each design file once, in the order named.
+pub fn expand(names: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
+    let mut out: Vec<PathBuf> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for name in names {
+        let found = if name.is_dir() {
+            let found = design_files(name)?;
+            if found.is_empty() {
+                return Err(format!(
+                    "{}: is a directory, not a design file, and holds no .toml or .json design file (hidden and git-ignored files aside)",
+                    name.display()
+                ));
+            }
+            found
+        } else if !name.exists() && is_glob(&name.to_string_lossy()) {
+            let found = glob_files(name)?;
+            if found.is_empty() {
+                return Err(format!(
+                    "`{}` matches no .toml or .json design file (hidden and git-ignored files aside)",
+                    name.display()
+                ));
+            }
+            found
+        } else {
+            vec![name.clone()]
+        };
+        for path in found {
+            if seen.insert(path.clone()) {
                 out.push(path);
             }
         }
     }
-    out.sort();
     Ok(out)
 }
 
@@ -358,5 +435,97 @@ mod tests {
             design_files(&repo.join("a")).expect("walk"),
             vec![repo.join("a/b/y.json"), repo.join("a/x.toml")]
         );
+    }
+
+    /// A repository with designs, a git-ignored build folder, notes and a configuration.
+    fn tree() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().expect("temp");
+        let root = dir.path();
+        for d in [".git", "designs/prod", "designs/old", "build", "docs"] {
+            std::fs::create_dir_all(root.join(d)).expect("dirs");
+        }
+        std::fs::write(root.join(".gitignore"), "build/\n*.draft.toml\n").expect("write");
+        std::fs::write(root.join("designs/old/.gitignore"), "legacy.json\n").expect("write");
+        for f in [
+            "designs/site.toml",
+            "designs/wip.draft.toml",
+            "designs/prod/eu.toml",
+            "designs/prod/us.json",
+            "designs/old/legacy.json",
+            "designs/old/v1.toml",
+            "designs/README.md",
+            "build/generated.toml",
+            "docs/example.toml",
+            FILE_NAME,
+        ] {
+            std::fs::write(root.join(f), "").expect("write");
+        }
+        dir
+    }
+
+    #[test]
+    fn folders_are_walked_as_git_sees_them() {
+        let dir = tree();
+        let root = dir.path();
+        let found = expand(&[root.to_path_buf()]).expect("walk");
+        let names: Vec<String> = found
+            .iter()
+            .map(|p| p.strip_prefix(root).expect("under").display().to_string())
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "designs/old/v1.toml",
+                "designs/prod/eu.toml",
+                "designs/prod/us.json",
+                "designs/site.toml",
+                "docs/example.toml",
+            ]
+        );
+        // A file named outright is analyzed even when git ignores it.
+        let named = root.join("designs/wip.draft.toml");
+        assert_eq!(expand(std::slice::from_ref(&named)).expect("named"), vec![named]);
+        let empty = root.join("empty");
+        std::fs::create_dir_all(&empty).expect("dir");
+        let e = expand(&[empty]).expect_err("no design there");
+        assert!(
+            e.contains("is a directory, not a design file, and holds no"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn globs_match_within_and_across_folders() {
+        let dir = tree();
+        let root = dir.path();
+        let rel = |v: Vec<PathBuf>| -> Vec<String> {
+            v.iter()
+                .map(|p| p.strip_prefix(root).expect("under").display().to_string())
+                .collect()
+        };
+        assert_eq!(
+            rel(expand(&[root.join("designs/*.toml")]).expect("glob")),
+            ["designs/site.toml"]
+        );
+        assert_eq!(
+            rel(expand(&[root.join("designs/**/*.toml")]).expect("glob")),
+            [
+                "designs/old/v1.toml",
+                "designs/prod/eu.toml",
+                "designs/site.toml"
+            ]
+        );
+        assert_eq!(
+            rel(expand(&[
+                root.join("designs/prod/*.{toml,json}"),
+                root.join("designs/prod")
+            ])
+            .expect("glob")),
+            ["designs/prod/eu.toml", "designs/prod/us.json"],
+            "each file once"
+        );
+        let e = expand(&[root.join("designs/*.yaml")]).expect_err("nothing");
+        assert!(e.contains("matches no .toml or .json design file"), "{e}");
+        assert!(expand(&[root.join("designs/[.toml")]).is_err());
     }
 }

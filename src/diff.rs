@@ -79,6 +79,9 @@ pub struct ReviewedFinding {
     pub finding: crate::analyze::Finding,
     #[serde(flatten)]
     pub status: accept::Status,
+    /// The `[[accepted]]` entry concerned, in that design (see [`Reviewed::acceptance`]).
+    #[serde(skip)]
+    pub acceptance: Option<usize>,
 }
 
 impl From<Reviewed> for ReviewedFinding {
@@ -86,6 +89,7 @@ impl From<Reviewed> for ReviewedFinding {
         ReviewedFinding {
             finding: r.finding,
             status: r.status,
+            acceptance: r.acceptance,
         }
     }
 }
@@ -122,6 +126,17 @@ impl DesignDiff {
 pub fn diff(old: &Design, new: &Design, today: Date) -> DesignDiff {
     let old_findings = accept::apply(old, analyze(old), today);
     let new_findings = accept::apply(new, analyze(new), today);
+    diff_reviewed(old, new, old_findings, new_findings)
+}
+
+/// Compares two designs whose findings are already reviewed (and, say, filtered by a project
+/// configuration), each side's in the analyzer's order.
+pub fn diff_reviewed(
+    old: &Design,
+    new: &Design,
+    old_findings: Vec<Reviewed>,
+    new_findings: Vec<Reviewed>,
+) -> DesignDiff {
     DesignDiff {
         design: design_fields(old, new),
         dns: section(&old.dns, &new.dns, dns_key),

@@ -20,6 +20,7 @@
 //!   `originalUriBaseIds`), and `--sarif-category` sets `automationDetails.id`.
 
 use crate::accept::{Reviewed, Status};
+use crate::analyze::rules::Category;
 use crate::analyze::{Finding, Rule, Severity, catalog};
 use crate::io::{DesignError, Format};
 use crate::locate::{LineIndex, Lines, Span};
@@ -139,7 +140,7 @@ pub struct Configuration {
 pub struct RuleProperties {
     /// infraplan's own severity, finer than SARIF's levels.
     pub severity: Severity,
-    pub tags: Vec<&'static str>,
+    pub tags: Vec<String>,
     /// How often a finding is a real problem: `high`, since findings follow from the design
     /// as drawn, which may leave out what the real site has.
     pub precision: &'static str,
@@ -373,31 +374,9 @@ fn location(artifact: &ArtifactLocation, region: Option<Region>) -> Location {
     }
 }
 
-/// Which rules are about a link's encryption, and so located at its `protocol`.
-pub fn located_at_link(rule: &str) -> bool {
-    matches!(rule, "NO-HTTPS" | "TLS-TERMINATED-EARLY")
-}
-
-fn is_security(rule: &str) -> bool {
-    matches!(
-        rule,
-        "NO-FIREWALL" | "DB-EXPOSED" | "NO-HTTPS" | "TLS-TERMINATED-EARLY"
-    )
-}
-
-/// The CWE a rule's findings are an instance of, where one fits.
-fn cwe(rule: &str) -> Option<&'static str> {
-    match rule {
-        // Cleartext Transmission of Sensitive Information.
-        "NO-HTTPS" | "TLS-TERMINATED-EARLY" => Some("external/cwe/cwe-319"),
-        // Exposure of Resource to Wrong Sphere.
-        "DB-EXPOSED" => Some("external/cwe/cwe-668"),
-        // Improper Access Control.
-        "NO-FIREWALL" => Some("external/cwe/cwe-284"),
-        // Insufficient Logging.
-        "NO-MONITORING" => Some("external/cwe/cwe-778"),
-        _ => None,
-    }
+/// The rule's own category, from the catalog (`INVALID-DESIGN` and unknown ids: reliability).
+fn category(rule: &str) -> Category {
+    crate::analyze::rules::rule(rule).map_or(Category::RELIABILITY, |r| r.category)
 }
 
 /// A stable 64-bit FNV-1a hash, printed as 16 hex digits: the same input gives the same
@@ -588,7 +567,7 @@ impl Report {
                         information_uri: (!repository.is_empty()).then(|| repository.to_string()),
                         rules: catalog()
                             .map(|r| descriptor(r, repository))
-                            .chain([invalid_descriptor()])
+                            .chain([invalid_descriptor(repository)])
                             .collect(),
                     },
                 },
@@ -621,6 +600,62 @@ pub fn message(f: &Finding) -> String {
     }
 }
 
+/// Something a finding concerns, with a place in the design file.
+#[derive(Debug, Clone, Copy)]
+enum Place<'a> {
+    /// The `[[accepted]]` entry of a stale acceptance.
+    Accepted,
+    Link(usize),
+    Server(&'a str),
+    Component(&'a str),
+}
+
+/// The places of what a finding concerns, in the order reports prefer them as the one to point
+/// at: a stale acceptance's entry; for a rule about links' encryption, the links' `protocol`
+/// lines; the servers' `id` lines, then the components', then (for other rules) the links'.
+fn candidates<'a>(
+    lines: &'a Lines,
+    f: &'a Finding,
+    acceptance: Option<usize>,
+) -> impl Iterator<Item = (Span, Place<'a>)> + 'a {
+    let at_link = category(f.rule).at_link;
+    let links = move |wanted: bool| {
+        f.links
+            .iter()
+            .filter(move |_| wanted)
+            .filter_map(move |&i| {
+                lines
+                    .link_place(i)
+                    .map(|p| (p.protocol.unwrap_or(p.item), Place::Link(i)))
+            })
+    };
+    let stale = (f.rule == crate::accept::STALE_ACCEPTANCE)
+        .then(|| acceptance.and_then(|i| lines.accepted_span(i)))
+        .flatten()
+        .map(|span| (span, Place::Accepted));
+    stale
+        .into_iter()
+        .chain(links(at_link))
+        .chain(f.servers.iter().filter_map(move |id| {
+            lines
+                .server_span(id)
+                .map(|s| (s, Place::Server(id.as_str())))
+        }))
+        .chain(f.components.iter().filter_map(move |id| {
+            lines
+                .component_span(id)
+                .map(|s| (s, Place::Component(id.as_str())))
+        }))
+        .chain(links(!at_link))
+}
+
+/// Where every report points at a finding (SARIF's primary location, the annotations, the text
+/// and Markdown `file:line:column`): see [`candidates`]. `acceptance` is the index of the
+/// `[[accepted]]` entry the finding is about, for a stale acceptance.
+pub fn primary_span(lines: &Lines, f: &Finding, acceptance: Option<usize>) -> Option<Span> {
+    candidates(lines, f, acceptance).next().map(|(s, _)| s)
+}
+
 /// Where a finding points, and the other things it concerns.
 fn places(
     lines: &Lines,
@@ -628,50 +663,23 @@ fn places(
     r: &Reviewed,
     artifact: &ArtifactLocation,
 ) -> (Location, Vec<Location>) {
-    let f = &r.finding;
-    let link_span = |i: usize| lines.link_place(i).map(|p| p.protocol.unwrap_or(p.item));
-    let link_name = |i: usize| {
-        design.links.get(i).map_or_else(
+    let name = |place: Place| match place {
+        Place::Accepted => "the accepted risk".to_string(),
+        Place::Link(i) => design.links.get(i).map_or_else(
             || format!("link {i}"),
             |l| format!("link `{}` → `{}` ({})", l.from, l.to, l.protocol.as_str()),
-        )
+        ),
+        Place::Server(id) => format!("server `{id}`"),
+        Place::Component(id) => format!("`{id}`"),
     };
-    // Candidates in the order they are preferred as the primary place.
-    let mut candidates: Vec<(Span, String)> = Vec::new();
-    if f.rule == crate::accept::STALE_ACCEPTANCE
-        && let Some(span) = r.acceptance.and_then(|i| lines.accepted_span(i))
-    {
-        candidates.push((span, "the accepted risk".to_string()));
-    }
-    let links = f
-        .links
-        .iter()
-        .filter_map(|&i| link_span(i).map(|s| (s, link_name(i))));
-    let servers = f
-        .servers
-        .iter()
-        .filter_map(|id| lines.server_span(id).map(|s| (s, format!("server `{id}`"))));
-    let components = f
-        .components
-        .iter()
-        .filter_map(|id| lines.component_span(id).map(|s| (s, format!("`{id}`"))));
-    if located_at_link(f.rule) {
-        candidates.extend(links);
-        candidates.extend(servers);
-        candidates.extend(components);
-    } else {
-        candidates.extend(servers);
-        candidates.extend(components);
-        candidates.extend(links);
-    }
-    let mut candidates = candidates.into_iter();
+    let mut candidates = candidates(lines, &r.finding, r.acceptance);
     let primary = location(artifact, candidates.next().map(|(s, _)| Region::of(s)));
     let related = candidates
         .take(MAX_RELATED)
         .enumerate()
-        .map(|(i, (span, text))| Location {
+        .map(|(i, (span, place))| Location {
             id: Some(i + 1),
-            message: Some(Message { text }),
+            message: Some(Message { text: name(place) }),
             ..location(artifact, Some(Region::of(span)))
         })
         .collect();
@@ -698,20 +706,24 @@ fn problem_severity(s: Severity) -> &'static str {
     }
 }
 
-/// Where a rule is documented, when the package names its repository.
-fn help_uri(repository: &str) -> Option<String> {
+/// The web address of a page of the repository's documentation (`docs/rules.md#no-https`), when
+/// the package names its repository (`repository` in Cargo.toml).
+fn help_uri(repository: &str, page: &str) -> Option<String> {
     (!repository.is_empty())
-        .then(|| format!("{}#the-analyzers-rules", repository.trim_end_matches('/')))
+        .then(|| format!("{}/blob/main/{page}", repository.trim_end_matches('/')))
 }
+
+/// Where the design file's refusals are documented, for `INVALID-DESIGN`.
+pub const INVALID_DESIGN_DOCS: &str = "docs/format.md#what-is-refused";
 
 /// A rule of the catalog as SARIF describes rules.
 fn descriptor(r: &Rule, repository: &str) -> ReportingDescriptor {
-    let security = is_security(r.id);
+    let security = r.category.security;
     let mut tags = vec![
-        if security { "security" } else { "reliability" },
-        "infrastructure",
+        if security { "security" } else { "reliability" }.to_string(),
+        "infrastructure".to_string(),
     ];
-    tags.extend(cwe(r.id));
+    tags.extend(r.category.cwe.map(|c| c.tag()));
     ReportingDescriptor {
         id: r.id,
         name: camel(r.title),
@@ -731,7 +743,7 @@ fn descriptor(r: &Rule, repository: &str) -> ReportingDescriptor {
                 r.checks, r.why, r.fix
             ),
         },
-        help_uri: help_uri(repository),
+        help_uri: help_uri(repository, &r.docs()),
         default_configuration: Configuration {
             level: Level::of(r.severity),
         },
@@ -746,7 +758,7 @@ fn descriptor(r: &Rule, repository: &str) -> ReportingDescriptor {
 }
 
 /// The pseudo-rule of designs that fail to load.
-fn invalid_descriptor() -> ReportingDescriptor {
+fn invalid_descriptor(repository: &str) -> ReportingDescriptor {
     let checks = "The design file is valid: TOML or JSON that `infraplan validate` accepts.";
     let fix = "Fix the file at the line the result points at; `infraplan validate FILE` \
                shows every problem with the offending line.";
@@ -767,13 +779,13 @@ fn invalid_descriptor() -> ReportingDescriptor {
                 "{checks}\n\n**Why it matters:** an invalid design is not analyzed, so none of its risks are reported.\n\n**How to fix:** {fix}"
             ),
         },
-        help_uri: None,
+        help_uri: help_uri(repository, INVALID_DESIGN_DOCS),
         default_configuration: Configuration {
             level: Level::Error,
         },
         properties: RuleProperties {
             severity: Severity::High,
-            tags: vec!["correctness", "infrastructure"],
+            tags: vec!["correctness".to_string(), "infrastructure".to_string()],
             precision: "very-high",
             problem_severity: Some("error"),
             security_severity: None,
@@ -873,21 +885,43 @@ mod tests {
     #[test]
     fn security_rules_have_a_security_severity_and_others_a_problem_severity() {
         for r in catalog() {
-            let d = descriptor(r, "https://example.com/infraplan");
+            let d = descriptor(r, "https://example.com/infraplan/");
             assert_eq!(
-                d.help_uri.as_deref(),
-                Some("https://example.com/infraplan#the-analyzers-rules")
+                d.help_uri,
+                Some(format!(
+                    "https://example.com/infraplan/blob/main/docs/rules.md#{}",
+                    r.id.to_ascii_lowercase()
+                ))
             );
-            if is_security(r.id) {
+            assert_eq!(
+                d.properties
+                    .tags
+                    .iter()
+                    .any(|t| t.starts_with("external/cwe/")),
+                r.category.cwe.is_some(),
+                "{}",
+                r.id
+            );
+            if r.category.security {
                 assert!(d.properties.security_severity.is_some(), "{}", r.id);
-                assert!(d.properties.tags.contains(&"security"));
+                assert!(d.properties.tags.iter().any(|t| t == "security"));
                 assert!(d.properties.problem_severity.is_none());
             } else {
                 assert!(d.properties.security_severity.is_none(), "{}", r.id);
                 assert!(d.properties.problem_severity.is_some());
             }
         }
-        assert_eq!(help_uri(""), None);
+        assert_eq!(help_uri("", "docs/rules.md"), None);
+        let tls = descriptor(
+            crate::analyze::rules::rule("TLS-TERMINATED-EARLY").expect("a rule"),
+            "",
+        );
+        assert!(
+            tls.properties
+                .tags
+                .contains(&"external/cwe/cwe-319".to_string())
+        );
+        assert_eq!(tls.properties.security_severity, Some("5.5"));
     }
 
     #[test]

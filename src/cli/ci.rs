@@ -1,5 +1,6 @@
 //! The commands for CI and review: `analyze --format sarif`, `analyze --watch` and `diff`.
 
+use super::input::{self, InputFormat};
 use super::output::{self, BOLD, DIM, findings_text, severity_style};
 use super::reports;
 use super::{
@@ -9,6 +10,7 @@ use crate::analyze::Severity;
 use crate::config::Config;
 use crate::diff::{self, DesignDiff, FieldChange, Item, ReviewedFinding, Section};
 use crate::io;
+use crate::locate::Lines;
 use crate::sarif;
 use crate::source::{Loaded, Source, SourceError};
 use anstream::eprintln;
@@ -20,18 +22,20 @@ use std::path::{Path, PathBuf};
 
 #[derive(clap::Args, Debug)]
 pub struct DiffArgs {
-    /// The design before: a file, or git:REV:path.
+    /// The design before: a file, git:REV:path, or `-` for standard input.
     pub old: String,
-    /// The design after: a file, or git:REV:path.
+    /// The design after: a file, git:REV:path, or `-` for standard input.
     pub new: String,
     /// Output format: text, JSON, GitHub annotations of the new findings, or a Markdown
     /// pull-request summary (appended to $GITHUB_STEP_SUMMARY when set).
     #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
     pub format: DiffFormat,
     /// Exit 1 when the new design introduces a finding of this severity or worse (accepted
-    /// findings aside).
+    /// findings aside). Default: `fail-on` of .infraplan.toml, if any.
     #[arg(long, value_name = "SEVERITY", value_parser = parse_severity)]
     pub fail_on: Option<Severity>,
+    #[command(flatten)]
+    pub common: CommonArgs,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -78,13 +82,13 @@ pub enum ColorWhen {
     Never,
 }
 
-/// The CI options of `analyze`.
+/// The options `analyze` (`--watch` too) and `diff` share.
 #[derive(clap::Args, Debug, Clone, Default)]
-pub struct CiArgs {
+pub struct CommonArgs {
     /// Colour the text output and messages.
     #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorWhen::Auto)]
     pub color: ColorWhen,
-    /// Text output: only the summary line of each design.
+    /// Text output: only the summary line of each design (of the diff).
     #[arg(long, short)]
     pub quiet: bool,
     /// Report only this rule's findings; repeat for several.
@@ -93,6 +97,38 @@ pub struct CiArgs {
     /// Leave out this rule's findings; repeat for several.
     #[arg(long = "skip-rule", value_name = "RULE")]
     pub skip_rules: Vec<String>,
+    /// The format of the design read from standard input (`-`); default: what its first
+    /// character tells (`{` JSON, else TOML).
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub input_format: Option<InputFormat>,
+}
+
+impl CommonArgs {
+    /// Sets the colour choice of everything printed from now on.
+    pub fn apply_color(&self) {
+        match self.color {
+            ColorWhen::Auto => {}
+            ColorWhen::Always => anstream::ColorChoice::Always.write_global(),
+            ColorWhen::Never => anstream::ColorChoice::Never.write_global(),
+        }
+    }
+
+    /// The project configuration (`.infraplan.toml` found upward) with the rule flags on top.
+    pub fn configuration(&self) -> Result<Config, String> {
+        let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+        let config = match crate::config::find(&cwd) {
+            Some(path) => Config::load(&path).map_err(|e| e.to_string())?,
+            None => Config::default(),
+        };
+        config.with_flags(&self.rules, &self.skip_rules)
+    }
+}
+
+/// The CI options of `analyze`.
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct CiArgs {
+    #[command(flatten)]
+    pub common: CommonArgs,
     /// Write this report, to PATH or stdout; repeat for several in one run (e.g. `--output
     /// sarif=infraplan.sarif --output github`). Replaces --format. FORMAT: text, json, sarif,
     /// github, markdown.
@@ -194,71 +230,63 @@ fn write_sink(sink: Sink, text: &str) -> Result<(), String> {
     }
 }
 
-/// The project configuration (`.infraplan.toml` found upward, with the rule flags on top).
-fn configuration(args: &AnalyzeArgs) -> Result<Config, String> {
-    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-    let config = match crate::config::find(&cwd) {
-        Some(path) => Config::load(&path).map_err(|e| e.to_string())?,
-        None => Config::default(),
-    };
-    config.with_flags(&args.ci.rules, &args.ci.skip_rules)
-}
-
-/// The files to analyze: those named (folders walked for .toml and .json files), else the
-/// configuration's.
+/// The files to analyze: those named (folders walked and globs matched, as git sees the
+/// tree), else the configuration's.
 fn files(args: &AnalyzeArgs, config: &Config) -> Result<Vec<PathBuf>, String> {
-    let named = if args.files.is_empty() {
+    if args.files.is_empty() {
         if config.files.is_empty() {
             return Err(format!(
-                "no design files: name some (infraplan analyze designs/*.toml), or list them in {} (files = [\"designs\"])",
+                "no design files: name some (infraplan analyze designs), or list them in {} (files = [\"designs\"])",
                 crate::config::FILE_NAME
             ));
         }
-        config.files.clone()
-    } else {
-        args.files.clone()
-    };
+        return crate::config::expand(&config.files);
+    }
+    // Standard input is not a file to look for.
     let mut out = Vec::new();
-    for path in named {
-        if path.is_dir() {
-            let found = crate::config::design_files(&path)
-                .map_err(|e| format!("{}: cannot read the folder: {e}", path.display()))?;
-            if found.is_empty() {
-                return Err(format!(
-                    "{}: is a directory, not a design file, and holds no .toml or .json design file",
-                    path.display()
-                ));
-            }
-            out.extend(found);
+    for path in &args.files {
+        if input::is_stdin(path) {
+            out.push(path.clone());
         } else {
-            out.push(path);
+            out.extend(crate::config::expand(std::slice::from_ref(path))?);
         }
     }
     Ok(out)
 }
 
-/// Loads and reviews every file of the run; errors are reported on stderr as they come.
-fn outcomes(files: &[PathBuf], config: &Config) -> Vec<reports::Outcome> {
+/// Loads and reviews every file of the run (`-` from `stdin`); errors are reported on stderr
+/// as they come.
+fn outcomes(
+    files: &[PathBuf],
+    config: &Config,
+    stdin: Option<&input::Stdin>,
+) -> Vec<reports::Outcome> {
     files
         .iter()
-        .map(|path| {
-            let result = io::load_with_text(path).map(|(design, text)| {
+        .map(|path| match input::load(path, stdin) {
+            Ok((design, text, format, name)) => {
                 let reviewed = config.apply(review(&design));
-                // The load succeeded, so the extension is known.
-                let format = io::Format::from_path(path).unwrap_or(io::Format::Toml);
-                reports::Analyzed {
-                    design,
-                    text,
-                    format,
-                    reviewed,
+                reports::Outcome {
+                    path: name,
+                    result: Ok(reports::Analyzed {
+                        design,
+                        text,
+                        format,
+                        reviewed,
+                    }),
                 }
-            });
-            if let Err(e) = &result {
-                report_error(e);
             }
-            reports::Outcome {
-                path: path.clone(),
-                result,
+            Err(e) => {
+                report_error(&e);
+                let name = if input::is_stdin(path) && stdin.is_some() {
+                    PathBuf::from(input::STDIN_NAME)
+                } else {
+                    path.clone()
+                };
+                reports::Outcome {
+                    path: name,
+                    result: Err(e),
+                }
             }
         })
         .collect()
@@ -273,23 +301,33 @@ fn render(
 ) -> String {
     match format {
         AnalyzeFormat::Text => {
+            let quiet = args.ci.common.quiet;
             let mut out = String::new();
             for (n, o) in outcomes.iter().filter(|o| o.result.is_ok()).enumerate() {
                 if let Ok(a) = &o.result {
-                    if n > 0 && !args.ci.quiet {
+                    let name = o.path.display().to_string();
+                    if quiet {
+                        let _ = writeln!(
+                            out,
+                            "{}",
+                            output::summary_line(&name, &a.design, &a.reviewed)
+                        );
+                        continue;
+                    }
+                    if n > 0 {
                         out.push('\n');
                     }
-                    let text = output::findings_text(
-                        &o.path.display().to_string(),
+                    let lines = Lines::for_design(&a.text, a.format, &a.design);
+                    let places = output::Places {
+                        file: &name,
+                        lines: &lines,
+                    };
+                    out.push_str(&output::findings_text(
+                        &name,
                         &a.design,
                         &a.reviewed,
-                    );
-                    if args.ci.quiet {
-                        out.push_str(text.lines().next().unwrap_or_default());
-                        out.push('\n');
-                    } else {
-                        out.push_str(&text);
-                    }
+                        Some(&places),
+                    ));
                 }
             }
             out
@@ -323,11 +361,7 @@ fn render(
 /// `analyze` with SARIF, GitHub or Markdown output, or several `--output`s: every file is
 /// analyzed once and each report written whole.
 pub fn analyze(args: &AnalyzeArgs) -> u8 {
-    match args.ci.color {
-        ColorWhen::Auto => {}
-        ColorWhen::Always => anstream::ColorChoice::Always.write_global(),
-        ColorWhen::Never => anstream::ColorChoice::Never.write_global(),
-    }
+    args.ci.common.apply_color();
     let specs = if args.ci.output.is_empty() {
         vec![OutputSpec {
             format: args.format,
@@ -347,15 +381,25 @@ pub fn analyze(args: &AnalyzeArgs) -> u8 {
         }
     }
     let root = sarif::Root::discover();
-    let (config, files) = match configuration(args).and_then(|c| files(args, &c).map(|f| (c, f))) {
-        Ok(both) => both,
+    let common = &args.ci.common;
+    let prepared = common.configuration().and_then(|config| {
+        let files = files(args, &config)?;
+        let stdin =
+            match input::check_args(files.iter().map(PathBuf::as_path), common.input_format)? {
+                0 => None,
+                _ => Some(input::Stdin::read(common.input_format)?),
+            };
+        Ok((config, files, stdin))
+    });
+    let (config, files, stdin) = match prepared {
+        Ok(all) => all,
         Err(e) => {
             eprintln!("infraplan analyze: {e}");
             return 2;
         }
     };
     let fail_on = args.fail_on.or(config.fail_on);
-    let outcomes = outcomes(&files, &config);
+    let outcomes = outcomes(&files, &config, stdin.as_ref());
     let mut status = 0;
     for o in &outcomes {
         match &o.result {
@@ -378,16 +422,31 @@ const GREEN: Style = Style::new().fg_color(Some(anstyle::Color::Ansi(AnsiColor::
 const RED: Style = Style::new().fg_color(Some(anstyle::Color::Ansi(AnsiColor::Red)));
 const YELLOW: Style = Style::new().fg_color(Some(anstyle::Color::Ansi(AnsiColor::Yellow)));
 
-/// `analyze --watch FILE`: redraw the findings on every save until Ctrl-C.
+/// `analyze --watch FILE`: redraw the findings on every save until Ctrl-C, with the project
+/// configuration, `--color` and `--quiet` as `analyze` has them.
 pub fn watch(args: &AnalyzeArgs) -> u8 {
+    let common = &args.ci.common;
+    common.apply_color();
     let [path] = args.files.as_slice() else {
         eprintln!("--watch takes one design file");
         return 2;
     };
+    if input::is_stdin(path) {
+        eprintln!("--watch needs a design file to watch, not standard input (`-`)");
+        return 2;
+    }
+    let config = match common.configuration() {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("infraplan analyze: {e}");
+            return 2;
+        }
+    };
+    let fail_on = args.fail_on.or(config.fail_on);
     // Clearing goes straight to the terminal: anstream strips escape codes under NO_COLOR.
     let tty = std::io::stdout().is_terminal();
     let result = crate::watch::watch(path, crate::watch::DEBOUNCE, || {
-        let screen = watch_screen(path, args.fail_on);
+        let screen = watch_screen(path, fail_on, &config, common.quiet);
         let cleared = if tty {
             let mut raw = std::io::stdout();
             write!(raw, "\x1b[2J\x1b[H").and_then(|()| raw.flush())
@@ -413,11 +472,22 @@ pub fn watch(args: &AnalyzeArgs) -> u8 {
 }
 
 /// One redraw of the watch: findings (or the validation error) and when it ran.
-fn watch_screen(path: &Path, fail_on: Option<Severity>) -> String {
-    let mut screen = match io::load(path) {
-        Ok(design) => {
-            let reviewed = review(&design);
-            let mut text = findings_text(&path.display().to_string(), &design, &reviewed);
+fn watch_screen(path: &Path, fail_on: Option<Severity>, config: &Config, quiet: bool) -> String {
+    let mut screen = match io::load_with_text(path) {
+        Ok((design, text)) => {
+            let reviewed = config.apply(review(&design));
+            let name = path.display().to_string();
+            let mut text = if quiet {
+                format!("{}\n", output::summary_line(&name, &design, &reviewed))
+            } else {
+                let format = io::Format::from_path(path).unwrap_or(io::Format::Toml);
+                let lines = Lines::for_design(&text, format, &design);
+                let places = output::Places {
+                    file: &name,
+                    lines: &lines,
+                };
+                findings_text(&name, &design, &reviewed, Some(&places))
+            };
             if let Some(s) = fail_on {
                 let verdict = if fails(&reviewed, Some(s)) {
                     format!("{RED}fails --fail-on {s}{RED:#}")
@@ -454,28 +524,72 @@ fn clock() -> String {
     )
 }
 
-/// `diff OLD NEW`.
+/// One side of a diff, loaded: how it is named, the design and its text, and its findings
+/// as the configuration wants them.
+struct Side {
+    name: String,
+    loaded: Loaded,
+    lines: Lines,
+    reviewed: Vec<crate::accept::Reviewed>,
+}
+
+/// `diff OLD NEW`, with the project configuration (rule settings, default `--fail-on`),
+/// `--color` and `--quiet` as `analyze` has them.
 pub fn diff(args: &DiffArgs) -> u8 {
-    let old = load_source("old", &args.old);
-    let new = load_source("new", &args.new);
-    let (Some(old), Some(new)) = (old, new) else {
+    let common = &args.common;
+    common.apply_color();
+    let specs = [args.old.as_str(), args.new.as_str()];
+    let prepared = common.configuration().and_then(|config| {
+        let stdin = match input::check_args(specs.map(Path::new), common.input_format)? {
+            0 => None,
+            _ => Some(input::Stdin::read(common.input_format)?),
+        };
+        Ok((config, stdin))
+    });
+    let (config, stdin) = match prepared {
+        Ok(both) => both,
+        Err(e) => {
+            eprintln!("infraplan diff: {e}");
+            return 2;
+        }
+    };
+    let fail_on = args.fail_on.or(config.fail_on);
+    let side = |which: &str, spec: &str| {
+        load_source(which, spec, stdin.as_ref()).map(|loaded| Side {
+            name: if input::is_stdin(Path::new(spec)) {
+                input::STDIN_NAME.to_string()
+            } else {
+                spec.to_string()
+            },
+            reviewed: config.apply(review(&loaded.design)),
+            lines: Lines::for_design(&loaded.text, loaded.format, &loaded.design),
+            loaded,
+        })
+    };
+    let (Some(old), Some(new)) = (side("old", &args.old), side("new", &args.new)) else {
         return 2;
     };
-    let d = diff::diff(&old.design, &new.design, crate::date::today());
+    let d = diff::diff_reviewed(
+        &old.loaded.design,
+        &new.loaded.design,
+        old.reviewed.clone(),
+        new.reviewed.clone(),
+    );
     match args.format {
-        DiffFormat::Text => outln!(
-            "{}",
-            diff_text(&args.old, &args.new, &d).trim_end_matches('\n')
-        ),
+        DiffFormat::Text if common.quiet => outln!("{}", diff_summary(&old.name, &new.name, &d)),
+        DiffFormat::Text => outln!("{}", diff_text(&old, &new, &d).trim_end_matches('\n')),
         DiffFormat::Json => output::print_json(&serde_json::json!({
             "version": 1,
-            "old": args.old,
-            "new": args.new,
+            "old": old.name,
+            "new": new.name,
             "diff": d,
         })),
         DiffFormat::Github | DiffFormat::Markdown => {
             let root = sarif::Root::discover();
             let (path, file) = match Source::parse(&args.new) {
+                _ if input::is_stdin(Path::new(&args.new)) => {
+                    (PathBuf::from(input::STDIN_NAME), new.name.clone())
+                }
                 Ok(Source::File(p)) => {
                     let file = root.relative(&p);
                     (p, file)
@@ -487,17 +601,16 @@ pub fn diff(args: &DiffArgs) -> u8 {
                 Err(_) => (PathBuf::from(&args.new), args.new.clone()),
             };
             let text = if args.format == DiffFormat::Github {
-                reports::diff_github(&file, &path, &d, &new, &root)
+                reports::diff_github(&file, &path, &d, &new.loaded, &root)
             } else {
-                let reviewed = review(&new.design);
                 reports::diff_markdown(
-                    &args.old,
+                    &old.name,
                     &file,
                     &d,
-                    &new.design,
-                    &reviewed,
-                    &new.text,
-                    new.format,
+                    &new.loaded.design,
+                    &new.reviewed,
+                    &new.loaded.text,
+                    new.loaded.format,
                 )
             };
             let spec = OutputSpec {
@@ -514,22 +627,38 @@ pub fn diff(args: &DiffArgs) -> u8 {
             }
         }
     }
-    if args.fail_on.is_some_and(|s| d.introduces(s)) {
+    if fail_on.is_some_and(|s| d.introduces(s)) {
         1
     } else {
         0
     }
 }
 
-/// Loads one side of a diff, saying which side a failure is on.
-fn load_source(side: &str, spec: &str) -> Option<Loaded> {
-    let loaded = Source::parse(spec).and_then(|s| s.load());
+/// Loads one side of a diff (`-` from standard input, already read), saying which side a
+/// failure is on.
+fn load_source(side: &str, spec: &str, stdin: Option<&input::Stdin>) -> Option<Loaded> {
+    let loaded = match stdin.filter(|_| input::is_stdin(Path::new(spec))) {
+        Some(s) => s
+            .load()
+            .map(|(design, text)| Loaded {
+                design,
+                text,
+                format: s.format,
+            })
+            .map_err(SourceError::Design),
+        None => Source::parse(spec).and_then(|s| s.load()),
+    };
     match loaded {
         Ok(l) => Some(l),
         Err(e) => {
             let what = match &e {
                 SourceError::Design(io::DesignError::Invalid(_)) => "is invalid",
                 _ => "cannot be read",
+            };
+            let spec = if input::is_stdin(Path::new(spec)) {
+                input::STDIN_NAME
+            } else {
+                spec
             };
             eprintln!("{BOLD}the {side} design ({spec}) {what}:{BOLD:#}");
             eprintln!("{}", e.render(stderr_color()).trim_end());
@@ -619,7 +748,7 @@ fn counted(section: &Section) -> String {
     parts.join(", ")
 }
 
-fn finding_line(out: &mut String, mark: &str, mark_style: Style, f: &ReviewedFinding) {
+fn finding_line(out: &mut String, mark: &str, mark_style: Style, f: &ReviewedFinding, side: &Side) {
     let style = severity_style(f.finding.severity);
     let accepted = match &f.status {
         crate::accept::Status::Accepted { .. } => format!(" {DIM}(accepted){DIM:#}"),
@@ -632,10 +761,40 @@ fn finding_line(out: &mut String, mark: &str, mark_style: Style, f: &ReviewedFin
         f.finding.rule,
         f.finding.message
     );
+    if let Some(span) = sarif::primary_span(&side.lines, &f.finding, f.acceptance) {
+        let _ = writeln!(
+            out,
+            "             {DIM}at {}:{}:{}{DIM:#}",
+            side.name, span.start.line, span.start.column
+        );
+    }
+}
+
+/// The one line `--quiet` prints: the two sides and how many findings came and went.
+fn diff_summary(old: &str, new: &str, d: &DesignDiff) -> String {
+    if d.is_empty() {
+        return format!("{BOLD}{old} → {new}{BOLD:#}: no differences");
+    }
+    let counted = |v: &[ReviewedFinding]| {
+        v.iter()
+            .filter(|r| !matches!(r.status, crate::accept::Status::Accepted { .. }))
+            .count()
+    };
+    format!(
+        "{BOLD}{old} → {new}{BOLD:#}: {} new finding{}, {} resolved",
+        counted(&d.findings.introduced),
+        if counted(&d.findings.introduced) == 1 {
+            ""
+        } else {
+            "s"
+        },
+        counted(&d.findings.resolved)
+    )
 }
 
 /// The diff for people: each section with `+` added, `-` removed, `~` changed.
-fn diff_text(old: &str, new: &str, d: &DesignDiff) -> String {
+fn diff_text(old_side: &Side, new_side: &Side, d: &DesignDiff) -> String {
+    let (old, new) = (&old_side.name, &new_side.name);
     let mut out = String::new();
     let _ = writeln!(out, "{BOLD}{old} → {new}{BOLD:#}");
     if d.is_empty() {
@@ -702,10 +861,10 @@ fn diff_text(old: &str, new: &str, d: &DesignDiff) -> String {
         f.resolved.len()
     );
     for r in &f.introduced {
-        finding_line(&mut out, "+", RED, r);
+        finding_line(&mut out, "+", RED, r, new_side);
     }
     for r in &f.resolved {
-        finding_line(&mut out, "-", GREEN, r);
+        finding_line(&mut out, "-", GREEN, r, old_side);
     }
     out
 }

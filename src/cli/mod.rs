@@ -14,6 +14,7 @@ macro_rules! outln {
 mod ci;
 mod dist;
 mod fmt;
+pub(crate) mod input;
 mod output;
 mod reports;
 
@@ -67,6 +68,7 @@ Press ? in the editor for every key. Exit status: 0 done, 2 invalid FILE or no t
   infraplan analyze design.toml --format json | jq '.files[0].findings[].rule'
   infraplan analyze designs/*.toml --format sarif --fail-on high > infraplan.sarif
   infraplan analyze --watch design.toml
+  git show main:design.toml | infraplan analyze -
 
 Findings the design accepts ([[accepted]] entries) are shown apart and do not count for
 --fail-on; an acceptance that matches no finding is reported as STALE-ACCEPTANCE.
@@ -91,12 +93,17 @@ invalid design or an unreadable source."
     /// Check that design files are valid, reporting file:line:column of each problem (50 in full).
     #[command(after_help = "Examples:
   infraplan validate designs/*.toml
+  git show main:designs/site.toml | infraplan validate -
 
 Exit status: 0 all valid, 2 some file invalid.")]
     Validate {
-        /// Design files (.toml or .json).
+        /// Design files (.toml or .json); `-` reads one from standard input.
         #[arg(required = true)]
         files: Vec<PathBuf>,
+        /// The format of the design on standard input; default: what its first character
+        /// tells (`{` JSON, else TOML).
+        #[arg(long, value_enum, value_name = "FORMAT")]
+        input_format: Option<input::InputFormat>,
     },
     /// Simulate failures of components or servers: what the site loses.
     #[command(after_help = "Examples:
@@ -117,12 +124,13 @@ Exit status: 0 done, 2 invalid input or unknown id.")]
     #[command(after_help = "Examples:
   infraplan rules
   infraplan rules SPOF-SERVER
-  infraplan rules --format json")]
+  infraplan rules --format json
+  infraplan rules --format markdown > docs/rules.md")]
     Rules {
         /// Show only this rule.
         id: Option<String>,
-        #[arg(long, value_enum, default_value_t = Format::Text)]
-        format: Format,
+        #[arg(long, value_enum, default_value_t = RulesFormat::Text)]
+        format: RulesFormat,
     },
     /// Start a new design file from a reference design.
     #[command(
@@ -200,8 +208,9 @@ Exit status: 0 written, 2 the file cannot be written."
 
 #[derive(clap::Args, Debug)]
 pub struct AnalyzeArgs {
-    /// Design files (.toml or .json) or folders of them; each is analyzed on its own. Without
-    /// any, the `files` of .infraplan.toml.
+    /// Design files (.toml or .json), folders of them or globs (`designs/**/*.toml`), `-` for
+    /// standard input; each is analyzed on its own. Folders and globs skip hidden and
+    /// git-ignored files. Without any, the `files` of .infraplan.toml.
     pub files: Vec<PathBuf>,
     /// Output format: text for people, JSON for tools, SARIF 2.1.0 for code scanning, GitHub
     /// annotations, a Markdown pull-request summary.
@@ -222,6 +231,14 @@ pub struct AnalyzeArgs {
 pub enum Format {
     Text,
     Json,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum RulesFormat {
+    Text,
+    Json,
+    /// The page `docs/rules.md` is: a section per rule, which SARIF's `helpUri` links to.
+    Markdown,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -271,7 +288,10 @@ pub fn run(command: Option<Command>) -> u8 {
         Command::Analyze(args) if args.watch => ci::watch(&args),
         Command::Analyze(args) => ci::analyze(&args),
         Command::Diff(args) => ci::diff(&args),
-        Command::Validate { files } => validate_files(&files),
+        Command::Validate {
+            files,
+            input_format,
+        } => validate_files(&files, input_format),
         Command::Simulate { file, fail, format } => simulate(&file, &fail, format),
         Command::Rules { id, format } => rules(id.as_deref(), format),
         Command::New {
@@ -351,13 +371,29 @@ pub(crate) fn fails(reviewed: &[crate::accept::Reviewed], fail_on: Option<Severi
     })
 }
 
-fn validate_files(files: &[PathBuf]) -> u8 {
+fn validate_files(files: &[PathBuf], input_format: Option<input::InputFormat>) -> u8 {
+    let stdin =
+        match input::check_args(files.iter().map(PathBuf::as_path), input_format).and_then(|n| {
+            (n > 0)
+                .then(|| input::Stdin::read(input_format))
+                .transpose()
+        }) {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("infraplan validate: {e}");
+                return 2;
+            }
+        };
     let mut status = 0;
     for path in files {
-        match load(path) {
-            Ok(d) => outln!(
+        let loaded = input::load(path, stdin.as_ref()).map_err(|e| {
+            report_error(&e);
+            2
+        });
+        match loaded {
+            Ok((d, _, _, name)) => outln!(
                 "{}: valid ({}, {}, {})",
-                path.display(),
+                name.display(),
                 count(d.components.len(), "component"),
                 count(d.servers.len(), "server"),
                 count(d.links.len(), "link")
@@ -397,7 +433,7 @@ fn simulate(path: &Path, fail: &[String], format: Format) -> u8 {
     }
 }
 
-fn rules(id: Option<&str>, format: Format) -> u8 {
+fn rules(id: Option<&str>, format: RulesFormat) -> u8 {
     let selected: Vec<&analyze::Rule> = match id {
         None => analyze::catalog().collect(),
         Some(id) => match analyze::rules::rule(&id.to_ascii_uppercase()) {
@@ -415,8 +451,9 @@ fn rules(id: Option<&str>, format: Format) -> u8 {
         },
     };
     match format {
-        Format::Text => output::print_rules(&selected),
-        Format::Json => output::print_json(&output::rules_json(&selected)),
+        RulesFormat::Text => output::print_rules(&selected),
+        RulesFormat::Json => output::print_json(&output::rules_json(&selected)),
+        RulesFormat::Markdown => outln!("{}", output::rules_markdown(&selected).trim_end()),
     }
     0
 }

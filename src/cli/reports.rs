@@ -129,7 +129,7 @@ pub fn diff_github(
         .map(|r| Reviewed {
             finding: r.finding.clone(),
             status: r.status.clone(),
-            acceptance: None,
+            acceptance: r.acceptance,
         })
         .collect();
     let mut report = sarif::Report::new(sarif::Options::default(), root.clone());
@@ -204,29 +204,21 @@ fn diagram(out: &mut String, design: &Design, findings: Vec<Finding>) {
     );
 }
 
+/// A row of the findings table: its mark, the finding, and the `[[accepted]]` entry it is
+/// about (a stale acceptance's).
+type Row<'a> = (&'a str, &'a Finding, Option<usize>);
+
 /// Rows of findings: severity, rule, sentence and fix, where.
-fn finding_rows(
-    out: &mut String,
-    file: &str,
-    lines: &crate::locate::Lines,
-    findings: &[(&str, &Finding)],
-) {
+fn finding_rows(out: &mut String, file: &str, lines: &crate::locate::Lines, findings: &[Row]) {
     if findings.is_empty() {
         return;
     }
     let _ = writeln!(out, "| | severity | rule | finding | where |");
     let _ = writeln!(out, "|---|---|---|---|---|");
-    for (mark, f) in findings.iter().take(MAX_LISTED) {
-        // The same place SARIF and the annotations give.
-        let at_link = || f.links.iter().find_map(|&i| lines.link_protocol(i));
-        let line = sarif::located_at_link(f.rule)
-            .then(at_link)
-            .flatten()
-            .or_else(|| f.servers.iter().find_map(|id| lines.server(id)))
-            .or_else(|| f.components.iter().find_map(|id| lines.component(id)))
-            .or_else(at_link);
-        let place = match line {
-            Some(l) => format!("`{file}:{l}`"),
+    for (mark, f, acceptance) in findings.iter().take(MAX_LISTED) {
+        // The same place SARIF, the annotations and the text give.
+        let place = match sarif::primary_span(lines, f, *acceptance) {
+            Some(s) => format!("`{file}:{}:{}`", s.start.line, s.start.column),
             None => format!("`{file}`"),
         };
         let _ = writeln!(
@@ -333,7 +325,7 @@ pub fn markdown(outcomes: &[Outcome], root: &sarif::Root) -> String {
             .collect();
         diagram(&mut out, &a.design, counted);
         let lines = crate::locate::Lines::for_design(&a.text, a.format, &a.design);
-        let rows: Vec<(&str, &Finding)> = a
+        let rows: Vec<Row> = a
             .reviewed
             .iter()
             .filter(|r| r.counts())
@@ -345,6 +337,7 @@ pub fn markdown(outcomes: &[Outcome], root: &sarif::Root) -> String {
                         ""
                     },
                     &r.finding,
+                    r.acceptance,
                 )
             })
             .collect();
@@ -405,12 +398,12 @@ pub fn diff_markdown(
             .iter()
             .any(|n| n.finding.rule == f.rule && n.finding.ids() == f.ids())
     };
-    let remaining: Vec<&Finding> = new_reviewed
+    let remaining_rows: Vec<Row> = new_reviewed
         .iter()
-        .filter(|r| r.counts())
-        .map(|r| &r.finding)
-        .filter(|f| !is_new(f))
+        .filter(|r| r.counts() && !is_new(&r.finding))
+        .map(|r| ("", &r.finding, r.acceptance))
         .collect();
+    let remaining: Vec<&Finding> = remaining_rows.iter().map(|(_, f, _)| *f).collect();
     let verdict = if introduced.is_empty() {
         "✅"
     } else {
@@ -467,7 +460,13 @@ pub fn diff_markdown(
     let lines = crate::locate::Lines::for_design(new_text, new_format, new_design);
     if !introduced.is_empty() {
         let _ = writeln!(out, "### New findings\n");
-        let rows: Vec<(&str, &Finding)> = introduced.iter().map(|f| ("🆕", *f)).collect();
+        let rows: Vec<Row> = d
+            .findings
+            .introduced
+            .iter()
+            .filter(|r| !matches!(r.status, Status::Accepted { .. }))
+            .map(|r| ("🆕", &r.finding, r.acceptance))
+            .collect();
         finding_rows(&mut out, new, &lines, &rows);
     }
     if !resolved.is_empty() {
@@ -491,8 +490,7 @@ pub fn diff_markdown(
             remaining.len(),
             if remaining.len() == 1 { "" } else { "s" }
         );
-        let rows: Vec<(&str, &Finding)> = remaining.iter().map(|f| ("", *f)).collect();
-        finding_rows(&mut out, new, &lines, &rows);
+        finding_rows(&mut out, new, &lines, &remaining_rows);
         let _ = writeln!(out, "</details>\n");
     }
     out

@@ -22,14 +22,18 @@ Exit status: 0 done, 2 invalid input, usage or output error (nothing half-writte
 
 #[derive(clap::Args, Debug, Clone)]
 pub struct ExportArgs {
-    /// The design file (.toml or .json); with --all, a folder of them.
+    /// The design file (.toml or .json), `-` for standard input; with --all, a folder of them.
     #[arg(value_name = "FILE")]
     pub input: PathBuf,
+    /// The format of the design on standard input (`-`); default: what its first character
+    /// tells (`{` JSON, else TOML).
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub input_format: Option<crate::cli::input::InputFormat>,
     /// Export every design in the folder FILE into the folder given by -o.
     #[arg(long)]
     pub all: bool,
     /// Where to write: a file, `-` for stdout, or with --all a folder. Default: FILE with the
-    /// format's extension.
+    /// format's extension (stdout when FILE is `-`).
     #[arg(short, long, value_name = "OUT")]
     pub output: Option<PathBuf>,
     /// The format, when OUT's extension does not say.
@@ -152,9 +156,13 @@ fn check_parent(path: &Path) -> Result<(), Failure> {
 }
 
 fn export_one(args: &ExportArgs) -> Result<PathBuf, Failure> {
+    use crate::cli::input;
     let format = choose_format(args.output.as_deref(), args.format)?;
+    let stdin = input::is_stdin(&args.input);
+    input::check_args([args.input.as_path()], args.input_format).map_err(Failure::Usage)?;
     let out = match &args.output {
         Some(p) => p.clone(),
+        None if stdin => PathBuf::from("-"),
         None => args.input.with_extension(format.extension()),
     };
     if out != Path::new("-") {
@@ -166,13 +174,23 @@ fn export_one(args: &ExportArgs) -> Result<PathBuf, Failure> {
             )));
         }
     }
-    let design = io::load(&args.input).map_err(Failure::Design)?;
+    let design = if stdin {
+        let piped = input::Stdin::read(args.input_format).map_err(Failure::Usage)?;
+        piped.load().map_err(Failure::Design)?.0
+    } else {
+        io::load(&args.input).map_err(Failure::Design)?
+    };
+    let name = if stdin {
+        PathBuf::from(input::STDIN_NAME)
+    } else {
+        args.input.clone()
+    };
     let rendered = render(&design, &options(args, format)).map_err(|e| Failure::Export {
-        input: args.input.clone(),
+        input: name.clone(),
         source: e,
     })?;
     write_out(&out, &rendered.bytes)?;
-    announce(&args.input, &out, format, &rendered);
+    announce(&name, &out, format, &rendered);
     Ok(out)
 }
 

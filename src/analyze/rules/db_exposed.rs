@@ -13,6 +13,7 @@ pub static RULE: Rule = Rule {
           should only be reached through the code that enforces who may see what.",
     fix: "Remove the link that lets traffic reach the database directly; only application \
           servers should connect to it, and a firewall should close its port to everything else.",
+    category: super::Category::security(super::Cwe::WRONG_SPHERE),
     check,
 };
 

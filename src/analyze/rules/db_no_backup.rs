@@ -18,6 +18,7 @@ pub static RULE: Rule = Rule {
           data back.",
     fix: "Add a `backup` component (snapshots, dumps to object storage, a backup service), \
           ideally on another site, and a `backup+tls` link from a database of the group to it.",
+    category: super::Category::RELIABILITY,
     check,
 };
 

@@ -18,6 +18,7 @@ pub static RULE: Rule = Rule {
           takes the site down for hours.",
     fix: "Add a replica on another server, fed by a replication link from the primary, or use \
           a managed database that keeps copies in several zones (`redundant = true`).",
+    category: super::Category::RELIABILITY,
     check,
 };
 

@@ -18,6 +18,7 @@ pub static RULE: Rule = Rule {
           not draw: check that yours has one.",
     fix: "Add a third member on another server (or an arbitrator such as Galera's `garbd`), so \
           that one failure leaves a majority of two.",
+    category: super::Category::RELIABILITY,
     check,
 };
 

@@ -16,6 +16,7 @@ pub static RULE: Rule = Rule {
     fix: "Use multi-primary replication (MySQL group replication, Galera) with two primaries, \
           or automatic failover that promotes a replica, or a managed database that does it \
           (mark it `redundant = true`).",
+    category: super::Category::RELIABILITY,
     check,
 };
 

@@ -13,6 +13,7 @@ pub static RULE: Rule = Rule {
           order) fails there.",
     fix: "Link the application server to the primary (or to the database cluster) for writes, \
           keeping replicas for reads.",
+    category: super::Category::RELIABILITY,
     check,
 };
 

@@ -15,6 +15,7 @@ pub static RULE: Rule = Rule {
           missing from the design.",
     fix: "Point the record at the component the clients connect to (the load balancer's \
           cluster, or the entry server), or remove it.",
+    category: super::Category::RELIABILITY,
     check,
 };
 

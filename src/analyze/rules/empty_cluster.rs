@@ -12,6 +12,7 @@ pub static RULE: Rule = Rule {
           there is lost. An unused one is a leftover that misleads readers.",
     fix: "Put the components that should share the cluster's virtual IP in it (`cluster = \
           \"id\"`), point the links at a component, or delete the cluster.",
+    category: super::Category::RELIABILITY,
     check,
 };
 

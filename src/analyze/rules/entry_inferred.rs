@@ -11,6 +11,7 @@ pub static RULE: Rule = Rule {
     why: "Every other rule reasons from where requests enter; a wrong guess hides or invents \
           findings.",
     fix: "Add a `client` component and link it to the component users connect to.",
+    category: super::Category::RELIABILITY,
     check,
 };
 

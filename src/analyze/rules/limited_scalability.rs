@@ -16,6 +16,7 @@ pub static RULE: Rule = Rule {
           site slows down and then fails under load.",
     fix: "Put a load balancer in front of each tier that serves requests and run several \
           instances behind it; add read replicas to a database that is alone.",
+    category: super::Category::RELIABILITY,
     check,
 };
 

@@ -17,6 +17,7 @@ pub static RULE: Rule = Rule {
     fix: "Run at least two instances (two web or application servers behind the load \
           balancer, a clustered pair of load balancers, a second primary or a replica that can \
           be promoted) and upgrade them one at a time.",
+    category: super::Category::RELIABILITY,
     check,
 };
 

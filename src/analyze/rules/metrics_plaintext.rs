@@ -14,6 +14,7 @@ pub static RULE: Rule = Rule {
           data; sent in clear text they cross the internet readable by anyone on the way.",
     fix: "Use `metrics+tls` (the agents' HTTPS or TLS endpoint of the service) for every link to \
           the monitoring service.",
+    category: super::Category::security(super::Cwe::CLEARTEXT_TRANSMISSION).at_link(),
     check,
 };
 

@@ -40,8 +40,99 @@ pub struct Rule {
     pub why: &'static str,
     /// How to fix it.
     pub fix: &'static str,
+    /// What kind of weakness its findings are, and where a report points at them.
+    pub category: Category,
     pub check: fn(&Ctx) -> Vec<Finding>,
 }
+
+/// A rule's kind of weakness, as code scanning classifies it, and where its findings are shown:
+/// kept next to the rule so that reports never match on rule ids.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Category {
+    /// A security weakness (GitHub gives these a security severity), else one of reliability.
+    pub security: bool,
+    /// The weakness in MITRE's catalog, where one fits.
+    pub cwe: Option<Cwe>,
+    /// The findings are about a link's encryption, so a report points at the link's
+    /// `protocol` (the line a pull request changes), before the components.
+    pub at_link: bool,
+}
+
+impl Category {
+    /// Availability, data, operations, scale and hygiene: what keeps the site up.
+    pub const RELIABILITY: Category = Category {
+        security: false,
+        cwe: None,
+        at_link: false,
+    };
+
+    /// A security weakness that is an instance of `cwe`.
+    pub const fn security(cwe: Cwe) -> Category {
+        Category {
+            security: true,
+            cwe: Some(cwe),
+            at_link: false,
+        }
+    }
+
+    /// The same, an instance of `cwe`.
+    pub const fn with_cwe(self, cwe: Cwe) -> Category {
+        Category {
+            cwe: Some(cwe),
+            ..self
+        }
+    }
+
+    /// The same, its findings pointed at their links.
+    pub const fn at_link(self) -> Category {
+        Category {
+            at_link: true,
+            ..self
+        }
+    }
+}
+
+/// A Common Weakness Enumeration entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cwe {
+    pub id: u32,
+    pub name: &'static str,
+}
+
+impl Cwe {
+    pub const CLEARTEXT_TRANSMISSION: Cwe = Cwe {
+        id: 319,
+        name: "Cleartext Transmission of Sensitive Information",
+    };
+    pub const WRONG_SPHERE: Cwe = Cwe {
+        id: 668,
+        name: "Exposure of Resource to Wrong Sphere",
+    };
+    pub const ACCESS_CONTROL: Cwe = Cwe {
+        id: 284,
+        name: "Improper Access Control",
+    };
+    pub const INSUFFICIENT_LOGGING: Cwe = Cwe {
+        id: 778,
+        name: "Insufficient Logging",
+    };
+
+    /// The tag code scanning reads, `external/cwe/cwe-319`.
+    pub fn tag(&self) -> String {
+        format!("external/cwe/cwe-{}", self.id)
+    }
+}
+
+impl Rule {
+    /// Where the rule is documented in the repository: its section of `docs/rules.md` (the
+    /// output of `infraplan rules --format markdown`), by the anchor GitHub gives its heading.
+    pub fn docs(&self) -> String {
+        format!("{RULES_DOCS}#{}", self.id.to_ascii_lowercase())
+    }
+}
+
+/// The page of the rules' documentation, from the repository's root.
+pub const RULES_DOCS: &str = "docs/rules.md";
 
 /// Every rule, in the order they run.
 pub static RULES: &[&Rule] = &[

@@ -17,6 +17,7 @@ pub static RULE: Rule = Rule {
           internet; one forgotten service is enough for an intrusion.",
     fix: "Install a firewall on the server (a `firewall` component on it) that only lets in \
           the ports the design's links use, or route traffic through a standalone firewall.",
+    category: super::Category::security(super::Cwe::ACCESS_CONTROL),
     check,
 };
 

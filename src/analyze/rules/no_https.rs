@@ -24,6 +24,7 @@ pub static RULE: Rule = Rule {
           a certificate for another name.",
     fix: "Serve HTTPS at the entry (`protocol = \"https\"`, port 443), install a certificate for \
           the site's name on the component that terminates it, and redirect HTTP to HTTPS.",
+    category: super::Category::security(super::Cwe::CLEARTEXT_TRANSMISSION).at_link(),
     check,
 };
 

@@ -20,6 +20,7 @@ pub static RULE: Rule = Rule {
     fix: "Install a monitoring agent (Sumologic, Datadog, Prometheus node exporter) on every \
           server and link it (`protocol = \"metrics+tls\"`) to a monitoring service, which may \
           also scrape it (a link from the service to the agent).",
+    category: super::Category::RELIABILITY.with_cwe(super::Cwe::INSUFFICIENT_LOGGING),
     check,
 };
 

@@ -12,6 +12,7 @@ pub static RULE: Rule = Rule {
     why: "They compete for CPU, memory and disk: a slow query starves the web server, a traffic \
           spike starves the database, and neither can be sized or scaled on its own.",
     fix: "Give the web, application and database tiers servers of their own, sized for each.",
+    category: super::Category::RELIABILITY,
     check,
 };
 

@@ -17,6 +17,7 @@ pub static RULE: Rule = Rule {
     why: "Nobody can use the site: it is down, whatever the rest of the design gets right.",
     fix: "Link the clients to the component that receives their requests (the load balancer or \
           web server), through the cluster that has members, and point the DNS records at it.",
+    category: super::Category::RELIABILITY,
     check,
 };
 

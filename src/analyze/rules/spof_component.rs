@@ -19,6 +19,7 @@ pub static RULE: Rule = Rule {
     fix: "Run a second instance beside it (a load-balancer pair sharing a virtual IP, a second \
           web or application server, a second primary), or use a managed service that is \
           redundant by itself and mark it `redundant = true`.",
+    category: super::Category::RELIABILITY,
     check,
 };
 

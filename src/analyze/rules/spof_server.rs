@@ -14,6 +14,7 @@ pub static RULE: Rule = Rule {
           down together; redundancy on one machine is no redundancy.",
     fix: "Spread the instances of each tier over at least two servers, and put a load balancer \
           (itself redundant) in front of them.",
+    category: super::Category::RELIABILITY,
     check,
 };
 

@@ -20,6 +20,7 @@ pub static RULE: Rule = Rule {
           entries also make the list of accepted risks hard to review.",
     fix: "Remove the `[[accepted]]` entry, or, if the risk moved (e.g. the finding now concerns \
           another component), accept the new finding with its own ids after reviewing it.",
+    category: super::Category::RELIABILITY,
     check,
 };
 

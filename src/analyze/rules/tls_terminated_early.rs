@@ -22,6 +22,7 @@ pub static RULE: Rule = Rule {
     fix: "Re-encrypt behind the terminating component (HTTPS to the backends with internal \
           certificates, `mysql+tls`/`postgres+tls`/`redis+tls` to databases and caches), or pass \
           TLS through to the web servers.",
+    category: super::Category::security(super::Cwe::CLEARTEXT_TRANSMISSION).at_link(),
     check,
 };
 

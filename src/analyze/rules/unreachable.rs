@@ -16,6 +16,7 @@ pub static RULE: Rule = Rule {
     why: "It costs money and attention and does nothing, or a link is missing and the design \
           does not work the way it is drawn.",
     fix: "Link it to the component that should send it requests, or delete it.",
+    category: super::Category::RELIABILITY,
     check,
 };
 
