@@ -484,7 +484,10 @@ mod tests {
         );
         // A file named outright is analyzed even when git ignores it.
         let named = root.join("designs/wip.draft.toml");
-        assert_eq!(expand(std::slice::from_ref(&named)).expect("named"), vec![named]);
+        assert_eq!(
+            expand(std::slice::from_ref(&named)).expect("named"),
+            vec![named]
+        );
         let empty = root.join("empty");
         std::fs::create_dir_all(&empty).expect("dir");
         let e = expand(&[empty]).expect_err("no design there");

@@ -302,6 +302,10 @@ fn configured_globs_and_folders_are_walked_as_git_sees_them() {
         ["designs/prod/eu.toml", "designs/simple.toml"],
         "{out}"
     );
+    // From the repository's root, they are named from there.
+    let (code, out, _) = run_in(repo, &["analyze", "-q"], None);
+    assert_eq!(code, 0);
+    assert_eq!(named(&out), ["designs/prod/eu.toml", "designs/simple.toml"]);
     // A folder on the command line, and a glob quoted past the shell.
     let (code, out, err) = run_in(repo, &["analyze", "-q", "designs"], None);
     assert_eq!(code, 0, "{err}");

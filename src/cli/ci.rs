@@ -240,7 +240,15 @@ fn files(args: &AnalyzeArgs, config: &Config) -> Result<Vec<PathBuf>, String> {
                 crate::config::FILE_NAME
             ));
         }
-        return crate::config::expand(&config.files);
+        // Named from the working directory, as a user would name them, when they lie under it.
+        let cwd = std::env::current_dir().unwrap_or_default();
+        return Ok(crate::config::expand(&config.files)?
+            .into_iter()
+            .map(|p| match p.strip_prefix(&cwd) {
+                Ok(relative) if !relative.as_os_str().is_empty() => relative.to_path_buf(),
+                _ => p,
+            })
+            .collect());
     }
     // Standard input is not a file to look for.
     let mut out = Vec::new();
