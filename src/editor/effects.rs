@@ -7,6 +7,7 @@ use super::question::Confirm;
 use crate::io;
 use crate::model::Design;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
 
 /// An effect asked for by `update`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,6 +36,8 @@ pub enum Effect {
         path: PathBuf,
         original: Option<String>,
     },
+    /// Stop the slow effect running (its result is dropped, and an export writes nothing).
+    Cancel,
 }
 
 /// What a save checks before writing.
@@ -58,6 +61,12 @@ impl Effect {
 
 /// Runs an effect; what to tell `update` about how it ended.
 pub fn run(effect: Effect) -> Option<Action> {
+    run_cancellable(effect, &AtomicBool::new(false))
+}
+
+/// Runs an effect, which stops before writing anything once `cancel` is set (the loop sets
+/// it when the user cancels a slow effect running on another thread).
+pub fn run_cancellable(effect: Effect, cancel: &AtomicBool) -> Option<Action> {
     let outcome = match effect {
         Effect::Save {
             path,
@@ -79,8 +88,9 @@ pub fn run(effect: Effect) -> Option<Action> {
                 };
                 Outcome::Ask(Confirm::ExportOver { path, what })
             } else {
-                match super::export::export(&design, &path) {
-                    Ok(msg) => Outcome::Exported(msg),
+                match super::export::export(&design, &path, cancel) {
+                    Ok(Some(msg)) => Outcome::Exported(msg),
+                    Ok(None) => return None,
                     Err(e) => Outcome::ExportFailed(e),
                 }
             }
@@ -90,6 +100,7 @@ pub fn run(effect: Effect) -> Option<Action> {
             return None;
         }
         Effect::ReadDisk { path, original } => Outcome::Disk(read_disk(&path, original)?),
+        Effect::Cancel => return None,
     };
     Some(Action::Done(outcome))
 }

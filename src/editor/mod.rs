@@ -34,7 +34,8 @@ use action::Action;
 use ratatui::crossterm::event::{self, Event, KeyCode};
 use state::App;
 use std::path::PathBuf;
-use std::sync::mpsc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, mpsc};
 use std::time::Duration;
 use update::update;
 
@@ -94,8 +95,9 @@ pub fn run_app(mut app: App) -> anyhow::Result<()> {
 }
 
 fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> anyhow::Result<()> {
+    let mut runner = Runner::default();
     let size = terminal.size()?;
-    apply(app, Action::Resize(size.width, size.height));
+    runner.apply(app, Action::Resize(size.width, size.height));
     app.fit_view();
     let mut kept = u64::MAX;
     let panic_key = std::env::var_os("INFRAPLAN_TEST_PANIC").is_some();
@@ -103,6 +105,7 @@ fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> anyhow:
     loop {
         terminal.draw(|f| view::draw(f, app))?;
         if app.quit {
+            runner.finish(app);
             return Ok(());
         }
         // Follow the file the editor has open (it changes with save as and open).
@@ -112,21 +115,36 @@ fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> anyhow:
                 (p, rx)
             });
         }
-        // Wait for a terminal event or a change on disk, whichever comes first.
-        let changed = loop {
+        // Wait for a terminal event, a change on disk or the end of a slow effect, whichever
+        // comes first; while one runs, redraw now and then to show it is going on.
+        let woke = loop {
             if event::poll(Duration::from_millis(100))? {
-                break false;
+                break Wake::Input;
+            }
+            if let Some(a) = runner.finished() {
+                break Wake::Done(a);
             }
             if let Some((_, rx)) = &watching
                 && rx.try_recv().is_ok()
             {
                 while rx.try_recv().is_ok() {}
-                break true;
+                break Wake::FileChanged;
+            }
+            if app.busy.is_some() {
+                break Wake::Tick;
             }
         };
-        if changed {
-            apply(app, Action::FileChanged);
-            continue;
+        match woke {
+            Wake::Input => {}
+            Wake::Done(a) => {
+                runner.apply(app, a);
+                continue;
+            }
+            Wake::FileChanged => {
+                runner.apply(app, Action::FileChanged);
+                continue;
+            }
+            Wake::Tick => continue,
         }
         // Handle everything that is waiting before drawing again, so a resize storm or a
         // burst of keys costs one frame.
@@ -151,7 +169,7 @@ fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> anyhow:
                     Some(Action::Nudge(x1.saturating_add(x2), y1.saturating_add(y2)))
                 }
                 (Some(p), _) => {
-                    apply(app, p);
+                    runner.apply(app, p);
                     input::action_for_event(app, ev)
                 }
                 (None, a) => a,
@@ -162,11 +180,101 @@ fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> anyhow:
             ev = event::read()?;
         }
         if let Some(p) = pending {
-            apply(app, p);
+            runner.apply(app, p);
         }
         if app.generation != kept {
             kept = app.generation;
             term::keep_for_recovery(app.dirty().then_some((&app.design, app.path.as_deref())));
+        }
+    }
+}
+
+/// Why the loop stopped waiting.
+enum Wake {
+    Input,
+    Done(Action),
+    FileChanged,
+    Tick,
+}
+
+/// Runs the effects `update` asks for: quick ones at once, slow ones (saves, exports) on a
+/// thread of their own, so that a Graphviz export or a large save never freezes the screen.
+#[derive(Default)]
+struct Runner {
+    running: Option<Running>,
+}
+
+/// A slow effect on its thread: where its outcome comes, and the flag that stops it.
+struct Running {
+    done: mpsc::Receiver<Option<Action>>,
+    cancel: Arc<AtomicBool>,
+    /// Whether it is a save, which quitting waits for.
+    save: bool,
+}
+
+impl Runner {
+    /// Applies an action, runs the quick effects it asks for (and those their outcomes ask
+    /// for), and starts the slow ones.
+    fn apply(&mut self, app: &mut App, action: Action) {
+        let mut queue = std::collections::VecDeque::from([action]);
+        while let Some(a) = queue.pop_front() {
+            for e in update(app, a) {
+                if e == effects::Effect::Cancel {
+                    if let Some(r) = self.running.take() {
+                        r.cancel.store(true, Ordering::SeqCst);
+                    }
+                } else if e.is_slow() {
+                    self.start(e);
+                } else {
+                    queue.extend(effects::run(e));
+                }
+            }
+        }
+    }
+
+    fn start(&mut self, e: effects::Effect) {
+        let (tx, rx) = mpsc::channel();
+        let cancel = Arc::new(AtomicBool::new(false));
+        let save = matches!(e, effects::Effect::Save { .. });
+        let flag = Arc::clone(&cancel);
+        std::thread::spawn(move || {
+            let _ = tx.send(effects::run_cancellable(e, &flag));
+        });
+        self.running = Some(Running {
+            done: rx,
+            cancel,
+            save,
+        });
+    }
+
+    /// The outcome of the slow effect, once it has ended.
+    fn finished(&mut self) -> Option<Action> {
+        let r = self.running.as_ref()?;
+        match r.done.try_recv() {
+            Ok(outcome) => {
+                self.running = None;
+                outcome
+            }
+            Err(mpsc::TryRecvError::Empty) => None,
+            Err(mpsc::TryRecvError::Disconnected) => {
+                self.running = None;
+                None
+            }
+        }
+    }
+
+    /// On quitting: a save under way is waited for (it writes the file the user asked for);
+    /// an export is stopped.
+    fn finish(&mut self, app: &mut App) {
+        let Some(r) = self.running.take() else {
+            return;
+        };
+        if r.save {
+            if let Ok(Some(a)) = r.done.recv() {
+                let _ = update(app, a);
+            }
+        } else {
+            r.cancel.store(true, Ordering::SeqCst);
         }
     }
 }

@@ -128,6 +128,16 @@ pub enum Drag {
     Pan { grab: (i32, i32) },
 }
 
+/// A slow effect (a save, an export) the loop is running off the UI thread.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Busy {
+    /// What it is doing, for the status bar: "exporting site.svg".
+    pub what: String,
+    pub since: std::time::Instant,
+    /// Whether Esc can stop it (an export can; a save, once asked for, is finished).
+    pub cancellable: bool,
+}
+
 /// Severity-tagged status line message.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Message {
@@ -158,6 +168,8 @@ pub struct App {
     /// Components and servers simulated as failed.
     pub failed: BTreeSet<String>,
     pub message: Option<Message>,
+    /// The slow effect running, if any.
+    pub busy: Option<Busy>,
     pub drag: Option<Drag>,
     pub quit: bool,
     /// Whether the findings panel is shown (it can give its room to the canvas).
@@ -204,6 +216,7 @@ impl App {
             finding: None,
             failed: BTreeSet::new(),
             message: None,
+            busy: None,
             drag: None,
             quit: false,
             show_panel: true,

@@ -10,7 +10,9 @@ use super::action::{Action, Hit};
 use super::effects::Effect;
 use super::form::{self, Form, Target};
 use super::history::EditKey;
-use super::state::{App, Confirm, Drag, Message, Mode, Pending, PromptKind, Selection, StartItem};
+use super::state::{
+    App, Busy, Confirm, Drag, Message, Mode, Pending, PromptKind, Selection, StartItem,
+};
 use crate::layout;
 use crate::model::{Component, Design, Kind, Link, Protocol};
 use std::path::PathBuf;
@@ -34,6 +36,22 @@ impl App {
     }
 
     fn effect(&mut self, e: Effect) {
+        self.outbox.push(e);
+    }
+
+    /// Asks for a slow effect (a save, an export), which the loop runs off the UI thread
+    /// while the status bar says what is going on; one at a time.
+    fn slow_effect(&mut self, e: Effect, what: String, cancellable: bool) {
+        if let Some(b) = &self.busy {
+            let how = if b.cancellable { " (Esc stops it)" } else { "" };
+            self.warn(format!("still {}{how}: try again when it is done", b.what));
+            return;
+        }
+        self.busy = Some(Busy {
+            what,
+            since: std::time::Instant::now(),
+            cancellable,
+        });
         self.outbox.push(e);
     }
 
@@ -251,6 +269,15 @@ fn update_mode(app: &mut App, action: Action) {
     }
     if let Action::Done(outcome) = action {
         app.done(outcome);
+        return;
+    }
+    // Esc on the canvas stops a slow effect before it deselects anything.
+    if action == Action::Cancel
+        && app.mode == Mode::Normal
+        && let Some(b) = app.busy.take_if(|b| b.cancellable)
+    {
+        app.effect(Effect::Cancel);
+        app.say(format!("stopped {}: nothing was written", b.what));
         return;
     }
     match app.mode.clone() {
@@ -1075,7 +1102,8 @@ fn rename(app: &mut App, new: &str) {
 /// Asks for an export of the design to `path`; `ask` first when the file exists.
 fn export(app: &mut App, path: PathBuf, ask: bool) {
     let design = Box::new(app.design.clone());
-    app.effect(Effect::Export { path, design, ask });
+    let what = format!("exporting {}", path.display());
+    app.slow_effect(Effect::Export { path, design, ask }, what, true);
 }
 
 fn update_confirm(app: &mut App, c: Confirm, action: Action) {

@@ -376,6 +376,20 @@ fn draw_status(frame: &mut Frame, app: &App, s: &Screen) {
             Style::default().fg(Color::Red),
         ));
     }
+    if let Some(b) = &app.busy {
+        let t = b.since.elapsed();
+        let spin = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
+        let frame_no = (t.as_millis() / 100) as usize % spin.len();
+        let stop = if b.cancellable {
+            " · Esc stops it"
+        } else {
+            ""
+        };
+        spans.push(Span::styled(
+            format!(" {} {}… {} s{stop} ", spin[frame_no], b.what, t.as_secs()),
+            Style::default().fg(Color::Yellow),
+        ));
+    }
     if let Some(m) = &app.message {
         let style = if m.error {
             Style::default().fg(Color::Red).add_modifier(Modifier::BOLD)

@@ -45,6 +45,7 @@ impl App {
     }
 
     fn save_effect(&mut self, path: PathBuf, check: SaveCheck, quit: bool) {
+        let what = format!("saving {}", path.display());
         let e = Effect::Save {
             path,
             design: Box::new(self.design.clone()),
@@ -52,7 +53,7 @@ impl App {
             check,
             quit,
         };
-        self.effect(e);
+        self.slow_effect(e, what, false);
     }
 
     /// The design's file changed on disk: the loop looks at what it holds now.
@@ -65,6 +66,16 @@ impl App {
 
     /// Takes in how an effect ended.
     pub(super) fn done(&mut self, outcome: Outcome) {
+        if matches!(
+            outcome,
+            Outcome::Saved { .. }
+                | Outcome::SaveFailed(_)
+                | Outcome::Exported(_)
+                | Outcome::ExportFailed(_)
+                | Outcome::Ask(_)
+        ) {
+            self.busy = None;
+        }
         match outcome {
             Outcome::Saved {
                 path,

@@ -355,3 +355,47 @@ fn moving_and_failing_ask_for_no_effects() {
     assert!(update(&mut app, Action::ToggleFailed).is_empty());
     assert!(app.derived.impact.is_some());
 }
+
+#[test]
+fn an_export_runs_as_a_slow_effect_that_esc_stops() {
+    use crate::editor::effects::Effect;
+    let (dir, _path, mut app) = opened(COMMENTED);
+    let target = dir.path().join("d.svg");
+    step(&mut app, Action::Export);
+    let Mode::Prompt { input, .. } = &mut app.mode else {
+        panic!("an export prompt: {:?}", app.mode)
+    };
+    *input = target.display().to_string();
+    let effects = update(&mut app, Action::Accept);
+    assert!(
+        matches!(&effects[..], [Effect::Export { .. }]),
+        "{effects:?}"
+    );
+    assert!(effects[0].is_slow());
+    let busy = app.busy.clone().expect("busy while it runs");
+    assert!(busy.cancellable && busy.what.contains("d.svg"), "{busy:?}");
+    // A second one waits for the first.
+    step(&mut app, Action::Export);
+    let again = update(&mut app, Action::Accept);
+    assert!(again.is_empty(), "{again:?}");
+    assert!(
+        app.message
+            .as_ref()
+            .is_some_and(|m| m.error && m.text.contains("still exporting"))
+    );
+    // Esc stops it instead of deselecting.
+    app.selection = Selection::Component("web".into());
+    let stop = update(&mut app, Action::Cancel);
+    assert_eq!(stop, vec![Effect::Cancel]);
+    assert!(app.busy.is_none());
+    assert_eq!(app.selection, Selection::Component("web".into()));
+    // Run to the end, the export is written and the editor is no longer busy.
+    step(&mut app, Action::Export);
+    let Mode::Prompt { input, .. } = &mut app.mode else {
+        panic!("an export prompt")
+    };
+    *input = target.display().to_string();
+    step(&mut app, Action::Accept);
+    assert!(app.busy.is_none());
+    assert!(target.exists());
+}
