@@ -92,10 +92,11 @@ pub enum Hit {
 /// How an effect ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
-    /// `design` was written to `path` as `text`; `quit` when the save came from quitting.
+    /// The design at `version` (see [`super::history::History::version`]) was written to
+    /// `path` as `text`; `quit` when the save came from quitting.
     Saved {
         path: PathBuf,
-        design: Box<Design>,
+        version: u64,
         text: String,
         quit: bool,
     },

@@ -17,10 +17,8 @@ pub struct Inputs<'a> {
     pub generation: u64,
     /// Components and servers simulated as failed.
     pub failed: &'a BTreeSet<String>,
-    /// The design as last opened or saved.
-    pub saved: &'a Design,
-    /// Bumped whenever `saved` is replaced.
-    pub saved_version: u64,
+    /// Whether the design differs from the one last opened or saved.
+    pub dirty: bool,
 }
 
 /// What the analyzer marks on the canvas at all times.
@@ -61,7 +59,6 @@ pub struct Derived {
 struct Made {
     generation: u64,
     failed: BTreeSet<String>,
-    saved_version: u64,
 }
 
 /// Derives everything from `inputs`; `prev` is the last derivation (or the default), whose
@@ -71,8 +68,7 @@ pub fn derive(inputs: Inputs, prev: Derived) -> Derived {
         design,
         generation,
         failed,
-        saved,
-        saved_version,
+        dirty,
     } = inputs;
     let mut d = prev;
     let made = d.made_from.take();
@@ -89,17 +85,10 @@ pub fn derive(inputs: Inputs, prev: Derived) -> Derived {
     if design_changed || made.as_ref().is_none_or(|m| &m.failed != failed) {
         (d.impact, d.dimmed) = impact(design, failed);
     }
-    if design_changed
-        || made
-            .as_ref()
-            .is_none_or(|m| m.saved_version != saved_version)
-    {
-        d.dirty = design != saved;
-    }
+    d.dirty = dirty;
     d.made_from = Some(Made {
         generation,
         failed: failed.clone(),
-        saved_version,
     });
     d
 }

@@ -17,6 +17,8 @@ pub enum Effect {
     Save {
         path: PathBuf,
         design: Box<Design>,
+        /// The design's version, for the outcome.
+        version: u64,
         original: Option<String>,
         check: SaveCheck,
         quit: bool,
@@ -71,10 +73,11 @@ pub fn run_cancellable(effect: Effect, cancel: &AtomicBool) -> Option<Action> {
         Effect::Save {
             path,
             design,
+            version,
             original,
             check,
             quit,
-        } => save(path, design, original, check, quit),
+        } => save(path, &design, version, original, check, quit),
         Effect::Load { path } => load(path),
         Effect::Export { path, design, ask } => {
             if ask && path.exists() {
@@ -107,7 +110,8 @@ pub fn run_cancellable(effect: Effect, cancel: &AtomicBool) -> Option<Action> {
 
 fn save(
     path: PathBuf,
-    design: Box<Design>,
+    design: &Design,
+    version: u64,
     original: Option<String>,
     check: SaveCheck,
     quit: bool,
@@ -122,10 +126,10 @@ fn save(
         }
         _ => {}
     }
-    match io::save_keeping(&design, &path, original.as_deref()) {
+    match io::save_keeping(design, &path, original.as_deref()) {
         Ok(text) => Outcome::Saved {
             path,
-            design,
+            version,
             text,
             quit,
         },

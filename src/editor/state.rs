@@ -150,10 +150,9 @@ pub struct Message {
 pub struct App {
     pub design: Design,
     pub path: Option<PathBuf>,
-    /// The design as last opened or saved: undoing back to it is no longer a change.
-    pub saved: Design,
-    /// Bumped whenever `saved` is replaced.
-    pub saved_version: u64,
+    /// The version (see [`History::version`]) of the design as last opened or saved:
+    /// undoing back to it is no longer a change.
+    pub saved: u64,
     /// The file's text as last read or written here: a save keeps its comments and layout,
     /// and a file on disk that differs from it was changed by someone else.
     pub original: Option<String>,
@@ -204,8 +203,8 @@ impl App {
     pub fn new(mut design: Design, path: Option<PathBuf>) -> App {
         place_unpositioned(&mut design);
         let mut app = App {
-            saved: design.clone(),
-            saved_version: 0,
+            saved: 0,
+            history: History::new(&design),
             design,
             path,
             original: None,
@@ -223,7 +222,6 @@ impl App {
             panel_chosen: false,
             recent: Vec::new(),
             recent_file: None,
-            history: History::default(),
             generation: 0,
             derived: Derived::default(),
             outbox: Vec::new(),
@@ -272,8 +270,7 @@ impl App {
             design: &self.design,
             generation: self.generation,
             failed: &self.failed,
-            saved: &self.saved,
-            saved_version: self.saved_version,
+            dirty: self.history.version() != self.saved,
         };
         let prev = std::mem::take(&mut self.derived);
         self.derived = derived::derive(inputs, prev);

@@ -66,20 +66,22 @@ impl App {
         key: EditKey,
         f: impl FnOnce(&mut Design) -> Result<(), String>,
     ) -> bool {
-        let mut next = self.design.clone();
-        if let Err(e) = f(&mut next) {
+        // The change is made in place; the history finds what it changed, and takes it back
+        // when it is refused.
+        if let Err(e) = f(&mut self.design) {
+            self.history.revert(&mut self.design);
             self.warn(e);
             return false;
         }
-        if let Some(p) = crate::validate::validate(&next).first() {
-            self.warn(format!("not changed: {}", p.message));
+        if let Some(p) = crate::validate::validate(&self.design).first() {
+            let message = format!("not changed: {}", p.message);
+            self.history.revert(&mut self.design);
+            self.warn(message);
             return false;
         }
-        if next == self.design {
+        if !self.history.record(key, &mut self.design) {
             return false;
         }
-        let prev = std::mem::replace(&mut self.design, next);
-        self.history.record(key, prev);
         self.generation += 1;
         self.derive();
         true

@@ -49,6 +49,7 @@ impl App {
         let e = Effect::Save {
             path,
             design: Box::new(self.design.clone()),
+            version: self.history.version(),
             original: self.original.clone(),
             check,
             quit,
@@ -79,13 +80,12 @@ impl App {
         match outcome {
             Outcome::Saved {
                 path,
-                design,
+                version,
                 text,
                 quit,
             } => {
                 self.original = Some(text);
-                self.saved = *design;
-                self.saved_version += 1;
+                self.saved = version;
                 self.say(format!("saved {}", path.display()));
                 self.remember(&path);
                 self.path = Some(path);
@@ -176,7 +176,6 @@ impl App {
         next.panel_chosen = self.panel_chosen;
         next.auto_panel();
         next.generation = self.generation + 1;
-        next.saved_version = self.saved_version + 1;
         next.fit_view();
         next.original = original;
         *self = next;
@@ -218,10 +217,9 @@ impl App {
             ..
         } = pending;
         place_unpositioned(&mut design);
-        let prev = std::mem::replace(&mut self.design, design);
-        self.history.record_step(prev);
-        self.saved = self.design.clone();
-        self.saved_version += 1;
+        self.design = design;
+        self.history.record_step(&mut self.design);
+        self.saved = self.history.version();
         self.original = original;
         self.generation += 1;
         self.derive();
