@@ -1,29 +1,43 @@
 //! The interactive editor: `infraplan edit [FILE]`.
 //!
-//! The Elm architecture: terminal events become [`app::Action`]s through the keymap
-//! ([`keymap`]), [`app::update`] is the only code that changes the state, and [`ui::draw`]
-//! renders `&App`. Mouse hit-testing uses the same pure geometry as drawing ([`ui::screen`],
-//! [`crate::layout`], [`canvas::route_links`]).
+//! The Elm architecture (see docs/editor.md, "Inside the editor"): terminal events become
+//! [`action::Action`]s in [`input`] (keys through the [`keymap`] table, the mouse hit-tested
+//! against the pure screen geometry of [`screen`]); [`update::update`] is the only code that
+//! changes the [`state::App`], and returns [`effects::Effect`]s that this loop runs, their
+//! outcomes coming back as actions; what follows from the design ([`derived`]) is recomputed
+//! after each update; [`view::draw`] renders `&App`.
 
-pub mod app;
+pub mod action;
 pub mod canvas;
+pub mod derived;
+pub mod effects;
 mod export;
 pub mod form;
+pub mod history;
+pub mod input;
 pub mod keymap;
 pub mod positions;
+pub mod question;
 pub mod recent;
+pub mod screen;
+pub mod state;
 pub mod term;
+pub mod text;
 #[cfg(test)]
 mod topology;
-pub mod ui;
+pub mod update;
+pub mod view;
 
 use crate::io::{self, DesignError};
 use crate::model::Design;
-use app::{Action, App, update};
+use action::Action;
 use ratatui::crossterm::event::{self, Event, KeyCode};
+use state::App;
 use std::path::PathBuf;
-use std::sync::mpsc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, mpsc};
 use std::time::Duration;
+use update::update;
 
 /// The editor's state for a command-line argument, before the terminal is touched: the start
 /// screen without a file, the design in an existing file, a new design for a missing one. An
@@ -48,7 +62,7 @@ pub fn open(path: Option<PathBuf>) -> Result<App, DesignError> {
             app.original = original;
             app.recent = recent;
             app.recent_file = recent_file.clone();
-            app.message = Some(app::Message {
+            app.message = Some(state::Message {
                 text: if existed {
                     format!("opened {} · ? for help", p.display())
                 } else {
@@ -79,15 +93,17 @@ pub fn run_app(mut app: App) -> anyhow::Result<()> {
 }
 
 fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> anyhow::Result<()> {
+    let mut runner = Runner::default();
     let size = terminal.size()?;
-    update(app, Action::Resize(size.width, size.height));
+    runner.apply(app, Action::Resize(size.width, size.height));
     app.fit_view();
     let mut kept = u64::MAX;
     let panic_key = std::env::var_os("INFRAPLAN_TEST_PANIC").is_some();
     let mut watching: Option<(PathBuf, mpsc::Receiver<()>)> = None;
     loop {
-        terminal.draw(|f| ui::draw(f, app))?;
+        terminal.draw(|f| view::draw(f, app))?;
         if app.quit {
+            runner.finish(app);
             return Ok(());
         }
         // Follow the file the editor has open (it changes with save as and open).
@@ -97,21 +113,36 @@ fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> anyhow:
                 (p, rx)
             });
         }
-        // Wait for a terminal event or a change on disk, whichever comes first.
-        let changed = loop {
+        // Wait for a terminal event, a change on disk or the end of a slow effect, whichever
+        // comes first; while one runs, redraw now and then to show it is going on.
+        let woke = loop {
             if event::poll(Duration::from_millis(100))? {
-                break false;
+                break Wake::Input;
+            }
+            if let Some(a) = runner.finished() {
+                break Wake::Done(a);
             }
             if let Some((_, rx)) = &watching
                 && rx.try_recv().is_ok()
             {
                 while rx.try_recv().is_ok() {}
-                break true;
+                break Wake::FileChanged;
+            }
+            if app.busy.is_some() {
+                break Wake::Tick;
             }
         };
-        if changed {
-            update(app, Action::FileChanged);
-            continue;
+        match woke {
+            Wake::Input => {}
+            Wake::Done(a) => {
+                runner.apply(app, a);
+                continue;
+            }
+            Wake::FileChanged => {
+                runner.apply(app, Action::FileChanged);
+                continue;
+            }
+            Wake::Tick => continue,
         }
         // Handle everything that is waiting before drawing again, so a resize storm or a
         // burst of keys costs one frame.
@@ -125,38 +156,130 @@ fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> anyhow:
             {
                 panic!("test panic requested with F12 (INFRAPLAN_TEST_PANIC)");
             }
-            if let Some(a) = action_for_event(app, ev) {
-                pending = match (pending.take(), a) {
-                    (Some(Action::Nudge(x1, y1)), Action::Nudge(x2, y2))
-                        if app.mode == app::Mode::Normal =>
-                    {
-                        Some(Action::Nudge(x1.saturating_add(x2), y1.saturating_add(y2)))
-                    }
-                    (Some(p), a) => {
-                        update(app, p);
-                        Some(a)
-                    }
-                    (None, a) => Some(a),
-                };
-            }
+            // An event means what it means in the state left by the ones before it (a key
+            // after `a` picks from the palette), so what is pending is applied first; only a
+            // move that follows a move joins it.
+            let a = input::action_for_event(app, ev.clone());
+            pending = match (pending.take(), a) {
+                (Some(Action::Nudge(x1, y1)), Some(Action::Nudge(x2, y2)))
+                    if app.mode == state::Mode::Normal =>
+                {
+                    Some(Action::Nudge(x1.saturating_add(x2), y1.saturating_add(y2)))
+                }
+                (Some(p), _) => {
+                    runner.apply(app, p);
+                    input::action_for_event(app, ev)
+                }
+                (None, a) => a,
+            };
             if app.quit || !event::poll(Duration::ZERO)? {
                 break;
             }
             ev = event::read()?;
         }
         if let Some(p) = pending {
-            update(app, p);
+            runner.apply(app, p);
         }
         if app.generation != kept {
             kept = app.generation;
-            term::keep_for_recovery(app.dirty.then_some((&app.design, app.path.as_deref())));
+            term::keep_for_recovery(app.dirty().then_some((&app.design, app.path.as_deref())));
+        }
+    }
+}
+
+/// Why the loop stopped waiting.
+enum Wake {
+    Input,
+    Done(Action),
+    FileChanged,
+    Tick,
+}
+
+/// Runs the effects `update` asks for: quick ones at once, slow ones (saves, exports) on a
+/// thread of their own, so that a Graphviz export or a large save never freezes the screen.
+#[derive(Default)]
+struct Runner {
+    running: Option<Running>,
+}
+
+/// A slow effect on its thread: where its outcome comes, and the flag that stops it.
+struct Running {
+    done: mpsc::Receiver<Option<Action>>,
+    cancel: Arc<AtomicBool>,
+    /// Whether it is a save, which quitting waits for.
+    save: bool,
+}
+
+impl Runner {
+    /// Applies an action, runs the quick effects it asks for (and those their outcomes ask
+    /// for), and starts the slow ones.
+    fn apply(&mut self, app: &mut App, action: Action) {
+        let mut queue = std::collections::VecDeque::from([action]);
+        while let Some(a) = queue.pop_front() {
+            for e in update(app, a) {
+                if e == effects::Effect::Cancel {
+                    if let Some(r) = self.running.take() {
+                        r.cancel.store(true, Ordering::SeqCst);
+                    }
+                } else if e.is_slow() {
+                    self.start(e);
+                } else {
+                    queue.extend(effects::run(e));
+                }
+            }
+        }
+    }
+
+    fn start(&mut self, e: effects::Effect) {
+        let (tx, rx) = mpsc::channel();
+        let cancel = Arc::new(AtomicBool::new(false));
+        let save = matches!(e, effects::Effect::Save { .. });
+        let flag = Arc::clone(&cancel);
+        std::thread::spawn(move || {
+            let _ = tx.send(effects::run_cancellable(e, &flag));
+        });
+        self.running = Some(Running {
+            done: rx,
+            cancel,
+            save,
+        });
+    }
+
+    /// The outcome of the slow effect, once it has ended.
+    fn finished(&mut self) -> Option<Action> {
+        let r = self.running.as_ref()?;
+        match r.done.try_recv() {
+            Ok(outcome) => {
+                self.running = None;
+                outcome
+            }
+            Err(mpsc::TryRecvError::Empty) => None,
+            Err(mpsc::TryRecvError::Disconnected) => {
+                self.running = None;
+                None
+            }
+        }
+    }
+
+    /// On quitting: a save under way is waited for (it writes the file the user asked for);
+    /// an export is stopped.
+    fn finish(&mut self, app: &mut App) {
+        let Some(r) = self.running.take() else {
+            return;
+        };
+        if r.save {
+            if let Ok(Some(a)) = r.done.recv() {
+                let _ = update(app, a);
+            }
+        } else {
+            r.cancel.store(true, Ordering::SeqCst);
         }
     }
 }
 
 /// A message on the channel after every change to `path` on disk, by whichever process,
 /// until the receiver is dropped. The editor's own saves come too: it tells them apart by
-/// content (see [`app::Action::FileChanged`]).
+/// content (see [`action::Action::FileChanged`]).
 pub fn watch_file(path: &std::path::Path) -> mpsc::Receiver<()> {
     let (tx, rx) = mpsc::channel();
     let path = path.to_path_buf();
@@ -173,13 +296,14 @@ pub fn watch_file(path: &std::path::Path) -> mpsc::Receiver<()> {
     rx
 }
 
-/// The action a terminal event means.
-pub fn action_for_event(app: &App, ev: Event) -> Option<Action> {
-    match ev {
-        Event::Key(k) => keymap::action_for_key(app, k),
-        Event::Mouse(m) => keymap::action_for_mouse(app, m),
-        Event::Resize(w, h) => Some(Action::Resize(w, h)),
-        _ => None,
+/// Applies an action and runs the effects it asks for, and those their outcomes ask for, one
+/// after the other on this thread, until none is left.
+pub fn apply(app: &mut App, action: Action) {
+    let mut queue = std::collections::VecDeque::from([action]);
+    while let Some(a) = queue.pop_front() {
+        for e in update(app, a) {
+            queue.extend(effects::run(e));
+        }
     }
 }
 
