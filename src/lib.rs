@@ -23,5 +23,6 @@ pub mod sarif;
 pub mod schema;
 pub mod source;
 pub mod templates;
+pub mod text;
 pub mod validate;
 pub mod watch;

@@ -900,7 +900,7 @@ pub fn help_lines(width: u16) -> Vec<Line<'static>> {
     let heading = Style::default().add_modifier(Modifier::BOLD);
     let mut lines = Vec::new();
     let entry = |lines: &mut Vec<Line<'static>>, keys: String, desc: &str| {
-        for (i, part) in crate::export::dot::wrap(desc, room).into_iter().enumerate() {
+        for (i, part) in crate::text::wrap(desc, room).into_iter().enumerate() {
             let left = if i == 0 { keys.clone() } else { String::new() };
             lines.push(Line::from(vec![
                 Span::styled(format!("{left:<KEYS_W$}"), key_style),
@@ -921,7 +921,7 @@ pub fn help_lines(width: u16) -> Vec<Line<'static>> {
         if !lines.is_empty() {
             lines.push(Line::raw(""));
         }
-        lines.push(Line::styled(super::app::capitalize(&place), heading));
+        lines.push(Line::styled(crate::text::capitalize(&place), heading));
         for b in members {
             entry(&mut lines, keymap::keys_text(b), b.desc);
         }
@@ -930,7 +930,7 @@ pub fn help_lines(width: u16) -> Vec<Line<'static>> {
     lines.push(Line::styled("Mouse", heading));
     entry(&mut lines, "mouse".to_string(), keymap::MOUSE);
     lines.push(Line::raw(""));
-    for part in crate::export::dot::wrap(
+    for part in crate::text::wrap(
         "On the canvas: red = single point of failure or plain-text link, yellow = the selected finding, grey = unreachable in the failure simulation.",
         usize::from(width).max(20),
     ) {
