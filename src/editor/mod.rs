@@ -7,12 +7,15 @@
 
 pub mod app;
 pub mod canvas;
+pub mod complete;
 mod export;
 pub mod form;
 pub mod keymap;
+pub mod picker;
 pub mod positions;
 pub mod recent;
 pub mod term;
+pub mod textinput;
 #[cfg(test)]
 mod topology;
 pub mod ui;
