@@ -103,7 +103,13 @@ mod tests {
 
     fn tree() -> tempfile::TempDir {
         let d = tempfile::tempdir().expect("tempdir");
-        for f in ["shop.toml", "shop-old.toml", "notes.txt", ".hidden.toml", "blog.json"] {
+        for f in [
+            "shop.toml",
+            "shop-old.toml",
+            "notes.txt",
+            ".hidden.toml",
+            "blog.json",
+        ] {
             std::fs::write(d.path().join(f), "").expect("write");
         }
         std::fs::create_dir(d.path().join("designs")).expect("mkdir");

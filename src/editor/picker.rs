@@ -145,8 +145,13 @@ pub fn items(design: &Design, findings: &[Finding], families: Families) -> Vec<I
                 c.server.clone(),
             ];
             out.push(
-                Item::new(Pick::Component(c.id.clone()), "component", c.id.clone(), detail)
-                    .with_keys(keys.into_iter().flatten()),
+                Item::new(
+                    Pick::Component(c.id.clone()),
+                    "component",
+                    c.id.clone(),
+                    detail,
+                )
+                .with_keys(keys.into_iter().flatten()),
             );
         }
     }
@@ -172,8 +177,13 @@ pub fn items(design: &Design, findings: &[Finding], families: Families) -> Vec<I
             let detail = join_some([cl.label.as_deref(), cl.vip.as_deref(), Some(&members)]);
             let keys = [Some(cl.id.clone()), cl.label.clone(), cl.vip.clone()];
             out.push(
-                Item::new(Pick::Cluster(cl.id.clone()), "cluster", cl.id.clone(), detail)
-                    .with_keys(keys.into_iter().flatten()),
+                Item::new(
+                    Pick::Cluster(cl.id.clone()),
+                    "cluster",
+                    cl.id.clone(),
+                    detail,
+                )
+                .with_keys(keys.into_iter().flatten()),
             );
         }
     }
@@ -208,8 +218,17 @@ pub fn items(design: &Design, findings: &[Finding], families: Families) -> Vec<I
             let title = format!("{} {}", f.rule, crate::text::list(&about));
             let message = f.message.replace('`', "");
             out.push(
-                Item::new(Pick::Finding(i), "finding", title.trim().to_string(), message)
-                    .with_keys([f.rule.to_string(), about.join(" "), f.message.clone()]),
+                Item::new(
+                    Pick::Finding(i),
+                    "finding",
+                    title.trim().to_string(),
+                    message,
+                )
+                .with_keys([
+                    f.rule.to_string(),
+                    about.join(" "),
+                    f.message.clone(),
+                ]),
             );
         }
     }
@@ -322,7 +341,11 @@ impl Picker {
 
     /// Starts with the entry for `pick` selected (a form field's current value).
     pub fn preselect(mut self, pick: &Pick) -> Picker {
-        if let Some(m) = self.matches.iter().position(|&i| self.items[i].pick == *pick) {
+        if let Some(m) = self
+            .matches
+            .iter()
+            .position(|&i| self.items[i].pick == *pick)
+        {
             self.sel = m;
         }
         self
@@ -491,7 +514,10 @@ mod tests {
         for ch in findings[0].rule.chars() {
             p.edit(Edit::Insert(ch));
         }
-        assert!(matches!(p.chosen().map(|i| &i.pick), Some(Pick::Finding(_))));
+        assert!(matches!(
+            p.chosen().map(|i| &i.pick),
+            Some(Pick::Finding(_))
+        ));
     }
 
     #[test]

@@ -171,7 +171,10 @@ impl TextInput {
             }
         }
         let shown = &self.text[start..];
-        (shown, UnicodeWidthStr::width(&self.text[start..self.cursor]))
+        (
+            shown,
+            UnicodeWidthStr::width(&self.text[start..self.cursor]),
+        )
     }
 }
 
@@ -190,7 +193,10 @@ mod tests {
 
     #[test]
     fn typing_goes_in_at_the_cursor() {
-        let t = run("websrv", &[Left, Left, Left, Insert('-'), Home, Insert('>')]);
+        let t = run(
+            "websrv",
+            &[Left, Left, Left, Insert('-'), Home, Insert('>')],
+        );
         assert_eq!(t.text(), ">web-srv");
         assert_eq!(t.cursor(), 1);
         let t = run("ab", &[End, Insert('c')]);
