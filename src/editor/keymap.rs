@@ -749,7 +749,7 @@ pub struct FileError {
 }
 
 impl FileError {
-    fn at(text: &str, offset: usize, message: String) -> FileError {
+    pub(crate) fn at(text: &str, offset: usize, message: String) -> FileError {
         let (line, column) = crate::io::line_col(text, offset);
         FileError {
             line,

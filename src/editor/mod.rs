@@ -14,8 +14,10 @@ pub mod keymap;
 pub mod picker;
 pub mod positions;
 pub mod recent;
+pub mod settings;
 pub mod term;
 pub mod textinput;
+pub mod theme;
 #[cfg(test)]
 mod topology;
 pub mod ui;
