@@ -8,9 +8,11 @@
 pub mod app;
 pub mod canvas;
 pub mod complete;
+pub mod duplicate;
 mod export;
 pub mod form;
 pub mod keymap;
+pub mod navigate;
 pub mod picker;
 pub mod positions;
 pub mod recent;
