@@ -217,7 +217,10 @@ mod tests {
         let copy = d.component("agent-lb-02").expect("the copy");
         assert_eq!(copy.software.as_deref(), Some("Sumologic"));
         assert_eq!((copy.x, copy.y), (None, None));
-        assert!(crate::validate::validate(&d).is_empty(), "still a valid design");
+        assert!(
+            crate::validate::validate(&d).is_empty(),
+            "still a valid design"
+        );
     }
 
     #[test]

@@ -591,25 +591,77 @@ pub fn action_for_mouse(app: &App, ev: MouseEvent) -> Option<Action> {
     }
 }
 
-/// Short hints for the status bar: the bindings marked as hints in this mode.
+/// The hints' order of importance: at 80 columns the bar shows what it can from the start
+/// of this list, whole, instead of cutting the end off.
+const HINT_ORDER: &[&str] = &[
+    "help",
+    "accept",
+    "yes",
+    "no",
+    "close-help",
+    "quit",
+    "add",
+    "connect",
+    "edit",
+    "go-to",
+    "duplicate",
+    "save",
+    "undo",
+    "delete",
+    "fail",
+    "next-finding",
+    "cancel-question",
+];
+
+/// Short hints for the status bar in this mode, most important first: what the mode is
+/// about, then the bindings marked as hints in [`HINT_ORDER`]'s order.
 pub fn hints(mode: ModeKind) -> Vec<(String, &'static str)> {
-    let mut out: Vec<(String, &'static str)> = bindings()
+    let mut out: Vec<(String, &'static str)> = match mode {
+        ModeKind::Menu => vec![("↑↓".into(), "choose")],
+        ModeKind::Connect => vec![("←↑↓→/Tab".into(), "target")],
+        ModeKind::Form => vec![("←→".into(), "change")],
+        ModeKind::Text => vec![("Esc".into(), "cancel")],
+        _ => Vec::new(),
+    };
+    let rank = |b: &Binding| {
+        HINT_ORDER
+            .iter()
+            .position(|n| *n == b.name)
+            .unwrap_or(HINT_ORDER.len())
+    };
+    let mut marked: Vec<&Binding> = bindings()
         .iter()
-        .filter(|b| b.hint && b.modes.contains(&mode))
-        .map(|b| {
-            let key = b.keys.first().map(key_name).unwrap_or_default();
-            let word = b.desc.split([' ', '(', ',', ':']).next().unwrap_or(b.desc);
-            (key, word)
-        })
+        .filter(|b| b.hint && b.modes.contains(&mode) && !b.keys.is_empty())
         .collect();
-    match mode {
-        ModeKind::Menu => out.push(("↑↓".into(), "choose")),
-        ModeKind::Connect => out.push(("←↑↓→/Tab".into(), "target")),
-        ModeKind::Form => out.push(("←→".into(), "change")),
-        ModeKind::Text => out.push(("Esc".into(), "cancel")),
-        _ => {}
-    }
+    marked.sort_by_key(|b| rank(b));
+    out.extend(marked.into_iter().map(|b| {
+        let key = b.keys.first().map(key_name).unwrap_or_default();
+        let word = b.desc.split([' ', '(', ',', ':']).next().unwrap_or(b.desc);
+        (key, word)
+    }));
     out
+}
+
+/// The cells a hint takes in the bar: ` key ` then ` word  `.
+pub fn hint_width(key: &str, word: &str) -> usize {
+    crate::text::width(key) + crate::text::width(word) + 5
+}
+
+/// The hints that fit whole in `width` cells, most important first; one that does not fit
+/// makes room for shorter, less important ones after it.
+pub fn fit_hints(mode: ModeKind, width: usize) -> Vec<(String, &'static str)> {
+    let mut used = 0;
+    hints(mode)
+        .into_iter()
+        .filter(|(k, w)| {
+            let need = hint_width(k, w);
+            let fits = used + need <= width;
+            if fits {
+                used += need;
+            }
+            fits
+        })
+        .collect()
 }
 
 /// The mode families as the help names them.
@@ -1058,5 +1110,19 @@ mod tests {
         assert_eq!(e.line, 1);
         let rendered = e.render(std::path::Path::new("/c/keys.toml"));
         assert!(rendered.starts_with("/c/keys.toml:1:"), "{rendered}");
+    }
+
+    #[test]
+    fn a_narrow_hint_bar_keeps_the_most_important_hints_whole() {
+        let all = hints(Canvas);
+        assert_eq!(all.first().map(|h| h.1), Some("help"));
+        let narrow = fit_hints(Canvas, 40);
+        assert!(!narrow.is_empty() && narrow.len() < all.len());
+        let used: usize = narrow.iter().map(|(k, w)| hint_width(k, w)).sum();
+        assert!(used <= 40);
+        assert_eq!(narrow[0], all[0], "help comes first");
+        assert_eq!(fit_hints(Canvas, 1000), all);
+        assert!(fit_hints(Canvas, 3).is_empty());
+        assert_eq!(hints(Form).first().map(|h| h.1), Some("change"));
     }
 }

@@ -633,7 +633,7 @@ fn draw_status(frame: &mut Frame, app: &App, s: &Screen) {
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), s.status);
     let mut hint_spans = Vec::new();
-    for (k, word) in keymap::hints(app.mode.kind()) {
+    for (k, word) in keymap::fit_hints(app.mode.kind(), usize::from(s.hints.width)) {
         hint_spans.push(Span::styled(
             format!(" {k} "),
             Style::default().fg(Color::Black).bg(Color::Gray),
