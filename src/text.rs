@@ -114,6 +114,72 @@ pub fn capitalize(s: &str) -> String {
     }
 }
 
+/// Lines for a list `max` cells wide in which no two entries look the same: each is cut
+/// with an ellipsis as [`ellipsize`] does, except where two cuts would read alike; those
+/// keep their first word and show, after an ellipsis, the part where they differ
+/// ("NO-FIREWALL lb-01,web-01,web-02" and "…web-03" in a narrow panel). Entries that are
+/// the same whole get a number ("#2").
+pub fn tell_apart<S: AsRef<str>>(entries: &[S], max: usize) -> Vec<String> {
+    let cut: Vec<String> = entries.iter().map(|e| ellipsize(e.as_ref(), max)).collect();
+    let mut out = cut.clone();
+    for (i, e) in entries.iter().enumerate() {
+        let e = e.as_ref();
+        let alike: Vec<&str> = entries
+            .iter()
+            .enumerate()
+            .filter(|(j, _)| *j != i && cut[*j] == cut[i])
+            .map(|(_, o)| o.as_ref())
+            .collect();
+        if alike.is_empty() {
+            continue;
+        }
+        if alike.iter().all(|o| *o == e) {
+            // Identical entries: number them in order.
+            let nth = entries[..i].iter().filter(|o| o.as_ref() == e).count() + 1;
+            let tag = format!(" #{nth}");
+            out[i] = format!("{}{tag}", ellipsize(e, max.saturating_sub(width(&tag))));
+            continue;
+        }
+        // Where this entry parts from the one most like it, in characters.
+        let chars: Vec<char> = e.chars().collect();
+        let parts_at = alike
+            .iter()
+            .map(|o| {
+                chars
+                    .iter()
+                    .zip(o.chars())
+                    .take_while(|(a, b)| **a == *b)
+                    .count()
+            })
+            .max()
+            .unwrap_or(0);
+        // Back to the start of the id it parts in (ids hold dashes), so the tail reads whole.
+        let mut from = parts_at.min(chars.len());
+        while from > 0 && !matches!(chars[from - 1], ' ' | ',') {
+            from -= 1;
+        }
+        let head: String = chars.iter().take_while(|c| **c != ' ').collect();
+        let tail: String = chars[from..].iter().collect();
+        let head_room = max.saturating_sub(width(&tail) + 1);
+        let shown_head = if from <= head.chars().count() {
+            String::new()
+        } else if width(&head) <= head_room {
+            head
+        } else {
+            ellipsize(&head, head_room.max(1))
+                .trim_end_matches(ELLIPSIS)
+                .to_string()
+        };
+        let joined = if shown_head.is_empty() {
+            format!("{ELLIPSIS}{tail}")
+        } else {
+            format!("{shown_head} {ELLIPSIS}{tail}")
+        };
+        out[i] = ellipsize(&joined, max);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -170,5 +236,31 @@ mod tests {
     fn capitalize_the_first_letter() {
         assert_eq!(capitalize("canvas"), "Canvas");
         assert_eq!(capitalize(""), "");
+    }
+
+    #[test]
+    fn entries_that_would_look_alike_show_where_they_differ() {
+        let e = [
+            "NO-FIREWALL lb-01,web-01,web-02",
+            "NO-FIREWALL lb-01,web-01,web-03",
+            "SPOF-COMPONENT app",
+        ];
+        let shown = tell_apart(&e, 22);
+        assert_eq!(shown[2], "SPOF-COMPONENT app");
+        assert_ne!(shown[0], shown[1]);
+        assert!(
+            shown[0].starts_with("NO-FIREWALL") && shown[0].ends_with("web-02"),
+            "{}",
+            shown[0]
+        );
+        assert!(shown[1].ends_with("web-03"), "{}", shown[1]);
+        for s in &shown {
+            assert!(width(s) <= 22, "{s}");
+        }
+        // Entries that fit are left alone.
+        assert_eq!(tell_apart(&e, 40), e.map(String::from).to_vec());
+        // The same entry twice is numbered.
+        let twice = tell_apart(&["NO-HTTPS a", "NO-HTTPS a"], 30);
+        assert_eq!(twice, vec!["NO-HTTPS a #1", "NO-HTTPS a #2"]);
     }
 }
