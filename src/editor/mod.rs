@@ -14,6 +14,7 @@ pub mod form;
 pub mod keymap;
 pub mod navigate;
 pub mod picker;
+pub mod picker_view;
 pub mod positions;
 pub mod recent;
 pub mod settings;
