@@ -164,6 +164,19 @@ impl Theme {
     }
 }
 
+/// The roles as a Markdown table's rows, for the documentation.
+pub fn markdown() -> String {
+    ROLES
+        .iter()
+        .map(|(name, c, what)| format!("| `{name}` | {} | {what} |\n", color_name(*c)))
+        .collect()
+}
+
+fn color_name(c: Color) -> String {
+    // ratatui spells them `LightRed`; theme files use the lower-case names it also reads.
+    c.to_string().to_ascii_lowercase()
+}
+
 /// Whether `NO_COLOR` asks for no colour: set and not empty (no-color.org).
 pub fn no_color(var: Option<&std::ffi::OsStr>) -> bool {
     var.is_some_and(|v| !v.is_empty())
@@ -237,5 +250,26 @@ mod tests {
         assert!(no_color(Some(std::ffi::OsStr::new("1"))));
         assert!(!no_color(Some(std::ffi::OsStr::new(""))));
         assert!(!no_color(None));
+    }
+
+    #[test]
+    fn the_documentation_lists_every_role() {
+        let doc = std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/editor.md"),
+        )
+        .expect("docs/editor.md");
+        assert!(
+            doc.contains(&markdown()),
+            "docs/editor.md's colour roles are stale; paste the output of theme::markdown()"
+        );
+        for (_, c, _) in ROLES {
+            assert_eq!(Color::from_str(&color_name(*c)), Ok(*c), "the name reads back");
+        }
+    }
+
+    #[test]
+    #[ignore = "prints the role table for docs/editor.md"]
+    fn print_role_table() {
+        print!("{}", markdown());
     }
 }
