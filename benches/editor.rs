@@ -4,8 +4,10 @@
 //! redraw.
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
-use infraplan::editor::app::{Action, App, Selection, update};
-use infraplan::editor::ui;
+use infraplan::editor::action::Action;
+use infraplan::editor::state::{App, Selection};
+use infraplan::editor::update::update;
+use infraplan::editor::view;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use std::hint::black_box;
@@ -27,7 +29,7 @@ fn bench(c: &mut Criterion) {
         g.bench_with_input(BenchmarkId::new("frame", size), &size, |b, _| {
             b.iter(|| {
                 terminal
-                    .draw(|f| ui::draw(f, black_box(&app)))
+                    .draw(|f| view::draw(f, black_box(&app)))
                     .expect("draw");
             })
         });
@@ -38,7 +40,7 @@ fn bench(c: &mut Criterion) {
             b.iter(|| {
                 step = -step;
                 update(&mut app, Action::Nudge(step, 0));
-                terminal.draw(|f| ui::draw(f, &app)).expect("draw");
+                terminal.draw(|f| view::draw(f, &app)).expect("draw");
             })
         });
     }

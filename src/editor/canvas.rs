@@ -1,7 +1,7 @@
 //! The canvas: link routing (pure, shared by drawing and mouse hit-testing) and the drawing of
 //! frames, links, boxes and DNS records into a ratatui buffer.
 
-use super::app::{App, Selection};
+use super::state::{App, Selection};
 use crate::layout::{Layout, Rect};
 use crate::model::{Design, Traffic};
 use ratatui::buffer::Buffer;
@@ -621,7 +621,7 @@ pub fn draw(app: &App, buf: &mut Buffer, area: Area) {
     let sel_comp = app.selected_component();
     let sel_server = app.selected_server();
     let connect_from = match &app.mode {
-        super::app::Mode::Connect { from } => Some(from.as_str()),
+        super::state::Mode::Connect { from } => Some(from.as_str()),
         _ => None,
     };
     let sel_link = match app.selection {
@@ -633,6 +633,7 @@ pub fn draw(app: &App, buf: &mut Buffer, area: Area) {
     // drawn on top. The router made each cell one line, one junction of a fan-out or fan-in,
     // or one crossing of two straight lines; the glyph says which.
     let visible_routes: Vec<&Route> = app
+        .derived
         .routes
         .iter()
         .filter(|r| p.visible(&r.bounds()))
@@ -647,7 +648,7 @@ pub fn draw(app: &App, buf: &mut Buffer, area: Area) {
         }
     }
     // Server frames.
-    for (si, r) in &app.layout.frames {
+    for (si, r) in &app.derived.layout.frames {
         if !p.visible(r) {
             continue;
         }
@@ -659,15 +660,15 @@ pub fn draw(app: &App, buf: &mut Buffer, area: Area) {
             .iter()
             .enumerate()
             .filter(|(_, c)| c.server.as_deref() == Some(&s.id))
-            .all(|(i, _)| app.dimmed.get(i).copied().unwrap_or(false));
+            .all(|(i, _)| app.derived.dimmed.get(i).copied().unwrap_or(false));
         let mut style = Style::default().fg(Color::Blue);
-        if app.marks.spof_servers.contains(si) {
+        if app.derived.marks.spof_servers.contains(si) {
             style = style.fg(RED);
         }
         if app.highlighted_server(&s.id) {
             style = style.fg(HIGHLIGHT).add_modifier(Modifier::BOLD);
         }
-        if all_dim && app.impact.is_some() {
+        if all_dim && app.derived.impact.is_some() {
             style = style.fg(DIM);
         }
         let chars = if sel_server == Some(*si) {
@@ -680,7 +681,7 @@ pub fn draw(app: &App, buf: &mut Buffer, area: Area) {
         let room = (r.w - 4).max(0) as usize;
         let state = if failed {
             " ✗ FAILED"
-        } else if app.marks.spof_servers.contains(si) {
+        } else if app.derived.marks.spof_servers.contains(si) {
             " ⚠ SPOF"
         } else {
             ""
@@ -708,10 +709,10 @@ pub fn draw(app: &App, buf: &mut Buffer, area: Area) {
             d.expand_endpoint(id).iter().all(|m| {
                 index
                     .get(m)
-                    .is_some_and(|&i| app.dimmed.get(i).copied().unwrap_or(false))
+                    .is_some_and(|&i| app.derived.dimmed.get(i).copied().unwrap_or(false))
             })
         };
-        app.impact.is_some() && (dim(&l.from) || dim(&l.to))
+        app.derived.impact.is_some() && (dim(&l.from) || dim(&l.to))
     };
     let link_style = |li: usize| {
         let l = &d.links[li];
@@ -722,7 +723,7 @@ pub fn draw(app: &App, buf: &mut Buffer, area: Area) {
         if l.protocol.encrypted() {
             st = st.fg(Color::Green);
         }
-        if app.marks.insecure_links.contains(&li) {
+        if app.derived.marks.insecure_links.contains(&li) {
             st = st.fg(RED);
         }
         if dim_link(li) {
@@ -751,7 +752,7 @@ pub fn draw(app: &App, buf: &mut Buffer, area: Area) {
     }
     // DNS records, under what they point to: the entry of the site. The router keeps links
     // off them.
-    for (r, tag) in dns_tags(d, &app.layout) {
+    for (r, tag) in dns_tags(d, &app.derived.layout) {
         p.text(
             r.x,
             r.y,
@@ -774,7 +775,7 @@ pub fn draw(app: &App, buf: &mut Buffer, area: Area) {
         }
         if let Some((x, y)) = r.label_at {
             let mut label = r.label.clone();
-            if app.marks.insecure_links.contains(&r.link) {
+            if app.derived.marks.insecure_links.contains(&r.link) {
                 label.push('!');
             }
             // The router kept these cells for it.
@@ -783,7 +784,12 @@ pub fn draw(app: &App, buf: &mut Buffer, area: Area) {
     }
 
     // Boxes.
-    for (i, (c, b)) in d.components.iter().zip(&app.layout.boxes).enumerate() {
+    for (i, (c, b)) in d
+        .components
+        .iter()
+        .zip(&app.derived.layout.boxes)
+        .enumerate()
+    {
         if !p.visible(b) {
             continue;
         }
@@ -791,8 +797,8 @@ pub fn draw(app: &App, buf: &mut Buffer, area: Area) {
         let failed = app.failed.contains(&c.id)
             || c.server.as_ref().is_some_and(|s| app.failed.contains(s))
             || c.cluster.as_ref().is_some_and(|s| app.failed.contains(s));
-        let dim = app.dimmed.get(i).copied().unwrap_or(false);
-        let spof = app.marks.spof_components.contains(&i);
+        let dim = app.derived.dimmed.get(i).copied().unwrap_or(false);
+        let spof = app.derived.marks.spof_components.contains(&i);
         let mut border = Style::default().fg(Color::White);
         if spof {
             border = border.fg(RED);

@@ -1,10 +1,9 @@
 //! The keymap as data: every binding with the modes it works in and what it does. The help
 //! overlay, the status-bar hints and `docs/editor.md` are generated from this table.
 
-use super::app::{Action, App, ModeKind};
-use ratatui::crossterm::event::{
-    KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
-};
+use super::action::Action;
+use super::state::{App, ModeKind};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 /// A key as the table spells it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -567,30 +566,6 @@ pub fn action_for_key(app: &App, ev: KeyEvent) -> Option<Action> {
     }
 }
 
-/// The action a mouse event means. The wheel pans the canvas, and over the findings panel
-/// walks the findings instead.
-pub fn action_for_mouse(app: &App, ev: MouseEvent) -> Option<Action> {
-    let shift = ev.modifiers.contains(KeyModifiers::SHIFT);
-    let over_panel = app.mode.kind() == Canvas && {
-        let p = app.screen().panel;
-        p.width > 0 && (p.x..p.right()).contains(&ev.column) && (p.y..p.bottom()).contains(&ev.row)
-    };
-    match ev.kind {
-        MouseEventKind::ScrollDown if over_panel => Some(Action::NextFinding),
-        MouseEventKind::ScrollUp if over_panel => Some(Action::PrevFinding),
-        MouseEventKind::Down(MouseButton::Left) => Some(Action::Click(ev.column, ev.row)),
-        MouseEventKind::Drag(MouseButton::Left) => Some(Action::Drag(ev.column, ev.row)),
-        MouseEventKind::Up(MouseButton::Left) => Some(Action::Release),
-        MouseEventKind::ScrollDown if shift => Some(Action::Scroll(1, 0)),
-        MouseEventKind::ScrollUp if shift => Some(Action::Scroll(-1, 0)),
-        MouseEventKind::ScrollDown => Some(Action::Scroll(0, 1)),
-        MouseEventKind::ScrollUp => Some(Action::Scroll(0, -1)),
-        MouseEventKind::ScrollRight => Some(Action::Scroll(1, 0)),
-        MouseEventKind::ScrollLeft => Some(Action::Scroll(-1, 0)),
-        _ => None,
-    }
-}
-
 /// The hints' order of importance: at 80 columns the bar shows what it can from the start
 /// of this list, whole, instead of cutting the end off.
 const HINT_ORDER: &[&str] = &[
@@ -993,8 +968,8 @@ mod tests {
             a(&app, KeyCode::Char('H'), KeyModifiers::SHIFT),
             Some(Action::Nudge(-BIG_X, 0))
         );
-        app.mode = super::super::app::Mode::Prompt {
-            kind: super::super::app::PromptKind::SaveAs,
+        app.mode = super::super::state::Mode::Prompt {
+            kind: super::super::state::PromptKind::SaveAs,
             input: String::new(),
         };
         assert_eq!(

@@ -1,37 +1,49 @@
 //! The interactive editor: `infraplan edit [FILE]`.
 //!
-//! The Elm architecture: terminal events become [`app::Action`]s through the keymap
-//! ([`keymap`]), [`app::update`] is the only code that changes the state, and [`ui::draw`]
-//! renders `&App`. Mouse hit-testing uses the same pure geometry as drawing ([`ui::screen`],
-//! [`crate::layout`], [`canvas::route_links`]).
+//! The Elm architecture (see docs/editor.md, "Inside the editor"): terminal events become
+//! [`action::Action`]s in [`input`] (keys through the [`keymap`] table, the mouse hit-tested
+//! against the pure screen geometry of [`screen`]); [`update::update`] is the only code that
+//! changes the [`state::App`], and returns [`effects::Effect`]s that this loop runs, their
+//! outcomes coming back as actions; what follows from the design ([`derived`]) is recomputed
+//! after each update; [`view::draw`] renders `&App`.
 
-pub mod app;
+pub mod action;
 pub mod canvas;
 pub mod complete;
+pub mod derived;
 pub mod duplicate;
+pub mod effects;
 mod export;
 pub mod form;
+pub mod history;
+pub mod input;
 pub mod keymap;
 pub mod navigate;
 pub mod picker;
 pub mod picker_view;
 pub mod positions;
+pub mod question;
 pub mod recent;
+pub mod screen;
 pub mod settings;
+pub mod state;
 pub mod term;
 pub mod textinput;
 pub mod theme;
 #[cfg(test)]
 mod topology;
-pub mod ui;
+pub mod update;
+pub mod view;
 
 use crate::io::{self, DesignError};
 use crate::model::Design;
-use app::{Action, App, update};
+use action::Action;
 use ratatui::crossterm::event::{self, Event, KeyCode};
+use state::App;
 use std::path::PathBuf;
 use std::sync::mpsc;
 use std::time::Duration;
+use update::update;
 
 /// The editor's state for a command-line argument, before the terminal is touched: the start
 /// screen without a file, the design in an existing file, a new design for a missing one. An
@@ -58,7 +70,7 @@ pub fn open(path: Option<PathBuf>) -> Result<App, DesignError> {
             app.original = original;
             app.recent = recent;
             app.recent_file = recent_file.clone();
-            app.message = Some(app::Message {
+            app.message = Some(state::Message {
                 text: if existed {
                     format!("opened {} · ? for help", p.display())
                 } else {
@@ -90,13 +102,13 @@ pub fn run_app(mut app: App) -> anyhow::Result<()> {
 
 fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> anyhow::Result<()> {
     let size = terminal.size()?;
-    update(app, Action::Resize(size.width, size.height));
+    apply(app, Action::Resize(size.width, size.height));
     app.fit_view();
     let mut kept = u64::MAX;
     let panic_key = std::env::var_os("INFRAPLAN_TEST_PANIC").is_some();
     let mut watching: Option<(PathBuf, mpsc::Receiver<()>)> = None;
     loop {
-        terminal.draw(|f| ui::draw(f, app))?;
+        terminal.draw(|f| view::draw(f, app))?;
         if app.quit {
             return Ok(());
         }
@@ -120,7 +132,7 @@ fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> anyhow:
             }
         };
         if changed {
-            update(app, Action::FileChanged);
+            apply(app, Action::FileChanged);
             continue;
         }
         // Handle everything that is waiting before drawing again, so a resize storm or a
@@ -135,38 +147,40 @@ fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> anyhow:
             {
                 panic!("test panic requested with F12 (INFRAPLAN_TEST_PANIC)");
             }
-            if let Some(a) = action_for_event(app, ev) {
-                pending = match (pending.take(), a) {
-                    (Some(Action::Nudge(x1, y1)), Action::Nudge(x2, y2))
-                        if app.mode == app::Mode::Normal =>
-                    {
-                        Some(Action::Nudge(x1.saturating_add(x2), y1.saturating_add(y2)))
-                    }
-                    (Some(p), a) => {
-                        update(app, p);
-                        Some(a)
-                    }
-                    (None, a) => Some(a),
-                };
-            }
+            // An event means what it means in the state left by the ones before it (a key
+            // after `a` picks from the palette), so what is pending is applied first; only a
+            // move that follows a move joins it.
+            let a = input::action_for_event(app, ev.clone());
+            pending = match (pending.take(), a) {
+                (Some(Action::Nudge(x1, y1)), Some(Action::Nudge(x2, y2)))
+                    if app.mode == state::Mode::Normal =>
+                {
+                    Some(Action::Nudge(x1.saturating_add(x2), y1.saturating_add(y2)))
+                }
+                (Some(p), _) => {
+                    apply(app, p);
+                    input::action_for_event(app, ev)
+                }
+                (None, a) => a,
+            };
             if app.quit || !event::poll(Duration::ZERO)? {
                 break;
             }
             ev = event::read()?;
         }
         if let Some(p) = pending {
-            update(app, p);
+            apply(app, p);
         }
         if app.generation != kept {
             kept = app.generation;
-            term::keep_for_recovery(app.dirty.then_some((&app.design, app.path.as_deref())));
+            term::keep_for_recovery(app.dirty().then_some((&app.design, app.path.as_deref())));
         }
     }
 }
 
 /// A message on the channel after every change to `path` on disk, by whichever process,
 /// until the receiver is dropped. The editor's own saves come too: it tells them apart by
-/// content (see [`app::Action::FileChanged`]).
+/// content (see [`action::Action::FileChanged`]).
 pub fn watch_file(path: &std::path::Path) -> mpsc::Receiver<()> {
     let (tx, rx) = mpsc::channel();
     let path = path.to_path_buf();
@@ -183,13 +197,14 @@ pub fn watch_file(path: &std::path::Path) -> mpsc::Receiver<()> {
     rx
 }
 
-/// The action a terminal event means.
-pub fn action_for_event(app: &App, ev: Event) -> Option<Action> {
-    match ev {
-        Event::Key(k) => keymap::action_for_key(app, k),
-        Event::Mouse(m) => keymap::action_for_mouse(app, m),
-        Event::Resize(w, h) => Some(Action::Resize(w, h)),
-        _ => None,
+/// Applies an action and runs the effects it asks for, and those their outcomes ask for, one
+/// after the other on this thread, until none is left.
+pub fn apply(app: &mut App, action: Action) {
+    let mut queue = std::collections::VecDeque::from([action]);
+    while let Some(a) = queue.pop_front() {
+        for e in update(app, a) {
+            queue.extend(effects::run(e));
+        }
     }
 }
 

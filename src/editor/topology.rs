@@ -430,11 +430,11 @@ pub fn compare(
 
 /// Draws `app`'s whole screen and reads its canvas back: what the picture shows that differs
 /// from the design's links among the boxes wholly on screen.
-pub fn check_screen(app: &super::app::App) -> Vec<String> {
+pub fn check_screen(app: &super::state::App) -> Vec<String> {
     use ratatui::Terminal;
     use ratatui::backend::TestBackend;
     let mut t = Terminal::new(TestBackend::new(app.size.0, app.size.1)).expect("terminal");
-    t.draw(|f| super::ui::draw(f, app)).expect("draw");
+    t.draw(|f| super::view::draw(f, app)).expect("draw");
     let s = app.screen();
     let area = s.canvas;
     let view = Rect::new(
@@ -443,15 +443,15 @@ pub fn check_screen(app: &super::app::App) -> Vec<String> {
         i32::from(area.width),
         i32::from(area.height),
     );
-    match read_back(t.backend().buffer(), area, app.view, &app.layout) {
-        Ok(drawn) => compare(&app.design, &app.layout, view, &drawn),
+    match read_back(t.backend().buffer(), area, app.view, &app.derived.layout) {
+        Ok(drawn) => compare(&app.design, &app.derived.layout, view, &drawn),
         Err(p) => p,
     }
 }
 
 /// Draws the whole canvas of `app`, however large, and reads it back against every link.
-pub fn check_whole(app: &super::app::App) -> Vec<String> {
-    let b = app.layout.bounds;
+pub fn check_whole(app: &super::state::App) -> Vec<String> {
+    let b = app.derived.layout.bounds;
     let area = Area::new(
         0,
         0,
@@ -468,8 +468,8 @@ pub fn check_whole(app: &super::app::App) -> Vec<String> {
         i32::from(area.width),
         i32::from(area.height),
     );
-    let mut problems = match read_back(&buf, area, whole.view, &app.layout) {
-        Ok(drawn) => compare(&app.design, &app.layout, view, &drawn),
+    let mut problems = match read_back(&buf, area, whole.view, &app.derived.layout) {
+        Ok(drawn) => compare(&app.design, &app.derived.layout, view, &drawn),
         Err(p) => p,
     };
     if !problems.is_empty() {
@@ -488,7 +488,9 @@ pub fn check_whole(app: &super::app::App) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::editor::app::{Action, App, update};
+    use crate::editor::action::Action;
+    use crate::editor::state::App;
+    use crate::editor::update::update;
     use std::path::Path;
 
     fn reference() -> Vec<(String, Design)> {
@@ -567,9 +569,9 @@ mod tests {
         let d = reference().remove(1).1;
         let mut a = at(d, 120, 40);
         let (fi, ti) = (0, 1);
-        let mut lie = a.routes[fi].clone();
-        lie.link = a.routes[ti].link;
-        a.routes[ti] = lie;
+        let mut lie = a.derived.routes[fi].clone();
+        lie.link = a.derived.routes[ti].link;
+        a.derived.routes[ti] = lie;
         assert!(!check_screen(&a).is_empty());
     }
 

@@ -3,6 +3,12 @@
 //! DNS records.
 
 use super::*;
+use std::path::Path;
+
+/// Applies an action and runs the effects it asks for, as the loop does.
+fn step(app: &mut App, action: Action) {
+    crate::editor::apply(app, action);
+}
 use std::time::{Duration, Instant};
 
 const COMMENTED: &str = "#:schema ../assets/infraplan.schema.json
@@ -48,7 +54,7 @@ fn opened(text: &str) -> (tempfile::TempDir, PathBuf, App) {
     std::fs::write(&path, text).expect("write");
     let mut app = crate::editor::open(Some(path.clone())).expect("opens");
     app.recent_file = None;
-    update(&mut app, Action::Resize(160, 48));
+    step(&mut app, Action::Resize(160, 48));
     (dir, path, app)
 }
 
@@ -81,14 +87,14 @@ fn read(path: &Path) -> String {
 fn a_save_keeps_the_comments_and_changes_only_the_moved_box() {
     let (_dir, path, mut app) = opened(COMMENTED);
     app.selection = Selection::Component("web".into());
-    update(&mut app, Action::Nudge(2, 0));
-    update(&mut app, Action::Save);
-    assert!(!app.dirty, "{:?}", app.message);
+    step(&mut app, Action::Nudge(2, 0));
+    step(&mut app, Action::Save);
+    assert!(!app.dirty(), "{:?}", app.message);
     let saved = read(&path);
     assert_eq!(saved, COMMENTED.replace("x = 30", "x = 32"));
     // A second edit builds on what was written, not on the text first read.
-    update(&mut app, Action::Nudge(0, 1));
-    update(&mut app, Action::Save);
+    step(&mut app, Action::Nudge(0, 1));
+    step(&mut app, Action::Save);
     assert_eq!(
         read(&path),
         COMMENTED.replace("x = 30\ny = 1", "x = 32\ny = 2")
@@ -105,7 +111,7 @@ fn save_as_onto_an_existing_file_asks_and_says_what_is_there() {
     )
     .expect("write");
     let before = read(&other);
-    update(&mut app, Action::SaveAs);
+    step(&mut app, Action::SaveAs);
     let Mode::Prompt { input, .. } = &app.mode else {
         panic!("no prompt: {:?}", app.mode)
     };
@@ -115,27 +121,27 @@ fn save_as_onto_an_existing_file_asks_and_says_what_is_there() {
         panic!("no question: {:?}", app.mode)
     };
     assert!(what.contains("Theirs"), "{what}");
-    update(&mut app, Action::No);
+    step(&mut app, Action::No);
     assert_eq!(read(&other), before, "kept");
-    update(&mut app, Action::SaveAs);
+    step(&mut app, Action::SaveAs);
     let erase = match &app.mode {
         Mode::Prompt { input, .. } => input.chars().count(),
         m => panic!("{m:?}"),
     };
     run_keys(&mut app, erase, &other.display().to_string());
-    update(&mut app, Action::Yes);
+    step(&mut app, Action::Yes);
     assert!(read(&other).contains("name = \"Shop\""));
     assert_eq!(app.path.as_deref(), Some(other.as_path()));
 }
 
 fn run_keys(app: &mut App, erase: usize, text: &str) {
     for _ in 0..erase {
-        update(app, Action::Backspace);
+        step(app, Action::Backspace);
     }
     for c in text.chars() {
-        update(app, Action::Char(c));
+        step(app, Action::Char(c));
     }
-    update(app, Action::Accept);
+    step(app, Action::Accept);
 }
 
 #[test]
@@ -143,7 +149,7 @@ fn export_onto_an_existing_file_asks_first() {
     let (dir, _path, mut app) = opened(COMMENTED);
     let out = dir.path().join("shop.dot");
     std::fs::write(&out, "keep me").expect("write");
-    update(&mut app, Action::Export);
+    step(&mut app, Action::Export);
     let erase = match &app.mode {
         Mode::Prompt { input, .. } => input.chars().count(),
         m => panic!("{m:?}"),
@@ -153,15 +159,15 @@ fn export_onto_an_existing_file_asks_first() {
         panic!("no question: {:?}", app.mode)
     };
     assert!(what.contains("7 bytes"), "{what}");
-    update(&mut app, Action::Cancel);
+    step(&mut app, Action::Cancel);
     assert_eq!(read(&out), "keep me");
-    update(&mut app, Action::Export);
+    step(&mut app, Action::Export);
     let erase = match &app.mode {
         Mode::Prompt { input, .. } => input.chars().count(),
         m => panic!("{m:?}"),
     };
     run_keys(&mut app, erase, &out.display().to_string());
-    update(&mut app, Action::Yes);
+    step(&mut app, Action::Yes);
     assert!(read(&out).contains("digraph"));
 }
 
@@ -169,21 +175,21 @@ fn export_onto_an_existing_file_asks_first() {
 fn ctrl_s_over_a_file_changed_by_another_process_asks() {
     let (_dir, path, mut app) = opened(COMMENTED);
     app.selection = Selection::Component("web".into());
-    update(&mut app, Action::Nudge(1, 0));
+    step(&mut app, Action::Nudge(1, 0));
     let theirs = COMMENTED.replace("name = \"Shop\"", "name = \"Their shop\"");
     write_from_another_process(&path, &theirs);
-    update(&mut app, Action::Save);
+    step(&mut app, Action::Save);
     assert!(
         matches!(app.mode, Mode::Confirm(Confirm::Overwrite { .. })),
         "{:?}",
         app.mode
     );
-    update(&mut app, Action::No);
+    step(&mut app, Action::No);
     assert_eq!(read(&path), theirs, "their version stays");
-    assert!(app.dirty);
-    update(&mut app, Action::Save);
-    update(&mut app, Action::Yes);
-    assert!(!app.dirty);
+    assert!(app.dirty());
+    step(&mut app, Action::Save);
+    step(&mut app, Action::Yes);
+    assert!(!app.dirty());
     assert!(read(&path).contains("x = 31"));
 }
 
@@ -191,7 +197,7 @@ fn ctrl_s_over_a_file_changed_by_another_process_asks() {
 fn the_watch_sees_another_process_and_a_reload_keeps_undo() {
     let (_dir, path, mut app) = opened(COMMENTED);
     app.selection = Selection::Component("web".into());
-    update(&mut app, Action::Nudge(1, 0));
+    step(&mut app, Action::Nudge(1, 0));
     let rx = crate::editor::watch_file(&path);
     // Let the watch start before the change.
     std::thread::sleep(Duration::from_millis(300));
@@ -205,22 +211,22 @@ fn the_watch_sees_another_process_and_a_reload_keeps_undo() {
         );
         std::thread::sleep(Duration::from_millis(20));
     }
-    update(&mut app, Action::FileChanged);
+    step(&mut app, Action::FileChanged);
     assert!(
         matches!(app.mode, Mode::Confirm(Confirm::Reload(_))),
         "{:?}",
         app.mode
     );
-    update(&mut app, Action::Yes);
+    step(&mut app, Action::Yes);
     assert_eq!(app.design.name, "Their shop");
-    assert!(!app.dirty);
+    assert!(!app.dirty());
     // Undo brings back the editor's version, edit included.
-    update(&mut app, Action::Undo);
+    step(&mut app, Action::Undo);
     assert_eq!(app.design.name, "Shop");
     assert_eq!(app.design.component("web").and_then(|c| c.x), Some(31));
-    assert!(app.dirty);
+    assert!(app.dirty());
     // The reloaded text is the one a save keeps: saving now asks nothing.
-    update(&mut app, Action::Save);
+    step(&mut app, Action::Save);
     assert_eq!(app.mode, Mode::Normal, "{:?}", app.message);
     assert!(read(&path).starts_with("#:schema"));
 }
@@ -230,10 +236,10 @@ fn keeping_the_editors_version_then_saving_still_asks() {
     let (_dir, path, mut app) = opened(COMMENTED);
     let theirs = COMMENTED.replace("\"Shop\"", "\"Theirs\"");
     write_from_another_process(&path, &theirs);
-    update(&mut app, Action::FileChanged);
-    update(&mut app, Action::No);
+    step(&mut app, Action::FileChanged);
+    step(&mut app, Action::No);
     assert_eq!(app.design.name, "Shop");
-    update(&mut app, Action::Save);
+    step(&mut app, Action::Save);
     assert!(matches!(app.mode, Mode::Confirm(Confirm::Overwrite { .. })));
 }
 
@@ -241,15 +247,15 @@ fn keeping_the_editors_version_then_saving_still_asks() {
 fn an_own_save_or_an_invalid_change_is_not_taken_for_a_reload() {
     let (_dir, path, mut app) = opened(COMMENTED);
     app.selection = Selection::Component("web".into());
-    update(&mut app, Action::Nudge(1, 0));
-    update(&mut app, Action::Save);
-    update(&mut app, Action::FileChanged);
+    step(&mut app, Action::Nudge(1, 0));
+    step(&mut app, Action::Save);
+    step(&mut app, Action::FileChanged);
     assert_eq!(app.mode, Mode::Normal, "own save seen as a change");
     write_from_another_process(
         &path,
         "version = 1\nname = \"x\"\n[[links]]\nfrom = \"a\"\n",
     );
-    update(&mut app, Action::FileChanged);
+    step(&mut app, Action::FileChanged);
     assert_eq!(app.mode, Mode::Normal);
     let msg = app.message.clone().expect("a message");
     assert!(msg.error);
@@ -261,7 +267,7 @@ fn an_own_save_or_an_invalid_change_is_not_taken_for_a_reload() {
 fn deleting_a_server_asks_about_its_dns_records_and_undo_restores_both() {
     let (_dir, _path, mut app) = opened(COMMENTED);
     app.selection = Selection::Server("edge".into());
-    update(&mut app, Action::Delete);
+    step(&mut app, Action::Delete);
     let Mode::Confirm(Confirm::DeleteServer { records, to, .. }) = &app.mode else {
         panic!("no question: {:?}", app.mode)
     };
@@ -271,7 +277,7 @@ fn deleting_a_server_asks_about_its_dns_records_and_undo_restores_both() {
         Some("web"),
         "where traffic enters the server"
     );
-    update(&mut app, Action::Yes);
+    step(&mut app, Action::Yes);
     assert!(app.design.servers.is_empty());
     assert_eq!(app.design.dns[0].target, "web");
     let msg = app.message.clone().expect("a message").text;
@@ -279,18 +285,18 @@ fn deleting_a_server_asks_about_its_dns_records_and_undo_restores_both() {
         msg.contains("www.shop.example now points at `web`"),
         "{msg}"
     );
-    update(&mut app, Action::Undo);
+    step(&mut app, Action::Undo);
     assert_eq!(app.design.servers.len(), 1);
     assert_eq!(app.design.dns[0].target, "edge");
     // Esc keeps the server; n deletes the records with it.
     app.selection = Selection::Server("edge".into());
-    update(&mut app, Action::Delete);
-    update(&mut app, Action::Cancel);
+    step(&mut app, Action::Delete);
+    step(&mut app, Action::Cancel);
     assert_eq!(app.design.servers.len(), 1);
-    update(&mut app, Action::Delete);
-    update(&mut app, Action::No);
+    step(&mut app, Action::Delete);
+    step(&mut app, Action::No);
     assert!(app.design.servers.is_empty() && app.design.dns.is_empty());
-    update(&mut app, Action::Undo);
+    step(&mut app, Action::Undo);
     assert_eq!(app.design.servers.len(), 1);
     assert_eq!(app.design.dns.len(), 1);
 }
@@ -299,10 +305,53 @@ fn deleting_a_server_asks_about_its_dns_records_and_undo_restores_both() {
 fn a_second_change_on_disk_replaces_the_pending_question() {
     let (_dir, path, mut app) = opened(COMMENTED);
     write_from_another_process(&path, &COMMENTED.replace("\"Shop\"", "\"First\""));
-    update(&mut app, Action::FileChanged);
+    step(&mut app, Action::FileChanged);
     write_from_another_process(&path, &COMMENTED.replace("\"Shop\"", "\"Second\""));
-    update(&mut app, Action::FileChanged);
-    update(&mut app, Action::Yes);
+    step(&mut app, Action::FileChanged);
+    step(&mut app, Action::Yes);
     assert_eq!(app.design.name, "Second");
     assert_eq!(app.mode, Mode::Normal);
+}
+
+#[test]
+fn update_asks_for_a_save_and_writes_nothing_itself() {
+    let (_dir, path, mut app) = opened(COMMENTED);
+    app.selection = Selection::Component("web".into());
+    step(&mut app, Action::Delete);
+    let effects = update(&mut app, Action::Save);
+    let [
+        crate::editor::effects::Effect::Save {
+            path: to,
+            check,
+            quit,
+            ..
+        },
+    ] = &effects[..]
+    else {
+        panic!("one save expected: {effects:?}");
+    };
+    assert_eq!(to, &path);
+    assert_eq!(*check, crate::editor::effects::SaveCheck::OwnFile);
+    assert!(!quit);
+    assert_eq!(std::fs::read_to_string(&path).expect("read"), COMMENTED);
+    assert!(app.dirty(), "still unsaved until the loop reports the save");
+    for e in effects {
+        let done = crate::editor::effects::run(e).expect("an outcome");
+        assert!(update(&mut app, done).is_empty() || app.recent_file.is_some());
+    }
+    assert!(!app.dirty());
+    assert!(
+        !std::fs::read_to_string(&path)
+            .expect("read")
+            .contains("id = \"web\"")
+    );
+}
+
+#[test]
+fn moving_and_failing_ask_for_no_effects() {
+    let (_dir, _path, mut app) = opened(COMMENTED);
+    app.selection = Selection::Component("web".into());
+    assert!(update(&mut app, Action::Nudge(1, 0)).is_empty());
+    assert!(update(&mut app, Action::ToggleFailed).is_empty());
+    assert!(app.derived.impact.is_some());
 }

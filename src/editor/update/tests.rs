@@ -1,7 +1,43 @@
 //! State transitions, without a terminal: build an App, apply actions, look at the design.
 
 use super::*;
+use crate::editor::input;
 use crate::model::DbRole;
+use crate::{analyze, io};
+use ratatui::crossterm::event::{KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+
+/// Applies an action and runs the effects it asks for, as the loop does.
+fn step(app: &mut App, action: Action) {
+    crate::editor::apply(app, action);
+}
+
+/// A mouse event at a screen cell.
+#[derive(Debug, Clone, Copy)]
+enum M {
+    Down(u16, u16),
+    Drag(u16, u16),
+    Up,
+}
+
+/// Sends mouse events through the input mapping, each against the state it finds.
+fn mouse(app: &mut App, events: impl IntoIterator<Item = M>) {
+    for m in events {
+        let (kind, column, row) = match m {
+            M::Down(c, r) => (MouseEventKind::Down(MouseButton::Left), c, r),
+            M::Drag(c, r) => (MouseEventKind::Drag(MouseButton::Left), c, r),
+            M::Up => (MouseEventKind::Up(MouseButton::Left), 0, 0),
+        };
+        let ev = MouseEvent {
+            kind,
+            column,
+            row,
+            modifiers: KeyModifiers::NONE,
+        };
+        if let Some(a) = input::action_for_mouse(app, ev) {
+            step(app, a);
+        }
+    }
+}
 
 fn reference(name: &str) -> Design {
     crate::templates::template(name).expect("template")
@@ -9,13 +45,13 @@ fn reference(name: &str) -> Design {
 
 fn app(name: &str) -> App {
     let mut a = App::new(reference(name), None);
-    update(&mut a, Action::Resize(160, 48));
+    step(&mut a, Action::Resize(160, 48));
     a
 }
 
 fn run(app: &mut App, actions: impl IntoIterator<Item = Action>) {
     for a in actions {
-        update(app, a);
+        step(app, a);
     }
 }
 
@@ -27,7 +63,7 @@ fn select(app: &mut App, id: &str) {
 fn retype(app: &mut App, erase: usize, text: &str) {
     run(app, std::iter::repeat_n(Action::Backspace, erase));
     run(app, text.chars().map(Action::Char));
-    update(app, Action::Accept);
+    step(app, Action::Accept);
 }
 
 /// The index of a field in the open form.
@@ -42,15 +78,15 @@ fn field(app: &App, name: &str) -> usize {
 }
 
 fn rules(app: &App) -> Vec<&'static str> {
-    app.findings.iter().map(|f| f.rule).collect()
+    app.derived.findings.iter().map(|f| f.rule).collect()
 }
 
 #[test]
 fn designs_without_positions_get_the_automatic_ones() {
     let a = app("simple");
     assert!(a.design.components.iter().all(|c| c.position().is_some()));
-    assert!(!a.dirty, "placing boxes on open is not an edit");
-    assert_eq!(a.layout.boxes.len(), 5);
+    assert!(!a.dirty(), "placing boxes on open is not an edit");
+    assert_eq!(a.derived.layout.boxes.len(), 5);
 }
 
 #[test]
@@ -69,7 +105,7 @@ fn adding_from_the_palette_then_a_new_server() {
     assert_eq!(id, "web");
     assert_eq!(a.design.components[5].kind, Kind::WebServer);
     assert!(matches!(a.mode, Mode::Place { sel: 1, .. }));
-    update(&mut a, Action::Accept); // a new server
+    step(&mut a, Action::Accept); // a new server
     assert_eq!(a.mode, Mode::Normal);
     assert_eq!(a.design.servers.len(), 2);
     let server = a.design.servers[1].id.clone();
@@ -78,10 +114,10 @@ fn adding_from_the_palette_then_a_new_server() {
         Some(server.as_str())
     );
     // Its frame stands apart from server-1's.
-    let frames: Vec<_> = a.layout.frames.iter().map(|(_, r)| *r).collect();
+    let frames: Vec<_> = a.derived.layout.frames.iter().map(|(_, r)| *r).collect();
     assert_eq!(frames.len(), 2);
     assert!(!frames[0].intersects(&frames[1]), "{frames:?}");
-    assert!(a.dirty);
+    assert!(a.dirty());
 }
 
 #[test]
@@ -128,12 +164,12 @@ fn moving_by_keys_coalesces_into_one_undo_step() {
     let (bx, by) = before.expect("positioned");
     assert_eq!(after, Some((bx + 2, by + 4)));
     assert_eq!(a.undo_steps(), 1);
-    update(&mut a, Action::Undo);
+    step(&mut a, Action::Undo);
     assert_eq!(
         a.design.component("nginx").and_then(|c| c.position()),
         before
     );
-    update(&mut a, Action::Redo);
+    step(&mut a, Action::Redo);
     assert_eq!(
         a.design.component("nginx").and_then(|c| c.position()),
         after
@@ -144,19 +180,19 @@ fn moving_by_keys_coalesces_into_one_undo_step() {
 fn arrows_pan_when_nothing_is_selected() {
     let mut a = app("simple");
     let v = a.view;
-    update(&mut a, Action::Nudge(1, 0));
+    step(&mut a, Action::Nudge(1, 0));
     assert_eq!(a.view, (v.0 + 1, v.1));
-    assert!(!a.dirty);
+    assert!(!a.dirty());
 }
 
 #[test]
 fn connecting_two_components_with_a_chosen_protocol() {
     let mut a = app("simple");
     select(&mut a, "user");
-    update(&mut a, Action::Connect);
+    step(&mut a, Action::Connect);
     assert!(matches!(a.mode, Mode::Connect { .. }));
     select(&mut a, "app");
-    update(&mut a, Action::Accept);
+    step(&mut a, Action::Accept);
     let Mode::Protocol { sel, .. } = a.mode else {
         panic!("protocol menu expected, got {:?}", a.mode);
     };
@@ -194,19 +230,19 @@ fn connect_mode_moves_the_candidate_with_the_arrows() {
 fn the_form_edits_properties_and_renames() {
     let mut a = app("simple");
     select(&mut a, "mysql");
-    update(&mut a, Action::Edit);
+    step(&mut a, Action::Edit);
     let role = field(&a, "role");
     let label = field(&a, "label");
     // Cycle the role: primary → replica.
     run(&mut a, std::iter::repeat_n(Action::Down, role));
-    update(&mut a, Action::Right);
+    step(&mut a, Action::Right);
     assert_eq!(
         a.design.component("mysql").and_then(|c| c.role),
         Some(DbRole::Replica)
     );
     // Type a new label.
     run(&mut a, std::iter::repeat_n(Action::Up, role - label));
-    update(&mut a, Action::Accept);
+    step(&mut a, Action::Accept);
     retype(&mut a, "Database".len(), "Main DB");
     assert_eq!(
         a.design.component("mysql").and_then(|c| c.label.clone()),
@@ -214,13 +250,13 @@ fn the_form_edits_properties_and_renames() {
     );
     // The id, renamed everywhere.
     run(&mut a, std::iter::repeat_n(Action::Up, label));
-    update(&mut a, Action::Accept);
+    step(&mut a, Action::Accept);
     run(&mut a, "-2".chars().map(Action::Char));
-    update(&mut a, Action::Accept);
+    step(&mut a, Action::Accept);
     assert!(a.design.component("mysql-2").is_some());
     assert!(a.design.links.iter().any(|l| l.to == "mysql-2"));
     assert_eq!(a.selection, Selection::Component("mysql-2".into()));
-    update(&mut a, Action::Cancel);
+    step(&mut a, Action::Cancel);
     assert_eq!(a.mode, Mode::Normal);
     assert_eq!(a.undo_steps(), 3);
 }
@@ -229,12 +265,12 @@ fn the_form_edits_properties_and_renames() {
 fn a_bad_port_is_refused_with_a_message() {
     let mut a = app("simple");
     a.selection = Selection::Link(0);
-    update(&mut a, Action::Edit);
+    step(&mut a, Action::Edit);
     let port = field(&a, "port");
     run(&mut a, std::iter::repeat_n(Action::Down, port));
-    update(&mut a, Action::Accept);
+    step(&mut a, Action::Accept);
     run(&mut a, "x".chars().map(Action::Char));
-    update(&mut a, Action::Accept);
+    step(&mut a, Action::Accept);
     assert_eq!(a.design.links[0].port, Some(80));
     assert!(a.message.as_ref().is_some_and(|m| m.error));
     assert_eq!(a.undo_steps(), 0);
@@ -244,10 +280,10 @@ fn a_bad_port_is_refused_with_a_message() {
 fn a_link_cannot_be_pointed_at_nothing() {
     let mut a = app("simple");
     a.selection = Selection::Link(0);
-    update(&mut a, Action::Edit);
+    step(&mut a, Action::Edit);
     run(&mut a, [Action::Down, Action::Accept]);
     run(&mut a, "-x".chars().map(Action::Char));
-    update(&mut a, Action::Accept);
+    step(&mut a, Action::Accept);
     assert_eq!(a.design.links[0].to, "nginx");
     let m = a.message.clone().expect("message");
     assert!(m.error && m.text.contains("nginx-x"), "{m:?}");
@@ -257,7 +293,7 @@ fn a_link_cannot_be_pointed_at_nothing() {
 fn renaming_by_prompt_to_a_taken_id_is_refused() {
     let mut a = app("simple");
     select(&mut a, "app");
-    update(&mut a, Action::Rename);
+    step(&mut a, Action::Rename);
     retype(&mut a, 3, "nginx");
     assert!(a.design.component("app").is_some());
     assert!(a.message.as_ref().is_some_and(|m| m.error));
@@ -267,11 +303,11 @@ fn renaming_by_prompt_to_a_taken_id_is_refused() {
 fn deleting_a_component_takes_its_links_and_undo_brings_them_back() {
     let mut a = app("simple");
     select(&mut a, "nginx");
-    update(&mut a, Action::Delete);
+    step(&mut a, Action::Delete);
     assert!(a.design.component("nginx").is_none());
     assert_eq!(a.design.links.len(), 1, "user→nginx and nginx→app went");
     assert_eq!(a.selection, Selection::None);
-    update(&mut a, Action::Undo);
+    step(&mut a, Action::Undo);
     assert!(a.design.component("nginx").is_some());
     assert_eq!(a.design.links.len(), 3);
 }
@@ -280,16 +316,16 @@ fn deleting_a_component_takes_its_links_and_undo_brings_them_back() {
 fn deleting_a_link_and_a_server() {
     let mut a = app("simple");
     a.selection = Selection::Link(2);
-    update(&mut a, Action::Delete);
+    step(&mut a, Action::Delete);
     assert_eq!(a.design.links.len(), 2);
     a.selection = Selection::Server("server-1".into());
-    update(&mut a, Action::Delete);
+    step(&mut a, Action::Delete);
     // `www` points at the server: the editor asks what becomes of it; n deletes it too.
     assert!(matches!(
         a.mode,
         Mode::Confirm(Confirm::DeleteServer { .. })
     ));
-    update(&mut a, Action::No);
+    step(&mut a, Action::No);
     assert!(a.design.servers.is_empty());
     assert!(a.design.components.iter().all(|c| c.server.is_none()));
     assert!(
@@ -303,41 +339,41 @@ fn findings_follow_every_edit() {
     let mut a = app("simple");
     assert!(rules(&a).contains(&"NO-HTTPS"));
     a.selection = Selection::Link(0);
-    update(&mut a, Action::Edit);
+    step(&mut a, Action::Edit);
     let p = field(&a, "protocol");
     run(&mut a, std::iter::repeat_n(Action::Down, p));
-    update(&mut a, Action::Right); // http → https
+    step(&mut a, Action::Right); // http → https
     assert_eq!(a.design.links[0].protocol, Protocol::Https);
     assert_eq!(
         a.design.links[0].port,
         Some(443),
         "the default port follows"
     );
-    assert!(!a.marks.insecure_links.contains(&0));
+    assert!(!a.derived.marks.insecure_links.contains(&0));
     assert!(rules(&a).contains(&"NO-HTTPS"), "no certificate yet");
-    update(&mut a, Action::Cancel);
+    step(&mut a, Action::Cancel);
     select(&mut a, "nginx");
-    update(&mut a, Action::Edit);
+    step(&mut a, Action::Edit);
     let cert = field(&a, "certificate");
     run(&mut a, std::iter::repeat_n(Action::Down, cert));
-    update(&mut a, Action::Accept);
+    step(&mut a, Action::Accept);
     run(&mut a, "www.foobar.com".chars().map(Action::Char));
-    update(&mut a, Action::Accept);
+    step(&mut a, Action::Accept);
     assert!(!rules(&a).contains(&"NO-HTTPS"), "{:?}", rules(&a));
 }
 
 #[test]
 fn selecting_a_finding_highlights_what_it_concerns() {
     let mut a = app("simple");
-    update(&mut a, Action::NextFinding);
-    let f = a.findings[0].clone();
+    step(&mut a, Action::NextFinding);
+    let f = a.derived.findings[0].clone();
     assert_eq!(a.finding, Some(0));
     for c in &f.components {
         assert!(a.highlighted_component(c));
     }
-    update(&mut a, Action::PrevFinding);
-    assert_eq!(a.finding, Some(a.findings.len() - 1));
-    update(&mut a, Action::Cancel);
+    step(&mut a, Action::PrevFinding);
+    assert_eq!(a.finding, Some(a.derived.findings.len() - 1));
+    step(&mut a, Action::Cancel);
     assert_eq!(a.finding, None);
 }
 
@@ -345,10 +381,15 @@ fn selecting_a_finding_highlights_what_it_concerns() {
 fn spofs_and_plain_links_are_marked() {
     let a = app("simple");
     let nginx = a.design.components.iter().position(|c| c.id == "nginx");
-    assert!(a.marks.spof_components.contains(&nginx.expect("nginx")));
-    assert!(a.marks.spof_servers.contains(&0));
     assert!(
-        a.marks.insecure_links.contains(&0),
+        a.derived
+            .marks
+            .spof_components
+            .contains(&nginx.expect("nginx"))
+    );
+    assert!(a.derived.marks.spof_servers.contains(&0));
+    assert!(
+        a.derived.marks.insecure_links.contains(&0),
         "user → nginx over http"
     );
 }
@@ -357,8 +398,8 @@ fn spofs_and_plain_links_are_marked() {
 fn failing_a_component_dims_what_clients_lose() {
     let mut a = app("distributed");
     select(&mut a, "haproxy");
-    update(&mut a, Action::ToggleFailed);
-    let impact = a.impact.clone().expect("impact");
+    step(&mut a, Action::ToggleFailed);
+    let impact = a.derived.impact.clone().expect("impact");
     assert_eq!(impact.loss, analyze::Loss::Everything);
     let i = |id: &str| {
         a.design
@@ -367,26 +408,26 @@ fn failing_a_component_dims_what_clients_lose() {
             .position(|c| c.id == id)
             .expect(id)
     };
-    assert!(a.dimmed[i("haproxy")]);
-    assert!(a.dimmed[i("nginx-1")]);
-    assert!(!a.dimmed[i("user")]);
-    assert!(!a.dirty, "a simulation is not an edit");
-    update(&mut a, Action::ToggleFailed);
-    assert!(a.impact.is_none());
-    assert!(a.dimmed.iter().all(|d| !d));
+    assert!(a.derived.dimmed[i("haproxy")]);
+    assert!(a.derived.dimmed[i("nginx-1")]);
+    assert!(!a.derived.dimmed[i("user")]);
+    assert!(!a.dirty(), "a simulation is not an edit");
+    step(&mut a, Action::ToggleFailed);
+    assert!(a.derived.impact.is_none());
+    assert!(a.derived.dimmed.iter().all(|d| !d));
 }
 
 #[test]
 fn failing_a_server_and_clearing() {
     let mut a = app("distributed");
     a.selection = Selection::Server("web-02".into());
-    update(&mut a, Action::ToggleFailed);
+    step(&mut a, Action::ToggleFailed);
     assert_eq!(
-        a.impact.as_ref().map(|i| i.loss),
+        a.derived.impact.as_ref().map(|i| i.loss),
         Some(analyze::Loss::Capacity)
     );
-    update(&mut a, Action::ClearFailures);
-    assert!(a.failed.is_empty() && a.impact.is_none());
+    step(&mut a, Action::ClearFailures);
+    assert!(a.failed.is_empty() && a.derived.impact.is_none());
 }
 
 #[test]
@@ -395,10 +436,10 @@ fn saving_writes_the_file_and_clears_the_flag() {
     let path = dir.path().join("d.toml");
     let mut a = App::new(reference("simple"), Some(path.clone()));
     select(&mut a, "nginx");
-    update(&mut a, Action::Delete);
-    assert!(a.dirty);
-    update(&mut a, Action::Save);
-    assert!(!a.dirty);
+    step(&mut a, Action::Delete);
+    assert!(a.dirty());
+    step(&mut a, Action::Save);
+    assert!(!a.dirty());
     let saved = io::load(&path).expect("saved design loads");
     assert_eq!(saved, a.design);
 }
@@ -408,7 +449,7 @@ fn save_as_asks_for_a_name_when_there_is_none() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("new.json");
     let mut a = app("simple");
-    update(&mut a, Action::Save);
+    step(&mut a, Action::Save);
     let Mode::Prompt { kind, input } = a.mode.clone() else {
         panic!("prompt expected");
     };
@@ -421,15 +462,15 @@ fn save_as_asks_for_a_name_when_there_is_none() {
 #[test]
 fn quitting_with_unsaved_changes_asks_first() {
     let mut a = app("simple");
-    update(&mut a, Action::Quit);
+    step(&mut a, Action::Quit);
     assert!(a.quit, "nothing to lose");
     let mut a = app("simple");
     select(&mut a, "code");
-    update(&mut a, Action::Delete);
-    update(&mut a, Action::Quit);
+    step(&mut a, Action::Delete);
+    step(&mut a, Action::Quit);
     assert!(!a.quit);
     assert_eq!(a.mode, Mode::Confirm(Confirm::Quit));
-    update(&mut a, Action::Cancel);
+    step(&mut a, Action::Cancel);
     assert_eq!(a.mode, Mode::Normal);
     run(&mut a, [Action::Quit, Action::No]);
     assert!(a.quit);
@@ -441,9 +482,9 @@ fn opening_a_broken_file_keeps_the_design() {
     let bad = dir.path().join("bad.toml");
     std::fs::write(&bad, "version = 1\nname = \"x\"\n[[components]]\nid = 3\n").expect("write");
     let mut a = app("simple");
-    update(&mut a, Action::Open);
+    step(&mut a, Action::Open);
     run(&mut a, bad.display().to_string().chars().map(Action::Char));
-    update(&mut a, Action::Accept);
+    step(&mut a, Action::Accept);
     assert_eq!(a.design.name, reference("simple").name);
     let m = a.message.clone().expect("message");
     assert!(m.error && m.text.contains("bad.toml"), "{m:?}");
@@ -452,7 +493,7 @@ fn opening_a_broken_file_keeps_the_design() {
 #[test]
 fn the_start_screen_opens_templates() {
     let mut a = App::start_screen(Vec::new());
-    update(&mut a, Action::Resize(120, 40));
+    step(&mut a, Action::Resize(120, 40));
     run(&mut a, [Action::Down, Action::Down, Action::Accept]);
     assert_eq!(a.mode, Mode::Normal);
     assert_eq!(a.design.name, reference("distributed").name);
@@ -463,11 +504,11 @@ fn the_start_screen_opens_templates() {
 fn the_automatic_layout_is_an_undoable_command() {
     let mut a = app("simple");
     select(&mut a, "nginx");
-    update(&mut a, Action::Nudge(30, 10));
-    update(&mut a, Action::Arrange);
+    step(&mut a, Action::Nudge(30, 10));
+    step(&mut a, Action::Arrange);
     let auto = crate::layout::auto_positions(&a.design);
     assert_eq!(a.design.components[1].position(), Some(auto[1]));
-    update(&mut a, Action::Undo);
+    step(&mut a, Action::Undo);
     assert_ne!(a.design.components[1].position(), Some(auto[1]));
 }
 
@@ -475,18 +516,14 @@ fn the_automatic_layout_is_an_undoable_command() {
 fn clicking_selects_and_dragging_moves_a_box() {
     let mut a = app("simple");
     let c = a.screen().canvas;
-    let b = a.layout.boxes[1]; // nginx
+    let b = a.derived.layout.boxes[1]; // nginx
     let col = (b.x + 2 - a.view.0) as u16 + c.x;
     let row = (b.y + 1 - a.view.1) as u16 + c.y;
-    update(&mut a, Action::Click(col, row));
+    mouse(&mut a, [M::Down(col, row)]);
     assert_eq!(a.selection, Selection::Component("nginx".into()));
-    run(
+    mouse(
         &mut a,
-        [
-            Action::Drag(col + 3, row + 2),
-            Action::Drag(col + 5, row + 2),
-            Action::Release,
-        ],
+        [M::Drag(col + 3, row + 2), M::Drag(col + 5, row + 2), M::Up],
     );
     assert_eq!(a.design.components[1].position(), Some((b.x + 5, b.y + 2)));
     assert_eq!(a.undo_steps(), 1, "one drag, one undo step");
@@ -497,12 +534,9 @@ fn dragging_the_empty_canvas_pans() {
     let mut a = app("simple");
     let v = a.view;
     let c = a.screen().canvas;
-    update(&mut a, Action::Click(c.x, c.bottom() - 1));
+    mouse(&mut a, [M::Down(c.x, c.bottom() - 1)]);
     assert_eq!(a.selection, Selection::None);
-    run(
-        &mut a,
-        [Action::Drag(c.x + 4, c.bottom() - 3), Action::Release],
-    );
+    mouse(&mut a, [M::Drag(c.x + 4, c.bottom() - 3), M::Up]);
     assert_eq!(a.view, (v.0 - 4, v.1 + 2));
 }
 
@@ -510,7 +544,7 @@ fn dragging_the_empty_canvas_pans() {
 fn clicking_a_finding_selects_it() {
     let mut a = app("simple");
     let s = a.screen();
-    update(&mut a, Action::Click(s.list.x + 2, s.list.y + 1));
+    mouse(&mut a, [M::Down(s.list.x + 2, s.list.y + 1)]);
     assert_eq!(a.finding, Some(1));
 }
 
@@ -518,7 +552,7 @@ fn clicking_a_finding_selects_it() {
 fn tab_cycles_components_servers_and_links() {
     let mut a = app("simple");
     let n = a.design.components.len() + a.design.servers.len() + a.design.links.len();
-    update(&mut a, Action::SelectNext);
+    step(&mut a, Action::SelectNext);
     assert_eq!(a.selection, Selection::Component("user".into()));
     run(&mut a, std::iter::repeat_n(Action::SelectNext, 5));
     assert_eq!(a.selection, Selection::Server("server-1".into()));
@@ -530,10 +564,10 @@ fn tab_cycles_components_servers_and_links() {
 fn every_edit_keeps_the_design_valid() {
     let mut a = app("scale-up");
     select(&mut a, "haproxy-1");
-    update(&mut a, Action::Delete);
+    step(&mut a, Action::Delete);
     assert!(crate::validate::validate(&a.design).is_empty());
     a.selection = Selection::Server("app-01".into());
-    update(&mut a, Action::Delete);
+    step(&mut a, Action::Delete);
     assert!(crate::validate::validate(&a.design).is_empty());
 }
 
@@ -552,9 +586,9 @@ mod walkthrough {
 
     fn connect(a: &mut App, from: &str, to: &str, protocol: Protocol) {
         select(a, from);
-        update(a, Action::Connect);
+        step(a, Action::Connect);
         select(a, to);
-        update(a, Action::Accept);
+        step(a, Action::Accept);
         let Mode::Protocol { sel, .. } = a.mode.clone() else {
             panic!("protocol menu expected: {:?}", a.message);
         };
@@ -568,7 +602,7 @@ mod walkthrough {
             vec![Action::Up; sel - want]
         };
         run(a, moves);
-        update(a, Action::Accept);
+        step(a, Action::Accept);
         assert!(
             a.design.links.iter().any(|l| l.from == from && l.to == to),
             "{from} → {to}: {:?}",
@@ -582,7 +616,7 @@ mod walkthrough {
         } else {
             select(a, id);
         }
-        update(a, Action::Edit);
+        step(a, Action::Edit);
         let Mode::Form(f) = a.mode.clone() else {
             panic!("form expected");
         };
@@ -590,7 +624,7 @@ mod walkthrough {
         run(a, std::iter::repeat_n(Action::Down, i));
         let field = f.fields[i].clone();
         if field.choices.is_empty() {
-            update(a, Action::Accept);
+            step(a, Action::Accept);
             retype(a, field.value.chars().count(), value);
         } else {
             for _ in 0..field.choices.len() {
@@ -598,10 +632,10 @@ mod walkthrough {
                 if f.fields[i].value == value {
                     break;
                 }
-                update(a, Action::Right);
+                step(a, Action::Right);
             }
         }
-        update(a, Action::Cancel);
+        step(a, Action::Cancel);
     }
 
     fn put_on_new_server(a: &mut App, id: &str) {
@@ -611,7 +645,7 @@ mod walkthrough {
 
     /// The canvas, drawn whole and as the screen shows it, reads back as the design's links.
     fn drawn_truly(a: &App, step: &str) {
-        let f = &a.layout.frames;
+        let f = &a.derived.layout.frames;
         for (i, (_, x)) in f.iter().enumerate() {
             for (_, y) in &f[i + 1..] {
                 assert!(
@@ -626,19 +660,22 @@ mod walkthrough {
     }
 
     fn has(a: &App, rule: &str, id: &str) -> bool {
-        a.findings.iter().any(|f| f.rule == rule && f.concerns(id))
+        a.derived
+            .findings
+            .iter()
+            .any(|f| f.rule == rule && f.concerns(id))
     }
 
     #[test]
     fn design_1_to_design_4() {
         let mut a = app("simple");
-        assert_eq!(a.findings.len(), 11);
+        assert_eq!(a.derived.findings.len(), 11);
 
         // 1. A load balancer in front of the web server, HTTPS from the browser.
         let lb = add_on_new_server(&mut a, Kind::LoadBalancer);
         connect(&mut a, &lb, "nginx", Protocol::Http);
         a.selection = Selection::Link(0); // user → nginx
-        update(&mut a, Action::Delete);
+        step(&mut a, Action::Delete);
         connect(&mut a, "user", &lb, Protocol::Https);
         set(&mut a, &lb, "certificate", "www.foobar.com");
         set(&mut a, "", "dns target", &lb);
@@ -673,7 +710,7 @@ mod walkthrough {
         select(&mut a, "code");
         run(&mut a, [Action::PlaceOnServer]);
         run(&mut a, std::iter::repeat_n(Action::Down, i + 2));
-        update(&mut a, Action::Accept);
+        step(&mut a, Action::Accept);
         assert_eq!(
             a.design.component("code").and_then(|c| c.server.clone()),
             app_server
@@ -701,7 +738,7 @@ mod walkthrough {
             .position(|l| l.from == "user" && l.to == lb)
             .expect("user → lb");
         a.selection = Selection::Link(l);
-        update(&mut a, Action::Edit);
+        step(&mut a, Action::Edit);
         run(&mut a, [Action::Down, Action::Accept]);
         run(&mut a, std::iter::repeat_n(Action::Backspace, lb.len()));
         run(&mut a, "lb-cluster".chars().map(Action::Char));
@@ -728,16 +765,16 @@ mod walkthrough {
                 let k = Kind::ALL.iter().position(|&x| x == kind).expect("kind");
                 run(&mut a, [Action::Add]);
                 run(&mut a, std::iter::repeat_n(Action::Down, k));
-                update(&mut a, Action::Accept);
+                step(&mut a, Action::Accept);
                 run(&mut a, std::iter::repeat_n(Action::Down, n + 1));
-                update(&mut a, Action::Accept);
+                step(&mut a, Action::Accept);
                 let id = a.design.components.last().expect("added").id.clone();
                 assert_eq!(
                     a.design.component(&id).and_then(|c| c.server.clone()),
                     Some(s.clone())
                 );
                 // Placed inside its server's frame, over nothing.
-                let l = &a.layout;
+                let l = &a.derived.layout;
                 let b = l.boxes[a.design.components.len() - 1];
                 for (i, o) in l.boxes.iter().enumerate().take(l.boxes.len() - 1) {
                     assert!(!o.intersects(&b), "{id} over {}", a.design.components[i].id);
@@ -747,16 +784,22 @@ mod walkthrough {
                 }
             }
         }
-        assert!(!a.findings.iter().any(|f| f.rule == "NO-FIREWALL"));
-        assert!(!a.findings.iter().any(|f| f.rule == "NO-MONITORING"));
+        assert!(!a.derived.findings.iter().any(|f| f.rule == "NO-FIREWALL"));
+        assert!(!a.derived.findings.iter().any(|f| f.rule == "NO-MONITORING"));
         drawn_truly(&a, "5");
         assert!(crate::validate::validate(&a.design).is_empty());
         let critical = a
+            .derived
             .findings
             .iter()
             .filter(|f| f.severity == crate::analyze::Severity::Critical)
             .count();
-        let left: Vec<(&str, Vec<&str>)> = a.findings.iter().map(|f| (f.rule, f.ids())).collect();
+        let left: Vec<(&str, Vec<&str>)> = a
+            .derived
+            .findings
+            .iter()
+            .map(|f| (f.rule, f.ids()))
+            .collect();
         eprintln!("{left:?}");
         // The application server and its server are one cause: one finding.
         assert_eq!(critical, 1, "the application server: {left:?}");
@@ -773,16 +816,16 @@ fn accepted_risks_are_listed_apart_and_do_not_count() {
         expires: None,
     });
     let a = App::new(d, None);
-    assert_eq!(a.findings.len(), 11);
-    assert_eq!(a.open_findings, 10);
-    assert_eq!(a.findings[10].rule, "NO-MONITORING");
+    assert_eq!(a.derived.findings.len(), 11);
+    assert_eq!(a.derived.open_findings, 10);
+    assert_eq!(a.derived.findings[10].rule, "NO-MONITORING");
     assert_eq!(a.accepted_reason(10), Some("a hobby site"));
     assert_eq!(a.accepted_reason(0), None);
 }
 
 /// Whether the whole design is on the canvas at the current view.
 fn whole_design_shown(a: &App) -> bool {
-    let b = a.layout.bounds;
+    let b = a.derived.layout.bounds;
     let c = a.screen().canvas;
     let (vx, vy) = a.view;
     b.x >= vx
@@ -795,14 +838,18 @@ fn whole_design_shown(a: &App) -> bool {
 fn every_reference_design_is_shown_whole_in_120_by_40() {
     for name in crate::templates::names() {
         let mut a = App::new(crate::templates::template(name).expect("template"), None);
-        update(&mut a, Action::Resize(120, 40));
+        step(&mut a, Action::Resize(120, 40));
         a.fit_view();
-        assert!(whole_design_shown(&a), "{name}: {:?}", a.layout.bounds);
+        assert!(
+            whole_design_shown(&a),
+            "{name}: {:?}",
+            a.derived.layout.bounds
+        );
         // The panel gives way only where it must: designs 1 to 3 fit beside it.
         let beside = !matches!(name, "scale-up" | "resilient");
         assert_eq!(a.show_panel, beside, "{name}");
         // In 160×48 every design fits beside the panel.
-        update(&mut a, Action::Resize(160, 48));
+        step(&mut a, Action::Resize(160, 48));
         a.fit_view();
         assert!(a.show_panel && whole_design_shown(&a), "{name} in 160×48");
     }
@@ -811,25 +858,25 @@ fn every_reference_design_is_shown_whole_in_120_by_40() {
 #[test]
 fn the_panel_comes_back_when_the_terminal_grows_and_stays_as_the_user_chose() {
     let mut a = App::new(reference("04-scale-up.toml"), None);
-    update(&mut a, Action::Resize(120, 40));
+    step(&mut a, Action::Resize(120, 40));
     assert!(!a.show_panel);
-    update(&mut a, Action::Resize(160, 48));
+    step(&mut a, Action::Resize(160, 48));
     assert!(a.show_panel, "room for both at 160×48");
     assert!(whole_design_shown(&a));
-    update(&mut a, Action::Resize(120, 40));
+    step(&mut a, Action::Resize(120, 40));
     assert!(!a.show_panel);
     // Once the user shows it, resizing no longer hides it.
-    update(&mut a, Action::TogglePanel);
+    step(&mut a, Action::TogglePanel);
     assert!(a.show_panel && a.panel_chosen);
-    update(&mut a, Action::Resize(110, 40));
-    update(&mut a, Action::Resize(120, 40));
+    step(&mut a, Action::Resize(110, 40));
+    step(&mut a, Action::Resize(120, 40));
     assert!(a.show_panel);
 }
 
 #[test]
 fn a_design_too_big_for_any_screen_keeps_the_panel() {
     let mut a = App::new(crate::generate::layered(200), None);
-    update(&mut a, Action::Resize(120, 40));
+    step(&mut a, Action::Resize(120, 40));
     assert!(
         a.show_panel,
         "it scrolls either way, so the findings stay in view"
@@ -852,7 +899,7 @@ fn dropping_a_box_into_another_frame_puts_it_on_that_server() {
         .iter()
         .position(|c| c.id == "nginx-2")
         .expect("nginx-2");
-    let b = a.layout.boxes[i];
+    let b = a.derived.layout.boxes[i];
     let target = a
         .design
         .component("nginx-1")
@@ -866,6 +913,7 @@ fn dropping_a_box_into_another_frame_puts_it_on_that_server() {
         .position(|s| s.id == target)
         .expect("target");
     let frame = a
+        .derived
         .layout
         .frames
         .iter()
@@ -875,17 +923,13 @@ fn dropping_a_box_into_another_frame_puts_it_on_that_server() {
     let (fx, fy) = frame.center();
     let from = screen_cell(&a, b.x + 2, b.y + 1);
     let to = screen_cell(&a, fx - layout::BOX_W / 2 + 2, fy - layout::BOX_H / 2 + 1);
-    run(
+    mouse(
         &mut a,
-        [
-            Action::Click(from.0, from.1),
-            Action::Drag(to.0, to.1),
-            Action::Release,
-        ],
+        [M::Down(from.0, from.1), M::Drag(to.0, to.1), M::Up],
     );
     assert_eq!(a.design.components[i].server.as_ref(), Some(&target));
     assert!(a.message.as_ref().is_some_and(|m| m.text.contains(&target)));
-    update(&mut a, Action::Undo);
+    step(&mut a, Action::Undo);
     assert_eq!(
         a.design, before,
         "one undo takes back the move and the new server"
@@ -902,15 +946,11 @@ fn dragging_a_box_within_its_own_frame_keeps_its_server() {
         .position(|c| c.id == "nginx-2")
         .expect("nginx-2");
     let server = a.design.components[i].server.clone();
-    let b = a.layout.boxes[i];
+    let b = a.derived.layout.boxes[i];
     let from = screen_cell(&a, b.x + 2, b.y + 1);
-    run(
+    mouse(
         &mut a,
-        [
-            Action::Click(from.0, from.1),
-            Action::Drag(from.0, from.1 + 1),
-            Action::Release,
-        ],
+        [M::Down(from.0, from.1), M::Drag(from.0, from.1 + 1), M::Up],
     );
     assert_eq!(a.design.components[i].position(), Some((b.x, b.y + 1)));
     assert_eq!(a.design.components[i].server, server);
@@ -927,12 +967,12 @@ fn the_wheel_walks_the_findings_over_the_panel_and_pans_elsewhere() {
         modifiers: KeyModifiers::NONE,
     };
     let p = a.screen().panel;
-    let on_panel = crate::editor::keymap::action_for_mouse(&a, wheel(p.x + 2, p.y + 2));
+    let on_panel = crate::editor::input::action_for_mouse(&a, wheel(p.x + 2, p.y + 2));
     assert_eq!(on_panel, Some(Action::NextFinding));
-    update(&mut a, on_panel.expect("action"));
+    step(&mut a, on_panel.expect("action"));
     assert_eq!(a.finding, Some(0));
     let c = a.screen().canvas;
-    let on_canvas = crate::editor::keymap::action_for_mouse(&a, wheel(c.x + 2, c.y + 2));
+    let on_canvas = crate::editor::input::action_for_mouse(&a, wheel(c.x + 2, c.y + 2));
     assert_eq!(on_canvas, Some(Action::Scroll(0, 1)));
 }
 
@@ -940,14 +980,14 @@ fn the_wheel_walks_the_findings_over_the_panel_and_pans_elsewhere() {
 fn the_form_of_a_cluster_member_edits_the_clusters_mode_and_vip() {
     let mut a = app("scale-up");
     select(&mut a, "haproxy-1");
-    update(&mut a, Action::Edit);
+    step(&mut a, Action::Edit);
     let (mode, vip) = (field(&a, "cluster mode"), field(&a, "cluster vip"));
     run(&mut a, std::iter::repeat_n(Action::Down, mode));
-    update(&mut a, Action::Right);
+    step(&mut a, Action::Right);
     let cluster = |a: &App| a.design.cluster("lb-cluster").cloned().expect("cluster");
     assert_eq!(cluster(&a).mode, crate::model::ClusterMode::ActivePassive);
     run(&mut a, std::iter::repeat_n(Action::Down, vip - mode));
-    update(&mut a, Action::Accept);
+    step(&mut a, Action::Accept);
     retype(&mut a, "8.8.8.8".len(), "203.0.113.7");
     assert_eq!(cluster(&a).vip.as_deref(), Some("203.0.113.7"));
     // haproxy-2 shares the cluster, so its form shows the same settings.
@@ -970,12 +1010,12 @@ fn undoing_back_to_the_opened_design_leaves_nothing_unsaved() {
     let mut a = app("simple");
     select(&mut a, "nginx");
     run(&mut a, [Action::Nudge(1, 0), Action::Nudge(1, 0)]);
-    assert!(a.dirty);
-    update(&mut a, Action::Undo);
-    assert!(!a.dirty, "back to the design as opened");
-    update(&mut a, Action::Redo);
-    assert!(a.dirty);
+    assert!(a.dirty());
+    step(&mut a, Action::Undo);
+    assert!(!a.dirty(), "back to the design as opened");
+    step(&mut a, Action::Redo);
+    assert!(a.dirty());
     // Moving back by hand counts too.
     run(&mut a, [Action::Nudge(-1, 0), Action::Nudge(-1, 0)]);
-    assert!(!a.dirty);
+    assert!(!a.dirty());
 }

@@ -1,269 +1,18 @@
-//! Drawing the screen from `&App`, and the screen geometry the mouse is tested against.
+//! Drawing the screen from `&App`: reads the state only.
 //!
-//! Every rectangle comes from pure functions of the terminal size and the state ([`screen`],
-//! [`popup`]), used both here and by `update` for hit-testing, so a click lands where the
-//! thing was drawn.
+//! Every rectangle comes from the pure geometry of [`super::screen`], which
+//! [`super::input`] hit-tests the mouse against, so a click lands where the thing was drawn.
 
-use super::app::{App, Confirm, Mode, StartItem};
+use super::screen::{MIN_H, MIN_W, Screen, centered, list_offset, screen};
+use super::state::{App, Confirm, Mode, StartItem};
 use super::{canvas, keymap};
 use crate::analyze::{Severity, counts};
-use crate::model::{Kind, Protocol};
 use ratatui::Frame;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Wrap};
-
-/// The smallest terminal the editor draws its full screen in.
-pub const MIN_W: u16 = 40;
-pub const MIN_H: u16 = 10;
-
-/// Where each part of the screen is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct Screen {
-    pub area: Rect,
-    pub title: Rect,
-    pub canvas: Rect,
-    /// The findings panel, border included.
-    pub panel: Rect,
-    /// The findings list inside the panel.
-    pub list: Rect,
-    /// The explanation under the list.
-    pub detail: Rect,
-    pub status: Rect,
-    pub hints: Rect,
-    pub too_small: bool,
-}
-
-/// The screen's geometry for a terminal area.
-pub fn screen(area: Rect, show_panel: bool) -> Screen {
-    if area.width < MIN_W || area.height < MIN_H {
-        return Screen {
-            area,
-            too_small: true,
-            ..Screen::default()
-        };
-    }
-    let panel_w = match area.width {
-        _ if !show_panel => 0,
-        w if w >= 140 => 42,
-        w if w >= 110 => 32,
-        w if w >= 70 => 28,
-        _ => 0,
-    };
-    let body_h = area.height.saturating_sub(3);
-    let title = Rect::new(area.x, area.y, area.width, 1);
-    let canvas = Rect::new(
-        area.x,
-        area.y.saturating_add(1),
-        area.width.saturating_sub(panel_w),
-        body_h,
-    );
-    let panel = Rect::new(canvas.right(), area.y.saturating_add(1), panel_w, body_h);
-    let inner_w = panel_w.saturating_sub(1);
-    let list_h = if panel_w == 0 {
-        0
-    } else {
-        (body_h.saturating_sub(2) / 2).max(3)
-    };
-    let list = Rect::new(
-        panel.x.saturating_add(1),
-        panel.y.saturating_add(1),
-        inner_w,
-        list_h.min(body_h),
-    );
-    let detail_y = list.bottom().saturating_add(1);
-    let detail = Rect::new(
-        panel.x.saturating_add(1),
-        detail_y,
-        inner_w,
-        panel.bottom().saturating_sub(detail_y),
-    );
-    Screen {
-        area,
-        title,
-        canvas,
-        panel,
-        list,
-        detail,
-        status: Rect::new(area.x, area.bottom().saturating_sub(2), area.width, 1),
-        hints: Rect::new(area.x, area.bottom().saturating_sub(1), area.width, 1),
-        too_small: false,
-    }
-}
-
-/// The first list row shown, so that `sel` is visible in `height` rows.
-pub fn list_offset(sel: Option<usize>, len: usize, height: usize) -> usize {
-    match sel {
-        Some(s) if height > 0 && s >= height => (s + 1 - height).min(len.saturating_sub(height)),
-        _ => 0,
-    }
-}
-
-/// The finding under a screen cell.
-pub fn finding_at(app: &App, col: u16, row: u16) -> Option<usize> {
-    let s = app.screen();
-    if s.too_small || !contains(s.list, col, row) {
-        return None;
-    }
-    let off = list_offset(app.finding, app.findings.len(), usize::from(s.list.height));
-    let i = off + usize::from(row.saturating_sub(s.list.y));
-    (i < app.findings.len()).then_some(i)
-}
-
-fn contains(r: Rect, col: u16, row: u16) -> bool {
-    col >= r.x && col < r.right() && row >= r.y && row < r.bottom()
-}
-
-/// A centred rectangle of at most `w`×`h` inside `area`.
-pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
-    let w = w.min(area.width);
-    let h = h.min(area.height);
-    Rect::new(
-        area.x.saturating_add((area.width - w) / 2),
-        area.y.saturating_add((area.height - h) / 2),
-        w,
-        h,
-    )
-}
-
-/// The entries of the current menu, as lines of text.
-pub fn menu_items(app: &App) -> Vec<String> {
-    match &app.mode {
-        Mode::Palette { .. } => Kind::ALL
-            .iter()
-            .map(|k| format!("{} {:<19} {}", k.glyph(), k.title(), k.description()))
-            .collect(),
-        Mode::Place { .. } => {
-            let mut v = vec!["(no server)".to_string(), "+ a new server".to_string()];
-            v.extend(app.design.servers.iter().map(|s| {
-                format!(
-                    "{}  {}{}",
-                    s.id,
-                    s.label.as_deref().unwrap_or(""),
-                    s.ip.as_ref()
-                        .map(|ip| format!(" · {ip}"))
-                        .unwrap_or_default()
-                )
-            }));
-            v
-        }
-        Mode::Protocol { .. } => Protocol::ALL
-            .iter()
-            .map(|p| {
-                let port = p
-                    .default_port()
-                    .map(|p| format!(" port {p}"))
-                    .unwrap_or_default();
-                let enc = if p.encrypted() { " 🔒 encrypted" } else { "" };
-                format!("{:<16}{port}{enc}", p.as_str())
-            })
-            .collect(),
-        _ => Vec::new(),
-    }
-}
-
-fn menu_title(app: &App) -> String {
-    match &app.mode {
-        Mode::Palette { .. } => " Add a component ".into(),
-        Mode::Place { component, .. } => format!(" Put `{component}` on… "),
-        Mode::Protocol { from, to, .. } => format!(" Link `{from}` → `{to}` over… "),
-        _ => String::new(),
-    }
-}
-
-/// The popup of the current menu and the rectangle its entries are listed in.
-pub fn menu_rect(app: &App) -> (Rect, Rect) {
-    let s = app.screen();
-    let items = menu_items(app);
-    let w = items
-        .iter()
-        .map(|i| unicode_width::UnicodeWidthStr::width(i.as_str()) as u16)
-        .max()
-        .unwrap_or(10)
-        .max(menu_title(app).len() as u16)
-        .saturating_add(4);
-    let h = (items.len() as u16).saturating_add(2);
-    let outer = centered(s.area, w.min(s.area.width.saturating_sub(4)), h);
-    (outer, outer.inner(ratatui::layout::Margin::new(1, 1)))
-}
-
-fn menu_sel(app: &App) -> usize {
-    match &app.mode {
-        Mode::Palette { sel } | Mode::Place { sel, .. } | Mode::Protocol { sel, .. } => *sel,
-        Mode::Start { sel } => *sel,
-        _ => 0,
-    }
-}
-
-/// The menu entry under a screen cell.
-pub fn menu_item_at(app: &App, col: u16, row: u16) -> Option<usize> {
-    let (_, inner) = menu_rect(app);
-    if !contains(inner, col, row) {
-        return None;
-    }
-    let n = menu_items(app).len();
-    let off = list_offset(Some(menu_sel(app)), n, usize::from(inner.height));
-    let i = off + usize::from(row.saturating_sub(inner.y));
-    (i < n).then_some(i)
-}
-
-/// The start screen's list area.
-fn start_rect(app: &App) -> Rect {
-    let a = Rect::new(0, 0, app.size.0, app.size.1);
-    let n = app.start_items().len() as u16;
-    let box_ = centered(a, 72, n.saturating_add(8));
-    Rect::new(
-        box_.x.saturating_add(2),
-        box_.y.saturating_add(4),
-        box_.width.saturating_sub(4),
-        box_.height.saturating_sub(6),
-    )
-}
-
-/// The start-screen entry under a screen cell.
-pub fn start_item_at(app: &App, col: u16, row: u16) -> Option<usize> {
-    let r = start_rect(app);
-    if !contains(r, col, row) {
-        return None;
-    }
-    let n = app.start_items().len();
-    let sel = menu_sel(app);
-    let off = list_offset(Some(sel), n, usize::from(r.height));
-    let i = off + usize::from(row.saturating_sub(r.y));
-    (i < n).then_some(i)
-}
-
-fn form_rect(app: &App) -> (Rect, Rect) {
-    let s = app.screen();
-    let n = match &app.mode {
-        Mode::Form(f) => f.fields.len() as u16,
-        _ => 0,
-    };
-    let outer = centered(s.area, 64, n.saturating_add(4));
-    let inner = outer.inner(ratatui::layout::Margin::new(2, 1));
-    (
-        outer,
-        Rect::new(inner.x, inner.y, inner.width, n.min(inner.height)),
-    )
-}
-
-/// The form field under a screen cell.
-pub fn form_field_at(app: &App, col: u16, row: u16) -> Option<usize> {
-    let (outer, inner) = form_rect(app);
-    if !contains(outer, col, row) {
-        return None;
-    }
-    if !contains(inner, col, row) {
-        // Inside the popup but not on a field: keep the form open on the current field.
-        return match &app.mode {
-            Mode::Form(f) => Some(f.sel),
-            _ => None,
-        };
-    }
-    Some(usize::from(row.saturating_sub(inner.y)))
-}
 
 /// "no finding concerns it", "1 finding concerns it", "3 findings concern it".
 fn concern_count(n: usize) -> String {
@@ -346,7 +95,7 @@ impl<W: ratatui::widgets::Widget> RenderRef for W {
 }
 
 fn draw_title(frame: &mut Frame, app: &App, s: &Screen) {
-    let modified = if app.dirty { " ● modified" } else { "" };
+    let modified = if app.dirty() { " ● modified" } else { "" };
     let line = Line::from(vec![
         Span::styled(
             " infraplan ",
@@ -378,11 +127,15 @@ fn draw_title(frame: &mut Frame, app: &App, s: &Screen) {
 }
 
 fn draw_panel(frame: &mut Frame, app: &App, s: &Screen) {
-    let accepted = app.findings.len() - app.open_findings.min(app.findings.len());
+    let accepted =
+        app.derived.findings.len() - app.derived.open_findings.min(app.derived.findings.len());
     let title = if accepted > 0 {
-        format!(" Findings ({} + {accepted} accepted) ", app.open_findings)
+        format!(
+            " Findings ({} + {accepted} accepted) ",
+            app.derived.open_findings
+        )
     } else {
-        format!(" Findings ({}) ", app.findings.len())
+        format!(" Findings ({}) ", app.derived.findings.len())
     };
     let block = Block::default()
         .borders(Borders::LEFT | Borders::TOP)
@@ -391,8 +144,9 @@ fn draw_panel(frame: &mut Frame, app: &App, s: &Screen) {
     frame.render_widget(block, s.panel);
     // The list.
     let h = usize::from(s.list.height);
-    let off = list_offset(app.finding, app.findings.len(), h);
+    let off = list_offset(app.finding, app.derived.findings.len(), h);
     let lines: Vec<Line> = app
+        .derived
         .findings
         .iter()
         .enumerate()
@@ -426,7 +180,7 @@ fn draw_panel(frame: &mut Frame, app: &App, s: &Screen) {
             line
         })
         .collect();
-    if app.findings.is_empty() {
+    if app.derived.findings.is_empty() {
         frame.render_widget(
             Paragraph::new(Line::styled(
                 "✓ no findings",
@@ -444,7 +198,7 @@ fn draw_panel(frame: &mut Frame, app: &App, s: &Screen) {
     let sep = Rect::new(s.list.x, s.list.bottom(), s.list.width, 1);
     let detail_title = if app.finding.is_some() {
         "─ Finding "
-    } else if app.impact.is_some() {
+    } else if app.derived.impact.is_some() {
         "─ Failure simulation "
     } else {
         "─ Selection "
@@ -458,7 +212,7 @@ fn draw_panel(frame: &mut Frame, app: &App, s: &Screen) {
         sep,
     );
     let mut text: Vec<Line> = Vec::new();
-    if let Some(f) = app.finding.and_then(|i| app.findings.get(i)) {
+    if let Some(f) = app.finding.and_then(|i| app.derived.findings.get(i)) {
         text.push(Line::from(vec![
             Span::styled(
                 f.severity.as_str().to_uppercase(),
@@ -482,7 +236,7 @@ fn draw_panel(frame: &mut Frame, app: &App, s: &Screen) {
                 Style::default().fg(Color::Gray),
             ));
         }
-    } else if let Some(imp) = &app.impact {
+    } else if let Some(imp) = &app.derived.impact {
         let failed: Vec<&str> = app.failed.iter().map(String::as_str).collect();
         text.push(Line::styled(
             format!("Failed: {}", failed.join(", ")),
@@ -519,7 +273,7 @@ fn strip_ticks(s: &str) -> String {
 }
 
 fn selection_lines(app: &App) -> Vec<Line<'static>> {
-    use super::app::Selection;
+    use super::state::Selection;
     let d = &app.design;
     let dim = Style::default().fg(Color::Gray);
     match &app.selection {
@@ -537,7 +291,12 @@ fn selection_lines(app: &App) -> Vec<Line<'static>> {
             if let Some(s) = &c.server {
                 v.push(Line::raw(format!("on server {s}")));
             }
-            let n = app.findings.iter().filter(|f| f.concerns(&c.id)).count();
+            let n = app
+                .derived
+                .findings
+                .iter()
+                .filter(|f| f.concerns(&c.id))
+                .count();
             v.push(Line::raw(concern_count(n)));
             v
         }
@@ -588,7 +347,7 @@ fn selection_lines(app: &App) -> Vec<Line<'static>> {
 
 fn draw_status(frame: &mut Frame, app: &App, s: &Screen) {
     let mut spans: Vec<Span> = Vec::new();
-    let open = &app.findings[..app.open_findings.min(app.findings.len())];
+    let open = &app.derived.findings[..app.derived.open_findings.min(app.derived.findings.len())];
     for (sev, n) in counts(open) {
         if n > 0 {
             spans.push(Span::styled(
@@ -604,7 +363,7 @@ fn draw_status(frame: &mut Frame, app: &App, s: &Screen) {
             Style::default().fg(Color::Green),
         ));
     }
-    let accepted = app.findings.len() - open.len();
+    let accepted = app.derived.findings.len() - open.len();
     if accepted > 0 {
         spans.push(Span::styled(
             format!(" {accepted} accepted "),
@@ -669,8 +428,8 @@ fn draw_start(frame: &mut Frame, app: &App, s: &Screen) {
             .wrap(Wrap { trim: true }),
         intro,
     );
-    let r = start_rect(app);
-    let sel = menu_sel(app);
+    let r = app.start_rect();
+    let sel = app.menu_sel();
     let off = list_offset(Some(sel), items.len(), usize::from(r.height));
     let lines: Vec<Line> = items
         .iter()
@@ -733,11 +492,11 @@ fn draw_overlays(frame: &mut Frame, app: &App) {
     let area = frame.area();
     match &app.mode {
         Mode::Palette { .. } | Mode::Place { .. } | Mode::Protocol { .. } => {
-            let (outer, inner) = menu_rect(app);
+            let (outer, inner) = app.menu_rect();
             frame.render_widget(Clear, outer);
-            frame.render_widget(popup_block(menu_title(app)), outer);
-            let items = menu_items(app);
-            let sel = menu_sel(app);
+            frame.render_widget(popup_block(app.menu_title()), outer);
+            let items = app.menu_items();
+            let sel = app.menu_sel();
             let off = list_offset(Some(sel), items.len(), usize::from(inner.height));
             let lines: Vec<Line> = items
                 .into_iter()
@@ -756,7 +515,7 @@ fn draw_overlays(frame: &mut Frame, app: &App) {
             frame.render_widget(Paragraph::new(lines), inner);
         }
         Mode::Form(form) => {
-            let (outer, inner) = form_rect(app);
+            let (outer, inner) = app.form_rect();
             frame.render_widget(Clear, outer);
             frame.render_widget(
                 popup_block(format!(

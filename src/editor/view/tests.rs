@@ -1,13 +1,19 @@
 //! Screens drawn into a TestBackend and compared with snapshots; colours checked on cells.
 
 use super::*;
-use crate::editor::app::{Action, App, Selection, update};
+use crate::editor::action::Action;
+use crate::editor::state::{App, Selection};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
+/// Applies an action and runs the effects it asks for, as the loop does.
+fn step(app: &mut App, action: Action) {
+    crate::editor::apply(app, action);
+}
+
 fn app(name: &str, w: u16, h: u16) -> App {
     let mut a = App::new(crate::templates::template(name).expect("template"), None);
-    update(&mut a, Action::Resize(w, h));
+    step(&mut a, Action::Resize(w, h));
     a.fit_view();
     a
 }
@@ -29,7 +35,7 @@ fn reference_designs() {
 #[test]
 fn palette() {
     let mut a = app("simple", 120, 40);
-    update(&mut a, Action::Add);
+    step(&mut a, Action::Add);
     insta::assert_snapshot!(render(&a).backend());
 }
 
@@ -37,25 +43,25 @@ fn palette() {
 fn form_of_a_load_balancer() {
     let mut a = app("distributed", 120, 40);
     a.selection = Selection::Component("haproxy".into());
-    update(&mut a, Action::Edit);
+    step(&mut a, Action::Edit);
     insta::assert_snapshot!(render(&a).backend());
 }
 
 #[test]
 fn finding_selected() {
     let mut a = app("simple", 120, 40);
-    update(&mut a, Action::NextFinding);
+    step(&mut a, Action::NextFinding);
     let t = render(&a);
     insta::assert_snapshot!(t.backend());
     // The finding's component is outlined in the highlight colour.
-    let f = &a.findings[0];
+    let f = &a.derived.findings[0];
     let i = a
         .design
         .components
         .iter()
         .position(|c| c.id == f.components[0])
         .expect("component");
-    let b = a.layout.boxes[i];
+    let b = a.derived.layout.boxes[i];
     let c = a.screen().canvas;
     let (x, y) = ((b.x - a.view.0) as u16 + c.x, (b.y - a.view.1) as u16 + c.y);
     let cell = t.backend().buffer()[(x + 1, y)].clone();
@@ -67,10 +73,15 @@ fn spofs_and_plain_links_are_red() {
     let a = app("simple", 120, 40);
     let t = render(&a);
     let c = a.screen().canvas;
-    let b = a.layout.boxes[1]; // nginx, a SPOF
+    let b = a.derived.layout.boxes[1]; // nginx, a SPOF
     let (x, y) = ((b.x - a.view.0) as u16 + c.x, (b.y - a.view.1) as u16 + c.y);
     assert_eq!(t.backend().buffer()[(x + 1, y)].fg, canvas::RED);
-    let r = a.routes.iter().find(|r| r.link == 0).expect("user → nginx");
+    let r = a
+        .derived
+        .routes
+        .iter()
+        .find(|r| r.link == 0)
+        .expect("user → nginx");
     let (px, py) = r.points[0];
     let (sx, sy) = ((px - a.view.0) as u16 + c.x, (py - a.view.1) as u16 + c.y);
     assert_eq!(t.backend().buffer()[(sx, sy)].fg, canvas::RED);
@@ -80,7 +91,7 @@ fn spofs_and_plain_links_are_red() {
 fn failure_simulation() {
     let mut a = app("distributed", 120, 40);
     a.selection = Selection::Component("haproxy".into());
-    update(&mut a, Action::ToggleFailed);
+    step(&mut a, Action::ToggleFailed);
     let t = render(&a);
     insta::assert_snapshot!(t.backend());
     // What the clients lost is grey.
@@ -90,7 +101,7 @@ fn failure_simulation() {
         .iter()
         .position(|c| c.id == "nginx-1")
         .expect("nginx-1");
-    let b = a.layout.boxes[i];
+    let b = a.derived.layout.boxes[i];
     let c = a.screen().canvas;
     let (x, y) = ((b.x - a.view.0) as u16 + c.x, (b.y - a.view.1) as u16 + c.y);
     assert_eq!(t.backend().buffer()[(x + 1, y)].fg, canvas::DIM);
@@ -99,14 +110,14 @@ fn failure_simulation() {
 #[test]
 fn help() {
     let mut a = app("simple", 120, 40);
-    update(&mut a, Action::Help);
+    step(&mut a, Action::Help);
     insta::assert_snapshot!(render(&a).backend());
 }
 
 #[test]
 fn start_screen() {
     let mut a = App::start_screen(Vec::new());
-    update(&mut a, Action::Resize(100, 30));
+    step(&mut a, Action::Resize(100, 30));
     insta::assert_snapshot!(render(&a).backend());
 }
 
@@ -119,7 +130,7 @@ fn tiny_terminal() {
 #[test]
 fn every_size_down_to_one_cell_draws_without_panicking() {
     let mut a = app("scale-up", 120, 40);
-    update(&mut a, Action::Help);
+    step(&mut a, Action::Help);
     for (w, h) in [
         (1, 1),
         (2, 1),
@@ -131,16 +142,16 @@ fn every_size_down_to_one_cell_draws_without_panicking() {
         (200, 3),
     ] {
         for mode in [Action::Cancel, Action::Add, Action::Edit, Action::Help] {
-            update(&mut a, Action::Resize(w, h));
-            update(&mut a, mode);
+            step(&mut a, Action::Resize(w, h));
+            step(&mut a, mode);
             render(&a);
-            update(&mut a, Action::Cancel);
+            step(&mut a, Action::Cancel);
         }
     }
     // A resize storm with the view scrolled far away.
     a.view = (i32::MAX - 10, i32::MIN + 10);
     for i in 0..200u16 {
-        update(&mut a, Action::Resize(1 + i % 150, 1 + i % 50));
+        step(&mut a, Action::Resize(1 + i % 150, 1 + i % 50));
         render(&a);
     }
 }
@@ -153,10 +164,10 @@ fn boxes_at_the_ends_of_the_canvas_draw_without_overflow() {
     d.components[1].x = Some(i32::MIN);
     d.components[1].y = Some(i32::MAX);
     let mut a = App::new(d, None);
-    update(&mut a, Action::Resize(120, 40));
+    step(&mut a, Action::Resize(120, 40));
     render(&a);
     a.selection = Selection::Component("user".into());
-    update(&mut a, Action::Center);
-    update(&mut a, Action::Nudge(8, 4));
+    step(&mut a, Action::Center);
+    step(&mut a, Action::Nudge(8, 4));
     render(&a);
 }

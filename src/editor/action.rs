@@ -1,0 +1,129 @@
+//! What the user (and the loop, reporting on effects it ran) can ask of the editor: the
+//! input of [`super::update::update`]. Keys and mouse events become these in
+//! [`super::input`]; mouse actions are already hit-tested (they say what was pressed).
+
+use super::question::Confirm;
+use crate::model::Design;
+use std::path::PathBuf;
+
+/// Everything the user can ask for, and what the loop reports back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    /// The terminal's new size in cells.
+    Resize(u16, u16),
+    Quit,
+    Save,
+    SaveAs,
+    Open,
+    Export,
+    Undo,
+    Redo,
+    Help,
+    /// Esc: close, cancel, deselect.
+    Cancel,
+    /// Enter: pick, commit, confirm.
+    Accept,
+    Up,
+    Down,
+    Left,
+    Right,
+    /// Move the selected component (or pan when nothing is selected) by this many cells.
+    Nudge(i32, i32),
+    Pan(i32, i32),
+    Center,
+    SelectNext,
+    SelectPrev,
+    /// Select the server of the selected component.
+    SelectServer,
+    /// Select the next link touching the selected component.
+    SelectLink,
+    Add,
+    Connect,
+    Delete,
+    Rename,
+    Edit,
+    PlaceOnServer,
+    Arrange,
+    ToggleFailed,
+    ClearFailures,
+    TogglePanel,
+    NextFinding,
+    PrevFinding,
+    Char(char),
+    Backspace,
+    Yes,
+    No,
+    /// The mouse button went down on the findings list, on entry `i`.
+    PickFinding(usize),
+    /// The mouse button went down on entry `i` of the open menu, start screen or form.
+    PickItem(usize),
+    /// The mouse button went down outside the open menu, form or help.
+    ClickAway,
+    /// The mouse button went down on the canvas, at canvas cell `(x, y)`, on `hit`.
+    Press {
+        x: i32,
+        y: i32,
+        hit: Hit,
+    },
+    /// The mouse moved with the button held, to canvas cell `(x, y)` (`inside`: over the
+    /// canvas area).
+    DragTo {
+        x: i32,
+        y: i32,
+        inside: bool,
+    },
+    Release,
+    Scroll(i32, i32),
+    /// The design's file changed on disk (the event loop watches it).
+    FileChanged,
+    /// An effect the loop ran has finished.
+    Done(Outcome),
+}
+
+/// What is under a canvas cell, topmost first: a box, a link, a server's frame, or nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Hit {
+    Component(usize),
+    Link(usize),
+    Server(usize),
+    Nothing,
+}
+
+/// How an effect ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// `design` was written to `path` as `text`; `quit` when the save came from quitting.
+    Saved {
+        path: PathBuf,
+        design: Box<Design>,
+        text: String,
+        quit: bool,
+    },
+    SaveFailed(String),
+    /// The effect needs the user's word first.
+    Ask(Confirm),
+    /// A design was read (`text: None` for a new design at a path that does not exist yet).
+    Loaded {
+        path: PathBuf,
+        design: Box<Design>,
+        text: Option<String>,
+    },
+    LoadFailed(String),
+    Exported(String),
+    ExportFailed(String),
+    /// What the design's file holds now, after a change on disk.
+    Disk(Disk),
+}
+
+/// The design's file after a change on disk.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Disk {
+    Deleted,
+    /// It holds what the editor last read or wrote.
+    Same,
+    Invalid(String),
+    Changed {
+        design: Box<Design>,
+        text: String,
+    },
+}

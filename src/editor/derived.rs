@@ -1,0 +1,180 @@
+//! What follows from the design and the user's choices: the layout, the link routes, the
+//! findings as the team sees them (open, then accepted), the canvas marks, the impact of the
+//! simulated failures, and whether there are unsaved changes. One function, [`derive`], makes
+//! it from its [`Inputs`] after every update; it reuses the parts whose inputs did not change.
+
+use super::canvas::{self, Route};
+use crate::analyze::{self, Finding, Impact};
+use crate::layout::{self, Layout};
+use crate::model::Design;
+use std::collections::BTreeSet;
+
+/// What [`derive`] reads.
+#[derive(Debug, Clone, Copy)]
+pub struct Inputs<'a> {
+    pub design: &'a Design,
+    /// Bumped on every change to the design.
+    pub generation: u64,
+    /// Components and servers simulated as failed.
+    pub failed: &'a BTreeSet<String>,
+    /// The design as last opened or saved.
+    pub saved: &'a Design,
+    /// Bumped whenever `saved` is replaced.
+    pub saved_version: u64,
+}
+
+/// What the analyzer marks on the canvas at all times.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Marks {
+    /// Component indices that are single points of failure.
+    pub spof_components: BTreeSet<usize>,
+    /// Server indices that are single points of failure.
+    pub spof_servers: BTreeSet<usize>,
+    /// Link indices that carry traffic in the clear where it should not.
+    pub insecure_links: BTreeSet<usize>,
+}
+
+/// Everything derived; see the module's documentation.
+#[derive(Debug, Clone, Default)]
+pub struct Derived {
+    pub layout: Layout,
+    pub routes: Vec<Route>,
+    /// The open findings, then the accepted ones.
+    pub findings: Vec<Finding>,
+    /// How many of `findings` are open (the rest are accepted risks).
+    pub open_findings: usize,
+    /// Why each accepted finding (`findings[open_findings..]`) was accepted.
+    pub accepted_reasons: Vec<String>,
+    pub marks: Marks,
+    pub impact: Option<Impact>,
+    /// Per component: failed, or no longer reached by the clients.
+    pub dimmed: Vec<bool>,
+    /// Whether the design differs from the one last opened or saved.
+    pub dirty: bool,
+    /// What this was made from, so the next derivation redoes only what changed.
+    made_from: Option<Made>,
+    /// What the routes were made from, so an edit reroutes only the links it touches.
+    route_cache: canvas::RouteCache,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Made {
+    generation: u64,
+    failed: BTreeSet<String>,
+    saved_version: u64,
+}
+
+/// Derives everything from `inputs`; `prev` is the last derivation (or the default), whose
+/// parts are reused where their inputs are unchanged.
+pub fn derive(inputs: Inputs, prev: Derived) -> Derived {
+    let Inputs {
+        design,
+        generation,
+        failed,
+        saved,
+        saved_version,
+    } = inputs;
+    let mut d = prev;
+    let made = d.made_from.take();
+    let design_changed = made.as_ref().is_none_or(|m| m.generation != generation);
+    if design_changed {
+        d.layout = layout::layout(design);
+        d.routes = canvas::route_links_cached(design, &d.layout, &mut d.route_cache);
+        let (findings, open, reasons) = reviewed_findings(design);
+        d.findings = findings;
+        d.open_findings = open;
+        d.accepted_reasons = reasons;
+        d.marks = marks(design, &d.findings);
+    }
+    if design_changed || made.as_ref().is_none_or(|m| &m.failed != failed) {
+        (d.impact, d.dimmed) = impact(design, failed);
+    }
+    if design_changed
+        || made
+            .as_ref()
+            .is_none_or(|m| m.saved_version != saved_version)
+    {
+        d.dirty = design != saved;
+    }
+    d.made_from = Some(Made {
+        generation,
+        failed: failed.clone(),
+        saved_version,
+    });
+    d
+}
+
+/// The findings as the team sees them: the open ones, then the accepted risks (which do not
+/// count), with how many are open and why each accepted one was accepted.
+pub fn reviewed_findings(design: &Design) -> (Vec<Finding>, usize, Vec<String>) {
+    let reviewed = crate::accept::apply(design, analyze::analyze(design), crate::date::today());
+    let (open, accepted): (Vec<_>, Vec<_>) = reviewed.into_iter().partition(|r| !r.is_accepted());
+    let n = open.len();
+    let reasons = accepted
+        .iter()
+        .map(|r| match &r.status {
+            crate::accept::Status::Accepted { reason, .. } => reason.clone(),
+            _ => String::new(),
+        })
+        .collect();
+    let findings = open
+        .into_iter()
+        .chain(accepted)
+        .map(|r| r.finding)
+        .collect();
+    (findings, n, reasons)
+}
+
+/// What the simulated failures cost, and per component whether it is failed or no longer
+/// reached by the clients.
+pub fn impact(design: &Design, failed: &BTreeSet<String>) -> (Option<Impact>, Vec<bool>) {
+    let mut dimmed = vec![false; design.components.len()];
+    if failed.is_empty() {
+        return (None, dimmed);
+    }
+    let ids: Vec<&str> = failed.iter().map(String::as_str).collect();
+    let impact = analyze::simulate(design, &ids).ok();
+    if let Some(impact) = &impact {
+        let index = design.component_index();
+        for id in impact.failed.iter().chain(&impact.unreachable) {
+            if let Some(&i) = index.get(id.as_str()) {
+                dimmed[i] = true;
+            }
+        }
+    }
+    (impact, dimmed)
+}
+
+/// The canvas marks from the findings: SPOFs and links in the clear.
+pub fn marks(design: &Design, findings: &[Finding]) -> Marks {
+    let mut m = Marks::default();
+    let index = design.component_index();
+    for f in findings {
+        match f.rule {
+            "SPOF-COMPONENT" => {
+                m.spof_components
+                    .extend(f.components.iter().filter_map(|c| index.get(c.as_str())));
+            }
+            "SPOF-SERVER" => {
+                // The components it lists are those the server's loss takes down with it.
+                m.spof_components
+                    .extend(f.components.iter().filter_map(|c| index.get(c.as_str())));
+                m.spof_servers.extend(
+                    f.servers
+                        .iter()
+                        .filter_map(|s| design.servers.iter().position(|x| &x.id == s)),
+                );
+            }
+            "NO-HTTPS" | "TLS-TERMINATED-EARLY" | "DB-EXPOSED" => {
+                m.insecure_links.extend(
+                    f.links
+                        .iter()
+                        .copied()
+                        .filter(|&l| design.links.get(l).is_some_and(|l| !l.protocol.encrypted())),
+                );
+            }
+            _ => {}
+        }
+    }
+    m
+}

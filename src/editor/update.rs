@@ -1,0 +1,1150 @@
+//! The one function that changes the editor's state: [`update`] applies an [`Action`] and
+//! returns the [`Effect`]s (saving, opening, exporting, storing the recent list) the loop is
+//! to run; their outcomes come back as [`Action::Done`]. Nothing here touches the terminal or
+//! the view, so the tests drive the editor by building an `App` and applying actions.
+
+mod files;
+mod place;
+
+use super::action::{Action, Hit};
+use super::effects::Effect;
+use super::form::{self, Form, Target};
+use super::history::EditKey;
+use super::state::{App, Confirm, Drag, Message, Mode, Pending, PromptKind, Selection, StartItem};
+use crate::layout;
+use crate::model::{Component, Design, Kind, Link, Protocol};
+use std::path::PathBuf;
+
+use place::put_on_server;
+pub use place::{add_component, default_protocol};
+
+impl App {
+    pub(super) fn say(&mut self, text: impl Into<String>) {
+        self.message = Some(Message {
+            text: text.into(),
+            error: false,
+        });
+    }
+
+    pub(super) fn warn(&mut self, text: impl Into<String>) {
+        self.message = Some(Message {
+            text: text.into(),
+            error: true,
+        });
+    }
+
+    fn effect(&mut self, e: Effect) {
+        self.outbox.push(e);
+    }
+
+    /// Applies a change to the design as one undoable step. The change is refused, and the
+    /// design left as it was, when it would make the design invalid.
+    pub fn edit(&mut self, f: impl FnOnce(&mut Design) -> Result<(), String>) -> bool {
+        self.edit_keyed(EditKey::Other, f)
+    }
+
+    fn edit_keyed(
+        &mut self,
+        key: EditKey,
+        f: impl FnOnce(&mut Design) -> Result<(), String>,
+    ) -> bool {
+        let mut next = self.design.clone();
+        if let Err(e) = f(&mut next) {
+            self.warn(e);
+            return false;
+        }
+        if let Some(p) = crate::validate::validate(&next).first() {
+            self.warn(format!("not changed: {}", p.message));
+            return false;
+        }
+        if next == self.design {
+            return false;
+        }
+        let prev = std::mem::replace(&mut self.design, next);
+        self.history.record(key, prev);
+        self.generation += 1;
+        self.derive();
+        true
+    }
+
+    fn undo(&mut self) {
+        if self.history.undo(&mut self.design) {
+            self.after_history("undone");
+        } else {
+            self.say("nothing to undo");
+        }
+    }
+
+    fn redo(&mut self) {
+        if self.history.redo(&mut self.design) {
+            self.after_history("redone");
+        } else {
+            self.say("nothing to redo");
+        }
+    }
+
+    fn after_history(&mut self, what: &str) {
+        self.generation += 1;
+        self.derive();
+        self.say(what);
+    }
+
+    /// The canvas rectangle of the selection.
+    fn selection_rect(&self) -> Option<layout::Rect> {
+        match &self.selection {
+            Selection::Component(_) => self
+                .selected_component()
+                .and_then(|i| self.derived.layout.boxes.get(i).copied()),
+            Selection::Server(_) => {
+                let s = self.selected_server()?;
+                self.derived
+                    .layout
+                    .frames
+                    .iter()
+                    .find(|(i, _)| *i == s)
+                    .map(|(_, r)| *r)
+            }
+            Selection::Link(i) => self
+                .derived
+                .routes
+                .iter()
+                .find(|r| r.link == *i)
+                .map(|r| r.bounds()),
+            Selection::None => None,
+        }
+    }
+
+    /// Centres the view on the selection.
+    fn center(&mut self) {
+        let Some(r) = self.selection_rect() else {
+            self.fit_view();
+            return;
+        };
+        let c = self.screen().canvas;
+        let (cx, cy) = r.center();
+        self.view = (cx - i32::from(c.width) / 2, cy - i32::from(c.height) / 2);
+    }
+
+    /// Scrolls the least needed for the selection to be on screen.
+    fn reveal(&mut self) {
+        let Some(r) = self.selection_rect() else {
+            return;
+        };
+        let c = self.screen().canvas;
+        let (w, h) = (i32::from(c.width), i32::from(c.height));
+        if w == 0 || h == 0 {
+            return;
+        }
+        let (mut vx, mut vy) = self.view;
+        if r.right() > vx + w {
+            vx = r.right() - w;
+        }
+        if r.x < vx {
+            vx = r.x;
+        }
+        if r.bottom() > vy + h {
+            vy = r.bottom() - h;
+        }
+        if r.y < vy {
+            vy = r.y;
+        }
+        self.view = (vx, vy);
+    }
+
+    /// The selectable things in Tab order: components, then servers, then links.
+    fn selectables(&self) -> Vec<Selection> {
+        let d = &self.design;
+        d.components
+            .iter()
+            .map(|c| Selection::Component(c.id.clone()))
+            .chain(d.servers.iter().map(|s| Selection::Server(s.id.clone())))
+            .chain((0..d.links.len()).map(Selection::Link))
+            .collect()
+    }
+
+    fn cycle(&mut self, forward: bool, components_only: bool) {
+        let mut all = self.selectables();
+        if components_only {
+            all.retain(|s| matches!(s, Selection::Component(_)));
+        }
+        if all.is_empty() {
+            return;
+        }
+        let n = all.len();
+        let next = match all.iter().position(|s| *s == self.selection) {
+            Some(i) if forward => (i + 1) % n,
+            Some(i) => (i + n - 1) % n,
+            None if forward => 0,
+            None => n - 1,
+        };
+        self.selection = all.swap_remove(next);
+        self.reveal();
+    }
+
+    /// Selects the component nearest to the selected one in a direction (connect mode).
+    fn select_towards(&mut self, dx: i32, dy: i32) {
+        let Some(cur) = self.selected_component() else {
+            self.cycle(true, true);
+            return;
+        };
+        let (cx, cy) = self.derived.layout.boxes[cur].center();
+        let best = self
+            .derived
+            .layout
+            .boxes
+            .iter()
+            .enumerate()
+            .filter(|&(i, _)| i != cur)
+            .filter_map(|(i, b)| {
+                let (x, y) = b.center();
+                let (ox, oy) = (x - cx, y - cy);
+                let along = ox * dx + oy * dy;
+                if along <= 0 {
+                    return None;
+                }
+                let across = (ox * dy - oy * dx).abs();
+                Some((along + 2 * across, i))
+            })
+            .min();
+        if let Some((_, i)) = best {
+            self.selection = Selection::Component(self.design.components[i].id.clone());
+            self.reveal();
+        }
+    }
+}
+
+/// How many entries the menu of the current mode has.
+fn menu_len(app: &App) -> usize {
+    match &app.mode {
+        Mode::Start { .. } => app.start_items().len(),
+        Mode::Palette { .. } => Kind::ALL.len(),
+        Mode::Place { .. } => 2 + app.design.servers.len(),
+        Mode::Protocol { .. } => Protocol::ALL.len(),
+        _ => 0,
+    }
+}
+
+/// Applies one action: the only function that changes the editor's state. Returns the
+/// effects the loop is to run; what follows from the design is up to date when it returns.
+pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
+    update_mode(app, action);
+    // However far a user pans, canvas arithmetic stays far from overflowing.
+    const FAR: i32 = 1 << 24;
+    app.view = (app.view.0.clamp(-FAR, FAR), app.view.1.clamp(-FAR, FAR));
+    app.derive();
+    std::mem::take(&mut app.outbox)
+}
+
+fn update_mode(app: &mut App, action: Action) {
+    if let Action::Resize(w, h) = action {
+        app.size = (w, h);
+        let shown = app.show_panel;
+        app.auto_panel();
+        if app.show_panel != shown {
+            app.fit_view();
+        }
+        return;
+    }
+    if action == Action::FileChanged {
+        app.file_changed();
+        return;
+    }
+    if let Action::Done(outcome) = action {
+        app.done(outcome);
+        return;
+    }
+    match app.mode.clone() {
+        Mode::Start { sel } => update_start(app, sel, action),
+        Mode::Normal => update_normal(app, action),
+        Mode::Palette { sel } => update_menu(app, sel, action),
+        Mode::Place { .. } | Mode::Protocol { .. } => {
+            let sel = match app.mode {
+                Mode::Place { sel, .. } | Mode::Protocol { sel, .. } => sel,
+                _ => 0,
+            };
+            update_menu(app, sel, action)
+        }
+        Mode::Connect { from } => update_connect(app, from, action),
+        Mode::Form(form) => update_form(app, form, action),
+        Mode::Prompt { kind, input } => update_prompt(app, kind, input, action),
+        Mode::Confirm(c) => update_confirm(app, c, action),
+        Mode::Help { scroll } => match action {
+            Action::Down => app.mode = Mode::Help { scroll: scroll + 1 },
+            Action::Up => {
+                app.mode = Mode::Help {
+                    scroll: scroll.saturating_sub(1),
+                }
+            }
+            Action::Scroll(_, dy) => {
+                app.mode = Mode::Help {
+                    scroll: scroll.saturating_add_signed(dy as i16),
+                }
+            }
+            Action::Cancel | Action::Help | Action::Accept | Action::ClickAway => {
+                app.mode = Mode::Normal
+            }
+            Action::Quit => request_quit(app),
+            _ => {}
+        },
+    }
+}
+
+fn set_sel(app: &mut App, sel: usize) {
+    let n = menu_len(app);
+    let sel = if n == 0 { 0 } else { sel.min(n - 1) };
+    match &mut app.mode {
+        Mode::Start { sel: s }
+        | Mode::Palette { sel: s }
+        | Mode::Place { sel: s, .. }
+        | Mode::Protocol { sel: s, .. } => *s = sel,
+        _ => {}
+    }
+}
+
+fn update_start(app: &mut App, sel: usize, action: Action) {
+    match action {
+        Action::Up => set_sel(app, sel.saturating_sub(1)),
+        Action::Down => set_sel(app, sel + 1),
+        Action::PickItem(i) => {
+            set_sel(app, i);
+            update_start(app, i, Action::Accept);
+        }
+        Action::Accept => match app.start_items().get(sel).cloned() {
+            Some(StartItem::Empty) | None => {
+                app.mode = Mode::Normal;
+                app.say("new design: press a to add a component");
+            }
+            Some(StartItem::Template(i)) => {
+                if let Some(d) = crate::templates::TEMPLATES
+                    .get(i)
+                    .and_then(|t| crate::templates::template(t.0))
+                {
+                    app.replace(d, None, None);
+                    app.say("template opened: Ctrl-S asks where to save it");
+                }
+            }
+            Some(StartItem::Recent(path)) => app.effect(Effect::Load { path }),
+        },
+        Action::Open => open_prompt(app),
+        Action::Quit | Action::Cancel => app.quit = true,
+        Action::Help => app.mode = Mode::Help { scroll: 0 },
+        _ => {}
+    }
+}
+
+fn open_prompt(app: &mut App) {
+    app.mode = Mode::Prompt {
+        kind: PromptKind::Open,
+        input: String::new(),
+    };
+}
+
+fn request_quit(app: &mut App) {
+    if app.dirty() {
+        app.mode = Mode::Confirm(Confirm::Quit);
+    } else {
+        app.quit = true;
+    }
+}
+
+fn update_normal(app: &mut App, action: Action) {
+    match action {
+        Action::Quit => request_quit(app),
+        Action::Save => app.save(),
+        Action::SaveAs => app.save_as_prompt(),
+        Action::Open => open_prompt(app),
+        Action::Export => {
+            let base = app.path.as_ref().map_or_else(
+                || PathBuf::from(files::slug(&app.design.name)),
+                |p| p.clone(),
+            );
+            app.mode = Mode::Prompt {
+                kind: PromptKind::Export,
+                input: base.with_extension("svg").display().to_string(),
+            };
+        }
+        Action::Undo => app.undo(),
+        Action::Redo => app.redo(),
+        Action::Help => app.mode = Mode::Help { scroll: 0 },
+        Action::Cancel => {
+            if app.finding.is_some() {
+                app.finding = None;
+            } else {
+                app.selection = Selection::None;
+            }
+        }
+        Action::Nudge(dx, dy) => match app.selected_component() {
+            Some(i) => move_component(app, i, dx, dy),
+            None => update_normal(app, Action::Pan(dx, dy)),
+        },
+        Action::Pan(dx, dy) => app.view = (app.view.0 + dx, app.view.1 + dy),
+        Action::Center => app.center(),
+        Action::SelectNext => app.cycle(true, false),
+        Action::SelectPrev => app.cycle(false, false),
+        Action::SelectServer => {
+            if let Some(s) = app
+                .selected_component()
+                .and_then(|i| app.design.components[i].server.clone())
+            {
+                app.selection = Selection::Server(s);
+            }
+        }
+        Action::SelectLink => select_link(app),
+        Action::Add => app.mode = Mode::Palette { sel: 0 },
+        Action::Connect => match app.selected_component() {
+            Some(i) => {
+                let from = app.design.components[i].id.clone();
+                app.say(format!(
+                    "connect `{from}` to…: pick the target (arrows, Tab or click), Enter"
+                ));
+                app.mode = Mode::Connect { from };
+            }
+            None => app.warn("select the component the link starts from first"),
+        },
+        Action::Delete => delete(app),
+        Action::Rename => {
+            let id = match &app.selection {
+                Selection::Component(id) | Selection::Server(id) => id.clone(),
+                _ => {
+                    app.warn("select a component or a server to rename");
+                    return;
+                }
+            };
+            app.mode = Mode::Prompt {
+                kind: PromptKind::Rename,
+                input: id,
+            };
+        }
+        Action::Edit | Action::Accept => {
+            let target = match &app.selection {
+                Selection::Component(id) => Target::Component(id.clone()),
+                Selection::Server(id) => Target::Server(id.clone()),
+                Selection::Link(i) => Target::Link(*i),
+                Selection::None => Target::Design,
+            };
+            app.mode = Mode::Form(Form::new(&app.design, target));
+        }
+        Action::PlaceOnServer => match &app.selection {
+            Selection::Component(id) => {
+                app.mode = Mode::Place {
+                    component: id.clone(),
+                    sel: 0,
+                }
+            }
+            _ => app.warn("select a component to put it on a server"),
+        },
+        Action::Arrange => {
+            let arranged = app.edit(|d| {
+                layout::arrange(d);
+                Ok(())
+            });
+            if arranged {
+                app.fit_view();
+                app.say("arranged: clients on the left, then the tiers, data on the right");
+            }
+        }
+        Action::ToggleFailed => {
+            let id = match &app.selection {
+                Selection::Component(id) | Selection::Server(id) => id.clone(),
+                _ => {
+                    app.warn("select a component or a server to fail it");
+                    return;
+                }
+            };
+            if !app.failed.remove(&id) {
+                app.failed.insert(id);
+            }
+            app.derive();
+            match &app.derived.impact {
+                Some(i) => {
+                    let text = format!("simulated failure: the site loses {}", i.loss.describe());
+                    app.say(text);
+                }
+                None => app.say("no failure simulated"),
+            }
+        }
+        Action::TogglePanel => {
+            app.show_panel = !app.show_panel;
+            app.panel_chosen = true;
+            app.fit_view();
+            app.say(if app.show_panel {
+                "findings panel shown"
+            } else {
+                "findings panel hidden; the status bar keeps the counts"
+            });
+        }
+        Action::ClearFailures => {
+            app.failed.clear();
+            app.say("failures cleared");
+        }
+        Action::NextFinding | Action::PrevFinding => {
+            let n = app.derived.findings.len();
+            if n == 0 {
+                app.say("no findings");
+                return;
+            }
+            app.finding = Some(match (app.finding, action == Action::NextFinding) {
+                (None, true) => 0,
+                (None, false) => n - 1,
+                (Some(i), true) => (i + 1) % n,
+                (Some(i), false) => (i + n - 1) % n,
+            });
+            reveal_finding(app);
+        }
+        Action::PickFinding(i) => {
+            app.finding = if app.finding == Some(i) {
+                None
+            } else {
+                Some(i)
+            };
+            reveal_finding(app);
+        }
+        Action::Press { x, y, hit } => press(app, x, y, hit),
+        Action::DragTo { x, y, inside } => drag(app, x, y, inside),
+        Action::Release => release(app),
+        Action::Scroll(dx, dy) => app.view = (app.view.0 + dx * 4, app.view.1 + dy * 2),
+        _ => {}
+    }
+}
+
+/// The end of a drag: a box dropped into another server's frame moves onto that server, in
+/// the same undo step as the move.
+fn release(app: &mut App) {
+    let Some(Drag::Component {
+        id, moved: true, ..
+    }) = app.drag.take()
+    else {
+        return;
+    };
+    let Some(ci) = app.design.components.iter().position(|c| c.id == id) else {
+        return;
+    };
+    let (cx, cy) = app.derived.layout.boxes[ci].center();
+    let mut others = app.design.clone();
+    let current = others.components.remove(ci).server;
+    let frames = crate::layout::layout(&others).frames;
+    let Some(server) = frames
+        .iter()
+        .rev()
+        .find(|(_, f)| f.contains(cx, cy))
+        .map(|(s, _)| others.servers[*s].id.clone())
+    else {
+        return;
+    };
+    if current.as_deref() == Some(server.as_str()) {
+        return;
+    }
+    let target = server.clone();
+    if app.edit_keyed(EditKey::Move(id.clone()), |d| {
+        if let Some(c) = d.component_mut(&id) {
+            c.server = Some(target);
+        }
+        Ok(())
+    }) {
+        app.say(format!("`{id}` is now on server `{server}`"));
+    }
+}
+
+fn reveal_finding(app: &mut App) {
+    let Some(f) = app.finding_selected() else {
+        return;
+    };
+    let index = app.design.component_index();
+    let rects: Vec<layout::Rect> = f
+        .components
+        .iter()
+        .filter_map(|c| index.get(c.as_str()))
+        .filter_map(|&i| app.derived.layout.boxes.get(i).copied())
+        .chain(f.servers.iter().filter_map(|s| {
+            let si = app.design.servers.iter().position(|x| &x.id == s)?;
+            app.derived
+                .layout
+                .frames
+                .iter()
+                .find(|(i, _)| *i == si)
+                .map(|(_, r)| *r)
+        }))
+        .collect();
+    let Some(u) = rects.into_iter().reduce(|a, b| a.union(&b)) else {
+        return;
+    };
+    let c = app.screen().canvas;
+    let (w, h) = (i32::from(c.width), i32::from(c.height));
+    let (vx, vy) = app.view;
+    let visible = u.x >= vx && u.y >= vy && u.right() <= vx + w && u.bottom() <= vy + h;
+    if !visible {
+        let (cx, cy) = u.center();
+        app.view = (cx - w / 2, cy - h / 2);
+    }
+}
+
+fn select_link(app: &mut App) {
+    let Some(id) = (match &app.selection {
+        Selection::Component(id) => Some(id.clone()),
+        Selection::Link(i) => app.design.links.get(*i).map(|l| l.from.clone()),
+        _ => None,
+    }) else {
+        if !app.design.links.is_empty() {
+            app.selection = Selection::Link(0);
+        }
+        return;
+    };
+    let touching: Vec<usize> = app
+        .design
+        .links
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| l.from == id || l.to == id)
+        .map(|(i, _)| i)
+        .collect();
+    if touching.is_empty() {
+        app.say(format!("`{id}` has no links"));
+        return;
+    }
+    let next = match &app.selection {
+        Selection::Link(cur) => touching
+            .iter()
+            .position(|i| i == cur)
+            .map_or(0, |p| (p + 1) % touching.len()),
+        _ => 0,
+    };
+    app.selection = Selection::Link(touching[next]);
+}
+
+fn move_component(app: &mut App, i: usize, dx: i32, dy: i32) {
+    let id = app.design.components[i].id.clone();
+    let b = app.derived.layout.boxes[i];
+    let key = EditKey::Move(id.clone());
+    app.edit_keyed(key, |d| {
+        if let Some(c) = d.component_mut(&id) {
+            c.x = Some(b.x.saturating_add(dx));
+            c.y = Some(b.y.saturating_add(dy));
+        }
+        Ok(())
+    });
+    app.reveal();
+}
+
+fn delete(app: &mut App) {
+    match app.selection.clone() {
+        Selection::Component(id) => {
+            let n = app
+                .design
+                .links
+                .iter()
+                .filter(|l| l.from == id || l.to == id)
+                .count();
+            if app.edit(|d| {
+                d.remove_component(&id);
+                Ok(())
+            }) {
+                app.selection = Selection::None;
+                app.say(format!("deleted `{id}` and its {n} link(s)"));
+            }
+        }
+        Selection::Server(id) => {
+            let records: Vec<String> = app
+                .design
+                .dns
+                .iter()
+                .filter(|r| r.target == id)
+                .map(|r| app.design.record_name(&r.name))
+                .collect();
+            if records.is_empty() {
+                delete_server(app, &id, None);
+            } else {
+                let to = entry_component(&app.design, &id);
+                app.mode = Mode::Confirm(Confirm::DeleteServer { id, records, to });
+            }
+        }
+        Selection::Link(i) => {
+            if app.edit(|d| {
+                if i < d.links.len() {
+                    d.links.remove(i);
+                }
+                Ok(())
+            }) {
+                app.selection = Selection::None;
+                app.say("deleted the link");
+            }
+        }
+        Selection::None => app.warn("select something to delete"),
+    }
+}
+
+/// The component on a server that traffic from outside it enters first (the one a link from
+/// off the server reaches), or else its first component: where its DNS records can point
+/// once the server is gone.
+fn entry_component(design: &Design, server: &str) -> Option<String> {
+    let on: Vec<&Component> = design
+        .components
+        .iter()
+        .filter(|c| c.server.as_deref() == Some(server))
+        .collect();
+    let on_server = |id: &str| on.iter().any(|c| c.id == id);
+    on.iter()
+        .find(|c| {
+            design
+                .links
+                .iter()
+                .any(|l| l.to == c.id && !on_server(&l.from))
+        })
+        .or(on.first())
+        .map(|c| c.id.clone())
+}
+
+/// Deletes a server in one undoable step: its DNS records point at `retarget` instead, or
+/// are deleted with it.
+fn delete_server(app: &mut App, id: &str, retarget: Option<&str>) {
+    let records: Vec<String> = app
+        .design
+        .dns
+        .iter()
+        .filter(|r| r.target == id)
+        .map(|r| app.design.record_name(&r.name))
+        .collect();
+    if app.edit(|d| {
+        if let Some(to) = retarget {
+            for r in d.dns.iter_mut().filter(|r| r.target == id) {
+                r.target = to.to_string();
+            }
+        }
+        d.remove_server(id);
+        Ok(())
+    }) {
+        app.selection = Selection::None;
+        let dns = match (records.len(), retarget) {
+            (0, _) => String::new(),
+            (1, Some(to)) => format!("; {} now points at `{to}`", records[0]),
+            (_, Some(to)) => format!("; {} now point at `{to}`", records.join(", ")),
+            (1, None) => format!("; deleted its DNS record {}", records[0]),
+            (_, None) => format!("; deleted its DNS records {}", records.join(", ")),
+        };
+        app.say(format!(
+            "deleted server `{id}`; its components stay, on no server{dns} · u undoes"
+        ));
+    }
+}
+
+/// The button went down on the canvas: select what is there; a box starts a move, the
+/// empty canvas a pan.
+fn press(app: &mut App, x: i32, y: i32, hit: Hit) {
+    match hit {
+        Hit::Component(i) => {
+            let (Some(b), Some(c)) = (
+                app.derived.layout.boxes.get(i),
+                app.design.components.get(i),
+            ) else {
+                return;
+            };
+            let id = c.id.clone();
+            app.drag = Some(Drag::Component {
+                id: id.clone(),
+                dx: x - b.x,
+                dy: y - b.y,
+                moved: false,
+            });
+            app.selection = Selection::Component(id);
+        }
+        Hit::Link(l) => app.selection = Selection::Link(l),
+        Hit::Server(s) => {
+            if let Some(s) = app.design.servers.get(s) {
+                app.selection = Selection::Server(s.id.clone());
+            }
+        }
+        Hit::Nothing => {
+            app.selection = Selection::None;
+            app.drag = Some(Drag::Pan { grab: (x, y) });
+        }
+    }
+}
+
+/// The pointer moved to canvas cell `(x, y)` with the button held.
+fn drag(app: &mut App, x: i32, y: i32, inside: bool) {
+    match app.drag.clone() {
+        Some(Drag::Component { id, dx, dy, moved }) => {
+            if !inside {
+                return;
+            }
+            let (nx, ny) = (x - dx, y - dy);
+            let key = EditKey::Move(id.clone());
+            if !moved {
+                // A new drag is a new undo step even right after moving the same box by keys.
+                app.history.break_run();
+            }
+            app.edit_keyed(key, |d| {
+                if let Some(c) = d.component_mut(&id) {
+                    c.x = Some(nx);
+                    c.y = Some(ny);
+                }
+                Ok(())
+            });
+            app.drag = Some(Drag::Component {
+                id,
+                dx,
+                dy,
+                moved: true,
+            });
+        }
+        // The grabbed cell comes back under the pointer.
+        Some(Drag::Pan { grab }) => {
+            app.view = (app.view.0 + grab.0 - x, app.view.1 + grab.1 - y);
+        }
+        None => {}
+    }
+}
+
+fn update_menu(app: &mut App, sel: usize, action: Action) {
+    match action {
+        Action::Up | Action::Left => set_sel(app, sel.saturating_sub(1)),
+        Action::Down | Action::Right => set_sel(app, sel + 1),
+        Action::Scroll(_, dy) => set_sel(app, sel.saturating_add_signed(dy as isize)),
+        Action::Cancel => {
+            if let Mode::Place { component, .. } = &app.mode {
+                app.say(format!("`{component}` left where it is"));
+            }
+            app.mode = Mode::Normal;
+        }
+        Action::PickItem(i) => {
+            set_sel(app, i);
+            update_menu(app, i, Action::Accept);
+        }
+        Action::ClickAway => app.mode = Mode::Normal,
+        Action::Char(c) if matches!(app.mode, Mode::Palette { .. }) => {
+            // Type-ahead: jump to the next kind whose name starts with the letter.
+            let n = Kind::ALL.len();
+            if let Some(i) = (1..=n)
+                .map(|k| (sel + k) % n)
+                .find(|&i| Kind::ALL[i].title().to_lowercase().starts_with(c))
+            {
+                set_sel(app, i);
+            }
+        }
+        Action::Accept => accept_menu(app, sel),
+        Action::Quit => app.mode = Mode::Normal,
+        _ => {}
+    }
+}
+
+fn accept_menu(app: &mut App, sel: usize) {
+    match app.mode.clone() {
+        Mode::Palette { .. } => {
+            let Some(&kind) = Kind::ALL.get(sel) else {
+                return;
+            };
+            add_component(app, kind);
+        }
+        Mode::Place { component, .. } => {
+            app.mode = Mode::Normal;
+            put_on_server(app, &component, sel);
+        }
+        Mode::Protocol { from, to, .. } => {
+            app.mode = Mode::Normal;
+            let Some(&protocol) = Protocol::ALL.get(sel) else {
+                return;
+            };
+            let link = Link {
+                from: from.clone(),
+                to: to.clone(),
+                protocol,
+                port: protocol.default_port(),
+                label: None,
+            };
+            if app.edit(|d| {
+                d.links.push(link);
+                Ok(())
+            }) {
+                // The source stays selected, so fanning out is c, target, Enter again.
+                app.selection = Selection::Component(from.clone());
+                app.say(format!(
+                    "linked `{from}` → `{to}` over {protocol} (o selects the link)"
+                ));
+            }
+        }
+        _ => {}
+    }
+}
+fn update_connect(app: &mut App, from: String, action: Action) {
+    match action {
+        Action::Cancel | Action::Quit => {
+            app.mode = Mode::Normal;
+            app.say("connect cancelled");
+        }
+        Action::Nudge(dx, dy) | Action::Pan(dx, dy) => app.select_towards(dx.signum(), dy.signum()),
+        Action::Up => app.select_towards(0, -1),
+        Action::Down => app.select_towards(0, 1),
+        Action::Left => app.select_towards(-1, 0),
+        Action::Right => app.select_towards(1, 0),
+        Action::SelectNext => app.cycle(true, true),
+        Action::SelectPrev => app.cycle(false, true),
+        Action::Press {
+            hit: Hit::Component(i),
+            ..
+        } => {
+            if let Some(c) = app.design.components.get(i) {
+                app.selection = Selection::Component(c.id.clone());
+                update_connect(app, from, Action::Accept);
+            }
+        }
+        Action::Scroll(dx, dy) => app.view = (app.view.0 + dx * 4, app.view.1 + dy * 2),
+        Action::Accept => {
+            let Some(to) = app.selected_component() else {
+                return;
+            };
+            let to_c = &app.design.components[to];
+            if to_c.id == from {
+                app.warn("a link goes to another component: pick the target");
+                return;
+            }
+            let from_kind = app.design.component(&from).map_or(Kind::Other, |c| c.kind);
+            let proto = default_protocol(from_kind, to_c.kind);
+            let sel = Protocol::ALL.iter().position(|&p| p == proto).unwrap_or(0);
+            app.mode = Mode::Protocol {
+                from,
+                to: to_c.id.clone(),
+                sel,
+            };
+        }
+        _ => {}
+    }
+}
+
+fn update_form(app: &mut App, mut form: Form, action: Action) {
+    if let Some(mut buf) = form.editing.clone() {
+        match action {
+            Action::Char(c) => buf.push(c),
+            Action::Backspace => {
+                buf.pop();
+            }
+            Action::Cancel => {
+                form.editing = None;
+                app.mode = Mode::Form(form);
+                return;
+            }
+            Action::Accept => {
+                form.editing = None;
+                commit_field(app, form, buf);
+                return;
+            }
+            _ => return,
+        }
+        form.editing = Some(buf);
+        app.mode = Mode::Form(form);
+        return;
+    }
+    match action {
+        Action::Up => form.sel = form.sel.saturating_sub(1),
+        Action::Down => form.sel = (form.sel + 1).min(form.fields.len().saturating_sub(1)),
+        Action::Cancel | Action::Quit | Action::Edit => {
+            app.mode = Mode::Normal;
+            return;
+        }
+        Action::Left | Action::Right => {
+            let Some(field) = form.fields.get(form.sel) else {
+                return;
+            };
+            if let Some(next) = field.cycle(action == Action::Right) {
+                commit_field(app, form, next);
+                return;
+            }
+        }
+        Action::Accept | Action::Char(' ') => {
+            let Some(field) = form.fields.get(form.sel) else {
+                return;
+            };
+            if field.is_text() {
+                form.editing = Some(field.value.clone());
+            } else if let Some(next) = field.cycle(true) {
+                commit_field(app, form, next);
+                return;
+            }
+        }
+        Action::PickItem(i) => form.sel = i,
+        Action::ClickAway => {
+            app.mode = Mode::Normal;
+            return;
+        }
+        Action::Undo => {
+            app.undo();
+            form = Form::new(&app.design, form.target.clone());
+        }
+        Action::Save => {
+            app.mode = Mode::Normal;
+            app.save();
+            return;
+        }
+        _ => {}
+    }
+    app.mode = Mode::Form(form);
+}
+
+fn commit_field(app: &mut App, mut form: Form, value: String) {
+    let Some(field) = form.fields.get(form.sel).cloned() else {
+        return;
+    };
+    let target = form.target.clone();
+    let mut new_target = target.clone();
+    let ok = app.edit(|d| {
+        new_target = form::apply(d, &target, field.name, &value)?;
+        Ok(())
+    });
+    if ok {
+        app.selection = match &new_target {
+            Target::Component(id) => Selection::Component(id.clone()),
+            Target::Server(id) => Selection::Server(id.clone()),
+            Target::Link(i) => Selection::Link(*i),
+            Target::Design => Selection::None,
+        };
+        app.say(format!("{} set", field.name));
+    }
+    let sel = form.sel;
+    form = Form::new(&app.design, new_target);
+    form.sel = sel.min(form.fields.len().saturating_sub(1));
+    app.mode = Mode::Form(form);
+}
+
+fn update_prompt(app: &mut App, kind: PromptKind, mut input: String, action: Action) {
+    match action {
+        Action::Char(c) => input.push(c),
+        Action::Backspace => {
+            input.pop();
+        }
+        Action::Cancel | Action::Quit => {
+            // Back where the prompt came from: the start screen when nothing is open yet.
+            let nothing_open =
+                app.path.is_none() && !app.dirty() && app.design.components.is_empty();
+            app.mode = if kind == PromptKind::Open && nothing_open {
+                Mode::Start { sel: 0 }
+            } else {
+                Mode::Normal
+            };
+            return;
+        }
+        Action::Accept => {
+            app.mode = Mode::Normal;
+            let text = input.trim().to_string();
+            if text.is_empty() {
+                return;
+            }
+            match kind {
+                PromptKind::SaveAs => app.request_save(PathBuf::from(text), false),
+                // A file that cannot be read leaves the current design as it is.
+                PromptKind::Open => app.effect(Effect::Load {
+                    path: PathBuf::from(text),
+                }),
+                PromptKind::Rename => rename(app, &text),
+                PromptKind::Export => export(app, PathBuf::from(text), true),
+            }
+            return;
+        }
+        _ => {}
+    }
+    app.mode = Mode::Prompt { kind, input };
+}
+
+fn rename(app: &mut App, new: &str) {
+    let old = match &app.selection {
+        Selection::Component(id) | Selection::Server(id) => id.clone(),
+        _ => return,
+    };
+    if old == new {
+        return;
+    }
+    if app.design.id_taken(new) {
+        app.warn(format!("`{new}` is already used"));
+        return;
+    }
+    let is_server = matches!(app.selection, Selection::Server(_));
+    let new_id = new.to_string();
+    if app.edit(|d| {
+        d.rename(&old, &new_id);
+        Ok(())
+    }) {
+        if app.failed.remove(&old) {
+            app.failed.insert(new_id.clone());
+        }
+        app.selection = if is_server {
+            Selection::Server(new_id.clone())
+        } else {
+            Selection::Component(new_id.clone())
+        };
+        app.say(format!("renamed `{old}` to `{new_id}`"));
+    }
+}
+
+/// Asks for an export of the design to `path`; `ask` first when the file exists.
+fn export(app: &mut App, path: PathBuf, ask: bool) {
+    let design = Box::new(app.design.clone());
+    app.effect(Effect::Export { path, design, ask });
+}
+
+fn update_confirm(app: &mut App, c: Confirm, action: Action) {
+    match (c, action) {
+        (Confirm::Quit, Action::Yes) => {
+            app.mode = Mode::Normal;
+            match app.path.clone() {
+                Some(p) => app.request_save(p, true),
+                None => {
+                    app.save_as_prompt();
+                    app.say("choose a file name, then quit again");
+                }
+            }
+        }
+        (Confirm::Quit, Action::No) => app.quit = true,
+        (Confirm::Discard(p), Action::Yes) => {
+            let Pending {
+                design,
+                path,
+                original,
+            } = *p;
+            app.replace(design, path, original);
+        }
+        (Confirm::Replace { path, .. }, Action::Yes) => {
+            app.mode = Mode::Normal;
+            // The file replaced is not the one the design was read from: nothing of its
+            // layout is kept, but the design's own file's is.
+            app.save_to(path, false);
+        }
+        (Confirm::Overwrite { path, quit }, Action::Yes) => {
+            app.mode = Mode::Normal;
+            app.save_to(path, quit);
+        }
+        (Confirm::Overwrite { path, .. }, Action::No | Action::Cancel) => {
+            app.mode = Mode::Normal;
+            app.say(format!("not saved: {} is as on disk", path.display()));
+        }
+        (Confirm::Reload(p), Action::Yes) => {
+            app.mode = Mode::Normal;
+            app.reload(*p);
+        }
+        (Confirm::Reload(_), Action::No | Action::Cancel) => {
+            app.mode = Mode::Normal;
+            app.say("kept the editor's version; Ctrl-S asks before overwriting the file on disk");
+        }
+        (Confirm::ExportOver { path, .. }, Action::Yes) => {
+            app.mode = Mode::Normal;
+            export(app, path, false);
+        }
+        (
+            Confirm::DeleteServer {
+                id, to: Some(to), ..
+            },
+            Action::Yes,
+        ) => {
+            app.mode = Mode::Normal;
+            delete_server(app, &id, Some(&to));
+        }
+        (Confirm::DeleteServer { id, .. }, Action::No) => {
+            app.mode = Mode::Normal;
+            delete_server(app, &id, None);
+        }
+        (_, Action::No | Action::Cancel) => app.mode = Mode::Normal,
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests;
+
+#[cfg(test)]
+mod save_tests;
