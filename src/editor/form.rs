@@ -67,10 +67,11 @@ pub struct Form {
     pub target: Target,
     pub fields: Vec<Field>,
     pub sel: usize,
-    pub editing: Option<String>,
+    pub editing: Option<super::textinput::TextInput>,
 }
 
-const NONE: &str = "(none)";
+/// The value of an optional field that has none.
+pub const NONE: &str = "(none)";
 
 fn with_none(items: impl IntoIterator<Item = String>) -> Vec<String> {
     std::iter::once(NONE.to_string()).chain(items).collect()

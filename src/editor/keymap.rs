@@ -54,7 +54,10 @@ pub struct Binding {
 }
 
 use ModeKind::*;
-const ALL: &[ModeKind] = &[Start, Canvas, Menu, Connect, Form, Text, Confirm, Help];
+const ALL: &[ModeKind] = &[
+    Start, Canvas, Menu, Connect, Form, Text, Confirm, Help, Pick,
+];
+const TYPING: &[ModeKind] = &[Text, Pick];
 const CANVAS: &[ModeKind] = &[Canvas];
 const MOVE: &[ModeKind] = &[Canvas, Connect];
 const LISTS: &[ModeKind] = &[Start, Menu, Form, Help];
@@ -102,8 +105,10 @@ pub fn install(table: Vec<Binding>) -> bool {
 }
 
 fn table() -> Vec<Binding> {
+    use super::textinput::Edit;
     use KeyCode::{
-        BackTab, Backspace, Delete, Down, Enter, Esc, F, Left, PageDown, PageUp, Right, Tab, Up,
+        BackTab, Backspace, Delete, Down, End, Enter, Esc, F, Home, Left, PageDown, PageUp, Right,
+        Tab, Up,
     };
     vec![
         b(
@@ -299,67 +304,99 @@ fn table() -> Vec<Binding> {
             false,
         ),
         b(
-            "left",
+            "select-left",
             MOVE,
             &[k(Left), c('h')],
-            Action::Nudge(-STEP, 0),
-            "move the selection left (pan when none)",
+            Action::SelectToward(-1, 0),
+            "select the nearest box to the left (pan when nothing is selected)",
             false,
         ),
         b(
-            "right",
+            "select-right",
             MOVE,
             &[k(Right), c('l')],
-            Action::Nudge(STEP, 0),
-            "move right",
+            Action::SelectToward(1, 0),
+            "select the nearest box to the right",
             false,
         ),
         b(
-            "up",
+            "select-up",
             MOVE,
             &[k(Up), c('k')],
-            Action::Nudge(0, -STEP),
-            "move up",
+            Action::SelectToward(0, -1),
+            "select the nearest box above",
             false,
         ),
         b(
-            "down",
+            "select-down",
             MOVE,
             &[k(Down), c('j')],
-            Action::Nudge(0, STEP),
-            "move down",
+            Action::SelectToward(0, 1),
+            "select the nearest box below",
             false,
         ),
         b(
             "move-left",
             CANVAS,
-            &[shift(Left), c('H')],
-            Action::Nudge(-BIG_X, 0),
-            "move left, a big step",
+            &[shift(Left)],
+            Action::Nudge(-STEP, 0),
+            "move the selected box left (pan when none)",
             false,
         ),
         b(
             "move-right",
             CANVAS,
-            &[shift(Right), c('L')],
-            Action::Nudge(BIG_X, 0),
-            "move right, a big step",
+            &[shift(Right)],
+            Action::Nudge(STEP, 0),
+            "move the selected box right",
             false,
         ),
         b(
             "move-up",
             CANVAS,
-            &[shift(Up), c('K')],
-            Action::Nudge(0, -BIG_Y),
-            "move up, a big step",
+            &[shift(Up)],
+            Action::Nudge(0, -STEP),
+            "move the selected box up",
             false,
         ),
         b(
             "move-down",
             CANVAS,
-            &[shift(Down), c('J')],
+            &[shift(Down)],
+            Action::Nudge(0, STEP),
+            "move the selected box down",
+            false,
+        ),
+        b(
+            "move-far-left",
+            CANVAS,
+            &[c('H')],
+            Action::Nudge(-BIG_X, 0),
+            "move the selected box left, a big step",
+            false,
+        ),
+        b(
+            "move-far-right",
+            CANVAS,
+            &[c('L')],
+            Action::Nudge(BIG_X, 0),
+            "move the selected box right, a big step",
+            false,
+        ),
+        b(
+            "move-far-up",
+            CANVAS,
+            &[c('K')],
+            Action::Nudge(0, -BIG_Y),
+            "move the selected box up, a big step",
+            false,
+        ),
+        b(
+            "move-far-down",
+            CANVAS,
+            &[c('J')],
             Action::Nudge(0, BIG_Y),
-            "move down, a big step",
+            "move the selected box down, a big step",
             false,
         ),
         b(
@@ -411,8 +448,40 @@ fn table() -> Vec<Binding> {
             false,
         ),
         b(
+            "go-to",
+            &[Canvas, Connect],
+            &[c('/')],
+            Action::GoTo,
+            "go to anything: a fuzzy search over components, servers, clusters, links and findings (connecting: over link targets)",
+            true,
+        ),
+        b(
+            "fit",
+            CANVAS,
+            &[c('0')],
+            Action::Fit,
+            "fit: the whole design in view (overview)",
+            false,
+        ),
+        b(
+            "duplicate",
+            CANVAS,
+            &[c('D')],
+            Action::Duplicate,
+            "duplicate the component onto its server, another or a new one (with its links or not)",
+            true,
+        ),
+        b(
+            "toggle-mouse",
+            CANVAS,
+            &[c('M')],
+            Action::ToggleMouse,
+            "mouse off / on (off: the terminal's own text selection works)",
+            false,
+        ),
+        b(
             "cancel",
-            &[Canvas, Menu, Connect, Form, Text, Start],
+            &[Canvas, Menu, Connect, Form, Text, Start, Pick],
             &[k(Esc)],
             Action::Cancel,
             "cancel, close, deselect",
@@ -452,7 +521,7 @@ fn table() -> Vec<Binding> {
         ),
         b(
             "accept",
-            &[Start, Menu, Connect, Form, Text],
+            &[Start, Menu, Connect, Form, Text, Pick],
             &[k(Enter)],
             Action::Accept,
             "choose, edit the field, commit",
@@ -478,10 +547,90 @@ fn table() -> Vec<Binding> {
         ),
         b(
             "backspace",
-            &[Text],
+            TYPING,
             &[k(Backspace)],
             Action::Backspace,
-            "delete a character",
+            "delete the character before the cursor",
+            false,
+        ),
+        b(
+            "delete-char",
+            TYPING,
+            &[k(Delete)],
+            Action::TextEdit(Edit::Delete),
+            "delete the character under the cursor",
+            false,
+        ),
+        b(
+            "cursor-left",
+            TYPING,
+            &[k(Left)],
+            Action::TextEdit(Edit::Left),
+            "cursor left",
+            false,
+        ),
+        b(
+            "cursor-right",
+            TYPING,
+            &[k(Right)],
+            Action::TextEdit(Edit::Right),
+            "cursor right",
+            false,
+        ),
+        b(
+            "line-start",
+            TYPING,
+            &[k(Home), ctrl('a')],
+            Action::TextEdit(Edit::Home),
+            "cursor to the start",
+            false,
+        ),
+        b(
+            "line-end",
+            TYPING,
+            &[k(End), ctrl('e')],
+            Action::TextEdit(Edit::End),
+            "cursor to the end",
+            false,
+        ),
+        b(
+            "delete-to-start",
+            TYPING,
+            &[ctrl('u')],
+            Action::TextEdit(Edit::DeleteToStart),
+            "delete to the start",
+            false,
+        ),
+        b(
+            "delete-word",
+            TYPING,
+            &[ctrl('w')],
+            Action::TextEdit(Edit::DeleteWord),
+            "delete the word before the cursor",
+            false,
+        ),
+        b(
+            "complete",
+            &[Text],
+            &[k(Tab)],
+            Action::Complete,
+            "complete the file name (file prompts)",
+            false,
+        ),
+        b(
+            "pick-up",
+            &[Pick],
+            &[k(Up), ctrl('p')],
+            Action::Up,
+            "previous match",
+            false,
+        ),
+        b(
+            "pick-down",
+            &[Pick],
+            &[k(Down), ctrl('n')],
+            Action::Down,
+            "next match",
             false,
         ),
     ]
@@ -547,7 +696,7 @@ pub fn action_for_key(app: &App, ev: KeyEvent) -> Option<Action> {
     let mode = app.mode.kind();
     let plain = (ev.modifiers - KeyModifiers::SHIFT).is_empty();
     // Typing goes into the text being edited, before any binding.
-    if mode == ModeKind::Text
+    if matches!(mode, ModeKind::Text | ModeKind::Pick)
         && let KeyCode::Char(ch) = ev.code
         && plain
     {
@@ -596,6 +745,7 @@ pub fn hints(mode: ModeKind) -> Vec<(String, &'static str)> {
         ModeKind::Connect => vec![("←↑↓→/Tab".into(), "target")],
         ModeKind::Form => vec![("←→".into(), "change")],
         ModeKind::Text => vec![("Esc".into(), "cancel")],
+        ModeKind::Pick => vec![("type".into(), "filter"), ("↑↓".into(), "choose")],
         _ => Vec::new(),
     };
     let rank = |b: &Binding| {
@@ -650,6 +800,7 @@ pub fn mode_title(m: ModeKind) -> &'static str {
         Text => "typing",
         Confirm => "questions",
         Help => "help",
+        Pick => "pickers (go to, link targets, form values)",
     }
 }
 
@@ -962,7 +1113,17 @@ mod tests {
         );
         assert_eq!(
             a(&app, KeyCode::Left, KeyModifiers::SHIFT),
-            Some(Action::Nudge(-BIG_X, 0))
+            Some(Action::Nudge(-STEP, 0)),
+            "Shift moves the box"
+        );
+        assert_eq!(
+            a(&app, KeyCode::Left, KeyModifiers::NONE),
+            Some(Action::SelectToward(-1, 0)),
+            "an arrow moves the selection"
+        );
+        assert_eq!(
+            a(&app, KeyCode::Char('/'), KeyModifiers::NONE),
+            Some(Action::GoTo)
         );
         assert_eq!(
             a(&app, KeyCode::Char('H'), KeyModifiers::SHIFT),
@@ -970,7 +1131,7 @@ mod tests {
         );
         app.mode = super::super::state::Mode::Prompt {
             kind: super::super::state::PromptKind::SaveAs,
-            input: String::new(),
+            input: crate::editor::textinput::TextInput::default(),
         };
         assert_eq!(
             a(&app, KeyCode::Char('a'), KeyModifiers::NONE),
@@ -980,6 +1141,18 @@ mod tests {
             a(&app, KeyCode::Char('q'), KeyModifiers::NONE),
             Some(Action::Char('q')),
             "typing a q into a file name does not quit"
+        );
+        assert_eq!(
+            a(&app, KeyCode::Char('w'), KeyModifiers::CONTROL),
+            Some(Action::TextEdit(super::super::textinput::Edit::DeleteWord))
+        );
+        assert_eq!(
+            a(&app, KeyCode::Left, KeyModifiers::NONE),
+            Some(Action::TextEdit(super::super::textinput::Edit::Left))
+        );
+        assert_eq!(
+            a(&app, KeyCode::Tab, KeyModifiers::NONE),
+            Some(Action::Complete)
         );
         // Releases and repeats of a key are not presses.
         let mut release = press(KeyCode::Char('a'), KeyModifiers::NONE);

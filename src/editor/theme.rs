@@ -263,7 +263,11 @@ mod tests {
             "docs/editor.md's colour roles are stale; paste the output of theme::markdown()"
         );
         for (_, c, _) in ROLES {
-            assert_eq!(Color::from_str(&color_name(*c)), Ok(*c), "the name reads back");
+            assert_eq!(
+                Color::from_str(&color_name(*c)),
+                Ok(*c),
+                "the name reads back"
+            );
         }
     }
 

@@ -491,7 +491,11 @@ fn popup_block(title: String) -> Block<'static> {
 fn draw_overlays(frame: &mut Frame, app: &App) {
     let area = frame.area();
     match &app.mode {
-        Mode::Palette { .. } | Mode::Place { .. } | Mode::Protocol { .. } => {
+        Mode::Pick { picker, .. } => super::picker_view::draw(frame, area, picker),
+        Mode::Palette { .. }
+        | Mode::Place { .. }
+        | Mode::Protocol { .. }
+        | Mode::Duplicate { .. } => {
             let (outer, inner) = app.menu_rect();
             frame.render_widget(Clear, outer);
             frame.render_widget(popup_block(app.menu_title()), outer);
@@ -524,25 +528,28 @@ fn draw_overlays(frame: &mut Frame, app: &App) {
                 )),
                 outer,
             );
+            let value_w = inner.width.saturating_sub(14);
             let lines: Vec<Line> = form
                 .fields
                 .iter()
                 .enumerate()
                 .map(|(i, f)| {
-                    let value = match (&form.editing, i == form.sel) {
-                        (Some(buf), true) => format!("{buf}▏"),
-                        _ if !f.choices.is_empty() => format!("‹ {} ›", f.value),
-                        _ => f.value.clone(),
+                    let value: Vec<Span> = match (&form.editing, i == form.sel) {
+                        (Some(buf), true) => super::picker_view::input_line(buf, value_w).spans,
+                        _ if !f.choices.is_empty() => vec![Span::raw(format!("‹ {} ›", f.value))],
+                        _ => vec![Span::raw(crate::text::ellipsize(
+                            &f.value,
+                            usize::from(value_w),
+                        ))],
                     };
                     let name_style = if f.read_only {
                         Style::default().fg(Color::DarkGray)
                     } else {
                         Style::default().fg(Color::Cyan)
                     };
-                    let mut line = Line::from(vec![
-                        Span::styled(format!("{:>12}  ", f.name), name_style),
-                        Span::raw(value),
-                    ]);
+                    let mut spans = vec![Span::styled(format!("{:>12}  ", f.name), name_style)];
+                    spans.extend(value);
+                    let mut line = Line::from(spans);
                     if i == form.sel {
                         line = line.style(Style::default().add_modifier(Modifier::REVERSED));
                     }
@@ -557,11 +564,10 @@ fn draw_overlays(frame: &mut Frame, app: &App) {
             let title = format!(" {} — Enter ok · Esc cancel ", kind.title());
             frame.render_widget(popup_block(title), outer);
             let inner = outer.inner(ratatui::layout::Margin::new(1, 1));
-            // Show the end of long input.
-            let w = usize::from(inner.width.saturating_sub(1));
-            let chars: Vec<char> = input.chars().collect();
-            let shown: String = chars[chars.len().saturating_sub(w)..].iter().collect();
-            frame.render_widget(Paragraph::new(format!("{shown}▏")), inner);
+            frame.render_widget(
+                Paragraph::new(super::picker_view::input_line(input, inner.width)),
+                inner,
+            );
         }
         Mode::Confirm(c) => {
             let (title, text) = confirm_text(c);
@@ -682,13 +688,24 @@ pub fn help_lines(width: u16) -> Vec<Line<'static>> {
         }
         lines.push(Line::styled(crate::text::capitalize(&place), heading));
         for b in members {
-            entry(&mut lines, keymap::keys_text(b), b.desc);
+            // The binding's name, for a keymap file (`keys.toml`).
+            entry(
+                &mut lines,
+                keymap::keys_text(b),
+                &format!("{} · {}", b.desc, b.name),
+            );
         }
     }
     lines.push(Line::raw(""));
     lines.push(Line::styled("Mouse", heading));
     entry(&mut lines, "mouse".to_string(), keymap::MOUSE);
     lines.push(Line::raw(""));
+    for part in crate::text::wrap(
+        "The name after · is what keys.toml in infraplan's config folder calls a binding, to give it other keys (docs/editor.md, Settings).",
+        usize::from(width).max(20),
+    ) {
+        lines.push(Line::styled(part, Style::default().fg(Color::Gray)));
+    }
     for part in crate::text::wrap(
         "On the canvas: red = single point of failure or plain-text link, yellow = the selected finding, grey = unreachable in the failure simulation.",
         usize::from(width).max(20),
