@@ -839,6 +839,9 @@ pub fn where_text(b: &Binding) -> String {
 /// `esc`, `tab`, `shift-tab`, `space`, `f1`, `pgdn`, `del`, `-`. The names the help prints
 /// (`Ctrl-S`, `Shift-←`) read back too.
 pub fn parse_key(text: &str) -> Result<Key, String> {
+    if text == " " {
+        return Ok(c(' '));
+    }
     let t = text.trim();
     if t.is_empty() {
         return Err("an empty key".into());

@@ -105,10 +105,19 @@ fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> anyhow:
     apply(app, Action::Resize(size.width, size.height));
     app.fit_view();
     let mut kept = u64::MAX;
+    // term::init captures the mouse; the editor may be asked not to.
+    let mut mouse_captured = true;
     let panic_key = std::env::var_os("INFRAPLAN_TEST_PANIC").is_some();
     let mut watching: Option<(PathBuf, mpsc::Receiver<()>)> = None;
     loop {
-        terminal.draw(|f| view::draw(f, app))?;
+        terminal.draw(|f| {
+            view::draw(f, app);
+            theme::current().apply(f.buffer_mut());
+        })?;
+        if app.mouse != mouse_captured {
+            mouse_captured = app.mouse;
+            term::capture_mouse(mouse_captured);
+        }
         if app.quit {
             return Ok(());
         }

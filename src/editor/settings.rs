@@ -75,6 +75,15 @@ pub fn load(dir: Option<&Path>, no_color: bool) -> Result<Settings, String> {
     Ok(s)
 }
 
+/// Puts the settings in force for the rest of the run: the keymap for keys, the help and the
+/// hints, the theme for every frame.
+pub fn install(s: Settings) {
+    if let Some(table) = s.keymap {
+        keymap::install(table);
+    }
+    theme::install(s.theme);
+}
+
 /// Reads the settings from the config folder and the environment.
 pub fn load_from_env() -> Result<Settings, String> {
     load(

@@ -212,6 +212,8 @@ pub struct App {
     /// What follows from the design and the choices above: layout, routes, findings, marks,
     /// failure impact, dirty.
     pub derived: Derived,
+    /// The component whose links `o` walks through.
+    pub link_anchor: Option<String>,
     /// Whether the editor takes the mouse (off: the terminal selects text as usual).
     pub mouse: bool,
     /// Effects asked for by the update in progress, handed to the loop when it returns.
@@ -252,6 +254,7 @@ impl App {
             history: History::default(),
             generation: 0,
             derived: Derived::default(),
+            link_anchor: None,
             mouse: true,
             outbox: Vec::new(),
         };

@@ -65,6 +65,16 @@ fn write_recovery() -> Option<PathBuf> {
     None
 }
 
+/// Takes the mouse (clicks, drags and the wheel reach the editor) or leaves it to the
+/// terminal (its own text selection works).
+pub fn capture_mouse(on: bool) {
+    let _ = if on {
+        execute!(stdout(), EnableMouseCapture)
+    } else {
+        execute!(stdout(), DisableMouseCapture)
+    };
+}
+
 /// Undoes everything `init` did; safe to call more than once.
 pub fn restore() {
     let _ = execute!(stdout(), DisableMouseCapture);

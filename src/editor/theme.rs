@@ -177,6 +177,19 @@ fn color_name(c: Color) -> String {
     c.to_string().to_ascii_lowercase()
 }
 
+static CURRENT: std::sync::OnceLock<Theme> = std::sync::OnceLock::new();
+
+/// Puts a theme in force for the rest of the run; false when one already is.
+pub fn install(theme: Theme) -> bool {
+    CURRENT.set(theme).is_ok()
+}
+
+/// The theme in force: the installed one, else the built-in colours.
+pub fn current() -> &'static Theme {
+    static DEFAULT: std::sync::LazyLock<Theme> = std::sync::LazyLock::new(Theme::default);
+    CURRENT.get().unwrap_or(&DEFAULT)
+}
+
 /// Whether `NO_COLOR` asks for no colour: set and not empty (no-color.org).
 pub fn no_color(var: Option<&std::ffi::OsStr>) -> bool {
     var.is_some_and(|v| !v.is_empty())

@@ -614,12 +614,18 @@ fn reveal_finding(app: &mut App) {
     }
 }
 
+/// `o`: the next of all the links touching the component `o` started from, whichever way
+/// they go (replication and monitoring links too), saying which of how many it is.
 fn select_link(app: &mut App) {
-    let Some(id) = (match &app.selection {
+    let anchor = match &app.selection {
         Selection::Component(id) => Some(id.clone()),
-        Selection::Link(i) => app.design.links.get(*i).map(|l| l.from.clone()),
+        Selection::Link(i) => app.design.links.get(*i).map(|l| match &app.link_anchor {
+            Some(a) if l.from == *a || l.to == *a => a.clone(),
+            _ => l.from.clone(),
+        }),
         _ => None,
-    }) else {
+    };
+    let Some(id) = anchor else {
         if !app.design.links.is_empty() {
             app.selection = Selection::Link(0);
         }
@@ -644,7 +650,18 @@ fn select_link(app: &mut App) {
             .map_or(0, |p| (p + 1) % touching.len()),
         _ => 0,
     };
-    app.selection = Selection::Link(touching[next]);
+    let i = touching[next];
+    app.selection = Selection::Link(i);
+    app.link_anchor = Some(id.clone());
+    let l = &app.design.links[i];
+    app.say(format!(
+        "link {} of {} of `{id}`: `{}` → `{}` over {} (o: the next one)",
+        next + 1,
+        touching.len(),
+        l.from,
+        l.to,
+        l.protocol
+    ));
 }
 
 fn move_component(app: &mut App, i: usize, dx: i32, dy: i32) {
@@ -1501,5 +1518,7 @@ fn update_confirm(app: &mut App, c: Confirm, action: Action) {
 #[cfg(test)]
 mod tests;
 
+#[cfg(test)]
+mod keys_tests;
 #[cfg(test)]
 mod save_tests;
