@@ -344,3 +344,73 @@ fn zero_fits_the_design_and_m_lets_go_of_the_mouse() {
     keys(&mut a, "M");
     assert!(a.mouse);
 }
+
+/// A design's shape as design 4 defines it: ids, kinds, servers, clusters, roles, links, the
+/// DNS record; not labels, software, addresses or positions.
+fn shape(d: &Design) -> Vec<String> {
+    let mut out: Vec<String> = d.servers.iter().map(|s| format!("server {}", s.id)).collect();
+    out.extend(d.clusters.iter().map(|c| {
+        format!("cluster {} {} {:?}", c.id, c.mode.as_str(), c.vip)
+    }));
+    out.extend(d.components.iter().map(|c| {
+        format!(
+            "component {} {} on {:?} in {:?} as {:?}",
+            c.id,
+            c.kind.as_str(),
+            c.server,
+            c.cluster,
+            c.role
+        )
+    }));
+    out.extend(
+        d.links
+            .iter()
+            .map(|l| format!("link {} → {} {}", l.from, l.to, l.protocol.as_str())),
+    );
+    out.extend(d.dns.iter().map(|r| format!("dns {} → {}", r.name, r.target)));
+    out.sort();
+    out
+}
+
+/// The keys of a key file: its lines without comments, joined.
+pub(crate) fn key_file(path: &str) -> String {
+    let text = std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(path))
+        .expect("key file");
+    text.lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .collect()
+}
+
+/// How many keys a key string presses.
+fn count_keys(keys: &str) -> usize {
+    let mut n = 0;
+    let mut rest = keys;
+    while let Some(ch) = rest.chars().next() {
+        let len = match rest.find('>') {
+            Some(end) if ch == '<' && end > 1 => end + 1,
+            _ => ch.len_utf8(),
+        };
+        rest = &rest[len..];
+        n += 1;
+    }
+    n
+}
+
+#[test]
+fn design_3_becomes_design_4_with_the_picker_and_duplicate() {
+    let load = |p: &str| {
+        crate::io::load(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(p))
+            .expect("a reference design")
+    };
+    let mut a = App::new(load("designs/03-secured-monitored.toml"), None);
+    step(&mut a, Action::Resize(160, 48));
+    let script = key_file("tests/fixtures/design3-to-4.keys");
+    keys(&mut a, &script);
+    assert_eq!(a.mode, Mode::Normal);
+    let want = load("designs/04-scale-up.toml");
+    assert_eq!(shape(&a.design), shape(&want));
+    // It took about 100 keys before the picker and duplicate, not counting typed names.
+    let n = count_keys(&script);
+    assert!(n <= 330, "{n} keys");
+    println!("design 3 → design 4: {n} keys");
+}
