@@ -64,6 +64,9 @@ pub enum Action {
     Fit,
     /// Duplicate the selected component (asks where, and whether with its links).
     Duplicate,
+    /// The status message has been read (the loop sends this a few seconds after it
+    /// appeared): it goes.
+    FadeMessage,
     /// Mouse capture off (the terminal's own text selection works) or back on.
     ToggleMouse,
     Yes,

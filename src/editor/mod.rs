@@ -11,6 +11,7 @@ pub mod action;
 pub mod canvas;
 pub mod complete;
 pub mod derived;
+pub mod describe;
 pub mod duplicate;
 pub mod effects;
 mod export;
@@ -105,6 +106,8 @@ fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> anyhow:
     apply(app, Action::Resize(size.width, size.height));
     app.fit_view();
     let mut kept = u64::MAX;
+    // A status message fades a few seconds after it appeared (an error stays longer).
+    let mut shown: Option<(state::Message, std::time::Instant)> = None;
     // term::init captures the mouse; the editor may be asked not to.
     let mut mouse_captured = true;
     let panic_key = std::env::var_os("INFRAPLAN_TEST_PANIC").is_some();
@@ -114,6 +117,18 @@ fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> anyhow:
             view::draw(f, app);
             theme::current().apply(f.buffer_mut());
         })?;
+        match (&app.message, &shown) {
+            (Some(m), Some((seen, at))) if m == seen => {
+                let life = Duration::from_secs(if m.error { 12 } else { 6 });
+                if at.elapsed() >= life {
+                    shown = None;
+                    apply(app, Action::FadeMessage);
+                    continue;
+                }
+            }
+            (Some(m), _) => shown = Some((m.clone(), std::time::Instant::now())),
+            (None, _) => shown = None,
+        }
         if app.mouse != mouse_captured {
             mouse_captured = app.mouse;
             term::capture_mouse(mouse_captured);
@@ -133,6 +148,11 @@ fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> anyhow:
             if event::poll(Duration::from_millis(100))? {
                 break false;
             }
+            if let Some((m, at)) = &shown
+                && at.elapsed() >= Duration::from_secs(if m.error { 12 } else { 6 })
+            {
+                break false;
+            }
             if let Some((_, rx)) = &watching
                 && rx.try_recv().is_ok()
             {
@@ -142,6 +162,10 @@ fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> anyhow:
         };
         if changed {
             apply(app, Action::FileChanged);
+            continue;
+        }
+        // Woken to fade the message, not by an event.
+        if !event::poll(Duration::ZERO)? {
             continue;
         }
         // Handle everything that is waiting before drawing again, so a resize storm or a

@@ -74,16 +74,20 @@ impl App {
     }
 
     fn undo(&mut self) {
+        let before = self.design.clone();
         if self.history.undo(&mut self.design) {
-            self.after_history("undone");
+            let what = describe_step(&self.design, &before);
+            self.after_history(&format!("undid: {what} (redo: Ctrl-Y)"));
         } else {
             self.say("nothing to undo");
         }
     }
 
     fn redo(&mut self) {
+        let before = self.design.clone();
         if self.history.redo(&mut self.design) {
-            self.after_history("redone");
+            let what = describe_step(&before, &self.design);
+            self.after_history(&format!("redid: {what}"));
         } else {
             self.say("nothing to redo");
         }
@@ -211,6 +215,14 @@ impl App {
     }
 }
 
+/// An undo step in words; for very large designs just "one step", which costs no comparison.
+fn describe_step(before: &Design, after: &Design) -> String {
+    if before.components.len().max(after.components.len()) > 5_000 {
+        return "one step".to_string();
+    }
+    super::describe::describe(before, after)
+}
+
 /// How many entries the menu of the current mode has.
 fn menu_len(app: &App) -> usize {
     match &app.mode {
@@ -246,6 +258,10 @@ fn update_mode(app: &mut App, action: Action) {
     }
     if action == Action::FileChanged {
         app.file_changed();
+        return;
+    }
+    if action == Action::FadeMessage {
+        app.message = None;
         return;
     }
     if let Action::Done(outcome) = action {

@@ -348,10 +348,16 @@ fn zero_fits_the_design_and_m_lets_go_of_the_mouse() {
 /// A design's shape as design 4 defines it: ids, kinds, servers, clusters, roles, links, the
 /// DNS record; not labels, software, addresses or positions.
 fn shape(d: &Design) -> Vec<String> {
-    let mut out: Vec<String> = d.servers.iter().map(|s| format!("server {}", s.id)).collect();
-    out.extend(d.clusters.iter().map(|c| {
-        format!("cluster {} {} {:?}", c.id, c.mode.as_str(), c.vip)
-    }));
+    let mut out: Vec<String> = d
+        .servers
+        .iter()
+        .map(|s| format!("server {}", s.id))
+        .collect();
+    out.extend(
+        d.clusters
+            .iter()
+            .map(|c| format!("cluster {} {} {:?}", c.id, c.mode.as_str(), c.vip)),
+    );
     out.extend(d.components.iter().map(|c| {
         format!(
             "component {} {} on {:?} in {:?} as {:?}",
@@ -367,7 +373,11 @@ fn shape(d: &Design) -> Vec<String> {
             .iter()
             .map(|l| format!("link {} → {} {}", l.from, l.to, l.protocol.as_str())),
     );
-    out.extend(d.dns.iter().map(|r| format!("dns {} → {}", r.name, r.target)));
+    out.extend(
+        d.dns
+            .iter()
+            .map(|r| format!("dns {} → {}", r.name, r.target)),
+    );
     out.sort();
     out
 }
