@@ -350,7 +350,9 @@ impl App {
             let c = screen::screen(area, show_panel).canvas;
             b.w <= i32::from(c.width) && b.h <= i32::from(c.height)
         };
-        self.show_panel = fits(true) || !fits(false);
+        // Below 100 columns the canvas needs the room: the panel collapses to the counts in
+        // the status bar (f still shows it).
+        self.show_panel = self.size.0 >= 100 && (fits(true) || !fits(false));
     }
 
     /// Scrolls so that the whole design fits, or its top-left corner is shown.

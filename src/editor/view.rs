@@ -115,10 +115,10 @@ fn draw_title(frame: &mut Frame, app: &App, s: &Screen) {
         Span::styled(modified, Style::default().fg(Color::Yellow)),
         Span::styled(
             format!(
-                "   {} components · {} servers · {} links",
-                app.design.components.len(),
-                app.design.servers.len(),
-                app.design.links.len()
+                "   {} · {} · {}",
+                crate::text::count(app.design.components.len(), "component"),
+                crate::text::count(app.design.servers.len(), "server"),
+                crate::text::count(app.design.links.len(), "link")
             ),
             Style::default().fg(Color::DarkGray),
         ),
@@ -145,6 +145,25 @@ fn draw_panel(frame: &mut Frame, app: &App, s: &Screen) {
     // The list.
     let h = usize::from(s.list.height);
     let off = list_offset(app.finding, app.derived.findings.len(), h);
+    // What each shown entry says after its tag, cut to the panel and told apart from the
+    // other shown entries that would read the same.
+    let shown: Vec<String> = app
+        .derived
+        .findings
+        .iter()
+        .skip(off)
+        .take(h)
+        .map(|f| {
+            // A server's finding by its server, the one id that tells it apart in the list.
+            let ids = if f.servers.is_empty() {
+                f.components.join(",")
+            } else {
+                f.servers.join(",")
+            };
+            format!("{} {ids}", f.rule)
+        })
+        .collect();
+    let texts = crate::text::tell_apart(&shown, usize::from(s.list.width).saturating_sub(5));
     let lines: Vec<Line> = app
         .derived
         .findings
@@ -152,24 +171,23 @@ fn draw_panel(frame: &mut Frame, app: &App, s: &Screen) {
         .enumerate()
         .skip(off)
         .take(h)
-        .map(|(i, f)| {
-            // A server's finding by its server, the one id that tells it apart in the list.
-            let ids = if f.servers.is_empty() {
-                f.components.join(",")
-            } else {
-                f.servers.join(",")
-            };
+        .zip(texts)
+        .map(|((i, f), text)| {
             let accepted = app.accepted_reason(i).is_some();
             let (tag, tag_style) = if accepted {
                 ("ACC ", Style::default().fg(Color::DarkGray))
             } else {
                 (severity_tag(f.severity), severity_style(f.severity))
             };
+            let (rule, rest) = match text.strip_prefix(f.rule) {
+                Some(rest) => (f.rule.to_string(), rest.to_string()),
+                None => (String::new(), text),
+            };
             let mut line = Line::from(vec![
                 Span::styled(tag, tag_style),
                 Span::raw(" "),
-                Span::raw(f.rule),
-                Span::styled(format!(" {ids}"), Style::default().fg(Color::Gray)),
+                Span::raw(rule),
+                Span::styled(rest, Style::default().fg(Color::Gray)),
             ]);
             if accepted {
                 line = line.style(Style::default().fg(Color::DarkGray));
@@ -634,21 +652,18 @@ fn confirm_text(c: &Confirm) -> (&'static str, String) {
         ),
         Confirm::DeleteServer { id, records, to } => {
             let n = records.len();
-            let list = records.join(", ");
+            let list = crate::text::list(records);
+            let (record, point, it) = (
+                crate::text::plural(n, "DNS record"),
+                if n == 1 { "points" } else { "point" },
+                if n == 1 { "it" } else { "them" },
+            );
             let text = match to {
                 Some(to) => format!(
-                    "DNS record{} {list} point{} at server `{id}`.\n\ny  point {} at `{to}` instead    n  delete {} too    Esc  keep the server",
-                    if n == 1 { "" } else { "s" },
-                    if n == 1 { "s" } else { "" },
-                    if n == 1 { "it" } else { "them" },
-                    if n == 1 { "it" } else { "them" },
+                    "{record} {list} {point} at server `{id}`.\n\ny  point {it} at `{to}` instead    n  delete {it} too    Esc  keep the server"
                 ),
                 None => format!(
-                    "DNS record{} {list} point{} at server `{id}`, which runs nothing to point {} at instead.\n\nn  delete {} too    Esc  keep the server",
-                    if n == 1 { "" } else { "s" },
-                    if n == 1 { "s" } else { "" },
-                    if n == 1 { "it" } else { "them" },
-                    if n == 1 { "it" } else { "them" },
+                    "{record} {list} {point} at server `{id}`, which runs nothing to point {it} at instead.\n\nn  delete {it} too    Esc  keep the server"
                 ),
             };
             ("Delete server", text)
