@@ -95,7 +95,26 @@ impl<W: ratatui::widgets::Widget> RenderRef for W {
 }
 
 fn draw_title(frame: &mut Frame, app: &App, s: &Screen) {
+    use crate::text::{count, ellipsize, width};
     let modified = if app.dirty() { " ● modified" } else { "" };
+    let counts = format!(
+        "   {} · {} · {}",
+        count(app.design.components.len(), "component"),
+        count(app.design.servers.len(), "server"),
+        count(app.design.links.len(), "link")
+    );
+    // In a narrow terminal the file, then the counts, then the name give way, each cut with an
+    // ellipsis rather than off the edge.
+    let room = usize::from(s.title.width).saturating_sub(width(" infraplan ") + width(modified));
+    let name = ellipsize(&format!(" {} ", app.design.name), room);
+    let room = room.saturating_sub(width(&name));
+    let file_full = format!("— {}", app.file_name());
+    let counts = if width(&file_full) + width(&counts) <= room {
+        counts
+    } else {
+        ellipsize(&counts, room.saturating_sub(width(&file_full).min(room / 2)))
+    };
+    let file = ellipsize(&file_full, room.saturating_sub(width(&counts)));
     let line = Line::from(vec![
         Span::styled(
             " infraplan ",
@@ -104,24 +123,10 @@ fn draw_title(frame: &mut Frame, app: &App, s: &Screen) {
                 .bg(Color::Cyan)
                 .add_modifier(Modifier::BOLD),
         ),
-        Span::styled(
-            format!(" {} ", app.design.name),
-            Style::default().add_modifier(Modifier::BOLD),
-        ),
-        Span::styled(
-            format!("— {}", app.file_name()),
-            Style::default().fg(Color::Gray),
-        ),
+        Span::styled(name, Style::default().add_modifier(Modifier::BOLD)),
+        Span::styled(file, Style::default().fg(Color::Gray)),
         Span::styled(modified, Style::default().fg(Color::Yellow)),
-        Span::styled(
-            format!(
-                "   {} · {} · {}",
-                crate::text::count(app.design.components.len(), "component"),
-                crate::text::count(app.design.servers.len(), "server"),
-                crate::text::count(app.design.links.len(), "link")
-            ),
-            Style::default().fg(Color::DarkGray),
-        ),
+        Span::styled(counts, Style::default().fg(Color::DarkGray)),
     ]);
     frame.render_widget(Paragraph::new(line), s.title);
 }
