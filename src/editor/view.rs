@@ -112,7 +112,10 @@ fn draw_title(frame: &mut Frame, app: &App, s: &Screen) {
     let counts = if width(&file_full) + width(&counts) <= room {
         counts
     } else {
-        ellipsize(&counts, room.saturating_sub(width(&file_full).min(room / 2)))
+        ellipsize(
+            &counts,
+            room.saturating_sub(width(&file_full).min(room / 2)),
+        )
     };
     let file = ellipsize(&file_full, room.saturating_sub(width(&counts)));
     let line = Line::from(vec![
