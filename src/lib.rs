@@ -25,5 +25,6 @@ pub mod schema;
 pub mod source;
 pub mod strict;
 pub mod templates;
+pub mod text;
 pub mod validate;
 pub mod watch;

@@ -176,7 +176,7 @@ keys y
 wait_for "reloaded $WORK/site.toml from disk"
 wait_for "Changed outside"
 keys u
-wait_for "undone"
+wait_for "undid:"
 sed -i 's/^name = .*/name = "Changed again"/' "$WORK/site.toml"
 wait_for "y  reload"
 keys n

@@ -60,6 +60,10 @@ Press ? in the editor for every key. Exit status: 0 done, 2 invalid FILE or no t
         /// `infraplan new`); an existing FILE opens as it is.
         #[arg(long, short, value_name = "NAME", requires = "file")]
         template: Option<String>,
+        /// Leave the mouse to the terminal, so its own text selection works (M in the editor
+        /// turns it on and off).
+        #[arg(long)]
+        no_mouse: bool,
     },
     /// Analyze designs: single points of failure, security gaps, operations.
     #[command(after_help = "Examples:
@@ -281,10 +285,14 @@ pub fn main() -> ExitCode {
 /// Runs one command; the exit status.
 pub fn run(command: Option<Command>) -> u8 {
     let Some(command) = command else {
-        return edit(None, None);
+        return edit(None, None, false);
     };
     match command {
-        Command::Edit { file, template } => edit(file, template.as_deref()),
+        Command::Edit {
+            file,
+            template,
+            no_mouse,
+        } => edit(file, template.as_deref(), no_mouse),
         Command::Analyze(args) if args.watch => ci::watch(&args),
         Command::Analyze(args) => ci::analyze(&args),
         Command::Diff(args) => ci::diff(&args),
@@ -326,7 +334,7 @@ fn load(path: &Path) -> Result<Design, u8> {
 }
 
 /// Opens the editor; an invalid file is reported before the terminal is touched.
-fn edit(file: Option<PathBuf>, template: Option<&str>) -> u8 {
+fn edit(file: Option<PathBuf>, template: Option<&str>, no_mouse: bool) -> u8 {
     use std::io::IsTerminal;
     if let (Some(path), Some(template)) = (&file, template) {
         // A copy the user may change, so that following the README never edits a tracked file.
@@ -337,13 +345,22 @@ fn edit(file: Option<PathBuf>, template: Option<&str>) -> u8 {
             }
         }
     }
-    let app = match crate::editor::open(file) {
+    // The keymap and theme files, checked like a design before the terminal is touched.
+    match crate::editor::settings::load_from_env() {
+        Ok(settings) => crate::editor::settings::install(settings),
+        Err(e) => {
+            eprintln!("{e}");
+            return 2;
+        }
+    }
+    let mut app = match crate::editor::open(file) {
         Ok(app) => app,
         Err(e) => {
             report_error(&e);
             return 2;
         }
     };
+    app.mouse = !no_mouse;
     if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
         eprintln!("infraplan edit: the editor needs a terminal (stdin and stdout are not one)");
         return 2;

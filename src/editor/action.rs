@@ -51,6 +51,24 @@ pub enum Action {
     PrevFinding,
     Char(char),
     Backspace,
+    /// A cursor move or a deletion in the text being typed (←/→, Home/End, Del, Ctrl-U,
+    /// Ctrl-W).
+    TextEdit(super::textinput::Edit),
+    /// Tab in a file prompt: complete the path.
+    Complete,
+    /// `/`: the picker over everything in the design, to jump to and select.
+    GoTo,
+    /// Select the nearest box in this direction (`dx`, `dy` of -1, 0 or 1).
+    SelectToward(i32, i32),
+    /// Scroll so the whole design is in view.
+    Fit,
+    /// Duplicate the selected component (asks where, and whether with its links).
+    Duplicate,
+    /// The status message has been read (the loop sends this a few seconds after it
+    /// appeared): it goes.
+    FadeMessage,
+    /// Mouse capture off (the terminal's own text selection works) or back on.
+    ToggleMouse,
     Yes,
     No,
     /// The mouse button went down on the findings list, on entry `i`.

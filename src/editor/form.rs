@@ -67,10 +67,11 @@ pub struct Form {
     pub target: Target,
     pub fields: Vec<Field>,
     pub sel: usize,
-    pub editing: Option<String>,
+    pub editing: Option<super::textinput::TextInput>,
 }
 
-const NONE: &str = "(none)";
+/// The value of an optional field that has none.
+pub const NONE: &str = "(none)";
 
 fn with_none(items: impl IntoIterator<Item = String>) -> Vec<String> {
     std::iter::once(NONE.to_string()).chain(items).collect()
@@ -247,7 +248,7 @@ pub fn apply(
                             .find(|m| m.as_str() == value)
                             .ok_or("unknown cluster mode")?
                     }
-                    "vip" => cluster.vip = opt(value),
+                    "vip" => cluster.vip = ip(value, "a virtual IP")?,
                     _ => return Err(format!("unknown field {field}")),
                 }
                 return Ok(target.clone());
@@ -294,7 +295,7 @@ pub fn apply(
                 .find(|s| &s.id == id)
                 .ok_or_else(|| format!("no server `{id}`"))?;
             match field {
-                "ip" => s.ip = opt(value),
+                "ip" => s.ip = ip(value, "a server's IP")?,
                 "label" => s.label = opt(value),
                 _ => return Err(format!("unknown field {field}")),
             }
@@ -371,6 +372,17 @@ pub fn apply(
             }
             Ok(Target::Design)
         }
+    }
+}
+
+/// An optional IP address field: empty, or an IPv4 or IPv6 address.
+fn ip(value: &str, what: &str) -> Result<Option<String>, String> {
+    match opt(value) {
+        None => Ok(None),
+        Some(v) if v.parse::<std::net::IpAddr>().is_ok() => Ok(Some(v)),
+        Some(v) => Err(format!(
+            "`{v}` is not an IP address: {what} is written like 10.0.0.1 or 2001:db8::1"
+        )),
     }
 }
 

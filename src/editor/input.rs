@@ -58,7 +58,14 @@ fn press(app: &App, col: u16, row: u16) -> Option<Action> {
             canvas_press(app, col, row)
         }
         Mode::Connect { .. } => canvas_press(app, col, row),
-        Mode::Palette { .. } | Mode::Place { .. } | Mode::Protocol { .. } => {
+        Mode::Pick { picker, .. } => Some(
+            super::picker_view::match_at(app.screen().area, picker, col, row)
+                .map_or(Action::ClickAway, Action::PickItem),
+        ),
+        Mode::Palette { .. }
+        | Mode::Place { .. }
+        | Mode::Protocol { .. }
+        | Mode::Duplicate { .. } => {
             Some(menu_item_at(app, col, row).map_or(Action::ClickAway, Action::PickItem))
         }
         Mode::Form(_) => {

@@ -9,20 +9,28 @@
 
 pub mod action;
 pub mod canvas;
+pub mod complete;
 pub mod derived;
+pub mod describe;
+pub mod duplicate;
 pub mod effects;
 mod export;
 pub mod form;
 pub mod history;
 pub mod input;
 pub mod keymap;
+pub mod navigate;
+pub mod picker;
+pub mod picker_view;
 pub mod positions;
 pub mod question;
 pub mod recent;
 pub mod screen;
+pub mod settings;
 pub mod state;
 pub mod term;
-pub mod text;
+pub mod textinput;
+pub mod theme;
 #[cfg(test)]
 mod topology;
 pub mod update;
@@ -98,10 +106,33 @@ fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> anyhow:
     runner.apply(app, Action::Resize(size.width, size.height));
     app.fit_view();
     let mut kept = u64::MAX;
+    // A status message fades a few seconds after it appeared (an error stays longer).
+    let mut shown: Option<(state::Message, std::time::Instant)> = None;
+    // term::init captures the mouse; the editor may be asked not to.
+    let mut mouse_captured = true;
     let panic_key = std::env::var_os("INFRAPLAN_TEST_PANIC").is_some();
     let mut watching: Option<(PathBuf, mpsc::Receiver<()>)> = None;
     loop {
-        terminal.draw(|f| view::draw(f, app))?;
+        terminal.draw(|f| {
+            view::draw(f, app);
+            theme::current().apply(f.buffer_mut());
+        })?;
+        match (&app.message, &shown) {
+            (Some(m), Some((seen, at))) if m == seen => {
+                let life = Duration::from_secs(if m.error { 12 } else { 6 });
+                if at.elapsed() >= life {
+                    shown = None;
+                    apply(app, Action::FadeMessage);
+                    continue;
+                }
+            }
+            (Some(m), _) => shown = Some((m.clone(), std::time::Instant::now())),
+            (None, _) => shown = None,
+        }
+        if app.mouse != mouse_captured {
+            mouse_captured = app.mouse;
+            term::capture_mouse(mouse_captured);
+        }
         if app.quit {
             runner.finish(app);
             return Ok(());
@@ -121,6 +152,11 @@ fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> anyhow:
             }
             if let Some(a) = runner.finished() {
                 break Wake::Done(a);
+            }
+            if let Some((m, at)) = &shown
+                && at.elapsed() >= Duration::from_secs(if m.error { 12 } else { 6 })
+            {
+                break Wake::Tick;
             }
             if let Some((_, rx)) = &watching
                 && rx.try_recv().is_ok()

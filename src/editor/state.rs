@@ -5,8 +5,10 @@
 use super::derived::{self, Derived};
 use super::form::Form;
 use super::history::History;
+use super::picker::Picker;
 pub use super::question::{Confirm, Pending};
 use super::screen::{self, Screen};
+use super::textinput::TextInput;
 use crate::analyze::Finding;
 use crate::layout;
 use crate::model::{Design, Kind, Protocol};
@@ -57,7 +59,18 @@ pub enum Mode {
     /// Typing a line: a file name, an id.
     Prompt {
         kind: PromptKind,
-        input: String,
+        input: TextInput,
+    },
+    /// Choosing from a fuzzy picker: what to go to, a link's target, a form field's value.
+    Pick {
+        picker: Picker,
+        purpose: Purpose,
+    },
+    /// Choosing where a copy of a component goes (entry 0 says whether its links come too).
+    Duplicate {
+        component: String,
+        sel: usize,
+        links: bool,
     },
     /// A yes/no question.
     Confirm(Confirm),
@@ -66,9 +79,27 @@ pub enum Mode {
     },
 }
 
+/// What choosing in a picker does.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Purpose {
+    /// Select it and bring it into view.
+    GoTo,
+    /// The target of a new link from `from`.
+    LinkTarget { from: String },
+    /// The value of a form field (the form comes back afterwards); with `typed`, the query
+    /// itself is a value too (a new cluster's name).
+    Field {
+        form: Box<Form>,
+        field: &'static str,
+        typed: bool,
+    },
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PromptKind {
     SaveAs,
+    /// Save as, then quit (quitting a new design with "save").
+    SaveAsAndQuit,
     Open,
     Rename,
     Export,
@@ -77,7 +108,7 @@ pub enum PromptKind {
 impl PromptKind {
     pub fn title(self) -> &'static str {
         match self {
-            PromptKind::SaveAs => "Save as (.toml or .json)",
+            PromptKind::SaveAs | PromptKind::SaveAsAndQuit => "Save as (.toml or .json)",
             PromptKind::Open => "Open design file",
             PromptKind::Rename => "New id",
             PromptKind::Export => "Export to (.svg or .dot)",
@@ -96,6 +127,8 @@ pub enum ModeKind {
     Text,
     Confirm,
     Help,
+    /// A picker: typing filters, ↑↓ choose.
+    Pick,
 }
 
 impl Mode {
@@ -103,13 +136,17 @@ impl Mode {
         match self {
             Mode::Start { .. } => ModeKind::Start,
             Mode::Normal => ModeKind::Canvas,
-            Mode::Palette { .. } | Mode::Place { .. } | Mode::Protocol { .. } => ModeKind::Menu,
+            Mode::Palette { .. }
+            | Mode::Place { .. }
+            | Mode::Protocol { .. }
+            | Mode::Duplicate { .. } => ModeKind::Menu,
             Mode::Connect { .. } => ModeKind::Connect,
             Mode::Form(f) if f.editing.is_some() => ModeKind::Text,
             Mode::Form(_) => ModeKind::Form,
             Mode::Prompt { .. } => ModeKind::Text,
             Mode::Confirm(_) => ModeKind::Confirm,
             Mode::Help { .. } => ModeKind::Help,
+            Mode::Pick { .. } => ModeKind::Pick,
         }
     }
 }
@@ -186,6 +223,10 @@ pub struct App {
     /// What follows from the design and the choices above: layout, routes, findings, marks,
     /// failure impact, dirty.
     pub derived: Derived,
+    /// The component whose links `o` walks through.
+    pub link_anchor: Option<String>,
+    /// Whether the editor takes the mouse (off: the terminal selects text as usual).
+    pub mouse: bool,
     /// Effects asked for by the update in progress, handed to the loop when it returns.
     pub(super) outbox: Vec<super::effects::Effect>,
 }
@@ -224,6 +265,8 @@ impl App {
             recent_file: None,
             generation: 0,
             derived: Derived::default(),
+            link_anchor: None,
+            mouse: true,
             outbox: Vec::new(),
         };
         app.derive();
@@ -317,7 +360,9 @@ impl App {
             let c = screen::screen(area, show_panel).canvas;
             b.w <= i32::from(c.width) && b.h <= i32::from(c.height)
         };
-        self.show_panel = fits(true) || !fits(false);
+        // Below 100 columns the canvas needs the room: the panel collapses to the counts in
+        // the status bar (f still shows it).
+        self.show_panel = self.size.0 >= 100 && (fits(true) || !fits(false));
     }
 
     /// Scrolls so that the whole design fits, or its top-left corner is shown.
@@ -394,6 +439,42 @@ impl App {
                 }));
                 v
             }
+            Mode::Duplicate {
+                component, links, ..
+            } => {
+                let here = self
+                    .design
+                    .component(component)
+                    .and_then(|c| c.server.clone());
+                let mut v = vec![
+                    format!(
+                        "links: ‹ {} › (←→ change)",
+                        if *links { "copy them too" } else { "no links" }
+                    ),
+                    match &here {
+                        Some(s) => format!("on the same server ({s})"),
+                        None => "beside it (no server)".to_string(),
+                    },
+                    "+ on a new server".to_string(),
+                ];
+                v.extend(
+                    self.design
+                        .servers
+                        .iter()
+                        .filter(|s| Some(&s.id) != here.as_ref())
+                        .map(|s| {
+                            format!(
+                                "{}  {}{}",
+                                s.id,
+                                s.label.as_deref().unwrap_or(""),
+                                s.ip.as_ref()
+                                    .map(|ip| format!(" · {ip}"))
+                                    .unwrap_or_default()
+                            )
+                        }),
+                );
+                v
+            }
             Mode::Protocol { .. } => Protocol::ALL
                 .iter()
                 .map(|p| {
@@ -414,6 +495,7 @@ impl App {
         match &self.mode {
             Mode::Palette { .. } => " Add a component ".into(),
             Mode::Place { component, .. } => format!(" Put `{component}` on… "),
+            Mode::Duplicate { component, .. } => format!(" Duplicate `{component}` onto… "),
             Mode::Protocol { from, to, .. } => format!(" Link `{from}` → `{to}` over… "),
             _ => String::new(),
         }
@@ -422,7 +504,10 @@ impl App {
     /// The highlighted entry of the current menu or start screen.
     pub fn menu_sel(&self) -> usize {
         match &self.mode {
-            Mode::Palette { sel } | Mode::Place { sel, .. } | Mode::Protocol { sel, .. } => *sel,
+            Mode::Palette { sel }
+            | Mode::Place { sel, .. }
+            | Mode::Protocol { sel, .. }
+            | Mode::Duplicate { sel, .. } => *sel,
             Mode::Start { sel } => *sel,
             _ => 0,
         }

@@ -65,6 +65,31 @@ fn write_recovery() -> Option<PathBuf> {
     None
 }
 
+/// Takes the mouse (clicks, drags and the wheel reach the editor) or leaves it to the
+/// terminal (its own text selection works).
+pub fn capture_mouse(on: bool) {
+    let _ = if on {
+        execute!(stdout(), EnableMouseCapture)
+    } else {
+        execute!(stdout(), DisableMouseCapture)
+    };
+}
+
+/// A panic in one line: what it said and where.
+fn panic_line(info: &std::panic::PanicHookInfo<'_>) -> String {
+    let what = info
+        .payload()
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| info.payload().downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "an unexpected error".to_string());
+    let what = what.lines().next().unwrap_or_default().to_string();
+    match info.location() {
+        Some(l) => format!("internal error: {what} (at {}:{})", l.file(), l.line()),
+        None => format!("internal error: {what}"),
+    }
+}
+
 /// Undoes everything `init` did; safe to call more than once.
 pub fn restore() {
     let _ = execute!(stdout(), DisableMouseCapture);
@@ -74,9 +99,16 @@ pub fn restore() {
 /// Installs the panic hook (before ratatui's, which then runs first and restores the screen),
 /// enters raw mode and the alternate screen, and captures the mouse.
 pub fn init() -> std::io::Result<DefaultTerminal> {
+    // A person sees one line about what broke and one about their work, not a backtrace
+    // (RUST_BACKTRACE=1 still gives the standard report, for a bug report).
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
         restore();
+        if std::env::var_os("RUST_BACKTRACE").is_some_and(|v| v != "0") {
+            previous(info);
+        } else {
+            eprintln!("infraplan: {}", panic_line(info));
+        }
         match write_recovery() {
             Some(p) => eprintln!(
                 "infraplan: the editor crashed; your unsaved design was written to {}",
@@ -84,7 +116,6 @@ pub fn init() -> std::io::Result<DefaultTerminal> {
             ),
             None => eprintln!("infraplan: the editor crashed; there were no unsaved changes"),
         }
-        previous(info);
     }));
     let terminal = ratatui::try_init()?;
     if let Err(e) = execute!(stdout(), EnableMouseCapture) {

@@ -7,12 +7,16 @@ mod files;
 mod place;
 
 use super::action::{Action, Hit};
+use super::duplicate::{self, Onto};
 use super::effects::Effect;
 use super::form::{self, Form, Target};
 use super::history::EditKey;
+use super::navigate::{self, Dir};
+use super::picker::{self, Families, Item, Pick, Picker};
 use super::state::{
-    App, Busy, Confirm, Drag, Message, Mode, Pending, PromptKind, Selection, StartItem,
+    App, Busy, Confirm, Drag, Message, Mode, Pending, PromptKind, Purpose, Selection, StartItem,
 };
+use super::textinput::{Edit, TextInput};
 use crate::layout;
 use crate::model::{Component, Design, Kind, Link, Protocol};
 use std::path::PathBuf;
@@ -88,16 +92,20 @@ impl App {
     }
 
     fn undo(&mut self) {
+        let before = self.design.clone();
         if self.history.undo(&mut self.design) {
-            self.after_history("undone");
+            let what = describe_step(&self.design, &before);
+            self.after_history(&format!("undid: {what} (redo: Ctrl-Y)"));
         } else {
             self.say("nothing to undo");
         }
     }
 
     fn redo(&mut self) {
+        let before = self.design.clone();
         if self.history.redo(&mut self.design) {
-            self.after_history("redone");
+            let what = describe_step(&before, &self.design);
+            self.after_history(&format!("redid: {what}"));
         } else {
             self.say("nothing to redo");
         }
@@ -207,30 +215,30 @@ impl App {
             self.cycle(true, true);
             return;
         };
-        let (cx, cy) = self.derived.layout.boxes[cur].center();
-        let best = self
-            .derived
-            .layout
-            .boxes
+        let Some(dir) = Dir::of(dx, dy) else {
+            return;
+        };
+        let rect = |b: &layout::Rect| (b.x, b.y, b.w, b.h);
+        let boxes = &self.derived.layout.boxes;
+        let from = rect(&boxes[cur]);
+        let others = boxes
             .iter()
             .enumerate()
             .filter(|&(i, _)| i != cur)
-            .filter_map(|(i, b)| {
-                let (x, y) = b.center();
-                let (ox, oy) = (x - cx, y - cy);
-                let along = ox * dx + oy * dy;
-                if along <= 0 {
-                    return None;
-                }
-                let across = (ox * dy - oy * dx).abs();
-                Some((along + 2 * across, i))
-            })
-            .min();
-        if let Some((_, i)) = best {
+            .map(|(i, b)| (i, rect(b)));
+        if let Some(i) = navigate::nearest(from, others, dir) {
             self.selection = Selection::Component(self.design.components[i].id.clone());
             self.reveal();
         }
     }
+}
+
+/// An undo step in words; for very large designs just "one step", which costs no comparison.
+fn describe_step(before: &Design, after: &Design) -> String {
+    if before.components.len().max(after.components.len()) > 5_000 {
+        return "one step".to_string();
+    }
+    super::describe::describe(before, after)
 }
 
 /// How many entries the menu of the current mode has.
@@ -240,6 +248,7 @@ fn menu_len(app: &App) -> usize {
         Mode::Palette { .. } => Kind::ALL.len(),
         Mode::Place { .. } => 2 + app.design.servers.len(),
         Mode::Protocol { .. } => Protocol::ALL.len(),
+        Mode::Duplicate { .. } => app.menu_items().len(),
         _ => 0,
     }
 }
@@ -269,6 +278,10 @@ fn update_mode(app: &mut App, action: Action) {
         app.file_changed();
         return;
     }
+    if action == Action::FadeMessage {
+        app.message = None;
+        return;
+    }
     if let Action::Done(outcome) = action {
         app.done(outcome);
         return;
@@ -286,9 +299,11 @@ fn update_mode(app: &mut App, action: Action) {
         Mode::Start { sel } => update_start(app, sel, action),
         Mode::Normal => update_normal(app, action),
         Mode::Palette { sel } => update_menu(app, sel, action),
-        Mode::Place { .. } | Mode::Protocol { .. } => {
+        Mode::Place { .. } | Mode::Protocol { .. } | Mode::Duplicate { .. } => {
             let sel = match app.mode {
-                Mode::Place { sel, .. } | Mode::Protocol { sel, .. } => sel,
+                Mode::Place { sel, .. }
+                | Mode::Protocol { sel, .. }
+                | Mode::Duplicate { sel, .. } => sel,
                 _ => 0,
             };
             update_menu(app, sel, action)
@@ -296,6 +311,7 @@ fn update_mode(app: &mut App, action: Action) {
         Mode::Connect { from } => update_connect(app, from, action),
         Mode::Form(form) => update_form(app, form, action),
         Mode::Prompt { kind, input } => update_prompt(app, kind, input, action),
+        Mode::Pick { picker, purpose } => update_pick(app, picker, purpose, action),
         Mode::Confirm(c) => update_confirm(app, c, action),
         Mode::Help { scroll } => match action {
             Action::Down => app.mode = Mode::Help { scroll: scroll + 1 },
@@ -325,7 +341,8 @@ fn set_sel(app: &mut App, sel: usize) {
         Mode::Start { sel: s }
         | Mode::Palette { sel: s }
         | Mode::Place { sel: s, .. }
-        | Mode::Protocol { sel: s, .. } => *s = sel,
+        | Mode::Protocol { sel: s, .. }
+        | Mode::Duplicate { sel: s, .. } => *s = sel,
         _ => {}
     }
 }
@@ -364,7 +381,7 @@ fn update_start(app: &mut App, sel: usize, action: Action) {
 fn open_prompt(app: &mut App) {
     app.mode = Mode::Prompt {
         kind: PromptKind::Open,
-        input: String::new(),
+        input: TextInput::default(),
     };
 }
 
@@ -389,7 +406,7 @@ fn update_normal(app: &mut App, action: Action) {
             );
             app.mode = Mode::Prompt {
                 kind: PromptKind::Export,
-                input: base.with_extension("svg").display().to_string(),
+                input: TextInput::new(base.with_extension("svg").display().to_string()),
             };
         }
         Action::Undo => app.undo(),
@@ -407,7 +424,40 @@ fn update_normal(app: &mut App, action: Action) {
             None => update_normal(app, Action::Pan(dx, dy)),
         },
         Action::Pan(dx, dy) => app.view = (app.view.0 + dx, app.view.1 + dy),
+        Action::SelectToward(dx, dy) => match app.selection {
+            Selection::None => update_normal(app, Action::Pan(dx * 4, dy * 2)),
+            _ => app.select_towards(dx, dy),
+        },
         Action::Center => app.center(),
+        Action::Fit => {
+            app.fit_view();
+            app.say("the whole design in view");
+        }
+        Action::GoTo => {
+            let items = picker::items(&app.design, &app.derived.findings, Families::ALL);
+            app.mode = Mode::Pick {
+                picker: Picker::new("Go to", items),
+                purpose: Purpose::GoTo,
+            };
+        }
+        Action::Duplicate => match &app.selection {
+            Selection::Component(id) => {
+                app.mode = Mode::Duplicate {
+                    component: id.clone(),
+                    sel: 2,
+                    links: true,
+                }
+            }
+            _ => app.warn("select a component to duplicate it"),
+        },
+        Action::ToggleMouse => {
+            app.mouse = !app.mouse;
+            app.say(if app.mouse {
+                "mouse on: click, drag and wheel work (M turns it off)"
+            } else {
+                "mouse off: the terminal selects text as usual (M turns it on)"
+            });
+        }
         Action::SelectNext => app.cycle(true, false),
         Action::SelectPrev => app.cycle(false, false),
         Action::SelectServer => {
@@ -441,7 +491,7 @@ fn update_normal(app: &mut App, action: Action) {
             };
             app.mode = Mode::Prompt {
                 kind: PromptKind::Rename,
-                input: id,
+                input: TextInput::new(id),
             };
         }
         Action::Edit | Action::Accept => {
@@ -607,12 +657,18 @@ fn reveal_finding(app: &mut App) {
     }
 }
 
+/// `o`: the next of all the links touching the component `o` started from, whichever way
+/// they go (replication and monitoring links too), saying which of how many it is.
 fn select_link(app: &mut App) {
-    let Some(id) = (match &app.selection {
+    let anchor = match &app.selection {
         Selection::Component(id) => Some(id.clone()),
-        Selection::Link(i) => app.design.links.get(*i).map(|l| l.from.clone()),
+        Selection::Link(i) => app.design.links.get(*i).map(|l| match &app.link_anchor {
+            Some(a) if l.from == *a || l.to == *a => a.clone(),
+            _ => l.from.clone(),
+        }),
         _ => None,
-    }) else {
+    };
+    let Some(id) = anchor else {
         if !app.design.links.is_empty() {
             app.selection = Selection::Link(0);
         }
@@ -637,7 +693,18 @@ fn select_link(app: &mut App) {
             .map_or(0, |p| (p + 1) % touching.len()),
         _ => 0,
     };
-    app.selection = Selection::Link(touching[next]);
+    let i = touching[next];
+    app.selection = Selection::Link(i);
+    app.link_anchor = Some(id.clone());
+    let l = &app.design.links[i];
+    app.say(format!(
+        "link {} of {} of `{id}`: `{}` → `{}` over {} (o: the next one)",
+        next + 1,
+        touching.len(),
+        l.from,
+        l.to,
+        l.protocol
+    ));
 }
 
 fn move_component(app: &mut App, i: usize, dx: i32, dy: i32) {
@@ -824,6 +891,12 @@ fn drag(app: &mut App, x: i32, y: i32, inside: bool) {
 }
 
 fn update_menu(app: &mut App, sel: usize, action: Action) {
+    if let Mode::Duplicate { links, .. } = &mut app.mode
+        && matches!(action, Action::Left | Action::Right | Action::Char(' '))
+    {
+        *links = !*links;
+        return;
+    }
     match action {
         Action::Up | Action::Left => set_sel(app, sel.saturating_sub(1)),
         Action::Down | Action::Right => set_sel(app, sel + 1),
@@ -867,6 +940,39 @@ fn accept_menu(app: &mut App, sel: usize) {
             app.mode = Mode::Normal;
             put_on_server(app, &component, sel);
         }
+        Mode::Duplicate {
+            component, links, ..
+        } => {
+            if sel == 0 {
+                if let Mode::Duplicate { links, .. } = &mut app.mode {
+                    *links = !*links;
+                }
+                return;
+            }
+            let here = app
+                .design
+                .component(&component)
+                .and_then(|c| c.server.clone());
+            let onto = match sel {
+                1 => Onto::Same,
+                2 => Onto::NewServer,
+                n => {
+                    let others: Vec<String> = app
+                        .design
+                        .servers
+                        .iter()
+                        .filter(|s| Some(&s.id) != here.as_ref())
+                        .map(|s| s.id.clone())
+                        .collect();
+                    match others.get(n - 3) {
+                        Some(s) => Onto::Server(s.clone()),
+                        None => return,
+                    }
+                }
+            };
+            app.mode = Mode::Normal;
+            duplicate_component(app, &component, &onto, links);
+        }
         Mode::Protocol { from, to, .. } => {
             app.mode = Mode::Normal;
             let Some(&protocol) = Protocol::ALL.get(sel) else {
@@ -906,6 +1012,17 @@ fn update_connect(app: &mut App, from: String, action: Action) {
         Action::Right => app.select_towards(1, 0),
         Action::SelectNext => app.cycle(true, true),
         Action::SelectPrev => app.cycle(false, true),
+        Action::SelectToward(dx, dy) => app.select_towards(dx, dy),
+        Action::GoTo => {
+            let items: Vec<Item> = picker::items(&app.design, &[], Families::LINK_ENDS)
+                .into_iter()
+                .filter(|i| i.pick != Pick::Component(from.clone()))
+                .collect();
+            app.mode = Mode::Pick {
+                picker: Picker::new(format!("Link `{from}` to"), items),
+                purpose: Purpose::LinkTarget { from },
+            };
+        }
         Action::Press {
             hit: Hit::Component(i),
             ..
@@ -941,10 +1058,6 @@ fn update_connect(app: &mut App, from: String, action: Action) {
 fn update_form(app: &mut App, mut form: Form, action: Action) {
     if let Some(mut buf) = form.editing.clone() {
         match action {
-            Action::Char(c) => buf.push(c),
-            Action::Backspace => {
-                buf.pop();
-            }
             Action::Cancel => {
                 form.editing = None;
                 app.mode = Mode::Form(form);
@@ -952,10 +1065,14 @@ fn update_form(app: &mut App, mut form: Form, action: Action) {
             }
             Action::Accept => {
                 form.editing = None;
-                commit_field(app, form, buf);
+                commit_field(app, form, buf.text().to_string());
                 return;
             }
-            _ => return,
+            a => {
+                if !type_into(&mut buf, &a) {
+                    return;
+                }
+            }
         }
         form.editing = Some(buf);
         app.mode = Mode::Form(form);
@@ -978,15 +1095,18 @@ fn update_form(app: &mut App, mut form: Form, action: Action) {
             }
         }
         Action::Accept | Action::Char(' ') => {
-            let Some(field) = form.fields.get(form.sel) else {
+            let Some(field) = form.fields.get(form.sel).cloned() else {
                 return;
             };
-            if field.is_text() {
-                form.editing = Some(field.value.clone());
-            } else if let Some(next) = field.cycle(true) {
-                commit_field(app, form, next);
+            if field.read_only {
                 return;
             }
+            // Ids are chosen from a list, not typed; so are a choice field's values.
+            if let Some(p) = field_picker(app, &form, &field) {
+                app.mode = p;
+                return;
+            }
+            form.editing = Some(TextInput::new(field.value.clone()));
         }
         Action::PickItem(i) => form.sel = i,
         Action::ClickAway => {
@@ -1028,16 +1148,230 @@ fn commit_field(app: &mut App, mut form: Form, value: String) {
     }
     let sel = form.sel;
     form = Form::new(&app.design, new_target);
-    form.sel = sel.min(form.fields.len().saturating_sub(1));
+    // The cursor stays on the field just set, though a field may have appeared before it.
+    form.sel = form
+        .fields
+        .iter()
+        .position(|f| f.name == field.name)
+        .unwrap_or(sel)
+        .min(form.fields.len().saturating_sub(1));
     app.mode = Mode::Form(form);
 }
 
-fn update_prompt(app: &mut App, kind: PromptKind, mut input: String, action: Action) {
+/// Types into a text input: characters, Backspace and the cursor keys. Whether the action
+/// was one of those.
+fn type_into(input: &mut TextInput, action: &Action) -> bool {
     match action {
-        Action::Char(c) => input.push(c),
-        Action::Backspace => {
-            input.pop();
+        Action::Char(c) => input.apply(Edit::Insert(*c)),
+        Action::Backspace => input.apply(Edit::Backspace),
+        Action::TextEdit(e) => input.apply(*e),
+        _ => return false,
+    };
+    true
+}
+
+/// The picker a form field is chosen with: ids of the design's things for link ends, DNS
+/// targets, servers and clusters; the choices of a choice field. None for free text.
+fn field_picker(app: &App, form: &Form, field: &form::Field) -> Option<Mode> {
+    let families = match (&form.target, field.name) {
+        (Target::Link(_), "from" | "to") => Some(Families::LINK_ENDS),
+        (Target::Design, "dns target") => Some(Families::DNS_TARGETS),
+        (Target::Component(_), "server") => Some(Families::SERVERS),
+        (Target::Component(_), "cluster") => Some(Families::CLUSTERS),
+        _ => None,
+    };
+    let typed = field.name == "cluster";
+    let items: Vec<Item> = match families {
+        Some(f) => {
+            let mut v = Vec::new();
+            if matches!(field.name, "server" | "cluster") {
+                v.push(Item::new(
+                    Pick::Other(form::NONE.to_string()),
+                    "",
+                    form::NONE.to_string(),
+                    String::new(),
+                ));
+            }
+            v.extend(picker::items(&app.design, &[], f));
+            v
         }
+        None if !field.choices.is_empty() => field
+            .choices
+            .iter()
+            .map(|c| Item::new(Pick::Other(c.clone()), "", c.clone(), String::new()))
+            .collect(),
+        None => return None,
+    };
+    let current = items
+        .iter()
+        .find(|i| i.pick.id() == Some(field.value.as_str()))
+        .map(|i| i.pick.clone());
+    let mut title = format!("{} of {}", field.name, form.title());
+    if typed {
+        title.push_str(" (or type a new one)");
+    }
+    let mut picker = Picker::new(title, items);
+    if let Some(c) = current {
+        picker = picker.preselect(&c);
+    }
+    Some(Mode::Pick {
+        picker,
+        purpose: Purpose::Field {
+            form: Box::new(form.clone()),
+            field: field.name,
+            typed,
+        },
+    })
+}
+
+fn update_pick(app: &mut App, mut picker: Picker, purpose: Purpose, action: Action) {
+    let back = |app: &mut App, purpose: Purpose| {
+        app.mode = match purpose {
+            Purpose::GoTo => Mode::Normal,
+            Purpose::LinkTarget { from } => Mode::Connect { from },
+            Purpose::Field { form, .. } => Mode::Form(*form),
+        }
+    };
+    match action {
+        Action::Cancel | Action::ClickAway => return back(app, purpose),
+        Action::Up => picker.up(),
+        Action::Down => picker.down(),
+        Action::Scroll(_, dy) => {
+            if dy < 0 {
+                picker.up()
+            } else {
+                picker.down()
+            }
+        }
+        Action::PickItem(i) => {
+            picker.sel = i.min(picker.matches.len().saturating_sub(1));
+            return update_pick(app, picker, purpose, Action::Accept);
+        }
+        Action::Char(c) => picker.edit(Edit::Insert(c)),
+        Action::Backspace => picker.edit(Edit::Backspace),
+        Action::TextEdit(e) => picker.edit(e),
+        Action::Accept => {
+            let chosen = picker.chosen().map(|i| i.pick.clone());
+            let typed = picker.query.text().trim().to_string();
+            return choose(app, chosen, typed, purpose);
+        }
+        Action::Quit => return back(app, purpose),
+        _ => {}
+    }
+    app.mode = Mode::Pick { picker, purpose };
+}
+
+/// What choosing `pick` (or, where a new value may be typed, `typed`) in a picker does.
+fn choose(app: &mut App, pick: Option<Pick>, typed: String, purpose: Purpose) {
+    match purpose {
+        Purpose::GoTo => {
+            app.mode = Mode::Normal;
+            match pick {
+                Some(Pick::Component(id)) => app.selection = Selection::Component(id),
+                Some(Pick::Server(id)) => app.selection = Selection::Server(id),
+                Some(Pick::Link(i)) => app.selection = Selection::Link(i),
+                Some(Pick::Cluster(id)) => {
+                    match app
+                        .design
+                        .components
+                        .iter()
+                        .find(|c| c.cluster.as_deref() == Some(&id))
+                    {
+                        Some(c) => app.selection = Selection::Component(c.id.clone()),
+                        None => app.say(format!("cluster `{id}` has no members")),
+                    }
+                }
+                Some(Pick::Finding(i)) => {
+                    app.finding = Some(i);
+                    reveal_finding(app);
+                    return;
+                }
+                Some(Pick::Other(_)) | None => {
+                    app.say("nothing chosen");
+                    return;
+                }
+            }
+            app.reveal();
+        }
+        Purpose::LinkTarget { from } => {
+            let Some(to) = pick.as_ref().and_then(Pick::id).map(str::to_string) else {
+                app.mode = Mode::Connect { from };
+                app.warn("nothing matches: choose a component or a cluster");
+                return;
+            };
+            // A cluster's protocol is its members'.
+            let kind_of = |id: &str| {
+                app.design
+                    .component(id)
+                    .or_else(|| {
+                        app.design
+                            .components
+                            .iter()
+                            .find(|c| c.cluster.as_deref() == Some(id))
+                    })
+                    .map_or(Kind::Other, |c| c.kind)
+            };
+            let proto = default_protocol(kind_of(&from), kind_of(&to));
+            let sel = Protocol::ALL.iter().position(|&p| p == proto).unwrap_or(0);
+            app.mode = Mode::Protocol { from, to, sel };
+        }
+        Purpose::Field {
+            form,
+            typed: may_type,
+            ..
+        } => {
+            let value = match pick.as_ref().and_then(Pick::id) {
+                Some(id) if !(may_type && !typed.is_empty() && picker_misses(&pick, &typed)) => {
+                    id.to_string()
+                }
+                _ if may_type && !typed.is_empty() => typed,
+                _ => {
+                    app.mode = Mode::Form(*form);
+                    app.warn("nothing matches; Esc keeps the value");
+                    return;
+                }
+            };
+            commit_field(app, *form, value);
+        }
+    }
+}
+
+/// Whether a typed name is meant as a new value rather than the best match: it is no prefix
+/// of the match's id.
+fn picker_misses(pick: &Option<Pick>, typed: &str) -> bool {
+    pick.as_ref()
+        .and_then(Pick::id)
+        .is_none_or(|id| !id.starts_with(typed))
+}
+
+/// Duplicates a component as one undoable step, places the copy and says what was made.
+fn duplicate_component(app: &mut App, id: &str, onto: &Onto, links: bool) {
+    let mut made = None;
+    let ok = app.edit(|d| {
+        made = Some(duplicate::duplicate(d, id, onto, links)?);
+        super::state::place_unpositioned(d);
+        Ok(())
+    });
+    let Some(made) = made.filter(|_| ok) else {
+        return;
+    };
+    app.selection = Selection::Component(made.id.clone());
+    app.reveal();
+    let place = match (&made.server, made.new_server) {
+        (Some(s), true) => format!(" on the new server `{s}`"),
+        (Some(s), false) => format!(" on `{s}`"),
+        (None, _) => String::new(),
+    };
+    let links = if made.links > 0 {
+        format!(" with {}", crate::text::count(made.links, "link"))
+    } else {
+        String::new()
+    };
+    app.say(format!("duplicated `{id}` as `{}`{place}{links}", made.id));
+}
+
+fn update_prompt(app: &mut App, kind: PromptKind, mut input: TextInput, action: Action) {
+    match action {
         Action::Cancel | Action::Quit => {
             // Back where the prompt came from: the start screen when nothing is open yet.
             let nothing_open =
@@ -1049,46 +1383,94 @@ fn update_prompt(app: &mut App, kind: PromptKind, mut input: String, action: Act
             };
             return;
         }
+        Action::Complete => {
+            let exts: &[&str] = match kind {
+                PromptKind::Rename => {
+                    app.mode = Mode::Prompt { kind, input };
+                    return;
+                }
+                PromptKind::Export => &["svg", "dot"],
+                _ => &["toml", "json"],
+            };
+            let cwd = std::env::current_dir().unwrap_or_default();
+            let home = std::env::var_os("HOME").map(PathBuf::from);
+            let c = super::complete::complete(input.text(), &cwd, home.as_deref(), exts);
+            if c.candidates.is_empty() && c.text == input.text() {
+                app.say("no file name goes on from there");
+            } else if !c.candidates.is_empty() {
+                let names: Vec<&str> = c.candidates.iter().take(8).map(String::as_str).collect();
+                let more = c.candidates.len().saturating_sub(names.len());
+                let tail = if more > 0 {
+                    format!(" and {more} more")
+                } else {
+                    String::new()
+                };
+                app.say(format!("{}{tail}", names.join("  ")));
+            }
+            input.set(c.text);
+        }
         Action::Accept => {
+            let text = input.text().trim().to_string();
             app.mode = Mode::Normal;
-            let text = input.trim().to_string();
             if text.is_empty() {
                 return;
             }
             match kind {
                 PromptKind::SaveAs => app.request_save(PathBuf::from(text), false),
+                PromptKind::SaveAsAndQuit => app.request_save(PathBuf::from(text), true),
                 // A file that cannot be read leaves the current design as it is.
                 PromptKind::Open => app.effect(Effect::Load {
                     path: PathBuf::from(text),
                 }),
-                PromptKind::Rename => rename(app, &text),
+                PromptKind::Rename => {
+                    // A refused id keeps the prompt open with the reason, to correct it.
+                    if let Err(why) = rename(app, &text) {
+                        app.warn(why);
+                        app.mode = Mode::Prompt { kind, input };
+                    }
+                }
                 PromptKind::Export => export(app, PathBuf::from(text), true),
             }
             return;
         }
-        _ => {}
+        a => {
+            type_into(&mut input, &a);
+        }
     }
     app.mode = Mode::Prompt { kind, input };
 }
 
-fn rename(app: &mut App, new: &str) {
+fn rename(app: &mut App, new: &str) -> Result<(), String> {
     let old = match &app.selection {
         Selection::Component(id) | Selection::Server(id) => id.clone(),
-        _ => return,
+        _ => return Ok(()),
     };
     if old == new {
-        return;
+        return Ok(());
     }
     if app.design.id_taken(new) {
-        app.warn(format!("`{new}` is already used"));
-        return;
+        return Err(format!(
+            "`{new}` is already used: choose another id (Esc keeps `{old}`)"
+        ));
     }
     let is_server = matches!(app.selection, Selection::Server(_));
     let new_id = new.to_string();
-    if app.edit(|d| {
+    let mut refused = None;
+    let renamed = app.edit(|d| {
         d.rename(&old, &new_id);
         Ok(())
-    }) {
+    });
+    if !renamed {
+        refused = app
+            .message
+            .as_ref()
+            .filter(|m| m.error)
+            .map(|m| m.text.clone());
+    }
+    if let Some(why) = refused {
+        return Err(why);
+    }
+    if renamed {
         if app.failed.remove(&old) {
             app.failed.insert(new_id.clone());
         }
@@ -1099,6 +1481,7 @@ fn rename(app: &mut App, new: &str) {
         };
         app.say(format!("renamed `{old}` to `{new_id}`"));
     }
+    Ok(())
 }
 
 /// Asks for an export of the design to `path`; `ask` first when the file exists.
@@ -1116,7 +1499,10 @@ fn update_confirm(app: &mut App, c: Confirm, action: Action) {
                 Some(p) => app.request_save(p, true),
                 None => {
                     app.save_as_prompt();
-                    app.say("choose a file name, then quit again");
+                    if let Mode::Prompt { kind, .. } = &mut app.mode {
+                        *kind = PromptKind::SaveAsAndQuit;
+                    }
+                    app.say("choose a file name: the editor quits once it is saved");
                 }
             }
         }
@@ -1179,5 +1565,7 @@ fn update_confirm(app: &mut App, c: Confirm, action: Action) {
 #[cfg(test)]
 mod tests;
 
+#[cfg(test)]
+mod keys_tests;
 #[cfg(test)]
 mod save_tests;

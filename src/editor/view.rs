@@ -95,7 +95,29 @@ impl<W: ratatui::widgets::Widget> RenderRef for W {
 }
 
 fn draw_title(frame: &mut Frame, app: &App, s: &Screen) {
+    use crate::text::{count, ellipsize, width};
     let modified = if app.dirty() { " ● modified" } else { "" };
+    let counts = format!(
+        "   {} · {} · {}",
+        count(app.design.components.len(), "component"),
+        count(app.design.servers.len(), "server"),
+        count(app.design.links.len(), "link")
+    );
+    // In a narrow terminal the file, then the counts, then the name give way, each cut with an
+    // ellipsis rather than off the edge.
+    let room = usize::from(s.title.width).saturating_sub(width(" infraplan ") + width(modified));
+    let name = ellipsize(&format!(" {} ", app.design.name), room);
+    let room = room.saturating_sub(width(&name));
+    let file_full = format!("— {}", app.file_name());
+    let counts = if width(&file_full) + width(&counts) <= room {
+        counts
+    } else {
+        ellipsize(
+            &counts,
+            room.saturating_sub(width(&file_full).min(room / 2)),
+        )
+    };
+    let file = ellipsize(&file_full, room.saturating_sub(width(&counts)));
     let line = Line::from(vec![
         Span::styled(
             " infraplan ",
@@ -104,24 +126,10 @@ fn draw_title(frame: &mut Frame, app: &App, s: &Screen) {
                 .bg(Color::Cyan)
                 .add_modifier(Modifier::BOLD),
         ),
-        Span::styled(
-            format!(" {} ", app.design.name),
-            Style::default().add_modifier(Modifier::BOLD),
-        ),
-        Span::styled(
-            format!("— {}", app.file_name()),
-            Style::default().fg(Color::Gray),
-        ),
+        Span::styled(name, Style::default().add_modifier(Modifier::BOLD)),
+        Span::styled(file, Style::default().fg(Color::Gray)),
         Span::styled(modified, Style::default().fg(Color::Yellow)),
-        Span::styled(
-            format!(
-                "   {} components · {} servers · {} links",
-                app.design.components.len(),
-                app.design.servers.len(),
-                app.design.links.len()
-            ),
-            Style::default().fg(Color::DarkGray),
-        ),
+        Span::styled(counts, Style::default().fg(Color::DarkGray)),
     ]);
     frame.render_widget(Paragraph::new(line), s.title);
 }
@@ -145,6 +153,25 @@ fn draw_panel(frame: &mut Frame, app: &App, s: &Screen) {
     // The list.
     let h = usize::from(s.list.height);
     let off = list_offset(app.finding, app.derived.findings.len(), h);
+    // What each shown entry says after its tag, cut to the panel and told apart from the
+    // other shown entries that would read the same.
+    let shown: Vec<String> = app
+        .derived
+        .findings
+        .iter()
+        .skip(off)
+        .take(h)
+        .map(|f| {
+            // A server's finding by its server, the one id that tells it apart in the list.
+            let ids = if f.servers.is_empty() {
+                f.components.join(",")
+            } else {
+                f.servers.join(",")
+            };
+            format!("{} {ids}", f.rule)
+        })
+        .collect();
+    let texts = crate::text::tell_apart(&shown, usize::from(s.list.width).saturating_sub(5));
     let lines: Vec<Line> = app
         .derived
         .findings
@@ -152,24 +179,23 @@ fn draw_panel(frame: &mut Frame, app: &App, s: &Screen) {
         .enumerate()
         .skip(off)
         .take(h)
-        .map(|(i, f)| {
-            // A server's finding by its server, the one id that tells it apart in the list.
-            let ids = if f.servers.is_empty() {
-                f.components.join(",")
-            } else {
-                f.servers.join(",")
-            };
+        .zip(texts)
+        .map(|((i, f), text)| {
             let accepted = app.accepted_reason(i).is_some();
             let (tag, tag_style) = if accepted {
                 ("ACC ", Style::default().fg(Color::DarkGray))
             } else {
                 (severity_tag(f.severity), severity_style(f.severity))
             };
+            let (rule, rest) = match text.strip_prefix(f.rule) {
+                Some(rest) => (f.rule.to_string(), rest.to_string()),
+                None => (String::new(), text),
+            };
             let mut line = Line::from(vec![
                 Span::styled(tag, tag_style),
                 Span::raw(" "),
-                Span::raw(f.rule),
-                Span::styled(format!(" {ids}"), Style::default().fg(Color::Gray)),
+                Span::raw(rule),
+                Span::styled(rest, Style::default().fg(Color::Gray)),
             ]);
             if accepted {
                 line = line.style(Style::default().fg(Color::DarkGray));
@@ -406,7 +432,7 @@ fn draw_status(frame: &mut Frame, app: &App, s: &Screen) {
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), s.status);
     let mut hint_spans = Vec::new();
-    for (k, word) in keymap::hints(app.mode.kind()) {
+    for (k, word) in keymap::fit_hints(app.mode.kind(), usize::from(s.hints.width)) {
         hint_spans.push(Span::styled(
             format!(" {k} "),
             Style::default().fg(Color::Black).bg(Color::Gray),
@@ -505,7 +531,11 @@ fn popup_block(title: String) -> Block<'static> {
 fn draw_overlays(frame: &mut Frame, app: &App) {
     let area = frame.area();
     match &app.mode {
-        Mode::Palette { .. } | Mode::Place { .. } | Mode::Protocol { .. } => {
+        Mode::Pick { picker, .. } => super::picker_view::draw(frame, area, picker),
+        Mode::Palette { .. }
+        | Mode::Place { .. }
+        | Mode::Protocol { .. }
+        | Mode::Duplicate { .. } => {
             let (outer, inner) = app.menu_rect();
             frame.render_widget(Clear, outer);
             frame.render_widget(popup_block(app.menu_title()), outer);
@@ -538,25 +568,28 @@ fn draw_overlays(frame: &mut Frame, app: &App) {
                 )),
                 outer,
             );
+            let value_w = inner.width.saturating_sub(14);
             let lines: Vec<Line> = form
                 .fields
                 .iter()
                 .enumerate()
                 .map(|(i, f)| {
-                    let value = match (&form.editing, i == form.sel) {
-                        (Some(buf), true) => format!("{buf}▏"),
-                        _ if !f.choices.is_empty() => format!("‹ {} ›", f.value),
-                        _ => f.value.clone(),
+                    let value: Vec<Span> = match (&form.editing, i == form.sel) {
+                        (Some(buf), true) => super::picker_view::input_line(buf, value_w).spans,
+                        _ if !f.choices.is_empty() => vec![Span::raw(format!("‹ {} ›", f.value))],
+                        _ => vec![Span::raw(crate::text::ellipsize(
+                            &f.value,
+                            usize::from(value_w),
+                        ))],
                     };
                     let name_style = if f.read_only {
                         Style::default().fg(Color::DarkGray)
                     } else {
                         Style::default().fg(Color::Cyan)
                     };
-                    let mut line = Line::from(vec![
-                        Span::styled(format!("{:>12}  ", f.name), name_style),
-                        Span::raw(value),
-                    ]);
+                    let mut spans = vec![Span::styled(format!("{:>12}  ", f.name), name_style)];
+                    spans.extend(value);
+                    let mut line = Line::from(spans);
                     if i == form.sel {
                         line = line.style(Style::default().add_modifier(Modifier::REVERSED));
                     }
@@ -571,11 +604,10 @@ fn draw_overlays(frame: &mut Frame, app: &App) {
             let title = format!(" {} — Enter ok · Esc cancel ", kind.title());
             frame.render_widget(popup_block(title), outer);
             let inner = outer.inner(ratatui::layout::Margin::new(1, 1));
-            // Show the end of long input.
-            let w = usize::from(inner.width.saturating_sub(1));
-            let chars: Vec<char> = input.chars().collect();
-            let shown: String = chars[chars.len().saturating_sub(w)..].iter().collect();
-            frame.render_widget(Paragraph::new(format!("{shown}▏")), inner);
+            frame.render_widget(
+                Paragraph::new(super::picker_view::input_line(input, inner.width)),
+                inner,
+            );
         }
         Mode::Confirm(c) => {
             let (title, text) = confirm_text(c);
@@ -658,21 +690,18 @@ fn confirm_text(c: &Confirm) -> (&'static str, String) {
         ),
         Confirm::DeleteServer { id, records, to } => {
             let n = records.len();
-            let list = records.join(", ");
+            let list = crate::text::list(records);
+            let (record, point, it) = (
+                crate::text::plural(n, "DNS record"),
+                if n == 1 { "points" } else { "point" },
+                if n == 1 { "it" } else { "them" },
+            );
             let text = match to {
                 Some(to) => format!(
-                    "DNS record{} {list} point{} at server `{id}`.\n\ny  point {} at `{to}` instead    n  delete {} too    Esc  keep the server",
-                    if n == 1 { "" } else { "s" },
-                    if n == 1 { "s" } else { "" },
-                    if n == 1 { "it" } else { "them" },
-                    if n == 1 { "it" } else { "them" },
+                    "{record} {list} {point} at server `{id}`.\n\ny  point {it} at `{to}` instead    n  delete {it} too    Esc  keep the server"
                 ),
                 None => format!(
-                    "DNS record{} {list} point{} at server `{id}`, which runs nothing to point {} at instead.\n\nn  delete {} too    Esc  keep the server",
-                    if n == 1 { "" } else { "s" },
-                    if n == 1 { "s" } else { "" },
-                    if n == 1 { "it" } else { "them" },
-                    if n == 1 { "it" } else { "them" },
+                    "{record} {list} {point} at server `{id}`, which runs nothing to point {it} at instead.\n\nn  delete {it} too    Esc  keep the server"
                 ),
             };
             ("Delete server", text)
@@ -689,7 +718,7 @@ pub fn help_lines(width: u16) -> Vec<Line<'static>> {
     let heading = Style::default().add_modifier(Modifier::BOLD);
     let mut lines = Vec::new();
     let entry = |lines: &mut Vec<Line<'static>>, keys: String, desc: &str| {
-        for (i, part) in crate::export::dot::wrap(desc, room).into_iter().enumerate() {
+        for (i, part) in crate::text::wrap(desc, room).into_iter().enumerate() {
             let left = if i == 0 { keys.clone() } else { String::new() };
             lines.push(Line::from(vec![
                 Span::styled(format!("{left:<KEYS_W$}"), key_style),
@@ -710,16 +739,27 @@ pub fn help_lines(width: u16) -> Vec<Line<'static>> {
         if !lines.is_empty() {
             lines.push(Line::raw(""));
         }
-        lines.push(Line::styled(super::text::capitalize(&place), heading));
+        lines.push(Line::styled(crate::text::capitalize(&place), heading));
         for b in members {
-            entry(&mut lines, keymap::keys_text(b), b.desc);
+            // The binding's name, for a keymap file (`keys.toml`).
+            entry(
+                &mut lines,
+                keymap::keys_text(b),
+                &format!("{} · {}", b.desc, b.name),
+            );
         }
     }
     lines.push(Line::raw(""));
     lines.push(Line::styled("Mouse", heading));
     entry(&mut lines, "mouse".to_string(), keymap::MOUSE);
     lines.push(Line::raw(""));
-    for part in crate::export::dot::wrap(
+    for part in crate::text::wrap(
+        "The name after · is what keys.toml in infraplan's config folder calls a binding, to give it other keys (docs/editor.md, Settings).",
+        usize::from(width).max(20),
+    ) {
+        lines.push(Line::styled(part, Style::default().fg(Color::Gray)));
+    }
+    for part in crate::text::wrap(
         "On the canvas: red = single point of failure or plain-text link, yellow = the selected finding, grey = unreachable in the failure simulation.",
         usize::from(width).max(20),
     ) {

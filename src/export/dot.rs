@@ -757,25 +757,6 @@ fn legend(design: &Design, marks: Option<&Marks>, vips: bool) -> Stmt {
     })
 }
 
-/// Wraps `text` at about `width` characters, on spaces.
-pub(crate) fn wrap(text: &str, width: usize) -> Vec<String> {
-    let mut lines = Vec::new();
-    let mut line = String::new();
-    for word in text.split(' ') {
-        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
-            lines.push(std::mem::take(&mut line));
-        }
-        if !line.is_empty() {
-            line.push(' ');
-        }
-        line.push_str(word);
-    }
-    if !line.is_empty() {
-        lines.push(line);
-    }
-    lines
-}
-
 /// The analyzer's findings as a table, worst first.
 fn findings_box(marks: &Marks) -> Stmt {
     let mut rows = format!(
@@ -1022,11 +1003,5 @@ mod tests {
             to_dot(&d, Some(&Marks::new(&d))),
             to_dot(&d, Some(&Marks::new(&d)))
         );
-    }
-
-    #[test]
-    fn wrap_breaks_on_spaces() {
-        assert_eq!(wrap("aa bb cc", 5), vec!["aa bb", "cc"]);
-        assert_eq!(wrap("", 5), Vec::<String>::new());
     }
 }

@@ -17,6 +17,7 @@ pub mod svg;
 
 use crate::analyze::{self, Finding, Severity};
 use crate::model::Design;
+use crate::text;
 use rustc_hash::FxHashMap as HashMap;
 use std::path::PathBuf;
 
@@ -203,17 +204,13 @@ impl Marks {
     }
 }
 
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
-}
-
 /// "5 components on 1 server, 3 links", for the diagrams' subtitles.
 pub(crate) fn counts_line(design: &Design) -> String {
     format!(
         "{} on {}, {}",
-        plural(design.components.len(), "component", "components"),
-        plural(design.servers.len(), "server", "servers"),
-        plural(design.links.len(), "link", "links")
+        text::count(design.components.len(), "component"),
+        text::count(design.servers.len(), "server"),
+        text::count(design.links.len(), "link")
     )
 }
 

@@ -23,7 +23,7 @@ impl App {
         );
         self.mode = Mode::Prompt {
             kind: PromptKind::SaveAs,
-            input,
+            input: super::super::textinput::TextInput::new(input),
         };
     }
 

@@ -2,9 +2,9 @@
 //! out of the way, and adding a component or putting it on a server.
 
 use super::super::state::{App, Mode, Selection};
-use super::super::text::capitalize;
 use crate::layout::{self, BOX_H, BOX_W};
 use crate::model::{Component, Kind, Protocol, Server};
+use crate::text::capitalize;
 
 impl App {
     /// A free spot for a new box near `(x, y)`: scans rings around it, nearest first, for a

@@ -115,7 +115,7 @@ fn save_as_onto_an_existing_file_asks_and_says_what_is_there() {
     let Mode::Prompt { input, .. } = &app.mode else {
         panic!("no prompt: {:?}", app.mode)
     };
-    let erase = input.chars().count();
+    let erase = input.text().chars().count();
     run_keys(&mut app, erase, &other.display().to_string());
     let Mode::Confirm(Confirm::Replace { what, .. }) = &app.mode else {
         panic!("no question: {:?}", app.mode)
@@ -125,7 +125,7 @@ fn save_as_onto_an_existing_file_asks_and_says_what_is_there() {
     assert_eq!(read(&other), before, "kept");
     step(&mut app, Action::SaveAs);
     let erase = match &app.mode {
-        Mode::Prompt { input, .. } => input.chars().count(),
+        Mode::Prompt { input, .. } => input.text().chars().count(),
         m => panic!("{m:?}"),
     };
     run_keys(&mut app, erase, &other.display().to_string());
@@ -151,7 +151,7 @@ fn export_onto_an_existing_file_asks_first() {
     std::fs::write(&out, "keep me").expect("write");
     step(&mut app, Action::Export);
     let erase = match &app.mode {
-        Mode::Prompt { input, .. } => input.chars().count(),
+        Mode::Prompt { input, .. } => input.text().chars().count(),
         m => panic!("{m:?}"),
     };
     run_keys(&mut app, erase, &out.display().to_string());
@@ -163,7 +163,7 @@ fn export_onto_an_existing_file_asks_first() {
     assert_eq!(read(&out), "keep me");
     step(&mut app, Action::Export);
     let erase = match &app.mode {
-        Mode::Prompt { input, .. } => input.chars().count(),
+        Mode::Prompt { input, .. } => input.text().chars().count(),
         m => panic!("{m:?}"),
     };
     run_keys(&mut app, erase, &out.display().to_string());
@@ -422,7 +422,7 @@ fn an_export_runs_as_a_slow_effect_that_esc_stops() {
     let Mode::Prompt { input, .. } = &mut app.mode else {
         panic!("an export prompt: {:?}", app.mode)
     };
-    *input = target.display().to_string();
+    input.set(target.display().to_string());
     let effects = update(&mut app, Action::Accept);
     assert!(
         matches!(&effects[..], [Effect::Export { .. }]),
@@ -451,7 +451,7 @@ fn an_export_runs_as_a_slow_effect_that_esc_stops() {
     let Mode::Prompt { input, .. } = &mut app.mode else {
         panic!("an export prompt")
     };
-    *input = target.display().to_string();
+    input.set(target.display().to_string());
     step(&mut app, Action::Accept);
     assert!(app.busy.is_none());
     assert!(target.exists());

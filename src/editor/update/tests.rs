@@ -281,12 +281,32 @@ fn a_link_cannot_be_pointed_at_nothing() {
     let mut a = app("simple");
     a.selection = Selection::Link(0);
     step(&mut a, Action::Edit);
+    // Enter on `to` opens the picker over components and clusters, not a text field.
     run(&mut a, [Action::Down, Action::Accept]);
-    run(&mut a, "-x".chars().map(Action::Char));
+    assert!(matches!(a.mode, Mode::Pick { .. }), "{:?}", a.mode);
+    run(&mut a, "zzz".chars().map(Action::Char));
     step(&mut a, Action::Accept);
     assert_eq!(a.design.links[0].to, "nginx");
+    assert!(matches!(a.mode, Mode::Form(_)), "back in the form");
     let m = a.message.clone().expect("message");
-    assert!(m.error && m.text.contains("nginx-x"), "{m:?}");
+    assert!(m.error && m.text.contains("nothing matches"), "{m:?}");
+}
+
+#[test]
+fn a_link_end_is_chosen_from_the_picker() {
+    let mut a = app("simple");
+    a.selection = Selection::Link(0);
+    let from = a.design.links[0].from.clone();
+    step(&mut a, Action::Edit);
+    run(&mut a, [Action::Down, Action::Accept]);
+    run(&mut a, "app".chars().map(Action::Char));
+    step(&mut a, Action::Accept);
+    assert_eq!(a.design.links[0].to, "app");
+    assert_eq!(a.design.links[0].from, from);
+    let Mode::Form(f) = &a.mode else {
+        panic!("back in the form: {:?}", a.mode)
+    };
+    assert_eq!(f.fields[f.sel].name, "to", "the cursor stays on the field");
 }
 
 #[test]
@@ -454,7 +474,11 @@ fn save_as_asks_for_a_name_when_there_is_none() {
         panic!("prompt expected");
     };
     assert_eq!(kind, PromptKind::SaveAs);
-    retype(&mut a, input.chars().count(), &path.display().to_string());
+    retype(
+        &mut a,
+        input.text().chars().count(),
+        &path.display().to_string(),
+    );
     assert_eq!(a.path.as_deref(), Some(path.as_path()));
     assert!(io::load(&path).is_ok());
 }
