@@ -260,29 +260,32 @@ fn block_neighbours(design: &Design, block_of: &[usize], n_blocks: usize) -> Vec
 /// Orders the blocks of each column by the mean position of their neighbours in the column
 /// before (sweeping right) or after (sweeping left), the barycentre heuristic of layered
 /// (Sugiyama-style) layouts, which removes most crossings between columns.
-fn order_columns(columns: &mut [Vec<usize>], neighbours: &[Vec<usize>], n_blocks: usize) {
-    let mut pos = vec![0.0f64; n_blocks];
-    let set = |columns: &[Vec<usize>], pos: &mut Vec<f64>| {
-        for col in columns {
-            for (k, &b) in col.iter().enumerate() {
-                pos[b] = k as f64;
-            }
+/// `pos` and `col_of` are scratch space, one entry per block (`col_of` all `usize::MAX`, as it
+/// is left), so that ordering the columns of many bands costs only their blocks.
+fn order_columns(
+    columns: &mut [Vec<usize>],
+    neighbours: &[Vec<usize>],
+    pos: &mut [f64],
+    col_of: &mut [usize],
+) {
+    for col in columns.iter() {
+        for (k, &b) in col.iter().enumerate() {
+            pos[b] = k as f64;
         }
-    };
-    set(columns, &mut pos);
-    let mut col_of = vec![usize::MAX; n_blocks];
+    }
     for (c, col) in columns.iter().enumerate() {
         for &b in col {
             col_of[b] = c;
         }
     }
-    let sweep = |columns: &mut [Vec<usize>], pos: &mut Vec<f64>, c: usize, from: usize| {
+    let in_col = &*col_of;
+    let sweep = |columns: &mut [Vec<usize>], pos: &mut [f64], c: usize, from: usize| {
         let mut keyed: Vec<(f64, usize)> = columns[c]
             .iter()
             .map(|&b| {
                 let ns: Vec<f64> = neighbours[b]
                     .iter()
-                    .filter(|&&m| col_of[m] == from)
+                    .filter(|&&m| in_col[m] == from)
                     .map(|&m| pos[m])
                     .collect();
                 let key = if ns.is_empty() {
@@ -301,12 +304,102 @@ fn order_columns(columns: &mut [Vec<usize>], neighbours: &[Vec<usize>], n_blocks
     };
     for _ in 0..4 {
         for c in 1..columns.len() {
-            sweep(columns, &mut pos, c, c - 1);
+            sweep(columns, pos, c, c - 1);
         }
         for c in (0..columns.len().saturating_sub(1)).rev() {
-            sweep(columns, &mut pos, c, c + 1);
+            sweep(columns, pos, c, c + 1);
         }
     }
+    for &b in columns.iter().flatten() {
+        col_of[b] = usize::MAX;
+    }
+}
+
+/// Designs with fewer blocks are drawn as one band.
+const GROUPED_FROM: usize = 48;
+/// A block linked to more blocks than this is a hub (a DNS server in front of every group),
+/// which does not tie the groups it serves into one.
+const HUB_DEGREE: usize = 12;
+
+/// The bands of a large design: the groups of blocks that are linked to each other when hubs
+/// are left out (in a generated design, one per group of load balancers, web, app and database
+/// servers), each with its own columns, the hubs in the first; a design of fewer blocks, or one
+/// that does not fall apart so, is one band. Keeping each group in its own band keeps its links
+/// short, however large the design.
+fn groups(
+    columns: &[Vec<usize>],
+    neighbours: &[Vec<usize>],
+    n_blocks: usize,
+) -> Vec<Vec<Vec<usize>>> {
+    if n_blocks < GROUPED_FROM {
+        return vec![columns.to_vec()];
+    }
+    let degree = |b: usize| {
+        let mut ns: Vec<usize> = neighbours[b]
+            .iter()
+            .copied()
+            .filter(|&m| m < n_blocks)
+            .collect();
+        ns.sort_unstable();
+        ns.dedup();
+        ns.len()
+    };
+    let hub: Vec<bool> = (0..n_blocks).map(|b| degree(b) > HUB_DEGREE).collect();
+    // Union-find over the links between blocks that are not hubs.
+    let mut parent: Vec<usize> = (0..n_blocks).collect();
+    fn find(parent: &mut [usize], mut b: usize) -> usize {
+        while parent[b] != b {
+            parent[b] = parent[parent[b]];
+            b = parent[b];
+        }
+        b
+    }
+    // Blocks linked to hubs only (the clients in front of a DNS server), or to nothing, go
+    // with the hubs.
+    let mut alone = vec![true; n_blocks];
+    for b in 0..n_blocks {
+        if hub[b] {
+            continue;
+        }
+        for &m in &neighbours[b] {
+            if m < n_blocks && !hub[m] {
+                alone[b] = false;
+                let (rb, rm) = (find(&mut parent, b), find(&mut parent, m));
+                if rb != rm {
+                    parent[rb.max(rm)] = rb.min(rm);
+                }
+            }
+        }
+    }
+    // Bands in the order of their first block (blocks are in depth order, then file order),
+    // the hubs and the blocks that go with them first.
+    let first = (0..n_blocks).any(|b| hub[b] || alone[b]);
+    let mut band_of = vec![0; n_blocks];
+    let mut band_of_root = vec![usize::MAX; n_blocks];
+    let mut count = usize::from(first);
+    for col in columns {
+        for &b in col {
+            if hub[b] || alone[b] {
+                continue;
+            }
+            let r = find(&mut parent, b);
+            if band_of_root[r] == usize::MAX {
+                band_of_root[r] = count;
+                count += 1;
+            }
+            band_of[b] = band_of_root[r];
+        }
+    }
+    if count - usize::from(first) <= 1 {
+        return vec![columns.to_vec()];
+    }
+    let mut bands = vec![vec![Vec::new(); columns.len()]; count];
+    for (c, col) in columns.iter().enumerate() {
+        for &b in col {
+            bands[band_of[b]][c].push(b);
+        }
+    }
+    bands
 }
 
 /// Layered positions: clients on the left, then each server as a block in the column of its
@@ -391,35 +484,81 @@ pub fn auto_positions(design: &Design) -> Vec<(i32, i32)> {
     for (k, &i) in band.iter().enumerate() {
         block_of[i] = blocks.len() + k;
     }
-    let neighbours = block_neighbours(design, &block_of, blocks.len() + band.len());
-    order_columns(&mut columns, &neighbours, blocks.len() + band.len());
+    let n_blocks = blocks.len() + band.len();
+    let neighbours = block_neighbours(design, &block_of, n_blocks);
+    let mut pos = vec![0.0; n_blocks];
+    let mut col_of = vec![usize::MAX; n_blocks];
+    let groups = groups(&columns, &neighbours, blocks.len());
+    let mut bands: Vec<Vec<Vec<usize>>> = Vec::with_capacity(groups.len());
+    for group in groups {
+        let mut band_columns = group;
+        order_columns(&mut band_columns, &neighbours, &mut pos, &mut col_of);
+        bands.push(band_columns);
+    }
 
-    let mut positions = vec![(0, 0); n];
-    let mut x = 1;
-    let mut bottom = 1;
-    for col in &columns {
-        let mut y = 1;
-        let mut col_w = 0;
-        for &k in col {
-            let b = &blocks[k];
-            let (w, h) = b.size();
-            let (ox, oy) = if b.framed {
-                (x + FRAME_PAD_X, y + FRAME_PAD_Y + 1)
-            } else {
-                (x, y)
-            };
-            for (j, &m) in b.members.iter().enumerate() {
-                let j = j as i32;
-                positions[m] = (
-                    ox + (j % b.cols) * (BOX_W + GAP_X / 2),
-                    oy + (j / b.cols) * (BOX_H + 1),
-                );
+    // Every band has the same columns, as wide as their widest block, so that the tiers line
+    // up from band to band.
+    let mut col_w = vec![0; columns.len()];
+    for band in &bands {
+        for (c, col) in band.iter().enumerate() {
+            for &k in col {
+                col_w[c] = col_w[c].max(blocks[k].size().0);
             }
-            col_w = col_w.max(w);
-            y += h + ROW_GAP;
         }
-        bottom = bottom.max(y);
-        x += col_w + COL_GAP;
+    }
+    let band_w: i32 = col_w.iter().map(|w| w + COL_GAP).sum();
+    let band_h = |band: &Vec<Vec<usize>>| -> i32 {
+        band.iter()
+            .map(|col| {
+                col.iter()
+                    .map(|&k| blocks[k].size().1 + ROW_GAP)
+                    .sum::<i32>()
+            })
+            .max()
+            .unwrap_or(0)
+    };
+    let heights: Vec<i32> = bands.iter().map(band_h).collect();
+    // Bands one under the other, in as many stacks side by side as make the drawing about
+    // as wide as it is tall (a cell is about twice as tall as it is wide).
+    let total_h: i64 = heights.iter().map(|&h| i64::from(h)).sum();
+    let stacks = (((2 * total_h) as f64 / f64::from(band_w.max(1)))
+        .sqrt()
+        .round() as i64)
+        .clamp(1, bands.len().max(1) as i64);
+    let stack_h = total_h / stacks;
+    let mut positions = vec![(0, 0); n];
+    let mut x0 = 1;
+    let mut y0 = 1;
+    let mut bottom = 1;
+    for (band, &h) in bands.iter().zip(&heights) {
+        if y0 > 1 && i64::from(y0 - 1 + h) > stack_h + i64::from(h) / 2 {
+            x0 += band_w + COL_GAP;
+            y0 = 1;
+        }
+        let mut x = x0;
+        for (c, col) in band.iter().enumerate() {
+            let mut y = y0;
+            for &k in col {
+                let b = &blocks[k];
+                let (_, bh) = b.size();
+                let (ox, oy) = if b.framed {
+                    (x + FRAME_PAD_X, y + FRAME_PAD_Y + 1)
+                } else {
+                    (x, y)
+                };
+                for (j, &m) in b.members.iter().enumerate() {
+                    let j = j as i32;
+                    positions[m] = (
+                        ox + (j % b.cols) * (BOX_W + GAP_X / 2),
+                        oy + (j / b.cols) * (BOX_H + 1),
+                    );
+                }
+                y += bh + ROW_GAP;
+            }
+            bottom = bottom.max(y);
+            x += col_w[c] + COL_GAP;
+        }
+        y0 += h;
     }
     // The band: each under the mean of what it is linked to, left to right, never overlapping.
     let mut placed: Vec<(f64, usize)> = band

@@ -211,6 +211,195 @@ impl<T> Grid<T> {
     }
 }
 
+/// Fixed rectangles indexed for one question, asked of an axis-aligned segment: does it pass
+/// through the interior of any of them? One index answers it for segments along one axis (the
+/// segment's fixed coordinate "stabs" the rectangles' spans on the other): a segment tree over
+/// the spans' ends, each node holding the rectangles that cover its whole range sorted by where
+/// they start along the segment. A query walks one leaf's ancestors and looks, in each, only at
+/// the rectangles that overlap the segment, so it costs the same however long the segment is.
+struct Stab {
+    /// The ends of the elementary ranges along the stabbing axis: leaf `i` is
+    /// `breaks[i]..breaks[i + 1]`.
+    breaks: Vec<i64>,
+    /// Per node (the leaves at `leaves..2 * leaves`): `(start, end, id)` along the segment's
+    /// axis, sorted by start, and the greatest end so far.
+    nodes: Vec<Vec<(i64, i64, u32)>>,
+    reach: Vec<Vec<i64>>,
+}
+
+impl Stab {
+    /// `spans`: per rectangle, its open interior `(a, b)` on the stabbing axis and `(lo, hi)`
+    /// along the segment's axis.
+    fn new(spans: impl Iterator<Item = ((i64, i64), (i64, i64))> + Clone) -> Stab {
+        // A rectangle covers the integer points a + 1 ..= b - 1: the half-open a + 1 .. b.
+        let mut breaks: Vec<i64> = spans
+            .clone()
+            .filter(|((a, b), _)| b - a >= 2)
+            .flat_map(|((a, b), _)| [a + 1, b])
+            .collect();
+        breaks.sort_unstable();
+        breaks.dedup();
+        let leaves = breaks.len().saturating_sub(1);
+        let mut nodes: Vec<Vec<(i64, i64, u32)>> = vec![Vec::new(); 2 * leaves];
+        for (id, ((a, b), (lo, hi))) in spans.enumerate() {
+            if b - a < 2 || hi <= lo {
+                continue;
+            }
+            let leaf = |v: i64| breaks.partition_point(|&e| e < v);
+            let (mut l, mut r) = (leaf(a + 1) + leaves, leaf(b) + leaves);
+            while l < r {
+                if l & 1 == 1 {
+                    nodes[l].push((lo, hi, id as u32));
+                    l += 1;
+                }
+                if r & 1 == 1 {
+                    r -= 1;
+                    nodes[r].push((lo, hi, id as u32));
+                }
+                l >>= 1;
+                r >>= 1;
+            }
+        }
+        let mut reach = Vec::with_capacity(nodes.len());
+        for node in &mut nodes {
+            node.sort_unstable();
+            let mut most = i64::MIN;
+            reach.push(
+                node.iter()
+                    .map(|&(_, hi, _)| {
+                        most = most.max(hi);
+                        most
+                    })
+                    .collect(),
+            );
+        }
+        Stab {
+            breaks,
+            nodes,
+            reach,
+        }
+    }
+
+    /// Whether a rectangle other than `exempt` has `c` inside its span on the stabbing axis and
+    /// overlaps the open range `lo..hi` along the other; `seen` counts the rectangles looked at.
+    fn hits(&self, c: i64, lo: i64, hi: i64, exempt: [usize; 2], seen: &mut u64) -> bool {
+        let leaves = self.breaks.len().saturating_sub(1);
+        if leaves == 0 || c < self.breaks[0] || c >= self.breaks[leaves] {
+            return false;
+        }
+        let mut node = self.breaks.partition_point(|&e| e <= c) - 1 + leaves;
+        while node >= 1 {
+            let list = &self.nodes[node];
+            let reach = &self.reach[node];
+            let mut k = list.partition_point(|&(start, _, _)| start < hi);
+            while k > 0 {
+                k -= 1;
+                *seen += 1;
+                if reach[k] <= lo {
+                    break;
+                }
+                let (_, end, id) = list[k];
+                if end > lo && !exempt.contains(&(id as usize)) {
+                    return true;
+                }
+            }
+            node >>= 1;
+        }
+        false
+    }
+}
+
+/// The lines drawn so far (and the frame borders), for the checks that keep lines apart and
+/// labels off them: short segments in the buckets of a grid, long ones (which would fill many
+/// buckets: a monitoring line across a design of thousands of components) by their fixed
+/// coordinate, so that storing or looking past one costs the same whatever its length.
+struct Lines {
+    grid: Grid<Owned>,
+    /// Long horizontal segments by y, long vertical ones by x.
+    long: [std::collections::BTreeMap<i64, Vec<Owned>>; 2],
+    /// Long segments looked at: work, as the grid counts its buckets.
+    seen: std::cell::Cell<u64>,
+}
+
+/// Segments longer than this are stored by coordinate instead of in the grid's buckets.
+const LONG: i64 = 16 * BUCKET;
+
+impl Lines {
+    fn new(area: &Px) -> Lines {
+        Lines {
+            grid: Grid::new(area),
+            long: Default::default(),
+            seen: std::cell::Cell::new(0),
+        }
+    }
+
+    fn visited(&self) -> u64 {
+        self.grid.visited.get() + self.seen.get()
+    }
+
+    /// Whether `f` holds for a stored segment whose extent touches `r`.
+    fn visit(&self, r: &Px, mut f: impl FnMut(&Owned) -> bool) -> bool {
+        if self.grid.visit(r, &mut f) {
+            return true;
+        }
+        let mut seen = 0;
+        let found = 'scan: {
+            for (vertical, (c0, c1, lo, hi)) in [
+                (false, (r.y, r.bottom(), r.x, r.right())),
+                (true, (r.x, r.right(), r.y, r.bottom())),
+            ] {
+                for (_, list) in self.long[usize::from(vertical)].range(c0..=c1) {
+                    for o in list {
+                        seen += 1;
+                        if o.seg.lo <= hi && lo <= o.seg.hi && f(o) {
+                            break 'scan true;
+                        }
+                    }
+                }
+            }
+            false
+        };
+        self.seen.set(self.seen.get() + seen);
+        found
+    }
+
+    /// Stores a segment of a link from `src` to `dst` (or of a frame: `FRAME`). A fan-in or
+    /// fan-out keeps one entry per line, however many links share it; a line shared by
+    /// several sources (targets) belongs to none of them alone.
+    fn insert(&mut self, s: Seg, src: u32, dst: u32) {
+        let merge = |list: &mut Vec<Owned>| {
+            if src != FRAME
+                && let Some(o) = list.iter_mut().find(|o| {
+                    (o.dst == dst || o.src == src)
+                        && o.src != FRAME
+                        && o.seg.vertical == s.vertical
+                        && o.seg.c == s.c
+                        && o.seg.lo <= s.hi
+                        && s.lo <= o.seg.hi
+                })
+            {
+                if o.src != src {
+                    o.src = MANY;
+                }
+                if o.dst != dst {
+                    o.dst = MANY;
+                }
+                o.seg.lo = o.seg.lo.min(s.lo);
+                o.seg.hi = o.seg.hi.max(s.hi);
+            } else {
+                list.push(Owned { seg: s, src, dst });
+            }
+        };
+        if s.hi - s.lo > LONG {
+            merge(self.long[usize::from(s.vertical)].entry(s.c).or_default());
+        } else {
+            for i in self.grid.indices(&s.bounds()) {
+                merge(&mut self.grid.cells[i]);
+            }
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Side {
     Left,
@@ -275,6 +464,8 @@ const MIN_WORK: u64 = 32768;
 const STRICT_WORK: u64 = 32768;
 /// The longest link, in buckets, that the strict pass routes.
 const STRICT_REACH: i64 = 64;
+/// How many middles of each family the strict pass tries for a pair of sides.
+const STRICT_MIDDLES: usize = 8;
 /// The shortest straight end that still shows the arrowhead.
 const MIN_STUB: i64 = 10;
 /// Obstacles are kept this far from lines.
@@ -284,8 +475,13 @@ const CLEARANCE: i64 = 4;
 pub(crate) struct Router {
     /// Component boxes first (index = component), then titles and tags, which no link ends at.
     obstacles: Vec<Px>,
+    /// The obstacles by bucket, for labels, and indexed for vertical and horizontal
+    /// segments, for routes.
     boxes: Grid<u32>,
-    segs: Grid<Owned>,
+    across: [Stab; 2],
+    /// Obstacles looked at by route checks.
+    stabbed: std::cell::Cell<u64>,
+    segs: Lines,
     ports: Vec<[[Use; 7]; 4]>,
     /// Where routes may go around everything; labels stay inside it too.
     ring: Px,
@@ -313,7 +509,16 @@ impl Router {
             boxes.insert(&o, i as u32);
             obstacles.push(o);
         }
-        let mut segs = Grid::new(&area);
+        let across = [false, true].map(|vertical| {
+            Stab::new(obstacles.iter().map(move |o| {
+                if vertical {
+                    ((o.x, o.right()), (o.y, o.bottom()))
+                } else {
+                    ((o.y, o.bottom()), (o.x, o.right()))
+                }
+            }))
+        });
+        let mut segs = Lines::new(&area);
         for f in frames {
             let corners = [
                 (f.x, f.y),
@@ -323,19 +528,14 @@ impl Router {
             ];
             for k in 0..4 {
                 let s = Seg::between(corners[k], corners[(k + 1) % 4]);
-                segs.insert(
-                    &s.bounds(),
-                    Owned {
-                        seg: s,
-                        src: FRAME,
-                        dst: FRAME,
-                    },
-                );
+                segs.insert(s, FRAME, FRAME);
             }
         }
         Router {
             obstacles,
             boxes,
+            across,
+            stabbed: std::cell::Cell::new(0),
             segs,
             ports: vec![[[Use::Free; 7]; 4]; components.len()],
             ring,
@@ -346,7 +546,7 @@ impl Router {
     }
 
     fn work(&self) -> u64 {
-        self.boxes.visited.get() + self.segs.visited.get()
+        self.boxes.visited.get() + self.stabbed.get() + self.segs.visited()
     }
 
     fn slot(&self, b: usize, side: Side, want: Use) -> Option<usize> {
@@ -364,15 +564,13 @@ impl Router {
     /// Whether segment `s` is clear: no obstacle but `exempt` in its way and, when `strict`,
     /// no line it would run along or meet end-on that is not a fan-out or fan-in with it.
     fn clear(&self, s: &Seg, exempt: [usize; 2], src: u32, dst: u32, strict: bool) -> bool {
-        let r = s.bounds();
-        let blocked = self.boxes.visit(&r, |&i| {
-            let i = i as usize;
-            !exempt.contains(&i) && s.crosses(&self.obstacles[i])
-        });
+        let mut seen = 1;
+        let blocked = self.across[usize::from(s.vertical)].hits(s.c, s.lo, s.hi, exempt, &mut seen);
+        self.stabbed.set(self.stabbed.get() + seen);
         if blocked || !strict {
             return !blocked;
         }
-        !self.segs.visit(&r.inflate(NEAR), |o| {
+        !self.segs.visit(&s.bounds().inflate(NEAR), |o| {
             if o.src != FRAME && (o.src == src || o.dst == dst) {
                 return false;
             }
@@ -394,16 +592,16 @@ impl Router {
 
     fn path_clear(&self, budget: u64, pts: &[Pt], f: usize, t: usize, strict: bool) -> bool {
         let n = pts.len();
-        // A path longer than the work left is not looked at.
+        // Keeping clear of lines looks at the grid's buckets along the path: a path longer
+        // than the work left is not looked at. Keeping clear of boxes costs the same for any
+        // length.
         let len: i64 = pts
             .windows(2)
             .map(|w| ((w[0].0 - w[1].0).abs() + (w[0].1 - w[1].1).abs()) / BUCKET + 1)
             .sum();
-        if self.work() + 2 * len as u64 > budget {
+        if strict && self.work() + 2 * len as u64 > budget {
             // Counted as looked at, so that a search of paths too long ends.
-            self.boxes
-                .visited
-                .set(self.boxes.visited.get() + 2 * len as u64);
+            self.stabbed.set(self.stabbed.get() + 2 * len as u64);
             return false;
         }
         (0..n - 1).all(|k| {
@@ -446,33 +644,8 @@ impl Router {
             }
         }
         for w in pts.windows(2) {
-            let s = Seg::between(w[0], w[1]);
-            let (src, dst) = (f as u32, t as u32);
-            for i in self.segs.indices(&s.bounds()) {
-                let cell = &mut self.segs.cells[i];
-                // A fan-in or fan-out keeps one entry per line, however many links share it;
-                // a line shared by several sources (targets) belongs to none of them alone.
-                match cell.iter_mut().find(|o| {
-                    (o.dst == dst || o.src == src)
-                        && o.src != FRAME
-                        && o.seg.vertical == s.vertical
-                        && o.seg.c == s.c
-                        && o.seg.lo <= s.hi
-                        && s.lo <= o.seg.hi
-                }) {
-                    Some(o) => {
-                        if o.src != src {
-                            o.src = MANY;
-                        }
-                        if o.dst != dst {
-                            o.dst = MANY;
-                        }
-                        o.seg.lo = o.seg.lo.min(s.lo);
-                        o.seg.hi = o.seg.hi.max(s.hi);
-                    }
-                    None => cell.push(Owned { seg: s, src, dst }),
-                }
-            }
+            self.segs
+                .insert(Seg::between(w[0], w[1]), f as u32, t as u32);
         }
     }
 
@@ -640,7 +813,14 @@ impl Router {
                         .copied()
                 });
             let shared: Vec<i64> = shared.filter(|m| (lo..=hi).contains(m)).collect();
-            for m in shared.into_iter().chain(middles(pc, qc, lo, hi)) {
+            // The strict pass tries the middles near the straight route only: one that keeps
+            // clear of other lines further out is rarely worth its detour, and trying them all
+            // for every pair of sides is most of the cost of a crowded design.
+            let near = if strict { STRICT_MIDDLES } else { usize::MAX };
+            for m in shared
+                .into_iter()
+                .chain(middles(pc, qc, lo, hi).into_iter().take(near))
+            {
                 if self.work() > budget {
                     return false;
                 }
