@@ -128,10 +128,29 @@ pub enum Outcome {
         text: Option<String>,
     },
     LoadFailed(String),
+    /// The design left in the recovery file `from`.
+    Recovered {
+        from: PathBuf,
+        design: Box<Design>,
+    },
     Exported(String),
     ExportFailed(String),
     /// What the design's file holds now, after a change on disk.
     Disk(Disk),
+    /// The findings of the design as it was at `generation`, analysed off the UI thread.
+    Analyzed(Box<Analysis>),
+}
+
+/// The findings as the team sees them, for one generation of the design.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Analysis {
+    pub generation: u64,
+    /// The open findings, then the accepted ones.
+    pub findings: Vec<crate::analyze::Finding>,
+    /// How many of `findings` are open.
+    pub open: usize,
+    /// Why each accepted finding was accepted.
+    pub reasons: Vec<String>,
 }
 
 /// The design's file after a change on disk.

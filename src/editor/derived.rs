@@ -19,7 +19,13 @@ pub struct Inputs<'a> {
     pub failed: &'a BTreeSet<String>,
     /// Whether the design differs from the one last opened or saved.
     pub dirty: bool,
+    /// From how many components on the analysis runs off the UI thread.
+    pub analyze_off_thread_from: usize,
 }
+
+/// From how many components on the analysis runs off the UI thread: below, it takes a few
+/// milliseconds and the findings are exact after every edit.
+pub const ANALYZE_OFF_THREAD_FROM: usize = 2_000;
 
 /// What the analyzer marks on the canvas at all times.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -49,6 +55,11 @@ pub struct Derived {
     pub dimmed: Vec<bool>,
     /// Whether the design differs from the one last opened or saved.
     pub dirty: bool,
+    /// The generation of the design the findings are of: behind the design's while an
+    /// analysis off the UI thread catches up.
+    pub findings_for: u64,
+    /// Set when the design changed and its analysis is to be asked of the analyst.
+    pub analysis_wanted: bool,
     /// What this was made from, so the next derivation redoes only what changed.
     made_from: Option<Made>,
     /// What the routes were made from, so an edit reroutes only the links it touches.
@@ -69,6 +80,7 @@ pub fn derive(inputs: Inputs, prev: Derived) -> Derived {
         generation,
         failed,
         dirty,
+        analyze_off_thread_from,
     } = inputs;
     let mut d = prev;
     let made = d.made_from.take();
@@ -76,11 +88,17 @@ pub fn derive(inputs: Inputs, prev: Derived) -> Derived {
     if design_changed {
         d.layout = layout::layout(design);
         d.routes = canvas::route_links_cached(design, &d.layout, &mut d.route_cache);
-        let (findings, open, reasons) = reviewed_findings(design);
-        d.findings = findings;
-        d.open_findings = open;
-        d.accepted_reasons = reasons;
-        d.marks = marks(design, &d.findings);
+        if design.components.len() < analyze_off_thread_from {
+            let (findings, open, reasons) = reviewed_findings(design);
+            d.findings = findings;
+            d.open_findings = open;
+            d.accepted_reasons = reasons;
+            d.marks = marks(design, &d.findings);
+            d.findings_for = generation;
+        } else {
+            // The findings of an earlier generation stay shown until the new ones come.
+            d.analysis_wanted = true;
+        }
     }
     if design_changed || made.as_ref().is_none_or(|m| &m.failed != failed) {
         (d.impact, d.dimmed) = impact(design, failed);
@@ -91,6 +109,26 @@ pub fn derive(inputs: Inputs, prev: Derived) -> Derived {
         failed: failed.clone(),
     });
     d
+}
+
+impl Derived {
+    /// Whether the findings are of an earlier version of the design than `generation`.
+    pub fn catching_up(&self, generation: u64) -> bool {
+        self.findings_for != generation
+    }
+
+    /// Takes in the findings analysed off the UI thread, when they are newer than those
+    /// shown.
+    pub fn take_analysis(&mut self, design: &Design, a: super::action::Analysis) {
+        if a.generation < self.findings_for {
+            return;
+        }
+        self.marks = marks(design, &a.findings);
+        self.findings = a.findings;
+        self.open_findings = a.open;
+        self.accepted_reasons = a.reasons;
+        self.findings_for = a.generation;
+    }
 }
 
 /// The findings as the team sees them: the open ones, then the accepted risks (which do not

@@ -3,6 +3,7 @@
 //! `update`.
 
 use super::action::{Action, Disk, Outcome};
+use super::history::Change;
 use super::question::Confirm;
 use crate::io;
 use crate::model::Design;
@@ -38,8 +39,18 @@ pub enum Effect {
         path: PathBuf,
         original: Option<String>,
     },
+    /// Read the recovery file at `from`, to take its design in place of the file's.
+    LoadRecovery { from: PathBuf },
     /// Stop the slow effect running (its result is dropped, and an export writes nothing).
     Cancel,
+    /// Analyse the design as it is at `generation` off the UI thread. The analyst keeps its
+    /// own copy of the design, brought up to date with `steps` (what the history did since
+    /// the last request), or replaced by `reset` (a design just opened).
+    Analyze {
+        generation: u64,
+        steps: Vec<(Change, bool)>,
+        reset: Option<Box<Design>>,
+    },
 }
 
 /// What a save checks before writing.
@@ -79,6 +90,13 @@ pub fn run_cancellable(effect: Effect, cancel: &AtomicBool) -> Option<Action> {
             quit,
         } => save(path, &design, version, original, check, quit),
         Effect::Load { path } => load(path),
+        Effect::LoadRecovery { from } => match io::load(&from) {
+            Ok(d) => Outcome::Recovered {
+                from,
+                design: Box::new(d),
+            },
+            Err(e) => Outcome::LoadFailed(first_line(&e.to_string())),
+        },
         Effect::Export { path, design, ask } => {
             if ask && path.exists() {
                 let what = if path.is_dir() {
@@ -103,7 +121,8 @@ pub fn run_cancellable(effect: Effect, cancel: &AtomicBool) -> Option<Action> {
             return None;
         }
         Effect::ReadDisk { path, original } => Outcome::Disk(read_disk(&path, original)?),
-        Effect::Cancel => return None,
+        // The loop's analyst runs these (and `editor::apply`, from the design at hand).
+        Effect::Cancel | Effect::Analyze { .. } => return None,
     };
     Some(Action::Done(outcome))
 }

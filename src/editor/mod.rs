@@ -41,8 +41,9 @@ use crate::model::Design;
 use action::Action;
 use ratatui::crossterm::event::{self, Event, KeyCode};
 use state::App;
+use std::io::Write;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, mpsc};
 use std::time::Duration;
 use update::update;
@@ -78,6 +79,13 @@ pub fn open(path: Option<PathBuf>) -> Result<App, DesignError> {
                 },
                 error: false,
             });
+            if let Some(r) = term::recovery_for(&p) {
+                app.message = Some(state::Message {
+                    text: format!("unsaved work of an earlier editor is in {}", r.display()),
+                    error: true,
+                });
+                app.mode = state::Mode::Confirm(question::Confirm::Recover { path: r });
+            }
             app
         }
     };
@@ -91,21 +99,70 @@ pub fn run(path: Option<PathBuf>) -> anyhow::Result<()> {
     run_app(app)
 }
 
-/// Runs an editor in the terminal; the terminal is restored whatever happens.
+/// Runs an editor in the terminal; the terminal is restored whatever happens. On SIGHUP,
+/// SIGTERM, SIGINT or SIGQUIT the unsaved design (the edits of the last burst of keys too) is
+/// written to a recovery file, said where, and the process exits with 128 + the signal's
+/// number; on a panic the same, with one line about the panic and an error.
 pub fn run_app(mut app: App) -> anyhow::Result<()> {
+    let signals = term::watch_signals();
     let mut terminal = term::init()?;
-    let result = event_loop(&mut terminal, &mut app);
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        event_loop(&mut terminal, &mut app, &signals)
+    }));
     term::restore();
-    term::keep_for_recovery(None);
-    result
+    term::forget_hook();
+    let signal = signals.load(Ordering::SeqCst);
+    let mut err = std::io::stderr();
+    match result {
+        // A closed terminal (SIGHUP) can show as an error reading it: the signal is the news.
+        Ok(_) if signal != 0 => {
+            let kept = recover(&mut app);
+            let _ = writeln!(
+                err,
+                "infraplan: stopped by {}; {kept}",
+                term::signal_name(signal)
+            );
+            std::process::exit(128 + signal as i32);
+        }
+        Ok(Ok(())) => Ok(()),
+        Ok(Err(e)) => {
+            let kept = recover(&mut app);
+            Err(e.context(kept))
+        }
+        Err(_) => {
+            let what = term::panic_line().unwrap_or_else(|| "a panic".into());
+            let kept = recover(&mut app);
+            Err(anyhow::anyhow!("the editor crashed ({what}); {kept}"))
+        }
+    }
 }
 
-fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> anyhow::Result<()> {
+/// Writes the unsaved design to a recovery file; what to tell the user.
+fn recover(app: &mut App) -> String {
+    if app.history.version() == app.saved {
+        return "there were no unsaved changes".into();
+    }
+    // The design as of the last finished edit: one cut short by a panic is not half kept.
+    app.history.revert(&mut app.design);
+    match term::write_recovery(&app.design, app.path.as_deref()) {
+        Some(p) => format!(
+            "your unsaved design was written to {} (the next `infraplan edit` of it offers it)",
+            p.display()
+        ),
+        None => "the unsaved design could not be written anywhere".into(),
+    }
+}
+
+fn event_loop(
+    terminal: &mut ratatui::DefaultTerminal,
+    app: &mut App,
+    signals: &AtomicUsize,
+) -> anyhow::Result<()> {
+    let stopped = || signals.load(Ordering::SeqCst) != 0;
     let mut runner = Runner::default();
     let size = terminal.size()?;
     runner.apply(app, Action::Resize(size.width, size.height));
     app.fit_view();
-    let mut kept = u64::MAX;
     // A status message fades a few seconds after it appeared (an error stays longer).
     let mut shown: Option<(state::Message, std::time::Instant)> = None;
     // term::init captures the mouse; the editor may be asked not to.
@@ -147,6 +204,9 @@ fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> anyhow:
         // Wait for a terminal event, a change on disk or the end of a slow effect, whichever
         // comes first; while one runs, redraw now and then to show it is going on.
         let woke = loop {
+            if stopped() {
+                return Ok(());
+            }
             if event::poll(Duration::from_millis(100))? {
                 break Wake::Input;
             }
@@ -190,6 +250,10 @@ fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> anyhow:
                 && let Event::Key(k) = &ev
                 && k.code == KeyCode::F(12)
             {
+                // As a crash in the middle of a burst: the keys before it were handled.
+                if let Some(p) = pending.take() {
+                    runner.apply(app, p);
+                }
                 panic!("test panic requested with F12 (INFRAPLAN_TEST_PANIC)");
             }
             // An event means what it means in the state left by the ones before it (a key
@@ -208,7 +272,8 @@ fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> anyhow:
                 }
                 (None, a) => a,
             };
-            if app.quit || !event::poll(Duration::ZERO)? {
+            // A signal ends the burst: what came before it is applied, then the loop ends.
+            if app.quit || stopped() || !event::poll(Duration::ZERO)? {
                 break;
             }
             ev = event::read()?;
@@ -216,10 +281,63 @@ fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> anyhow:
         if let Some(p) = pending {
             runner.apply(app, p);
         }
-        if app.generation != kept {
-            kept = app.generation;
-            term::keep_for_recovery(app.dirty().then_some((&app.design, app.path.as_deref())));
-        }
+    }
+}
+
+/// The outcome of analysing `design` as of `generation`.
+fn analysis_of(design: &Design, generation: u64) -> Action {
+    let (findings, open, reasons) = derived::reviewed_findings(design);
+    Action::Done(action::Outcome::Analyzed(Box::new(action::Analysis {
+        generation,
+        findings,
+        open,
+        reasons,
+    })))
+}
+
+/// What the analyst thread is sent: a design to start from, the steps that change it, or a
+/// request to analyse it as it is at a generation.
+enum ToAnalyst {
+    Reset(Box<Design>),
+    Steps(Vec<(history::Change, bool)>),
+    Analyze(u64),
+}
+
+/// A thread that keeps its own copy of the design (brought up to date with the history's
+/// steps, so the UI thread never copies the whole design for it) and analyses it on request,
+/// only the latest of the requests that queued up while it was busy.
+struct Analyst {
+    to: mpsc::Sender<ToAnalyst>,
+    from: mpsc::Receiver<Action>,
+}
+
+impl Analyst {
+    fn spawn() -> Analyst {
+        let (to, inbox) = mpsc::channel::<ToAnalyst>();
+        let (outbox, from) = mpsc::channel();
+        std::thread::spawn(move || {
+            let mut design = Design::new("");
+            while let Ok(first) = inbox.recv() {
+                let mut wanted = None;
+                for m in std::iter::once(first).chain(inbox.try_iter()) {
+                    match m {
+                        ToAnalyst::Reset(d) => design = *d,
+                        ToAnalyst::Steps(steps) => {
+                            for (c, forward) in steps {
+                                c.apply(&mut design, forward);
+                            }
+                        }
+                        ToAnalyst::Analyze(g) => wanted = Some(g),
+                    }
+                }
+                if let Some(g) = wanted
+                    && outbox.send(analysis_of(&design, g)).is_err()
+                {
+                    return;
+                }
+            }
+        });
+        Analyst { to, from }
     }
 }
 
@@ -236,6 +354,7 @@ enum Wake {
 #[derive(Default)]
 struct Runner {
     running: Option<Running>,
+    analyst: Option<Analyst>,
 }
 
 /// A slow effect on its thread: where its outcome comes, and the flag that stops it.
@@ -253,7 +372,19 @@ impl Runner {
         let mut queue = std::collections::VecDeque::from([action]);
         while let Some(a) = queue.pop_front() {
             for e in update(app, a) {
-                if e == effects::Effect::Cancel {
+                if let effects::Effect::Analyze {
+                    generation,
+                    steps,
+                    reset,
+                } = e
+                {
+                    let analyst = self.analyst.get_or_insert_with(Analyst::spawn);
+                    if let Some(d) = reset {
+                        let _ = analyst.to.send(ToAnalyst::Reset(d));
+                    }
+                    let _ = analyst.to.send(ToAnalyst::Steps(steps));
+                    let _ = analyst.to.send(ToAnalyst::Analyze(generation));
+                } else if e == effects::Effect::Cancel {
                     if let Some(r) = self.running.take() {
                         r.cancel.store(true, Ordering::SeqCst);
                     }
@@ -281,8 +412,11 @@ impl Runner {
         });
     }
 
-    /// The outcome of the slow effect, once it has ended.
+    /// The outcome of the slow effect or of an analysis, once it has ended.
     fn finished(&mut self) -> Option<Action> {
+        if let Some(a) = self.analyst.as_ref().and_then(|a| a.from.try_recv().ok()) {
+            return Some(a);
+        }
         let r = self.running.as_ref()?;
         match r.done.try_recv() {
             Ok(outcome) => {
@@ -333,12 +467,18 @@ pub fn watch_file(path: &std::path::Path) -> mpsc::Receiver<()> {
 }
 
 /// Applies an action and runs the effects it asks for, and those their outcomes ask for, one
-/// after the other on this thread, until none is left.
+/// after the other on this thread, until none is left (an analysis too, of the design at
+/// hand).
 pub fn apply(app: &mut App, action: Action) {
     let mut queue = std::collections::VecDeque::from([action]);
     while let Some(a) = queue.pop_front() {
         for e in update(app, a) {
-            queue.extend(effects::run(e));
+            match e {
+                effects::Effect::Analyze { generation, .. } => {
+                    queue.push_back(analysis_of(&app.design, generation));
+                }
+                e => queue.extend(effects::run(e)),
+            }
         }
     }
 }
@@ -346,6 +486,43 @@ pub fn apply(app: &mut App, action: Action) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_analyst_follows_the_history_and_finds_what_the_analyzer_finds() {
+        let mut app = App::new(
+            crate::templates::template("distributed").expect("template"),
+            None,
+        );
+        app.analyze_off_thread_from = 0;
+        let mut runner = Runner::default();
+        // Opening sends the whole design; every edit after it only its steps.
+        app.analyst_has_design = false;
+        app.generation += 1;
+        runner.apply(&mut app, Action::Resize(160, 48));
+        app.selection = state::Selection::Component("nginx".into());
+        for a in [Action::Delete, Action::Undo, Action::Redo] {
+            runner.apply(&mut app, a);
+            assert!(
+                app.derived.catching_up(app.generation),
+                "shown as catching up"
+            );
+        }
+        let deadline = std::time::Instant::now() + Duration::from_secs(20);
+        while app.derived.catching_up(app.generation) {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the analysis never came"
+            );
+            if let Some(a) = runner.finished() {
+                runner.apply(&mut app, a);
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        let (direct, open, _) = derived::reviewed_findings(&app.design);
+        assert_eq!(app.derived.findings, direct);
+        assert_eq!(app.derived.open_findings, open);
+        assert!(app.design.component("nginx").is_none());
+    }
 
     #[test]
     fn a_missing_file_starts_a_new_design_there() {

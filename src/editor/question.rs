@@ -27,6 +27,9 @@ pub enum Confirm {
     /// The design's file changed on disk: y reloads it (undo brings the editor's version
     /// back), n keeps the editor's version.
     Reload(Box<Pending>),
+    /// An earlier editor stopped (a crash, a signal) and left the unsaved design at `path`:
+    /// y opens it in place of the file's version (undo brings that back), n keeps the file's.
+    Recover { path: PathBuf },
     /// Export onto a file that exists: y replaces it.
     ExportOver { path: PathBuf, what: String },
     /// Delete a server that DNS records point at: y points them at `to` (a component that

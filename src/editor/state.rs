@@ -227,6 +227,11 @@ pub struct App {
     pub link_anchor: Option<String>,
     /// Whether the editor takes the mouse (off: the terminal selects text as usual).
     pub mouse: bool,
+    /// From how many components on the analysis runs off the UI thread (see
+    /// [`derived::ANALYZE_OFF_THREAD_FROM`]).
+    pub analyze_off_thread_from: usize,
+    /// Whether the loop's analyst has this design (a design just opened must be sent whole).
+    pub(super) analyst_has_design: bool,
     /// Effects asked for by the update in progress, handed to the loop when it returns.
     pub(super) outbox: Vec<super::effects::Effect>,
 }
@@ -241,7 +246,13 @@ pub enum StartItem {
 
 impl App {
     /// An editor on `design`, stored at `path` (if any).
-    pub fn new(mut design: Design, path: Option<PathBuf>) -> App {
+    pub fn new(design: Design, path: Option<PathBuf>) -> App {
+        App::at_generation(design, path, 0)
+    }
+
+    /// An editor on `design` whose changes are counted from `generation` on (a design opened
+    /// in place of another continues its count).
+    pub(super) fn at_generation(mut design: Design, path: Option<PathBuf>, generation: u64) -> App {
         place_unpositioned(&mut design);
         let mut app = App {
             saved: 0,
@@ -263,11 +274,13 @@ impl App {
             panel_chosen: false,
             recent: Vec::new(),
             recent_file: None,
-            generation: 0,
+            generation,
             derived: Derived::default(),
             link_anchor: None,
             mouse: true,
             outbox: Vec::new(),
+            analyze_off_thread_from: derived::ANALYZE_OFF_THREAD_FROM,
+            analyst_has_design: false,
         };
         app.derive();
         app.auto_panel();
@@ -314,9 +327,22 @@ impl App {
             generation: self.generation,
             failed: &self.failed,
             dirty: self.history.version() != self.saved,
+            analyze_off_thread_from: self.analyze_off_thread_from,
         };
         let prev = std::mem::take(&mut self.derived);
         self.derived = derived::derive(inputs, prev);
+        if std::mem::take(&mut self.derived.analysis_wanted) {
+            // The analyst follows the history's steps from the design it was last sent.
+            self.history.keep_log();
+            let steps = self.history.take_log();
+            let reset = (!std::mem::replace(&mut self.analyst_has_design, true))
+                .then(|| Box::new(self.design.clone()));
+            self.outbox.push(super::effects::Effect::Analyze {
+                generation: self.generation,
+                steps: if reset.is_some() { Vec::new() } else { steps },
+                reset,
+            });
+        }
         let n = self.derived.findings.len();
         self.finding = self.finding.filter(|_| n > 0).map(|f| f.min(n - 1));
     }

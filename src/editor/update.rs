@@ -6,7 +6,7 @@
 mod files;
 mod place;
 
-use super::action::{Action, Hit};
+use super::action::{Action, Hit, Outcome};
 use super::duplicate::{self, Onto};
 use super::effects::Effect;
 use super::form::{self, Form, Target};
@@ -280,6 +280,10 @@ fn update_mode(app: &mut App, action: Action) {
     }
     if action == Action::FadeMessage {
         app.message = None;
+        return;
+    }
+    if let Action::Done(Outcome::Analyzed(a)) = action {
+        app.derived.take_analysis(&app.design, *a);
         return;
     }
     if let Action::Done(outcome) = action {
@@ -1539,6 +1543,17 @@ fn update_confirm(app: &mut App, c: Confirm, action: Action) {
         (Confirm::Reload(_), Action::No | Action::Cancel) => {
             app.mode = Mode::Normal;
             app.say("kept the editor's version; Ctrl-S asks before overwriting the file on disk");
+        }
+        (Confirm::Recover { path }, Action::Yes) => {
+            app.mode = Mode::Normal;
+            app.effect(Effect::LoadRecovery { from: path });
+        }
+        (Confirm::Recover { path }, Action::No | Action::Cancel) => {
+            app.mode = Mode::Normal;
+            app.say(format!(
+                "kept the file's version; the recovered design stays in {}",
+                path.display()
+            ));
         }
         (Confirm::ExportOver { path, .. }, Action::Yes) => {
             app.mode = Mode::Normal;

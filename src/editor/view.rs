@@ -145,6 +145,12 @@ fn draw_panel(frame: &mut Frame, app: &App, s: &Screen) {
     } else {
         format!(" Findings ({}) ", app.derived.findings.len())
     };
+    // An analysis off the UI thread has not caught up with the last edits yet.
+    let title = if app.derived.catching_up(app.generation) {
+        format!("{title}· catching up… ")
+    } else {
+        title
+    };
     let block = Block::default()
         .borders(Borders::LEFT | Borders::TOP)
         .title(title)
@@ -636,6 +642,13 @@ fn draw_overlays(frame: &mut Frame, app: &App) {
 /// A question's title and text, with the answers it takes.
 fn confirm_text(c: &Confirm) -> (&'static str, String) {
     match c {
+        Confirm::Recover { path } => (
+            "Recovered work",
+            format!(
+                "An earlier editor stopped before saving and left its design in\n{}\n\ny  open it (Ctrl-S then saves it here)    n / Esc  keep the file as it is",
+                path.display()
+            ),
+        ),
         Confirm::Quit => (
             "Unsaved changes",
             "There are unsaved changes. Save them before quitting?\n\ny  save and quit    n  quit without saving    Esc  stay".into(),

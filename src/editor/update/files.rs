@@ -102,6 +102,19 @@ impl App {
             }
             Outcome::Exported(msg) => self.say(msg),
             Outcome::Disk(disk) => self.disk(disk),
+            Outcome::Analyzed(a) => self.derived.take_analysis(&self.design, *a),
+            Outcome::Recovered { from, design } => {
+                let mut design = *design;
+                place_unpositioned(&mut design);
+                self.design = design;
+                self.history.record_step(&mut self.design);
+                self.generation += 1;
+                self.derive();
+                self.say(format!(
+                    "opened the design recovered from {}; Ctrl-S saves it, u brings back the file's",
+                    from.display()
+                ));
+            }
         }
     }
 
@@ -167,15 +180,15 @@ impl App {
         let outbox = std::mem::take(&mut self.outbox);
         let size = self.size;
         let existed = original.is_some();
-        let mut next = App::new(design, path);
+        let mut next = App::at_generation(design, path, self.generation + 1);
         next.recent = recent;
         next.recent_file = recent_file;
-        next.outbox = outbox;
+        // What was asked before comes first (the new design's analysis, if any, after).
+        next.outbox.splice(0..0, outbox);
         next.size = size;
         next.show_panel = self.show_panel;
         next.panel_chosen = self.panel_chosen;
         next.auto_panel();
-        next.generation = self.generation + 1;
         next.fit_view();
         next.original = original;
         *self = next;
