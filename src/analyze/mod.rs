@@ -3,6 +3,7 @@
 //! Each rule lives in its own file under `rules/` with its id, documentation and tests; this
 //! module runs them all in a fixed order and sorts the findings.
 
+pub mod availability;
 mod finding;
 pub mod graph;
 pub mod rules;
@@ -105,6 +106,7 @@ mod tests {
             id: "ns".into(),
             ip: None,
             label: None,
+            ..Default::default()
         });
         big.component_mut("dns").expect("generated").server = Some("ns".into());
         designs.push(big);

@@ -878,6 +878,7 @@ mod tests {
             id: "10.0.0.1".into(),
             ip: Some("10.0.0.1".into()),
             label: None,
+            ..Default::default()
         });
         let mut web = Component::new("web-1", Kind::WebServer);
         web.server = Some("10.0.0.1".into());
@@ -905,6 +906,7 @@ mod tests {
             id: "s\"1".into(),
             ip: Some("10.0.0.1\\".into()),
             label: Some(nasty.into()),
+            ..Default::default()
         });
         d.clusters.push(Cluster {
             id: "pair".into(),

@@ -761,6 +761,7 @@ mod tests {
             id: "s<1>".into(),
             ip: Some("&".into()),
             label: Some(nasty.into()),
+            ..Default::default()
         });
         let mut c = Component::new("a&b", Kind::Database);
         c.label = Some(nasty.into());
