@@ -519,7 +519,7 @@ impl<'c, 'a> Model<'c, 'a> {
 
 /// The relevant components in an order where each comes after those that send it requests,
 /// and whether there was such an order (no cycle); cycles are appended in index order.
-fn topological(ctx: &Ctx, relevant: &[bool]) -> (Vec<usize>, bool) {
+pub(crate) fn topological(ctx: &Ctx, relevant: &[bool]) -> (Vec<usize>, bool) {
     let n = ctx.len();
     let mut indegree = vec![0u32; n];
     for i in (0..n).filter(|&i| relevant[i]) {

@@ -4,6 +4,7 @@
 //! module runs them all in a fixed order and sorts the findings.
 
 pub mod availability;
+pub mod capacity;
 mod finding;
 pub mod graph;
 pub mod rules;
@@ -81,7 +82,7 @@ pub(crate) fn arrows<S: AsRef<str>>(pairs: &[(S, S)]) -> String {
     and_join(&each)
 }
 
-fn and_join(quoted: &[String]) -> String {
+pub(crate) fn and_join(quoted: &[String]) -> String {
     match quoted.len() {
         0 => String::new(),
         1 => quoted[0].clone(),
