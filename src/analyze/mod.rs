@@ -7,13 +7,15 @@ pub mod availability;
 pub mod capacity;
 mod finding;
 pub mod graph;
+pub mod numbers;
 pub mod rules;
 mod simulate;
 
 pub use finding::{Finding, Severity};
 pub use graph::{Ctx, Entry, Tier};
+pub use numbers::Numbers;
 pub use rules::{RULES, Rule, catalog};
-pub use simulate::{Impact, Loss, simulate};
+pub use simulate::{Impact, Loss, failed_set, simulate};
 
 use crate::model::Design;
 
@@ -22,9 +24,20 @@ pub fn analyze(design: &Design) -> Vec<Finding> {
     analyze_on(design, design.components.len() >= graph::PARALLEL_FROM)
 }
 
+/// [`analyze`] and the resilience figures (availability, capacity under failure) from one
+/// pass over the design.
+pub fn analyze_with_numbers(design: &Design) -> (Vec<Finding>, Numbers) {
+    let ctx = Ctx::new(design);
+    let findings = findings(&ctx, design.components.len() >= graph::PARALLEL_FROM);
+    (findings, Numbers::of(&ctx))
+}
+
 /// [`analyze`], on one thread or two.
 fn analyze_on(design: &Design, two_threads: bool) -> Vec<Finding> {
-    let ctx = Ctx::new(design);
+    findings(&Ctx::new(design), two_threads)
+}
+
+fn findings(ctx: &Ctx, two_threads: bool) -> Vec<Finding> {
     // The rules that read the dominators run last. On a large design a second thread computes
     // the component dominators (the longest pass) meanwhile, and the first of those rules waits
     // for it; the order findings come out in does not depend on this.
@@ -40,10 +53,10 @@ fn analyze_on(design: &Design, two_threads: bool) -> Vec<Finding> {
             s.spawn(|| {
                 ctx.component_spofs();
             });
-            run(&ctx)
+            run(ctx)
         })
     } else {
-        run(&ctx)
+        run(ctx)
     };
     for f in &mut findings {
         f.normalize();

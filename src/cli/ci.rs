@@ -243,7 +243,8 @@ fn outcomes(files: &[PathBuf], config: &Config) -> Vec<reports::Outcome> {
         .iter()
         .map(|path| {
             let result = io::load_with_text(path).map(|(design, text)| {
-                let reviewed = config.apply(review(&design));
+                let (reviewed, numbers) = super::review_with_numbers(&design);
+                let reviewed = config.apply(reviewed);
                 // The load succeeded, so the extension is known.
                 let format = io::Format::from_path(path).unwrap_or(io::Format::Toml);
                 reports::Analyzed {
@@ -251,6 +252,7 @@ fn outcomes(files: &[PathBuf], config: &Config) -> Vec<reports::Outcome> {
                     text,
                     format,
                     reviewed,
+                    numbers,
                 }
             });
             if let Err(e) = &result {
@@ -279,11 +281,12 @@ fn render(
                     if n > 0 && !args.ci.quiet {
                         out.push('\n');
                     }
-                    let text = output::findings_text(
+                    let mut text = output::findings_text(
                         &o.path.display().to_string(),
                         &a.design,
                         &a.reviewed,
                     );
+                    text.push_str(&output::numbers_text(&a.numbers));
                     if args.ci.quiet {
                         out.push_str(text.lines().next().unwrap_or_default());
                         out.push('\n');
@@ -298,7 +301,7 @@ fn render(
             let files: Vec<Value> = outcomes
                 .iter()
                 .map(|o| match &o.result {
-                    Ok(a) => output::json_report(&o.path, &a.design, &a.reviewed),
+                    Ok(a) => output::json_report(&o.path, &a.design, &a.reviewed, Some(&a.numbers)),
                     Err(e) => output::json_error(&o.path, e),
                 })
                 .collect();

@@ -342,6 +342,17 @@ pub(crate) fn review(design: &Design) -> Vec<crate::accept::Reviewed> {
     crate::accept::apply(design, analyze::analyze(design), crate::date::today())
 }
 
+/// [`review`] and the design's resilience figures, from one analysis.
+pub(crate) fn review_with_numbers(
+    design: &Design,
+) -> (Vec<crate::accept::Reviewed>, analyze::Numbers) {
+    let (findings, numbers) = analyze::analyze_with_numbers(design);
+    (
+        crate::accept::apply(design, findings, crate::date::today()),
+        numbers,
+    )
+}
+
 /// Whether a finding that counts (not accepted) reaches `fail_on`.
 pub(crate) fn fails(reviewed: &[crate::accept::Reviewed], fail_on: Option<Severity>) -> bool {
     fail_on.is_some_and(|s| {

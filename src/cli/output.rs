@@ -168,7 +168,12 @@ pub fn finding_json(design: &Design, f: &Finding) -> Value {
 }
 
 /// One file's report; `counts` are of the findings that count (not accepted).
-pub fn json_report(path: &Path, design: &Design, reviewed: &[Reviewed]) -> Value {
+pub fn json_report(
+    path: &Path,
+    design: &Design,
+    reviewed: &[Reviewed],
+    numbers: Option<&analyze::Numbers>,
+) -> Value {
     let open: Vec<Finding> = reviewed
         .iter()
         .filter(|r| r.counts())
@@ -185,7 +190,21 @@ pub fn json_report(path: &Path, design: &Design, reviewed: &[Reviewed]) -> Value
         "counts": counts,
         "accepted": reviewed.len() - open.len(),
         "findings": reviewed.iter().map(|r| reviewed_json(design, r)).collect::<Vec<_>>(),
+        "resilience": numbers,
     })
+}
+
+/// The resilience section of the text report (empty where the design gives no figures).
+pub fn numbers_text(numbers: &analyze::Numbers) -> String {
+    let lines = numbers.text();
+    if lines.is_empty() {
+        return String::new();
+    }
+    let mut out = format!("\n{BOLD}RESILIENCE{BOLD:#}\n");
+    for l in lines {
+        let _ = writeln!(out, "  {l}");
+    }
+    out
 }
 
 pub fn json_error(path: &Path, e: &DesignError) -> Value {
