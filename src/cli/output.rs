@@ -256,6 +256,23 @@ pub fn print_impact(design: &Design, impact: &Impact) {
     }
 }
 
+/// Each tier's utilization at `rps` after a simulated failure.
+pub fn print_utilization(rps: f64, tiers: &[crate::analyze::capacity::TierLoad]) {
+    outln!(
+        "{BOLD}Utilization at {rps} rps:{BOLD:#} {}",
+        crate::analyze::numbers::tiers_line(tiers)
+    );
+    for t in tiers.iter().filter(|t| t.utilization > 1.0) {
+        let style = severity_style(Severity::High);
+        outln!(
+            "  {style}overloaded{style:#}: the {} tier at {} (`{}`)",
+            t.tier.title(),
+            crate::analyze::numbers::util(t.utilization),
+            t.busiest
+        );
+    }
+}
+
 pub fn print_rules(rules: &[&Rule]) {
     for (i, r) in rules.iter().enumerate() {
         if i > 0 {
