@@ -185,3 +185,89 @@ pub fn utilization_after<S: AsRef<str>>(
     let ctx = Ctx::new(design);
     Ok(Flow::new(&ctx).utilization(load, &failed))
 }
+
+/// The editor's status-bar text for a design with some components, servers or clusters
+/// toggled as failed: availability and worst-case utilization, or, with failures, each tier's
+/// utilization at peak after them. Computed once per distinct (design, failures): the view
+/// calls it on every frame, and the figures change only with an edit or a toggle.
+pub fn status_text(design: &Design, failed: &std::collections::BTreeSet<String>) -> Option<String> {
+    type Memo = Option<(Design, std::collections::BTreeSet<String>, Option<String>)>;
+    thread_local! {
+        static LAST: std::cell::RefCell<Memo> = const { std::cell::RefCell::new(None) };
+    }
+    LAST.with(|last| {
+        if let Some((d, f, text)) = last.borrow().as_ref()
+            && d == design
+            && f == failed
+        {
+            return text.clone();
+        }
+        let text = compute_status(design, failed);
+        *last.borrow_mut() = Some((design.clone(), failed.clone(), text.clone()));
+        text
+    })
+}
+
+fn compute_status(design: &Design, failed: &std::collections::BTreeSet<String>) -> Option<String> {
+    if failed.is_empty() {
+        return Numbers::compute(design).status();
+    }
+    let peak = design.peak_load?.0;
+    let ids: Vec<&str> = failed.iter().map(String::as_str).collect();
+    // Where the failures take a tier down, the simulation's message says so; loads are moot.
+    if super::simulate(design, &ids).ok()?.loss > super::Loss::Capacity {
+        return None;
+    }
+    let tiers = utilization_after(design, &ids, peak).ok()?;
+    if tiers.is_empty() {
+        return None;
+    }
+    Some(format!(
+        "at peak: {}",
+        tiers
+            .iter()
+            .map(|t| format!("{} {}", t.tier.title(), util(t.utilization)))
+            .collect::<Vec<_>>()
+            .join(" · ")
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    fn reference(name: &str) -> Design {
+        crate::io::load(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("designs")
+                .join(name),
+        )
+        .expect("reference design loads")
+    }
+
+    #[test]
+    fn the_status_shows_availability_and_worst_utilization() {
+        let d = reference("05-resilient.toml");
+        let s = status_text(&d, &BTreeSet::new()).expect("figures");
+        assert!(s.starts_with("avail 99.99"), "{s}");
+        assert!(s.contains("N−1 75%"), "{s}");
+        let failed: BTreeSet<String> = ["app-01".to_string()].into();
+        let s = status_text(&d, &failed).expect("figures");
+        assert!(s.contains("application server 75%"), "{s}");
+        // Losing both application servers is an outage, not a load.
+        let failed: BTreeSet<String> = ["app-01".to_string(), "app-02".to_string()].into();
+        assert_eq!(status_text(&d, &failed), None);
+    }
+
+    #[test]
+    fn the_text_report_names_method_and_failures() {
+        let n = Numbers::compute(&reference("02-distributed.toml"));
+        let text = n.text().join("\n");
+        assert!(text.contains("for reads"), "{text}");
+        assert!(text.contains(", exact"), "{text}");
+        assert!(text.contains("N−1 server    `web-02` down"), "{text}");
+        let h = n.headroom().expect("capacities");
+        assert!((h - 0.25).abs() < 1e-9, "{h}");
+    }
+}
