@@ -652,6 +652,12 @@ fn title(design: &Design, marks: Option<&Marks>) -> String {
         "<BR ALIGN=\"LEFT\"/>{}",
         font(MUTED, 10, &sub.join(" · "))
     ));
+    if let Some(figures) = marks.and_then(Marks::figures) {
+        t.push_str(&format!(
+            "<BR ALIGN=\"LEFT\"/>{}",
+            font(MUTED, 10, &html(&figures))
+        ));
+    }
     t
 }
 

@@ -454,6 +454,7 @@ pub fn to_svg(design: &Design, marks: Option<&Marks>) -> String {
     sub.push(super::counts_line(design));
     if let Some(m) = marks {
         sub.push(m.summary());
+        sub.extend(m.figures());
     }
     let sub = sub.join(" · ");
     let mut head = String::new();
