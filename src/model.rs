@@ -182,6 +182,15 @@ pub struct Component {
     /// Its share of a load balancer's requests relative to the other backends (1 unless given).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub weight: Option<Number>,
+    /// Databases: whether a write waits for the copies (`sync`) or not (`async`, the default).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replication: Option<ReplicationMode>,
+    /// Databases: how a copy takes over when this one fails.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failover: Option<Failover>,
+    /// Backups: hours between two backups (24 unless given).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub backup_every: Option<Number>,
     /// Canvas column of the box's top-left corner.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x: Option<i32>,
@@ -371,6 +380,29 @@ impl Algorithm {
             Algorithm::Random => "random",
         }
     }
+}
+
+/// How a database's writes reach its copies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum ReplicationMode {
+    /// A write is acknowledged once the copies have it.
+    Sync,
+    /// A write is acknowledged at once; the copies follow a little behind.
+    #[default]
+    Async,
+}
+
+/// How a copy of a database takes over from a failed primary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Failover {
+    /// An orchestrator or the managed service promotes a copy by itself.
+    Automatic,
+    /// A virtual IP moves to the copy (keepalived, Pacemaker).
+    Vip,
+    /// Someone promotes a replica and points the application at it.
+    Manual,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
@@ -654,6 +686,9 @@ impl Component {
             mttr: None,
             capacity: None,
             weight: None,
+            replication: None,
+            failover: None,
+            backup_every: None,
             x: None,
             y: None,
         }

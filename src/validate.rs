@@ -396,6 +396,39 @@ fn resilience_problems(design: &Design) -> Vec<Problem> {
                 .help("leave `capacity` out where it is not known".to_string()),
             );
         }
+        for (key, set) in [
+            ("replication", c.replication.is_some()),
+            ("failover", c.failover.is_some()),
+        ] {
+            if set && c.kind != Kind::Database {
+                problems.push(Problem::new(
+                    format!(
+                        "`{key}` applies to databases, but `{}` is a {}",
+                        c.id, c.kind
+                    ),
+                    at("components", i, key),
+                ));
+            }
+        }
+        if let Some(Number(h)) = c.backup_every {
+            if c.kind != Kind::Backup {
+                problems.push(Problem::new(
+                    format!(
+                        "`backup_every` applies to backups, but `{}` is a {}",
+                        c.id, c.kind
+                    ),
+                    at("components", i, "backup_every"),
+                ));
+            } else if !(h.is_finite() && h > 0.0) {
+                problems.push(Problem::new(
+                    format!(
+                        "component `{}`: backup_every {h} must be hours above 0",
+                        c.id
+                    ),
+                    at("components", i, "backup_every"),
+                ));
+            }
+        }
         if let Some(Number(w)) = c.weight
             && !(w.is_finite() && w >= 0.0)
         {

@@ -26,9 +26,12 @@ use serde::Serialize;
 pub const HOURS_PER_YEAR: f64 = 8766.0;
 
 /// Work allowed for the exact method, in graph steps (evaluations times the graph's size).
-const EXACT_BUDGET: usize = 4_000_000;
+const EXACT_BUDGET: usize = 1_000_000;
+/// Above this many units that can fail, factoring is not tried: a redundant structure that
+/// large takes more than its budget, and trying would only delay the sampling.
+const EXACT_MAX_UNITS: usize = 256;
 /// Work allowed for sampling, in graph steps (64-state sweeps times the graph's size).
-const SAMPLE_BUDGET: usize = 12_000_000;
+const SAMPLE_BUDGET: usize = 1_200_000;
 /// Fewest and most 64-state sweeps when sampling.
 const MIN_SWEEPS: usize = 32;
 const MAX_SWEEPS: usize = 2_048;
@@ -596,7 +599,11 @@ fn estimate(model: &Model, exact_budget: usize, sample_budget: usize) -> Option<
     }
     let has_writes = model.serves(Need::Writes);
     // One budget for every exact run: the two figures first, then the importances.
-    let mut budget = exact_budget / model.size();
+    let mut budget = if model.units.len() <= EXACT_MAX_UNITS {
+        exact_budget / model.size()
+    } else {
+        0
+    };
     let mut states = vec![State::Open; model.units.len()];
     let reads = model.exact(&mut states, Need::Reads, &mut budget);
     let writes = match (reads, has_writes) {

@@ -14,12 +14,12 @@
 //! states a `capacity`, since an even split overloads the smallest first.
 
 use super::availability::topological;
-use super::graph::Ctx;
+use super::graph::{Ctx, Tier};
 use crate::model::{ClusterMode, Kind};
 use serde::Serialize;
 
 /// Work allowed for recomputing the flow after single failures, in graph steps.
-const FAILURE_BUDGET: usize = 3_000_000;
+const FAILURE_BUDGET: usize = 400_000;
 /// At least this many failures are recomputed, whatever the size.
 const MIN_CHECKED: usize = 16;
 
@@ -108,14 +108,25 @@ impl Capacity {
     }
 }
 
-/// The flow model of a design, prepared once.
+/// One kind of target of a component: the instances its requests are split among.
+#[derive(Debug, Clone, Copy)]
+struct Split {
+    /// Range into [`Flow::members`].
+    start: u32,
+    end: u32,
+    /// All to the first member up (an active-passive cluster).
+    passive: bool,
+}
+
+/// The flow model of a design, prepared once: per component, its targets grouped by kind.
 pub struct Flow<'c, 'a> {
     ctx: &'c Ctx<'a>,
     order: Vec<usize>,
-    /// Position of each component in `order` (`usize::MAX` if unreachable).
-    rank: Vec<usize>,
-    /// Where requests enter.
-    entry: Vec<usize>,
+    /// Per component (and last, the entry), a range into `splits`.
+    split_of: Vec<(u32, u32)>,
+    splits: Vec<Split>,
+    members: Vec<usize>,
+    weight: Vec<f64>,
     /// Components that state a capacity.
     measured: Vec<usize>,
 }
@@ -123,10 +134,12 @@ pub struct Flow<'c, 'a> {
 impl<'c, 'a> Flow<'c, 'a> {
     pub fn new(ctx: &'c Ctx<'a>) -> Flow<'c, 'a> {
         let (order, _) = topological(ctx, &ctx.reachable);
-        let mut rank = vec![usize::MAX; ctx.len()];
+        let n = ctx.len();
+        let mut rank = vec![usize::MAX; n];
         for (k, &i) in order.iter().enumerate() {
             rank[i] = k;
         }
+        let comps = &ctx.design.components;
         let mut entry: Vec<usize> = ctx
             .groups
             .iter()
@@ -135,20 +148,84 @@ impl<'c, 'a> Flow<'c, 'a> {
             .collect();
         entry.sort_unstable();
         entry.dedup();
-        let comps = &ctx.design.components;
-        if entry.iter().any(|&i| comps[i].kind != Kind::Dns) {
-            entry.retain(|&i| comps[i].kind != Kind::Dns);
-        }
-        let measured = (0..ctx.len())
-            .filter(|&i| ctx.reachable[i] && comps[i].capacity.is_some())
-            .collect();
-        Flow {
+        let passive_member = |m: usize| {
+            comps[m].cluster.as_deref().is_some_and(|c| {
+                ctx.design
+                    .cluster(c)
+                    .is_some_and(|c| c.mode == ClusterMode::ActivePassive)
+            })
+        };
+        let mut flow = Flow {
             ctx,
-            order,
-            rank,
-            entry,
-            measured,
+            order: Vec::new(),
+            split_of: vec![(0, 0); n + 1],
+            splits: Vec::new(),
+            members: Vec::new(),
+            weight: comps
+                .iter()
+                .map(|c| c.weight.map_or(1.0, |w| w.0))
+                .collect(),
+            measured: (0..n)
+                .filter(|&i| ctx.reachable[i] && comps[i].capacity.is_some())
+                .collect(),
+        };
+        let mut targets: Vec<usize> = Vec::new();
+        for node in (0..=n).filter(|&i| i == n || rank[i] != usize::MAX) {
+            targets.clear();
+            if node == n {
+                targets.extend_from_slice(&entry);
+            } else {
+                // Links that close a cycle carry nothing.
+                targets.extend(
+                    ctx.out[node]
+                        .iter()
+                        .map(|&(m, _)| m)
+                        .filter(|&m| rank[m] != usize::MAX && rank[m] > rank[node]),
+                );
+            }
+            targets.sort_unstable();
+            targets.dedup();
+            // A name service on the path carries requests only where nothing else is there.
+            if targets.iter().any(|&t| comps[t].kind != Kind::Dns) {
+                targets.retain(|&t| comps[t].kind != Kind::Dns);
+            }
+            targets.sort_by_key(|&t| (comps[t].kind, t));
+            let first = flow.splits.len() as u32;
+            let mut k = 0;
+            while k < targets.len() {
+                let kind = comps[targets[k]].kind;
+                let start = flow.members.len() as u32;
+                while k < targets.len() && comps[targets[k]].kind == kind {
+                    flow.members.push(targets[k]);
+                    k += 1;
+                }
+                let end = flow.members.len() as u32;
+                let passive = flow.members[start as usize..end as usize]
+                    .iter()
+                    .all(|&m| passive_member(m));
+                flow.splits.push(Split {
+                    start,
+                    end,
+                    passive,
+                });
+            }
+            flow.split_of[node] = (first, flow.splits.len() as u32);
         }
+        flow.order = order;
+        flow
+    }
+
+    /// Per component, the most instances it shares a split with besides itself: those that
+    /// take its load when it fails.
+    fn siblings(&self) -> Vec<usize> {
+        let mut out = vec![0; self.ctx.len()];
+        for s in &self.splits {
+            let members = &self.members[s.start as usize..s.end as usize];
+            for &m in members {
+                out[m] = out[m].max(members.len() - 1);
+            }
+        }
+        out
     }
 
     /// Whether there is anything to measure.
@@ -156,57 +233,27 @@ impl<'c, 'a> Flow<'c, 'a> {
         !self.measured.is_empty()
     }
 
-    /// Splits `load` from `from` (None: the entry) over `targets`, adding to `into`.
-    fn split(
-        &self,
-        from: Option<usize>,
-        targets: &[usize],
-        load: f64,
-        failed: &[bool],
-        into: &mut [f64],
-    ) {
-        let comps = &self.ctx.design.components;
-        let from_rank = from.map(|f| self.rank[f]);
-        let mut live: Vec<usize> = targets
-            .iter()
-            .copied()
-            .filter(|&t| !failed[t] && self.rank[t] != usize::MAX)
-            .filter(|&t| from_rank.is_none_or(|r| self.rank[t] > r))
-            .collect();
-        live.sort_unstable();
-        live.dedup();
-        // A name service on the path carries requests only where nothing else is there.
-        if from.is_some() && live.iter().any(|&t| comps[t].kind != Kind::Dns) {
-            live.retain(|&t| comps[t].kind != Kind::Dns);
-        }
-        let mut kinds: Vec<Kind> = live.iter().map(|&t| comps[t].kind).collect();
-        kinds.sort_unstable();
-        kinds.dedup();
-        for kind in kinds {
-            let members: Vec<usize> = live
-                .iter()
-                .copied()
-                .filter(|&t| comps[t].kind == kind)
-                .collect();
-            let passive = members.iter().all(|&m| {
-                comps[m].cluster.as_deref().is_some_and(|c| {
-                    self.ctx
-                        .design
-                        .cluster(c)
-                        .is_some_and(|c| c.mode == ClusterMode::ActivePassive)
-                })
-            });
-            if passive {
-                into[members[0]] += load;
+    /// Splits `load` from `node` (the component count for the entry) over its targets.
+    fn split(&self, node: usize, load: f64, failed: &[bool], into: &mut [f64]) {
+        let (a, b) = self.split_of[node];
+        for s in &self.splits[a as usize..b as usize] {
+            let members = &self.members[s.start as usize..s.end as usize];
+            if s.passive {
+                if let Some(&m) = members.iter().find(|&&m| !failed[m]) {
+                    into[m] += load;
+                }
                 continue;
             }
-            let weight = |m: usize| comps[m].weight.map_or(1.0, |w| w.0);
-            let total: f64 = members.iter().map(|&m| weight(m)).sum();
-            for &m in &members {
+            let (mut total, mut live) = (0.0, 0usize);
+            for &m in members.iter().filter(|&&m| !failed[m]) {
+                total += self.weight[m];
+                live += 1;
+            }
+            for &m in members.iter().filter(|&&m| !failed[m]) {
                 let share = if total > 0.0 {
-                    weight(m) / total
+                    self.weight[m] / total
                 } else {
-                    1.0 / members.len() as f64
+                    1.0 / live as f64
                 };
                 into[m] += load * share;
             }
@@ -216,16 +263,13 @@ impl<'c, 'a> Flow<'c, 'a> {
     /// Requests per second into each component, with `failed` components down.
     pub fn loads(&self, load: f64, failed: &[bool]) -> Vec<f64> {
         let mut into = vec![0.0; self.ctx.len()];
-        self.split(None, &self.entry, load, failed, &mut into);
-        let mut targets = Vec::new();
+        self.split(self.ctx.len(), load, failed, &mut into);
         for &n in &self.order {
             if failed[n] || into[n] == 0.0 {
                 continue;
             }
-            targets.clear();
-            targets.extend(self.ctx.out[n].iter().map(|&(m, _)| m));
             let l = into[n];
-            self.split(Some(n), &targets, l, failed, &mut into);
+            self.split(n, l, failed, &mut into);
         }
         into
     }
@@ -290,17 +334,12 @@ pub fn capacity(ctx: &Ctx) -> Option<Capacity> {
     let comps = &ctx.design.components;
     let mut candidates: Vec<(f64, FailureKind, usize)> = Vec::new();
     let mut server_load = vec![0.0f64; ctx.design.servers.len()];
+    let siblings = flow.siblings();
     for i in 0..n {
         if base[i] <= 0.0 || comps[i].kind == Kind::Client {
             continue;
         }
-        let siblings = ctx.into[i]
-            .iter()
-            .flat_map(|&(p, _)| ctx.out[p].iter().map(|&(m, _)| m))
-            .filter(|&m| m != i && comps[m].kind == comps[i].kind)
-            .count()
-            .max(1);
-        let shift = base[i] / siblings as f64;
+        let shift = base[i] / siblings[i].max(1) as f64;
         candidates.push((shift, FailureKind::Component, i));
         if let Some(s) = ctx.server_of[i] {
             server_load[s] += shift;
@@ -316,9 +355,20 @@ pub fn capacity(ctx: &Ctx) -> Option<Capacity> {
     let limit = (FAILURE_BUDGET / steps).max(MIN_CHECKED);
     let total = candidates.len();
     candidates.truncate(limit);
-    let still_serves = |failed: &[bool]| {
-        // Only failures that leave every tier served: the rest are the SPOF rules' concern.
-        super::simulate::impact(ctx, failed).loss <= super::Loss::Capacity
+    // Only failures that leave every tier that had load with some: the rest take the site (or
+    // its writes) down, and are the SPOF rules' concern.
+    let tier_members: Vec<Vec<usize>> = Tier::ALL
+        .iter()
+        .map(|t| {
+            (0..n)
+                .filter(|&i| base[i] > 0.0 && Tier::of(&comps[i]).any(|x| x == *t))
+                .collect()
+        })
+        .collect();
+    let still_serves = |loads: &[f64], failed: &[bool]| {
+        tier_members
+            .iter()
+            .all(|m| m.is_empty() || m.iter().any(|&i| !failed[i] && loads[i] > 0.0))
     };
     let mut worst: Vec<Worst> = Vec::new();
     let mut failed = vec![false; n];
@@ -330,11 +380,8 @@ pub fn capacity(ctx: &Ctx) -> Option<Capacity> {
         for &m in &members {
             failed[m] = true;
         }
-        let after = if still_serves(&failed) {
-            Some(flow.utilization(peak, &failed))
-        } else {
-            None
-        };
+        let loads = flow.loads(peak, &failed);
+        let after = still_serves(&loads, &failed).then(|| flow.tiers(&loads, &failed));
         for &m in &members {
             failed[m] = false;
         }

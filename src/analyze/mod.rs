@@ -8,6 +8,7 @@ pub mod capacity;
 mod finding;
 pub mod graph;
 pub mod numbers;
+pub mod recovery;
 pub mod rules;
 mod simulate;
 

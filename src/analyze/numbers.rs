@@ -15,6 +15,8 @@ pub struct Numbers {
     pub availability: Option<Availability>,
     /// None without a `peak_load` or without a component that states a `capacity`.
     pub capacity: Option<Capacity>,
+    /// RPO and RTO of each primary database.
+    pub recovery: Vec<super::recovery::Recovery>,
 }
 
 impl Numbers {
@@ -23,6 +25,7 @@ impl Numbers {
         Numbers {
             availability: super::availability::availability(ctx),
             capacity: ctx.capacity().cloned(),
+            recovery: super::recovery::recovery(ctx),
         }
     }
 
@@ -56,6 +59,20 @@ impl Numbers {
             if !first.is_empty() {
                 out.push(format!("double first  {}", first.join("; ")));
             }
+        }
+        for r in &self.recovery {
+            out.push(format!(
+                "RPO {:<9} `{}`: {}",
+                super::recovery::seconds(r.rpo_seconds, "all data"),
+                r.database,
+                r.rpo_because
+            ));
+            out.push(format!(
+                "RTO {:<9} `{}`: {}",
+                super::recovery::seconds(r.rto_seconds, "never"),
+                r.database,
+                r.rto_because
+            ));
         }
         if let Some(c) = &self.capacity {
             out.push(format!(

@@ -7,7 +7,7 @@ mod db_exposed;
 mod db_no_backup;
 mod db_no_replica;
 mod db_quorum;
-mod db_single_primary;
+pub(crate) mod db_single_primary;
 mod db_write_path;
 mod dns_unreached;
 mod empty_cluster;

@@ -59,6 +59,7 @@ mod tests {
     fn a_tier_below_its_peak_is_overloaded() {
         let mut d = reference("01-simple.toml");
         d.peak_load = Some(Number(300.0));
+        d.components.iter_mut().for_each(|c| c.capacity = None);
         d.component_mut("nginx").expect("web").capacity = Some(Number(200.0));
         let f = run(&RULE, &d);
         assert_eq!(f.len(), 1, "{f:?}");
