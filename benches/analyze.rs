@@ -4,7 +4,7 @@
 //! a second for 100k components.
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
-use infraplan::analyze::analyze;
+use infraplan::analyze::{analyze, analyze_with_numbers};
 use infraplan::generate::layered;
 use infraplan::io::{Format, parse_bytes, to_string};
 use std::hint::black_box;
@@ -61,6 +61,35 @@ fn bench(c: &mut Criterion) {
                     .expect("generated designs are valid");
                 analyze(&d)
             })
+        });
+    }
+    group.finish();
+
+    // Availability and capacity under failure: the same designs with a peak load and a
+    // capacity on every web, application and database server, analyzed with the figures.
+    let mut group = c.benchmark_group("resilience");
+    group.sample_size(10);
+    group.warm_up_time(Duration::from_millis(500));
+    group.measurement_time(Duration::from_secs(3));
+    for n in [1_000, 10_000, 100_000] {
+        let mut design = layered(n);
+        design.peak_load = Some(infraplan::model::Number(n as f64));
+        for c in &mut design.components {
+            use infraplan::model::Kind;
+            let cap = match c.kind {
+                Kind::LoadBalancer => 5_000.0,
+                Kind::WebServer => 2_000.0,
+                Kind::AppServer => 400.0,
+                Kind::Database => 1_500.0,
+                _ => continue,
+            };
+            c.capacity = Some(infraplan::model::Number(cap));
+        }
+        group.bench_with_input(BenchmarkId::new("analyze", n), &design, |b, d| {
+            b.iter(|| analyze(black_box(d)))
+        });
+        group.bench_with_input(BenchmarkId::new("analyze+numbers", n), &design, |b, d| {
+            b.iter(|| analyze_with_numbers(black_box(d)))
         });
     }
     group.finish();

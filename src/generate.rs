@@ -122,6 +122,7 @@ pub fn layered(n: usize) -> Design {
                 id: s,
                 ip: None,
                 label: None,
+                ..Default::default()
             });
         }
     }

@@ -600,6 +600,7 @@ mod tests {
             id: "s1".into(),
             ip: None,
             label: None,
+            ..Default::default()
         });
         d.components.push(Component::new("user", Kind::Client));
         for (id, kind) in [("web", Kind::WebServer), ("db", Kind::Database)] {

@@ -21,6 +21,9 @@ pub struct Design {
     /// The public domain, e.g. `foobar.com`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
+    /// Requests per second the site must take at its busiest, at its entry.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub peak_load: Option<Number>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub dns: Vec<DnsRecord>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -57,7 +60,7 @@ pub enum RecordType {
     Cname,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Server {
     pub id: String,
@@ -65,6 +68,41 @@ pub struct Server {
     pub ip: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
+    /// The host's availability, from 0 (excluded) to 1; without it, the default for a server.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub availability: Option<Number>,
+    /// Mean time between failures, in hours (with `mttr`, instead of `availability`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mtbf: Option<Number>,
+    /// Mean time to repair, in hours (with `mtbf`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mttr: Option<Number>,
+}
+
+/// A number in a design file: an availability, hours, requests per second. Compared by its
+/// bits, so that designs stay `Eq`.
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(transparent)]
+pub struct Number(pub f64);
+
+impl PartialEq for Number {
+    fn eq(&self, other: &Number) -> bool {
+        self.0.to_bits() == other.0.to_bits()
+    }
+}
+
+impl Eq for Number {}
+
+impl From<f64> for Number {
+    fn from(v: f64) -> Number {
+        Number(v)
+    }
+}
+
+impl fmt::Display for Number {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)
+    }
 }
 
 /// Components that share a virtual IP or a role, e.g. a pair of load balancers.
@@ -128,6 +166,31 @@ pub struct Component {
     /// A managed service that its provider runs on several machines.
     #[serde(default, skip_serializing_if = "is_false")]
     pub redundant: bool,
+    /// The component's own availability (its software, not its server), from 0 (excluded) to
+    /// 1; without it, the default for its kind.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub availability: Option<Number>,
+    /// Mean time between failures, in hours (with `mttr`, instead of `availability`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mtbf: Option<Number>,
+    /// Mean time to repair, in hours (with `mtbf`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mttr: Option<Number>,
+    /// Requests per second one instance serves at full load.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capacity: Option<Number>,
+    /// Its share of a load balancer's requests relative to the other backends (1 unless given).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weight: Option<Number>,
+    /// Databases: whether a write waits for the copies (`sync`) or not (`async`, the default).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replication: Option<ReplicationMode>,
+    /// Databases: how a copy takes over when this one fails.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failover: Option<Failover>,
+    /// Backups: hours between two backups (24 unless given).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub backup_every: Option<Number>,
     /// Canvas column of the box's top-left corner.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x: Option<i32>,
@@ -317,6 +380,29 @@ impl Algorithm {
             Algorithm::Random => "random",
         }
     }
+}
+
+/// How a database's writes reach its copies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum ReplicationMode {
+    /// A write is acknowledged once the copies have it.
+    Sync,
+    /// A write is acknowledged at once; the copies follow a little behind.
+    #[default]
+    Async,
+}
+
+/// How a copy of a database takes over from a failed primary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Failover {
+    /// An orchestrator or the managed service promotes a copy by itself.
+    Automatic,
+    /// A virtual IP moves to the copy (keepalived, Pacemaker).
+    Vip,
+    /// Someone promotes a replica and points the application at it.
+    Manual,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
@@ -595,6 +681,14 @@ impl Component {
             role: None,
             certificate: None,
             redundant: false,
+            availability: None,
+            mtbf: None,
+            mttr: None,
+            capacity: None,
+            weight: None,
+            replication: None,
+            failover: None,
+            backup_every: None,
             x: None,
             y: None,
         }
@@ -652,6 +746,7 @@ impl Design {
             name: name.into(),
             description: None,
             domain: None,
+            peak_load: None,
             dns: Vec::new(),
             servers: Vec::new(),
             clusters: Vec::new(),

@@ -347,6 +347,152 @@ pub fn validate(design: &Design) -> Vec<Problem> {
             ));
         }
     }
+    problems.extend(resilience_problems(design));
+    problems
+}
+
+/// The numbers of the resilience analysis: availabilities, repair times, capacities and the
+/// peak load must be numbers that mean something.
+fn resilience_problems(design: &Design) -> Vec<Problem> {
+    use crate::model::Number;
+    let mut problems = Vec::new();
+    let mut reliability = |what: &str,
+                           section: &'static str,
+                           i: usize,
+                           availability: Option<Number>,
+                           mtbf: Option<Number>,
+                           mttr: Option<Number>| {
+        if let Some(Number(a)) = availability {
+            if !(a > 0.0 && a <= 1.0) {
+                problems.push(
+                    Problem::new(
+                        format!("{what}: availability {a} is outside (0, 1]"),
+                        at(section, i, "availability"),
+                    )
+                    .help("write it as a fraction: 0.999 is 99.9%".to_string()),
+                );
+            }
+            if mtbf.is_some() || mttr.is_some() {
+                let key = if mtbf.is_some() { "mtbf" } else { "mttr" };
+                problems.push(Problem::new(
+                    format!("{what} has both `availability` and `{key}`: give one or the other"),
+                    at(section, i, key),
+                ));
+            }
+        }
+        if let Some(Number(h)) = mtbf
+            && !(h.is_finite() && h > 0.0)
+        {
+            problems.push(Problem::new(
+                format!("{what}: mtbf {h} must be a number of hours above 0"),
+                at(section, i, "mtbf"),
+            ));
+        }
+        if let Some(Number(h)) = mttr
+            && !(h.is_finite() && h >= 0.0)
+        {
+            problems.push(Problem::new(
+                format!("{what}: mttr {h} must be a number of hours, 0 or more"),
+                at(section, i, "mttr"),
+            ));
+        }
+        if mtbf.is_some() != mttr.is_some() && availability.is_none() {
+            let (key, missing) = if mtbf.is_some() {
+                ("mtbf", "mttr")
+            } else {
+                ("mttr", "mtbf")
+            };
+            problems.push(Problem::new(
+                format!("{what} has `{key}` but no `{missing}`: give both"),
+                at(section, i, key),
+            ));
+        }
+    };
+    for (i, s) in design.servers.iter().enumerate() {
+        reliability(
+            &format!("server `{}`", s.id),
+            "servers",
+            i,
+            s.availability,
+            s.mtbf,
+            s.mttr,
+        );
+    }
+    for (i, c) in design.components.iter().enumerate() {
+        reliability(
+            &format!("component `{}`", c.id),
+            "components",
+            i,
+            c.availability,
+            c.mtbf,
+            c.mttr,
+        );
+    }
+    for (i, c) in design.components.iter().enumerate() {
+        if let Some(Number(rps)) = c.capacity
+            && !(rps.is_finite() && rps > 0.0)
+        {
+            problems.push(
+                Problem::new(
+                    format!(
+                        "component `{}`: capacity {rps} must be requests per second above 0",
+                        c.id
+                    ),
+                    at("components", i, "capacity"),
+                )
+                .help("leave `capacity` out where it is not known".to_string()),
+            );
+        }
+        for (key, set) in [
+            ("replication", c.replication.is_some()),
+            ("failover", c.failover.is_some()),
+        ] {
+            if set && c.kind != Kind::Database {
+                problems.push(Problem::new(
+                    format!(
+                        "`{key}` applies to databases, but `{}` is a {}",
+                        c.id, c.kind
+                    ),
+                    at("components", i, key),
+                ));
+            }
+        }
+        if let Some(Number(h)) = c.backup_every {
+            if c.kind != Kind::Backup {
+                problems.push(Problem::new(
+                    format!(
+                        "`backup_every` applies to backups, but `{}` is a {}",
+                        c.id, c.kind
+                    ),
+                    at("components", i, "backup_every"),
+                ));
+            } else if !(h.is_finite() && h > 0.0) {
+                problems.push(Problem::new(
+                    format!(
+                        "component `{}`: backup_every {h} must be hours above 0",
+                        c.id
+                    ),
+                    at("components", i, "backup_every"),
+                ));
+            }
+        }
+        if let Some(Number(w)) = c.weight
+            && !(w.is_finite() && w >= 0.0)
+        {
+            problems.push(Problem::new(
+                format!("component `{}`: weight {w} must be 0 or more", c.id),
+                at("components", i, "weight"),
+            ));
+        }
+    }
+    if let Some(Number(rps)) = design.peak_load
+        && !(rps.is_finite() && rps >= 0.0)
+    {
+        problems.push(Problem::new(
+            format!("peak_load {rps} must be requests per second, 0 or more"),
+            vec![Step::Key("peak_load")],
+        ));
+    }
     problems
 }
 

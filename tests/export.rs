@@ -542,6 +542,7 @@ mod properties {
                     id: "s\"1<>".into(),
                     ip: Some("10.0.0.1".into()),
                     label: Some("a & b".into()),
+                    ..Default::default()
                 });
                 for (i, (label, software, kind, on_server)) in comps.into_iter().enumerate() {
                     let mut c = Component::new(format!("{i}-{label}"), Kind::ALL[kind]);
@@ -881,6 +882,7 @@ mod geometry {
                         id: format!("s{s}"),
                         ip: Some(format!("10.0.{}.{}", s / 200, s % 200)),
                         label: None,
+                        ..Default::default()
                     });
                 }
                 for (i, (kind, server)) in comps.iter().enumerate() {

@@ -107,7 +107,7 @@ prop_compose! {
             d.components.push(c);
         }
         for s in servers {
-            d.servers.push(Server { id: s, ip: None, label: None });
+            d.servers.push(Server { id: s, ip: None, label: None, ..Default::default() });
         }
         for (from, to, p) in links {
             d.links.push(Link { from, to, protocol: Protocol::ALL[p], port: None, label: None });
@@ -125,7 +125,7 @@ prop_compose! {
         let mut d = Design::new("valid");
         d.domain = Some("example.com".into());
         for s in 0..4 {
-            d.servers.push(Server { id: format!("s{s}"), ip: None, label: None });
+            d.servers.push(Server { id: format!("s{s}"), ip: None, label: None, ..Default::default() });
         }
         let n = comps.len();
         for (i, (kind, server, redundant, replica)) in comps.into_iter().enumerate() {

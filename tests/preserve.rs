@@ -268,6 +268,7 @@ fn edits() -> Vec<Edit> {
                     id: "spare".into(),
                     ip: Some("10.9.9.9".into()),
                     label: None,
+                    ..Default::default()
                 })
             },
             touches: |_| vec!["servers id=\"spare\";".into()],

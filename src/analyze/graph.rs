@@ -228,6 +228,8 @@ pub struct Ctx<'a> {
     /// The component and server dominators, each computed on first use.
     component_spofs: OnceLock<Vec<Spof>>,
     server_spofs: OnceLock<Vec<Spof>>,
+    /// Utilization under failure, computed on first use (see [`super::capacity`]).
+    capacity: OnceLock<Option<super::capacity::Capacity>>,
 }
 
 impl<'a> Ctx<'a> {
@@ -303,6 +305,7 @@ impl<'a> Ctx<'a> {
             end_ids,
             component_spofs: OnceLock::new(),
             server_spofs: OnceLock::new(),
+            capacity: OnceLock::new(),
         };
         ctx.reachable = ctx.reach(|_| false, |_, _| true);
         ctx
@@ -487,6 +490,14 @@ impl<'a> Ctx<'a> {
     pub fn server_spofs(&self) -> &[Spof] {
         self.server_spofs
             .get_or_init(|| self.compute_server_spofs())
+    }
+
+    /// Utilization at peak and after the worst single failures, if the design states a peak
+    /// load and capacities.
+    pub fn capacity(&self) -> Option<&super::capacity::Capacity> {
+        self.capacity
+            .get_or_init(|| super::capacity::capacity(self))
+            .as_ref()
     }
 
     fn compute_component_spofs(&self) -> Vec<Spof> {

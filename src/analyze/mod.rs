@@ -3,15 +3,20 @@
 //! Each rule lives in its own file under `rules/` with its id, documentation and tests; this
 //! module runs them all in a fixed order and sorts the findings.
 
+pub mod availability;
+pub mod capacity;
 mod finding;
 pub mod graph;
+pub mod numbers;
+pub mod recovery;
 pub mod rules;
 mod simulate;
 
 pub use finding::{Finding, Severity};
 pub use graph::{Ctx, Entry, Tier};
+pub use numbers::Numbers;
 pub use rules::{RULES, Rule, catalog};
-pub use simulate::{Impact, Loss, simulate};
+pub use simulate::{Impact, Loss, failed_set, simulate};
 
 use crate::model::Design;
 
@@ -20,9 +25,20 @@ pub fn analyze(design: &Design) -> Vec<Finding> {
     analyze_on(design, design.components.len() >= graph::PARALLEL_FROM)
 }
 
+/// [`analyze`] and the resilience figures (availability, capacity under failure) from one
+/// pass over the design.
+pub fn analyze_with_numbers(design: &Design) -> (Vec<Finding>, Numbers) {
+    let ctx = Ctx::new(design);
+    let findings = findings(&ctx, design.components.len() >= graph::PARALLEL_FROM);
+    (findings, Numbers::of(&ctx))
+}
+
 /// [`analyze`], on one thread or two.
 fn analyze_on(design: &Design, two_threads: bool) -> Vec<Finding> {
-    let ctx = Ctx::new(design);
+    findings(&Ctx::new(design), two_threads)
+}
+
+fn findings(ctx: &Ctx, two_threads: bool) -> Vec<Finding> {
     // The rules that read the dominators run last. On a large design a second thread computes
     // the component dominators (the longest pass) meanwhile, and the first of those rules waits
     // for it; the order findings come out in does not depend on this.
@@ -38,10 +54,10 @@ fn analyze_on(design: &Design, two_threads: bool) -> Vec<Finding> {
             s.spawn(|| {
                 ctx.component_spofs();
             });
-            run(&ctx)
+            run(ctx)
         })
     } else {
-        run(&ctx)
+        run(ctx)
     };
     for f in &mut findings {
         f.normalize();
@@ -80,7 +96,7 @@ pub(crate) fn arrows<S: AsRef<str>>(pairs: &[(S, S)]) -> String {
     and_join(&each)
 }
 
-fn and_join(quoted: &[String]) -> String {
+pub(crate) fn and_join(quoted: &[String]) -> String {
     match quoted.len() {
         0 => String::new(),
         1 => quoted[0].clone(),
@@ -105,6 +121,7 @@ mod tests {
             id: "ns".into(),
             ip: None,
             label: None,
+            ..Default::default()
         });
         big.component_mut("dns").expect("generated").server = Some("ns".into());
         designs.push(big);

@@ -49,8 +49,15 @@ pub struct Impact {
 
 /// Fails the named components, servers or clusters. Unknown ids are returned as the error.
 pub fn simulate<S: AsRef<str>>(design: &Design, ids: &[S]) -> Result<Impact, Vec<String>> {
+    let failed = failed_set(design, ids)?;
     let ctx = Ctx::new(design);
-    let mut failed = vec![false; ctx.len()];
+    Ok(impact(&ctx, &failed))
+}
+
+/// One flag per component: whether it fails with the named components, servers or clusters.
+/// Unknown ids are returned as the error.
+pub fn failed_set<S: AsRef<str>>(design: &Design, ids: &[S]) -> Result<Vec<bool>, Vec<String>> {
+    let mut failed = vec![false; design.components.len()];
     let mut unknown = Vec::new();
     for id in ids {
         let id = id.as_ref();
@@ -68,7 +75,7 @@ pub fn simulate<S: AsRef<str>>(design: &Design, ids: &[S]) -> Result<Impact, Vec
     if !unknown.is_empty() {
         return Err(unknown);
     }
-    Ok(impact(&ctx, &failed))
+    Ok(failed)
 }
 
 /// The impact of `failed` (one flag per component) on an analyzed design.

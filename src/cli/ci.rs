@@ -273,7 +273,8 @@ fn outcomes(
         .iter()
         .map(|path| match input::load(path, stdin) {
             Ok((design, text, format, name)) => {
-                let reviewed = config.apply(review(&design));
+                let (reviewed, numbers) = super::review_with_numbers(&design);
+                let reviewed = config.apply(reviewed);
                 reports::Outcome {
                     path: name,
                     result: Ok(reports::Analyzed {
@@ -281,6 +282,7 @@ fn outcomes(
                         text,
                         format,
                         reviewed,
+                        numbers,
                     }),
                 }
             }
@@ -336,6 +338,7 @@ fn render(
                         &a.reviewed,
                         Some(&places),
                     ));
+                    out.push_str(&output::numbers_text(&a.numbers));
                 }
             }
             out
@@ -344,7 +347,7 @@ fn render(
             let files: Vec<Value> = outcomes
                 .iter()
                 .map(|o| match &o.result {
-                    Ok(a) => output::json_report(&o.path, &a.design, &a.reviewed),
+                    Ok(a) => output::json_report(&o.path, &a.design, &a.reviewed, Some(&a.numbers)),
                     Err(e) => output::json_error(&o.path, e),
                 })
                 .collect();

@@ -121,6 +121,10 @@ Exit status: 0 done, 2 invalid input or unknown id.")]
         /// A component, server or cluster id to fail; repeat for several.
         #[arg(long = "fail", value_name = "ID", required = true)]
         fail: Vec<String>,
+        /// Requests per second at the entry: show each tier's utilization after the failures
+        /// (components need a `capacity`).
+        #[arg(long, value_name = "RPS", value_parser = parse_load)]
+        load: Option<f64>,
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
@@ -300,7 +304,12 @@ pub fn run(command: Option<Command>) -> u8 {
             files,
             input_format,
         } => validate_files(&files, input_format),
-        Command::Simulate { file, fail, format } => simulate(&file, &fail, format),
+                Command::Simulate {
+            file,
+            fail,
+            load,
+            format,
+        } => simulate(&file, &fail, load, format),
         Command::Rules { id, format } => rules(id.as_deref(), format),
         Command::New {
             file,
@@ -379,6 +388,17 @@ pub(crate) fn review(design: &Design) -> Vec<crate::accept::Reviewed> {
     crate::accept::apply(design, analyze::analyze(design), crate::date::today())
 }
 
+/// [`review`] and the design's resilience figures, from one analysis.
+pub(crate) fn review_with_numbers(
+    design: &Design,
+) -> (Vec<crate::accept::Reviewed>, analyze::Numbers) {
+    let (findings, numbers) = analyze::analyze_with_numbers(design);
+    (
+        crate::accept::apply(design, findings, crate::date::today()),
+        numbers,
+    )
+}
+
 /// Whether a finding that counts (not accepted) reaches `fail_on`.
 pub(crate) fn fails(reviewed: &[crate::accept::Reviewed], fail_on: Option<Severity>) -> bool {
     fail_on.is_some_and(|s| {
@@ -426,16 +446,44 @@ fn count(n: usize, word: &str) -> String {
     format!("{n} {word}{}", if n == 1 { "" } else { "s" })
 }
 
-fn simulate(path: &Path, fail: &[String], format: Format) -> u8 {
+/// A load in requests per second: a number, 0 or more.
+fn parse_load(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if v.is_finite() && v >= 0.0 => Ok(v),
+        _ => Err(format!(
+            "`{s}` is not a number of requests per second (0 or more)"
+        )),
+    }
+}
+
+fn simulate(path: &Path, fail: &[String], rps: Option<f64>, format: Format) -> u8 {
     let design = match load(path) {
         Ok(d) => d,
         Err(code) => return code,
     };
     match analyze::simulate(&design, fail) {
         Ok(impact) => {
+            let tiers = rps.map(|rps| {
+                (
+                    rps,
+                    analyze::numbers::utilization_after(&design, fail, rps).unwrap_or_default(),
+                )
+            });
             match format {
-                Format::Text => output::print_impact(&design, &impact),
-                Format::Json => output::print_json(&impact),
+                Format::Text => {
+                    output::print_impact(&design, &impact);
+                    if let Some((rps, tiers)) = &tiers {
+                        output::print_utilization(*rps, tiers);
+                    }
+                }
+                Format::Json => {
+                    let mut v = serde_json::to_value(&impact).unwrap_or_default();
+                    if let (Some((rps, tiers)), serde_json::Value::Object(map)) = (&tiers, &mut v) {
+                        map.insert("load".into(), serde_json::json!(rps));
+                        map.insert("utilization".into(), serde_json::json!(tiers));
+                    }
+                    output::print_json(&v)
+                }
             }
             0
         }

@@ -226,7 +226,12 @@ pub fn finding_json(design: &Design, f: &Finding) -> Value {
 }
 
 /// One file's report; `counts` are of the findings that count (not accepted).
-pub fn json_report(path: &Path, design: &Design, reviewed: &[Reviewed]) -> Value {
+pub fn json_report(
+    path: &Path,
+    design: &Design,
+    reviewed: &[Reviewed],
+    numbers: Option<&analyze::Numbers>,
+) -> Value {
     let open: Vec<Finding> = reviewed
         .iter()
         .filter(|r| r.counts())
@@ -243,7 +248,21 @@ pub fn json_report(path: &Path, design: &Design, reviewed: &[Reviewed]) -> Value
         "counts": counts,
         "accepted": reviewed.len() - open.len(),
         "findings": reviewed.iter().map(|r| reviewed_json(design, r)).collect::<Vec<_>>(),
+        "resilience": numbers,
     })
+}
+
+/// The resilience section of the text report (empty where the design gives no figures).
+pub fn numbers_text(numbers: &analyze::Numbers) -> String {
+    let lines = numbers.text();
+    if lines.is_empty() {
+        return String::new();
+    }
+    let mut out = format!("\n{BOLD}RESILIENCE{BOLD:#}\n");
+    for l in lines {
+        let _ = writeln!(out, "  {l}");
+    }
+    out
 }
 
 pub fn json_error(path: &Path, e: &DesignError) -> Value {
@@ -291,6 +310,23 @@ pub fn print_impact(design: &Design, impact: &Impact) {
         outln!(
             "{BOLD}Unreachable:{BOLD:#} {}",
             shown(&impact.unreachable.join(", "))
+        );
+    }
+}
+
+/// Each tier's utilization at `rps` after a simulated failure.
+pub fn print_utilization(rps: f64, tiers: &[crate::analyze::capacity::TierLoad]) {
+    outln!(
+        "{BOLD}Utilization at {rps} rps:{BOLD:#} {}",
+        crate::analyze::numbers::tiers_line(tiers)
+    );
+    for t in tiers.iter().filter(|t| t.utilization > 1.0) {
+        let style = severity_style(Severity::High);
+        outln!(
+            "  {style}overloaded{style:#}: the {} tier at {} (`{}`)",
+            t.tier.title(),
+            crate::analyze::numbers::util(t.utilization),
+            t.busiest
         );
     }
 }

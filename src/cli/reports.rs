@@ -31,6 +31,8 @@ pub struct Analyzed {
     pub text: String,
     pub format: io::Format,
     pub reviewed: Vec<Reviewed>,
+    /// Availability and capacity under failure.
+    pub numbers: crate::analyze::Numbers,
 }
 
 /// GitHub's escapes for a workflow command's message.

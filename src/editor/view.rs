@@ -430,6 +430,12 @@ fn draw_status(frame: &mut Frame, app: &App, s: &Screen) {
         };
         spans.push(Span::styled(format!(" {}", m.text), style));
     }
+    if let Some(text) = crate::analyze::numbers::status_text(&app.design, &app.failed) {
+        spans.push(Span::styled(
+            format!(" {text} "),
+            Style::default().fg(Color::Cyan),
+        ));
+    }
     if !app.show_panel {
         spans.push(Span::styled(
             " · f shows the findings",

@@ -657,6 +657,12 @@ fn title(design: &Design, marks: Option<&Marks>) -> String {
         "<BR ALIGN=\"LEFT\"/>{}",
         font(MUTED, 10, &sub.join(" · "))
     ));
+    if let Some(figures) = marks.and_then(Marks::figures) {
+        t.push_str(&format!(
+            "<BR ALIGN=\"LEFT\"/>{}",
+            font(MUTED, 10, &html(&figures))
+        ));
+    }
     t
 }
 
@@ -864,6 +870,7 @@ mod tests {
             id: "10.0.0.1".into(),
             ip: Some("10.0.0.1".into()),
             label: None,
+            ..Default::default()
         });
         let mut web = Component::new("web-1", Kind::WebServer);
         web.server = Some("10.0.0.1".into());
@@ -891,6 +898,7 @@ mod tests {
             id: "s\"1".into(),
             ip: Some("10.0.0.1\\".into()),
             label: Some(nasty.into()),
+            ..Default::default()
         });
         d.clusters.push(Cluster {
             id: "pair".into(),

@@ -118,12 +118,17 @@ pub struct Marks {
     pub servers: Vec<Vec<usize>>,
     /// For each link, likewise.
     pub links: Vec<Vec<usize>>,
+    /// The design's availability and utilization, shown under the title.
+    pub numbers: Option<analyze::Numbers>,
 }
 
 impl Marks {
     /// Runs the analyzer on `design` and indexes its findings.
     pub fn new(design: &Design) -> Marks {
-        Marks::from_findings(design, analyze::analyze(design))
+        let (findings, numbers) = analyze::analyze_with_numbers(design);
+        let mut marks = Marks::from_findings(design, findings);
+        marks.numbers = Some(numbers);
+        marks
     }
 
     pub fn from_findings(design: &Design, findings: Vec<Finding>) -> Marks {
@@ -139,6 +144,7 @@ impl Marks {
             components: vec![Vec::new(); design.components.len()],
             servers: vec![Vec::new(); design.servers.len()],
             links: vec![Vec::new(); design.links.len()],
+            numbers: None,
         };
         for (n, f) in findings.iter().enumerate() {
             // A finding is drawn on the most specific thing it names: its links, else its
@@ -201,6 +207,40 @@ impl Marks {
             1 => format!("1 finding: {}", counts.join(", ")),
             n => format!("{n} findings: {}", counts.join(", ")),
         }
+    }
+}
+
+impl Marks {
+    /// "availability 99.69% (reads), 99.64% (writes) · at 300 rps: web server 8%, … · N−1
+    /// 75%", for the annotated diagrams' subtitles; None without figures.
+    pub fn figures(&self) -> Option<String> {
+        let n = self.numbers.as_ref()?;
+        let mut parts = Vec::new();
+        if let Some(a) = &n.availability {
+            let mut s = format!("availability {} (reads)", a.reads.percent());
+            if let Some(w) = &a.writes {
+                s.push_str(&format!(", {} (writes)", w.percent()));
+            }
+            parts.push(s);
+        }
+        if let Some(c) = &n.capacity {
+            let tiers: Vec<String> = c
+                .tiers
+                .iter()
+                .map(|t| {
+                    format!(
+                        "{} {}",
+                        t.tier.title(),
+                        analyze::numbers::util(t.utilization)
+                    )
+                })
+                .collect();
+            parts.push(format!("at {:.0} rps: {}", c.peak_load, tiers.join(", ")));
+            if let Some(h) = n.headroom() {
+                parts.push(format!("N−1 {}", analyze::numbers::util(1.0 - h)));
+            }
+        }
+        (!parts.is_empty()).then(|| parts.join(" · "))
     }
 }
 

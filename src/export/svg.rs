@@ -454,6 +454,7 @@ pub fn to_svg(design: &Design, marks: Option<&Marks>) -> String {
     sub.push(super::counts_line(design));
     if let Some(m) = marks {
         sub.push(m.summary());
+        sub.extend(m.figures());
     }
     let sub = sub.join(" · ");
     let mut head = String::new();
@@ -761,6 +762,7 @@ mod tests {
             id: "s<1>".into(),
             ip: Some("&".into()),
             label: Some(nasty.into()),
+            ..Default::default()
         });
         let mut c = Component::new("a&b", Kind::Database);
         c.label = Some(nasty.into());

@@ -66,6 +66,7 @@ mod tests {
             id: "old".into(),
             ip: None,
             label: None,
+            ..Default::default()
         });
         let mut web = crate::model::Component::new("old-web", crate::model::Kind::WebServer);
         web.server = Some("old".into());

@@ -7,7 +7,7 @@ mod db_exposed;
 mod db_no_backup;
 mod db_no_replica;
 mod db_quorum;
-mod db_single_primary;
+pub(crate) mod db_single_primary;
 mod db_write_path;
 mod dns_unreached;
 mod empty_cluster;
@@ -18,6 +18,8 @@ mod metrics_plaintext;
 mod no_firewall;
 mod no_https;
 mod no_monitoring;
+mod overload_at_peak;
+mod overload_on_failure;
 mod resource_contention;
 mod site_unreachable;
 mod spof_component;
@@ -145,6 +147,8 @@ pub static RULES: &[&Rule] = &[
     &db_no_backup::RULE,
     &db_write_path::RULE,
     &maintenance_downtime::RULE,
+    &overload_at_peak::RULE,
+    &overload_on_failure::RULE,
     &limited_scalability::RULE,
     &no_firewall::RULE,
     &db_exposed::RULE,

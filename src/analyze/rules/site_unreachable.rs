@@ -138,6 +138,7 @@ mod tests {
             id: "old".into(),
             ip: Some("1.2.3.4".into()),
             label: None,
+            ..Default::default()
         });
         let mut nginx = crate::model::Component::new("nginx-old", Kind::WebServer);
         nginx.server = Some("old".into());
