@@ -304,7 +304,7 @@ pub fn run(command: Option<Command>) -> u8 {
             files,
             input_format,
         } => validate_files(&files, input_format),
-                Command::Simulate {
+        Command::Simulate {
             file,
             fail,
             load,

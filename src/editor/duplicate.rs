@@ -89,6 +89,10 @@ pub fn duplicate(
                 id: sid.clone(),
                 ip,
                 label,
+                // A copy of a server is the same machine: it fails as often.
+                availability: like.and_then(|s| s.availability),
+                mtbf: like.and_then(|s| s.mtbf),
+                mttr: like.and_then(|s| s.mttr),
             });
             (Some(sid), true)
         }

@@ -423,11 +423,13 @@ mod tests {
             id: "s1".into(),
             ip: Some("10.0.0.1".into()),
             label: Some("Front".into()),
+            ..Default::default()
         });
         d.servers.push(Server {
             id: "s2".into(),
             ip: None,
             label: None,
+            ..Default::default()
         });
         d.links.push(Link {
             from: "web-1".into(),

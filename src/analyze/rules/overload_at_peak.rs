@@ -15,6 +15,7 @@ pub static RULE: Rule = Rule {
           tier goes down under the load even though nothing failed.",
     fix: "Add instances to the tier or give them more capacity; then check N−1 \
           (OVERLOAD-ON-FAILURE) too.",
+    category: super::Category::RELIABILITY,
     check,
 };
 

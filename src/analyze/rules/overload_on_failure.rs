@@ -20,6 +20,7 @@ pub static RULE: Rule = Rule {
           pile on until the whole tier is down. N−1 capacity is what redundancy is for.",
     fix: "Add an instance to the tier (or bigger ones) so that it stays under 100% with one \
           server down; keep headroom for deploys, which take instances out too.",
+    category: super::Category::RELIABILITY,
     check,
 };
 

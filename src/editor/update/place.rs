@@ -276,6 +276,7 @@ pub(super) fn put_on_server(app: &mut App, id: &str, choice: usize) {
                     id: sid.clone(),
                     ip: None,
                     label: Some(format!("Server {n}")),
+                    ..Default::default()
                 });
                 if let Some(c) = d.component_mut(&cid) {
                     c.server = Some(sid);
