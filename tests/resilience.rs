@@ -15,7 +15,7 @@ fn analyze_reports_availability_and_capacity() {
         .code(0)
         .stdout(predicate::str::contains("RESILIENCE"))
         .stdout(predicate::str::contains("for reads"))
-        .stdout(predicate::str::contains("at peak       300 rps"))
+        .stdout(predicate::str::contains("peak load     300 rps"))
         .stdout(predicate::str::contains("N−1 server"));
     let out = infraplan()
         .args(["analyze", "--format", "json"])

@@ -76,7 +76,7 @@ impl Numbers {
         }
         if let Some(c) = &self.capacity {
             out.push(format!(
-                "at peak       {:.0} rps: {}",
+                "peak load     {:.0} rps: {}",
                 c.peak_load,
                 tiers_line(&c.tiers)
             ));

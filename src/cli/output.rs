@@ -260,7 +260,7 @@ pub fn numbers_text(numbers: &analyze::Numbers) -> String {
     }
     let mut out = format!("\n{BOLD}RESILIENCE{BOLD:#}\n");
     for l in lines {
-        let _ = writeln!(out, "  {l}");
+        let _ = writeln!(out, "  {}", shown(&l));
     }
     out
 }
@@ -318,7 +318,7 @@ pub fn print_impact(design: &Design, impact: &Impact) {
 pub fn print_utilization(rps: f64, tiers: &[crate::analyze::capacity::TierLoad]) {
     outln!(
         "{BOLD}Utilization at {rps} rps:{BOLD:#} {}",
-        crate::analyze::numbers::tiers_line(tiers)
+        shown(&crate::analyze::numbers::tiers_line(tiers))
     );
     for t in tiers.iter().filter(|t| t.utilization > 1.0) {
         let style = severity_style(Severity::High);
@@ -326,7 +326,7 @@ pub fn print_utilization(rps: f64, tiers: &[crate::analyze::capacity::TierLoad])
             "  {style}overloaded{style:#}: the {} tier at {} (`{}`)",
             t.tier.title(),
             crate::analyze::numbers::util(t.utilization),
-            t.busiest
+            shown(&t.busiest)
         );
     }
 }

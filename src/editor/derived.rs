@@ -3,7 +3,7 @@
 //! simulated failures, and whether there are unsaved changes. One function, [`derive`], makes
 //! it from its [`Inputs`] after every update; it reuses the parts whose inputs did not change.
 
-use super::canvas::{self, Route};
+use super::routes::{self, Route};
 use crate::analyze::{self, Finding, Impact};
 use crate::layout::{self, Layout};
 use crate::model::Design;
@@ -63,7 +63,7 @@ pub struct Derived {
     /// What this was made from, so the next derivation redoes only what changed.
     made_from: Option<Made>,
     /// What the routes were made from, so an edit reroutes only the links it touches.
-    route_cache: canvas::RouteCache,
+    route_cache: routes::RouteCache,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -87,7 +87,7 @@ pub fn derive(inputs: Inputs, prev: Derived) -> Derived {
     let design_changed = made.as_ref().is_none_or(|m| m.generation != generation);
     if design_changed {
         d.layout = layout::layout(design);
-        d.routes = canvas::route_links_cached(design, &d.layout, &mut d.route_cache);
+        d.routes = routes::route_links_cached(design, &d.layout, &mut d.route_cache);
         if design.components.len() < analyze_off_thread_from {
             let (findings, open, reasons) = reviewed_findings(design);
             d.findings = findings;

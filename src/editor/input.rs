@@ -3,8 +3,8 @@
 //! ([`action_for_mouse`]). The hit-testing is done here, so `update` never needs the screen.
 
 use super::action::{Action, Hit};
-use super::canvas;
 use super::keymap;
+use super::routes;
 use super::screen::{contains, list_offset};
 use super::state::{App, Mode, ModeKind};
 use ratatui::crossterm::event::{Event, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
@@ -90,7 +90,7 @@ pub fn hit(app: &App, x: i32, y: i32) -> Hit {
     let d = &app.derived;
     if let Some(i) = d.layout.component_at(x, y) {
         Hit::Component(i)
-    } else if let Some(l) = canvas::link_at(&d.routes, x, y) {
+    } else if let Some(l) = routes::link_at(&d.routes, x, y) {
         Hit::Link(l)
     } else if let Some(s) = d.layout.server_at(x, y) {
         Hit::Server(s)

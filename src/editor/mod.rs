@@ -25,6 +25,7 @@ pub mod picker_view;
 pub mod positions;
 pub mod question;
 pub mod recent;
+pub mod routes;
 pub mod screen;
 pub mod settings;
 pub mod state;

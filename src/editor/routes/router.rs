@@ -530,7 +530,7 @@ impl Grid {
         self.ends.push((s, t));
         let last = cells[cells.len() - 1].0;
         let source_side = match cells.get(1) {
-            Some(&(next, _)) => cells[0].1 & !super::toward(cells[0].0, next),
+            Some(&(next, _)) => cells[0].1 & !super::toward_dir(cells[0].0, next),
             None => opposite(arrow),
         };
         for (i, &(c, bits)) in cells.iter().enumerate() {

@@ -1,0 +1,460 @@
+//! Link routing for the canvas: pure, shared by the drawing, mouse hit-testing and the derived
+//! state (which keeps the routes of the design as it stands).
+
+use crate::layout::{Layout, Rect};
+use crate::model::Design;
+use unicode_width::UnicodeWidthStr;
+mod router;
+
+// Box-drawing line joining: each light line character as the set of directions it goes.
+pub(super) const UP: u8 = 1;
+pub(super) const DOWN: u8 = 2;
+pub(super) const LEFT: u8 = 4;
+pub(super) const RIGHT: u8 = 8;
+pub(super) const ALL: u8 = UP | DOWN | LEFT | RIGHT;
+
+/// Where an arrow points.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dir {
+    Right,
+    Left,
+    Down,
+    Up,
+}
+
+/// One drawn path of a link (a link to a cluster has one per member).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Route {
+    /// Index into the design's links.
+    pub link: usize,
+    /// Corner points, from the cell next to the source box to the arrowhead's cell.
+    pub points: Vec<(i32, i32)>,
+    pub arrow: Dir,
+    pub label: String,
+    /// Where the label starts, if it fits along the route.
+    pub label_at: Option<(i32, i32)>,
+    /// The direction from the first cell into the source box.
+    pub source_side: u8,
+}
+
+impl Route {
+    fn from_path(link: usize, path: router::Path, label: &str) -> Route {
+        // Corner points: the ends and every cell where the line turns.
+        let cells = &path.cells;
+        let mut points = Vec::new();
+        for (i, &(p, bits)) in cells.iter().enumerate() {
+            if i == 0 || i + 1 == cells.len() || !(bits == LEFT | RIGHT || bits == UP | DOWN) {
+                points.push(p);
+            }
+        }
+        let arrow = match path.arrow {
+            RIGHT => Dir::Right,
+            LEFT => Dir::Left,
+            DOWN => Dir::Down,
+            _ => Dir::Up,
+        };
+        Route {
+            link,
+            points,
+            arrow,
+            label: label.to_string(),
+            label_at: path.label_at,
+            source_side: path.source_side,
+        }
+    }
+
+    pub fn bounds(&self) -> Rect {
+        let xs = self.points.iter().map(|p| p.0);
+        let ys = self.points.iter().map(|p| p.1);
+        let (x0, x1) = (xs.clone().min().unwrap_or(0), xs.max().unwrap_or(0));
+        let (y0, y1) = (ys.clone().min().unwrap_or(0), ys.max().unwrap_or(0));
+        let w = (x1 - x0 + 1).max(self.label.len() as i32 + 1);
+        Rect::new(x0, y0, w, y1 - y0 + 1)
+    }
+
+    /// Whether the route passes through a canvas cell.
+    pub fn contains(&self, x: i32, y: i32) -> bool {
+        self.points.windows(2).any(|w| {
+            let ((x1, y1), (x2, y2)) = (w[0], w[1]);
+            x >= x1.min(x2) && x <= x1.max(x2) && y >= y1.min(y2) && y <= y1.max(y2)
+        }) || self.points.first() == Some(&(x, y))
+    }
+
+    /// The cells of the route inside `view`, each with the directions its line goes, so that
+    /// drawing costs what is on screen however long the route is.
+    pub fn visible_cells(&self, view: Rect, source_side: u8) -> Vec<((i32, i32), u8)> {
+        let mut out = Vec::new();
+        let pts = &self.points;
+        for w in pts.windows(2) {
+            let ((x1, y1), (x2, y2)) = (w[0], w[1]);
+            if y1 == y2 {
+                if y1 < view.y || y1 >= view.bottom() {
+                    continue;
+                }
+                let lo = x1.min(x2).saturating_add(1).max(view.x);
+                let hi = x1
+                    .max(x2)
+                    .saturating_sub(1)
+                    .min(view.right().saturating_sub(1));
+                out.extend((lo..=hi).map(|x| ((x, y1), LEFT | RIGHT)));
+            } else {
+                if x1 < view.x || x1 >= view.right() {
+                    continue;
+                }
+                let lo = y1.min(y2).saturating_add(1).max(view.y);
+                let hi = y1
+                    .max(y2)
+                    .saturating_sub(1)
+                    .min(view.bottom().saturating_sub(1));
+                out.extend((lo..=hi).map(|y| ((x1, y), UP | DOWN)));
+            }
+        }
+        for (i, &pt) in pts.iter().enumerate() {
+            if !view.contains(pt.0, pt.1) {
+                continue;
+            }
+            let back = if i == 0 {
+                source_side
+            } else {
+                toward_dir(pt, pts[i - 1])
+            };
+            let ahead = pts.get(i + 1).map_or(0, |&q| toward_dir(pt, q));
+            out.push((pt, back | ahead));
+        }
+        out
+    }
+}
+
+/// The direction from `p` toward `q` along a horizontal or vertical line.
+pub(super) fn toward_dir((x, y): (i32, i32), (qx, qy): (i32, i32)) -> u8 {
+    match ((qx - x).signum(), (qy - y).signum()) {
+        (1, _) => RIGHT,
+        (-1, _) => LEFT,
+        (_, 1) => DOWN,
+        (_, -1) => UP,
+        _ => 0,
+    }
+}
+
+/// The link under a canvas cell.
+pub fn link_at(routes: &[Route], x: i32, y: i32) -> Option<usize> {
+    routes
+        .iter()
+        .rev()
+        .find(|r| r.contains(x, y))
+        .map(|r| r.link)
+}
+
+/// The DNS records' tags: where each is written, its text and how many cells it may take.
+/// Under what the record points to (the entry of the site), or over it, where the tag runs into
+/// nothing; else cut short to the target's width.
+pub fn dns_tags(design: &Design, layout: &Layout) -> Vec<(Rect, String)> {
+    let index = design.component_index();
+    let mut out = Vec::new();
+    for r in &design.dns {
+        let target = if let Some(&i) = index.get(r.target.as_str()) {
+            layout.boxes.get(i).copied()
+        } else if let Some(si) = design.servers.iter().position(|s| s.id == r.target) {
+            layout
+                .frames
+                .iter()
+                .find(|(i, _)| *i == si)
+                .map(|(_, f)| *f)
+        } else {
+            design
+                .expand_endpoint(&r.target)
+                .iter()
+                .filter_map(|m| index.get(m))
+                .filter_map(|&i| layout.boxes.get(i).copied())
+                .reduce(|a, b| a.union(&b))
+        };
+        let Some(t) = target else { continue };
+        let name = if r.name == "@" || r.name.is_empty() {
+            design.domain.clone().unwrap_or_default()
+        } else {
+            match &design.domain {
+                Some(dom) => format!("{}.{dom}", r.name),
+                None => r.name.clone(),
+            }
+        };
+        let addr = design
+            .server(&r.target)
+            .and_then(|s| s.ip.clone())
+            .or_else(|| design.cluster(&r.target).and_then(|c| c.vip.clone()))
+            .unwrap_or_else(|| r.target.clone());
+        let tag = format!("⌘ {name} {:?} → {addr}", r.record_type).replace("Aaaa", "AAAA");
+        let tag = tag.replace("Cname", "CNAME");
+        let w = tag.width() as i32;
+        let free = |x: i32, y: i32| {
+            let r = Rect::new(x, y, w, 1);
+            !layout.boxes.iter().any(|b| b.intersects(&r))
+                && !layout.frames.iter().any(|(_, f)| f.intersects(&r))
+                && !out.iter().any(|(o, _): &(Rect, String)| o.intersects(&r))
+        };
+        let (x, y, max) = [(t.x, t.bottom()), (t.x, t.y - 1)]
+            .into_iter()
+            .find(|&(x, y)| free(x, y))
+            .map_or((t.x, t.bottom(), t.w.max(0)), |(x, y)| (x, y, w));
+        out.push((Rect::new(x, y, w.min(max), 1), tag));
+    }
+    out
+}
+
+/// The titles of server frames, longest first: name, IP and state; name and state; name.
+pub(super) fn frame_titles(design: &Design, si: usize, room: usize, state: &str) -> String {
+    let s = &design.servers[si];
+    let ip =
+        s.ip.as_ref()
+            .map(|ip| format!(" · {ip}"))
+            .unwrap_or_default();
+    let name = s.display_name();
+    [
+        format!(" {name}{ip}{state} "),
+        format!(" {name}{state} "),
+        format!(" {name} "),
+    ]
+    .into_iter()
+    .find(|t| t.width() <= room)
+    .unwrap_or_else(|| format!(" {name} "))
+}
+
+/// The frames with the columns their titles always take: the server's name. The rest of the
+/// title (IP, state) is written where no link crosses the frame's top edge.
+fn frame_geometry(design: &Design, layout: &Layout) -> Vec<router::FrameGeo> {
+    layout
+        .frames
+        .iter()
+        .map(|(si, r)| {
+            let room = (r.w - 4).max(0);
+            let name = format!(" {} ", design.servers[*si].display_name());
+            let w = (name.width() as i32).min(room);
+            router::FrameGeo {
+                rect: *r,
+                title: (r.x + 1, r.x + 2 + w + 1),
+            }
+        })
+        .collect()
+}
+
+/// The label a link's line carries: the protocol, and the port when it is not the usual one.
+fn link_label(link: &crate::model::Link) -> String {
+    match link.port {
+        Some(p) if Some(p) != link.protocol.default_port() => format!("{}:{p}", link.protocol),
+        _ => link.protocol.to_string(),
+    }
+}
+
+/// Routes every link (one route per member of a cluster it names) with [`router`]: lines that
+/// join only where links share an end, cross only straight over each other, and keep off
+/// boxes, frame borders and titles, DNS tags and labels.
+pub fn route_links(design: &Design, layout: &Layout) -> Vec<Route> {
+    route_links_cached(design, layout, &mut RouteCache::default())
+}
+
+/// One job per (link, source member, target member).
+fn jobs_of(design: &Design, expand: &dyn Fn(&str) -> Vec<usize>) -> Vec<(usize, u32, u32)> {
+    let mut jobs = Vec::with_capacity(design.links.len());
+    for (li, link) in design.links.iter().enumerate() {
+        let targets = expand(&link.to);
+        for fi in expand(&link.from) {
+            for &ti in &targets {
+                if fi != ti {
+                    jobs.push((li, fi as u32, ti as u32));
+                }
+            }
+        }
+    }
+    jobs
+}
+
+/// What the last routing was made from and what it made, so that the next edit reroutes only
+/// the links it touches (those of moved boxes, and those whose lines a moved box, frame or
+/// tag now covers).
+#[derive(Debug, Clone, Default)]
+pub struct RouteCache {
+    jobs: Vec<(usize, u32, u32)>,
+    labels: Vec<String>,
+    boxes: Vec<Rect>,
+    frames: Vec<router::FrameGeo>,
+    tags: Vec<Rect>,
+    grid: router::Grid,
+    /// Per job: its route id in the grid and its route, if it found room.
+    routed: Vec<Option<(u32, Route)>>,
+    /// Per route id: its job.
+    job_of: Vec<usize>,
+}
+
+impl RouteCache {
+    fn routes(&self) -> Vec<Route> {
+        self.routed
+            .iter()
+            .filter_map(|r| r.as_ref().map(|(_, r)| r.clone()))
+            .collect()
+    }
+
+    fn route_job(&mut self, statics: &router::Statics, j: usize) -> bool {
+        let (li, fi, ti) = self.jobs[j];
+        // A cell more for the `!` of a link in the clear.
+        let label_w = self.labels[li].width() as i32 + 1;
+        let id = self.grid.next_id();
+        while self.job_of.len() <= id as usize {
+            self.job_of.push(j);
+        }
+        let cap = link_budget(self.jobs.len());
+        match self
+            .grid
+            .route(statics, fi, ti, label_w, 20_000.min(cap), cap)
+        {
+            Some((path, inside)) => {
+                self.routed[j] = Some((id, Route::from_path(li, path, &self.labels[li])));
+                inside
+            }
+            None => {
+                self.grid.skip(fi, ti);
+                self.routed[j] = None;
+                false
+            }
+        }
+    }
+}
+
+/// What all the searches of one routing may spend together, in grid steps: a design of
+/// hundreds of links routes in well under a second instead of minutes, at the price of a line
+/// left out where a crowded design gives a link no room within its share.
+const ROUTING_BUDGET: usize = 2_000_000;
+
+/// The most one link's search may spend in a design of `jobs` links.
+fn link_budget(jobs: usize) -> usize {
+    (ROUTING_BUDGET / jobs.max(1)).max(200)
+}
+
+fn full_route(
+    statics: &router::Statics,
+    jobs: Vec<(usize, u32, u32)>,
+    labels: Vec<String>,
+    cache: &mut RouteCache,
+) {
+    let n = jobs.len();
+    let run = |order: &[usize]| {
+        let mut c = RouteCache {
+            jobs: jobs.clone(),
+            labels: labels.clone(),
+            routed: vec![None; n],
+            ..RouteCache::default()
+        };
+        let bad: Vec<usize> = order
+            .iter()
+            .copied()
+            .filter(|&j| !c.route_job(statics, j))
+            .collect();
+        (c, bad)
+    };
+    let order: Vec<usize> = (0..n).collect();
+    let (mut best, bad) = run(&order);
+    // Greedy routing can box a later link in: route the links that found no room (or only
+    // room outside the drawing) first, and keep that if it leaves fewer such links.
+    if !bad.is_empty() && n <= 300 {
+        let mut again: Vec<usize> = bad.clone();
+        again.extend(order.iter().filter(|j| !bad.contains(j)));
+        let (other, bad2) = run(&again);
+        if bad2.len() < bad.len() {
+            best = other;
+        }
+    }
+    *cache = best;
+}
+
+/// [`route_links`], reusing `cache`: after a small edit only the links it touches are routed
+/// again, so an edit costs what it changes, not the size of the design.
+pub fn route_links_cached(design: &Design, layout: &Layout, cache: &mut RouteCache) -> Vec<Route> {
+    let tags: Vec<Rect> = dns_tags(design, layout).into_iter().map(|t| t.0).collect();
+    let frames = frame_geometry(design, layout);
+    let statics = router::Statics::new(layout.bounds, &layout.boxes, &frames, &tags);
+    let index = design.component_index();
+    let mut members: rustc_hash::FxHashMap<&str, Vec<usize>> = Default::default();
+    for (i, c) in design.components.iter().enumerate() {
+        if let Some(cl) = c.cluster.as_deref() {
+            members.entry(cl).or_default().push(i);
+        }
+    }
+    let expand = |id: &str| -> Vec<usize> {
+        match index.get(id) {
+            Some(&i) => vec![i],
+            None => members.get(id).cloned().unwrap_or_default(),
+        }
+    };
+    let jobs = jobs_of(design, &expand);
+    let labels: Vec<String> = design.links.iter().map(link_label).collect();
+    let same_shape = cache.jobs == jobs
+        && cache.labels == labels
+        && cache.boxes.len() == layout.boxes.len()
+        && cache.frames.len() == frames.len();
+    let changed: Vec<usize> = if same_shape {
+        (0..layout.boxes.len())
+            .filter(|&i| cache.boxes[i] != layout.boxes[i])
+            .collect()
+    } else {
+        Vec::new()
+    };
+    if !same_shape || changed.len() > 256 {
+        full_route(&statics, jobs, labels, cache);
+    } else {
+        // The links to reroute: those of moved boxes, and those whose cells something moved
+        // onto now covers (a box, a frame's border or title, a tag).
+        let mut affected: rustc_hash::FxHashSet<usize> = Default::default();
+        let moved: rustc_hash::FxHashSet<u32> = changed.iter().map(|&i| i as u32).collect();
+        for (j, &(_, fi, ti)) in cache.jobs.iter().enumerate() {
+            if moved.contains(&fi) || moved.contains(&ti) {
+                affected.insert(j);
+            }
+        }
+        let mut covered: Vec<Rect> = changed.iter().map(|&i| layout.boxes[i]).collect();
+        for (k, f) in frames.iter().enumerate() {
+            let old = cache.frames[k];
+            if old.rect != f.rect || old.title != f.title {
+                let r = f.rect;
+                covered.push(Rect::new(r.x, r.y, r.w, 1));
+                covered.push(Rect::new(r.x, r.bottom() - 1, r.w, 1));
+                covered.push(Rect::new(r.x, r.y, 1, r.h));
+                covered.push(Rect::new(r.right() - 1, r.y, 1, r.h));
+            }
+        }
+        if cache.tags != tags {
+            covered.extend(tags.iter().copied());
+        }
+        for r in covered {
+            for y in r.y..r.bottom() {
+                for x in r.x..r.right() {
+                    for id in cache.grid.routes_at((x, y)) {
+                        affected.insert(cache.job_of[id as usize]);
+                    }
+                }
+            }
+        }
+        let mut affected: Vec<usize> = affected.into_iter().collect();
+        affected.sort_unstable();
+        let had: Vec<bool> = affected
+            .iter()
+            .map(|&j| cache.routed[j].is_some())
+            .collect();
+        for &j in &affected {
+            if let Some((id, _)) = cache.routed[j].take() {
+                cache.grid.remove(id);
+            }
+        }
+        let mut failed = false;
+        for (k, &j) in affected.iter().enumerate() {
+            cache.route_job(&statics, j);
+            // Only a link that had a line and lost it asks for a fresh layout of every line.
+            failed |= had[k] && cache.routed[j].is_none();
+        }
+        if failed && jobs.len() <= 300 {
+            // No room where the old lines left it: lay every line out afresh.
+            full_route(&statics, jobs, labels, cache);
+        }
+    }
+    cache.boxes = layout.boxes.clone();
+    cache.frames = frames;
+    cache.tags = tags;
+    cache.routes()
+}
