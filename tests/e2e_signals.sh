@@ -121,3 +121,27 @@ after=$(components "$rec")
     || fail "panic: recovery has $after components, expected $((before - 2)) (the keys before the panic)"
 T kill-session -t run
 echo "e2e_signals: ok: panic (exit $rc, one line, recovery $(basename "$rec"), $before → $after components)"
+
+# The terminal itself closed (a window closed, an ssh session dropped), with an unsaved edit:
+# the editor must notice, write the recovery file and exit, not read the dead terminal forever.
+dir="$WORK/hangup"
+mkdir -p "$dir"
+cp designs/01-simple.toml "$dir/site.toml"
+before=$(components "$dir/site.toml")
+T new-session -d -s run -x 120 -y 40 \
+    "cd '$dir'; XDG_STATE_HOME='$dir/state' exec '$BIN' edit site.toml"
+wait_for "opened site.toml"
+pid=$(T list-panes -t run -F '#{pane_pid}')
+T send-keys -t run Tab d
+wait_for "$((before - 1)) components"
+T kill-session -t run
+for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+if kill -0 "$pid" 2>/dev/null; then
+    kill -9 "$pid"
+    fail "hang-up: the editor was still running 5 s after its terminal closed"
+fi
+rec=$(ls "$dir"/site.recovered-*.toml 2>/dev/null | head -1 || true)
+[ -n "$rec" ] || fail "hang-up: no recovery file"
+after=$(components "$rec")
+[ "$after" = $((before - 1)) ] || fail "hang-up: recovery has $after components, expected $((before - 1))"
+echo "e2e_signals: ok: terminal closed (editor gone, recovery $(basename "$rec"), $before → $after components)"

@@ -377,7 +377,9 @@ fn edit(file: Option<PathBuf>, template: Option<&str>, no_mouse: bool) -> u8 {
     match crate::editor::run_app(app) {
         Ok(()) => 0,
         Err(e) => {
-            eprintln!("infraplan edit: {e:#}");
+            // The terminal may be gone (a closed window): what could not be said is no panic.
+            use std::io::Write as _;
+            let _ = writeln!(std::io::stderr(), "infraplan edit: {e:#}");
             1
         }
     }

@@ -160,6 +160,7 @@ fn event_loop(
     signals: &AtomicUsize,
 ) -> anyhow::Result<()> {
     let stopped = || signals.load(Ordering::SeqCst) != 0;
+    let on_terminal = !term::hung_up();
     let mut runner = Runner::default();
     let size = terminal.size()?;
     runner.apply(app, Action::Resize(size.width, size.height));
@@ -206,6 +207,11 @@ fn event_loop(
         // comes first; while one runs, redraw now and then to show it is going on.
         let woke = loop {
             if stopped() {
+                return Ok(());
+            }
+            // A terminal closed without a SIGHUP reaching the editor: the same as one.
+            if on_terminal && term::hung_up() {
+                signals.store(term::HANGUP, Ordering::SeqCst);
                 return Ok(());
             }
             if event::poll(Duration::from_millis(100))? {

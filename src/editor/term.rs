@@ -120,7 +120,8 @@ fn write_private(
 /// Undoes everything `init` did; safe to call more than once.
 pub fn restore() {
     let _ = execute!(stdout(), DisableMouseCapture);
-    ratatui::restore();
+    // Not `ratatui::restore`, which prints its error: printing to a closed terminal panics.
+    let _ = ratatui::try_restore();
 }
 
 /// The termination signals the editor handles: the number of the last one that arrived is
@@ -138,6 +139,19 @@ pub fn watch_signals() -> Arc<AtomicUsize> {
         }
     }
     flag
+}
+
+/// The signal number of a hang-up (SIGHUP), for a terminal found closed.
+#[cfg(unix)]
+pub const HANGUP: usize = signal_hook::consts::signal::SIGHUP as usize;
+#[cfg(not(unix))]
+pub const HANGUP: usize = 1;
+
+/// Whether the editor's terminal went away (its window closed, its ssh session dropped): a
+/// hung-up terminal is no longer a terminal to the system, and reading it gives nothing.
+pub fn hung_up() -> bool {
+    use std::io::IsTerminal;
+    !stdout().is_terminal()
 }
 
 /// The name of a signal, for the message.
