@@ -205,30 +205,21 @@ pub fn utilization_after<S: AsRef<str>>(
 
 /// The editor's status-bar text for a design with some components, servers or clusters
 /// toggled as failed: availability and worst-case utilization, or, with failures, each tier's
-/// utilization at peak after them. Computed once per distinct (design, failures): the view
-/// calls it on every frame, and the figures change only with an edit or a toggle.
+/// utilization at peak after them. The editor keeps it with its derived state, computed after
+/// an edit or a toggle, not per frame.
 pub fn status_text(design: &Design, failed: &std::collections::BTreeSet<String>) -> Option<String> {
-    type Memo = Option<(Design, std::collections::BTreeSet<String>, Option<String>)>;
-    thread_local! {
-        static LAST: std::cell::RefCell<Memo> = const { std::cell::RefCell::new(None) };
-    }
-    LAST.with(|last| {
-        if let Some((d, f, text)) = last.borrow().as_ref()
-            && d == design
-            && f == failed
-        {
-            return text.clone();
-        }
-        let text = compute_status(design, failed);
-        *last.borrow_mut() = Some((design.clone(), failed.clone(), text.clone()));
-        text
-    })
-}
-
-fn compute_status(design: &Design, failed: &std::collections::BTreeSet<String>) -> Option<String> {
     if failed.is_empty() {
         return Numbers::compute(design).status();
     }
+    failure_status(design, failed)
+}
+
+/// [`status_text`] with failures: each tier's utilization at peak after them, None where they
+/// take a tier down or the design states no capacities.
+pub fn failure_status(
+    design: &Design,
+    failed: &std::collections::BTreeSet<String>,
+) -> Option<String> {
     let peak = design.peak_load?.0;
     let ids: Vec<&str> = failed.iter().map(String::as_str).collect();
     // Where the failures take a tier down, the simulation's message says so; loads are moot.

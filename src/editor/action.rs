@@ -151,6 +151,8 @@ pub struct Analysis {
     pub open: usize,
     /// Why each accepted finding was accepted.
     pub reasons: Vec<String>,
+    /// The status bar's figures, from the same analysis.
+    pub figures: Option<String>,
 }
 
 /// The design's file after a change on disk.

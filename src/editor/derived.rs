@@ -51,6 +51,11 @@ pub struct Derived {
     pub accepted_reasons: Vec<String>,
     pub marks: Marks,
     pub impact: Option<Impact>,
+    /// The design's figures for the status bar (availability, utilization at peak and N−1),
+    /// from the same analysis as `findings`.
+    pub figures: Option<String>,
+    /// With failures toggled: each tier's utilization at peak after them.
+    pub failure_figures: Option<String>,
     /// Per component: failed, or no longer reached by the clients.
     pub dimmed: Vec<bool>,
     /// Whether the design differs from the one last opened or saved.
@@ -89,10 +94,11 @@ pub fn derive(inputs: Inputs, prev: Derived) -> Derived {
         d.layout = layout::layout(design);
         d.routes = routes::route_links_cached(design, &d.layout, &mut d.route_cache);
         if design.components.len() < analyze_off_thread_from {
-            let (findings, open, reasons) = reviewed_findings(design);
-            d.findings = findings;
-            d.open_findings = open;
-            d.accepted_reasons = reasons;
+            let r = reviewed_findings(design);
+            d.findings = r.findings;
+            d.open_findings = r.open;
+            d.accepted_reasons = r.reasons;
+            d.figures = r.figures;
             d.marks = marks(design, &d.findings);
             d.findings_for = generation;
         } else {
@@ -102,6 +108,11 @@ pub fn derive(inputs: Inputs, prev: Derived) -> Derived {
     }
     if design_changed || made.as_ref().is_none_or(|m| &m.failed != failed) {
         (d.impact, d.dimmed) = impact(design, failed);
+        d.failure_figures = if failed.is_empty() {
+            None
+        } else {
+            analyze::numbers::failure_status(design, failed)
+        };
     }
     d.dirty = dirty;
     d.made_from = Some(Made {
@@ -112,6 +123,15 @@ pub fn derive(inputs: Inputs, prev: Derived) -> Derived {
 }
 
 impl Derived {
+    /// The status bar's figures: after the toggled failures, else the design's.
+    pub fn status_figures(&self, failing: bool) -> Option<&str> {
+        if failing {
+            self.failure_figures.as_deref()
+        } else {
+            self.figures.as_deref()
+        }
+    }
+
     /// Whether the findings are of an earlier version of the design than `generation`.
     pub fn catching_up(&self, generation: u64) -> bool {
         self.findings_for != generation
@@ -127,14 +147,29 @@ impl Derived {
         self.findings = a.findings;
         self.open_findings = a.open;
         self.accepted_reasons = a.reasons;
+        self.figures = a.figures;
         self.findings_for = a.generation;
     }
 }
 
-/// The findings as the team sees them: the open ones, then the accepted risks (which do not
-/// count), with how many are open and why each accepted one was accepted.
-pub fn reviewed_findings(design: &Design) -> (Vec<Finding>, usize, Vec<String>) {
-    let reviewed = crate::accept::apply(design, analyze::analyze(design), crate::date::today());
+/// The findings as the team sees them, and the figures of the same analysis.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Review {
+    /// The open findings, then the accepted risks (which do not count).
+    pub findings: Vec<Finding>,
+    /// How many of `findings` are open.
+    pub open: usize,
+    /// Why each accepted finding was accepted.
+    pub reasons: Vec<String>,
+    /// The status bar's figures (see [`Derived::figures`]).
+    pub figures: Option<String>,
+}
+
+/// Analyses `design` once: its findings as the team sees them (the open ones, then the
+/// accepted risks) and its figures.
+pub fn reviewed_findings(design: &Design) -> Review {
+    let (findings, numbers) = analyze::analyze_with_numbers(design);
+    let reviewed = crate::accept::apply(design, findings, crate::date::today());
     let (open, accepted): (Vec<_>, Vec<_>) = reviewed.into_iter().partition(|r| !r.is_accepted());
     let n = open.len();
     let reasons = accepted
@@ -149,7 +184,12 @@ pub fn reviewed_findings(design: &Design) -> (Vec<Finding>, usize, Vec<String>) 
         .chain(accepted)
         .map(|r| r.finding)
         .collect();
-    (findings, n, reasons)
+    Review {
+        findings,
+        open: n,
+        reasons,
+        figures: numbers.status(),
+    }
 }
 
 /// What the simulated failures cost, and per component whether it is failed or no longer

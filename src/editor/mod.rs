@@ -293,12 +293,13 @@ fn event_loop(
 
 /// The outcome of analysing `design` as of `generation`.
 fn analysis_of(design: &Design, generation: u64) -> Action {
-    let (findings, open, reasons) = derived::reviewed_findings(design);
+    let r = derived::reviewed_findings(design);
     Action::Done(action::Outcome::Analyzed(Box::new(action::Analysis {
         generation,
-        findings,
-        open,
-        reasons,
+        findings: r.findings,
+        open: r.open,
+        reasons: r.reasons,
+        figures: r.figures,
     })))
 }
 
@@ -525,9 +526,10 @@ mod tests {
             }
             std::thread::sleep(Duration::from_millis(5));
         }
-        let (direct, open, _) = derived::reviewed_findings(&app.design);
-        assert_eq!(app.derived.findings, direct);
-        assert_eq!(app.derived.open_findings, open);
+        let direct = derived::reviewed_findings(&app.design);
+        assert_eq!(app.derived.findings, direct.findings);
+        assert_eq!(app.derived.open_findings, direct.open);
+        assert_eq!(app.derived.figures, direct.figures);
         assert!(app.design.component("nginx").is_none());
     }
 

@@ -430,7 +430,7 @@ fn draw_status(frame: &mut Frame, app: &App, s: &Screen) {
         };
         spans.push(Span::styled(format!(" {}", m.text), style));
     }
-    if let Some(text) = crate::analyze::numbers::status_text(&app.design, &app.failed) {
+    if let Some(text) = app.derived.status_figures(!app.failed.is_empty()) {
         spans.push(Span::styled(
             format!(" {text} "),
             Style::default().fg(Color::Cyan),
