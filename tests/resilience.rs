@@ -103,3 +103,35 @@ fn bad_numbers_are_refused_at_their_line() {
         );
     }
 }
+
+#[test]
+fn simulate_with_a_load_says_why_there_is_no_utilization() {
+    // Losing the only application server takes the site down: no tier serves the load.
+    infraplan()
+        .args(["simulate", "--load", "500", "--fail", "app-01"])
+        .arg(design("04-scale-up.toml"))
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains(
+            "Utilization at 500 rps: none: the site is down",
+        ))
+        .stdout(predicate::str::contains("database 0%").not());
+    // Without capacities there is nothing to measure, and the output says so.
+    let dir = tempfile::tempdir().expect("tmp");
+    let text = std::fs::read_to_string(design("02-distributed.toml")).expect("read");
+    let bare: String = text
+        .lines()
+        .filter(|l| !l.starts_with("capacity") && !l.starts_with("peak_load"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let path = dir.path().join("bare.toml");
+    std::fs::write(&path, bare).expect("write");
+    infraplan()
+        .args(["simulate", "--load", "500", "--fail", "nginx-1"])
+        .arg(&path)
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains(
+            "not measured: no component states a `capacity`",
+        ));
+}

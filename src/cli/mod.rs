@@ -465,17 +465,21 @@ fn simulate(path: &Path, fail: &[String], rps: Option<f64>, format: Format) -> u
     };
     match analyze::simulate(&design, fail) {
         Ok(impact) => {
+            // With the site down no tier serves anything: there is no load to measure.
+            let down = impact.loss == analyze::Loss::Everything;
             let tiers = rps.map(|rps| {
-                (
-                    rps,
-                    analyze::numbers::utilization_after(&design, fail, rps).unwrap_or_default(),
-                )
+                let tiers = if down {
+                    Vec::new()
+                } else {
+                    analyze::numbers::utilization_after(&design, fail, rps).unwrap_or_default()
+                };
+                (rps, tiers)
             });
             match format {
                 Format::Text => {
                     output::print_impact(&design, &impact);
                     if let Some((rps, tiers)) = &tiers {
-                        output::print_utilization(*rps, tiers);
+                        output::print_utilization(*rps, tiers, down);
                     }
                 }
                 Format::Json => {

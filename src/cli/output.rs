@@ -315,7 +315,18 @@ pub fn print_impact(design: &Design, impact: &Impact) {
 }
 
 /// Each tier's utilization at `rps` after a simulated failure.
-pub fn print_utilization(rps: f64, tiers: &[crate::analyze::capacity::TierLoad]) {
+/// Each tier's utilization at `rps` after the failures; `down`: they took the site down.
+pub fn print_utilization(rps: f64, tiers: &[crate::analyze::capacity::TierLoad], down: bool) {
+    if down {
+        outln!("{BOLD}Utilization at {rps} rps:{BOLD:#} none: the site is down");
+        return;
+    }
+    if tiers.is_empty() {
+        outln!(
+            "{BOLD}Utilization at {rps} rps:{BOLD:#} not measured: no component states a `capacity`"
+        );
+        return;
+    }
     outln!(
         "{BOLD}Utilization at {rps} rps:{BOLD:#} {}",
         shown(&crate::analyze::numbers::tiers_line(tiers))
