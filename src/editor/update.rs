@@ -65,6 +65,17 @@ impl App {
         self.edit_keyed(EditKey::Other, f)
     }
 
+    /// Puts component `id` at `(x, y)`, one step of the run of moves of that box. Both
+    /// coordinates set is always valid, so the design is not validated again: on a large
+    /// design that is most of what a move costs.
+    fn move_to(&mut self, id: &str, x: i32, y: i32) -> bool {
+        let Some(c) = self.design.component_mut(id) else {
+            return false;
+        };
+        (c.x, c.y) = (Some(x), Some(y));
+        self.record(EditKey::Move(id.to_string()))
+    }
+
     fn edit_keyed(
         &mut self,
         key: EditKey,
@@ -83,6 +94,11 @@ impl App {
             self.warn(message);
             return false;
         }
+        self.record(key)
+    }
+
+    /// Makes the change just made to the design one undoable step and derives again.
+    fn record(&mut self, key: EditKey) -> bool {
         if !self.history.record(key, &mut self.design) {
             return false;
         }
@@ -714,14 +730,7 @@ fn select_link(app: &mut App) {
 fn move_component(app: &mut App, i: usize, dx: i32, dy: i32) {
     let id = app.design.components[i].id.clone();
     let b = app.derived.layout.boxes[i];
-    let key = EditKey::Move(id.clone());
-    app.edit_keyed(key, |d| {
-        if let Some(c) = d.component_mut(&id) {
-            c.x = Some(b.x.saturating_add(dx));
-            c.y = Some(b.y.saturating_add(dy));
-        }
-        Ok(())
-    });
+    app.move_to(&id, b.x.saturating_add(dx), b.y.saturating_add(dy));
     app.reveal();
 }
 
@@ -866,19 +875,11 @@ fn drag(app: &mut App, x: i32, y: i32, inside: bool) {
             if !inside {
                 return;
             }
-            let (nx, ny) = (x - dx, y - dy);
-            let key = EditKey::Move(id.clone());
             if !moved {
                 // A new drag is a new undo step even right after moving the same box by keys.
                 app.history.break_run();
             }
-            app.edit_keyed(key, |d| {
-                if let Some(c) = d.component_mut(&id) {
-                    c.x = Some(nx);
-                    c.y = Some(ny);
-                }
-                Ok(())
-            });
+            app.move_to(&id, x - dx, y - dy);
             app.drag = Some(Drag::Component {
                 id,
                 dx,
