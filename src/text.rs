@@ -83,8 +83,10 @@ pub fn ellipsize(text: &str, max: usize) -> String {
         used += w;
         out.push(ch);
     }
-    // A cut that ends on a space reads as a gap, not as cut text.
-    let trimmed = out.trim_end().len();
+    // A cut that ends on a space or a separator reads as a gap or a list, not as cut text.
+    let trimmed = out
+        .trim_end_matches(|c: char| c.is_whitespace() || "·,;:".contains(c))
+        .len();
     out.truncate(trimmed);
     out.push(ELLIPSIS);
     out
@@ -213,6 +215,12 @@ mod tests {
         assert_eq!(width(&ellipsize("application server", 14)), 14);
         // Not "application …": the space before the cut goes.
         assert_eq!(ellipsize("application server", 13), "application…");
+        // A cut right after a separator drops it: "a, b…", not "a, b,…".
+        assert_eq!(
+            ellipsize("opened a.toml · ? for help", 16),
+            "opened a.toml…"
+        );
+        assert_eq!(ellipsize("a, b, c, d", 6), "a, b…");
         assert_eq!(ellipsize("abcdef", 4), "abc…");
         assert_eq!(ellipsize("abcdef", 1), "…");
         assert_eq!(ellipsize("abcdef", 0), "");

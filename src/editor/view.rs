@@ -408,6 +408,13 @@ fn draw_status(frame: &mut Frame, app: &App, s: &Screen) {
             Style::default().fg(Color::Red),
         ));
     }
+    // The design's figures stay in place; a message comes after them and fades.
+    if let Some(text) = app.derived.status_figures(!app.failed.is_empty()) {
+        spans.push(Span::styled(
+            format!(" {text} "),
+            Style::default().fg(Color::Cyan),
+        ));
+    }
     if let Some(b) = &app.busy {
         let t = b.since.elapsed();
         let spin = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
@@ -428,12 +435,12 @@ fn draw_status(frame: &mut Frame, app: &App, s: &Screen) {
         } else {
             Style::default().fg(Color::White)
         };
-        spans.push(Span::styled(format!(" {}", m.text), style));
-    }
-    if let Some(text) = app.derived.status_figures(!app.failed.is_empty()) {
+        // What does not fit ends in an ellipsis, not mid-word.
+        let used: usize = spans.iter().map(|s| crate::text::width(&s.content)).sum();
+        let room = usize::from(s.status.width).saturating_sub(used + 1);
         spans.push(Span::styled(
-            format!(" {text} "),
-            Style::default().fg(Color::Cyan),
+            format!(" {}", crate::text::ellipsize(&m.text, room)),
+            style,
         ));
     }
     if !app.show_panel {

@@ -171,3 +171,26 @@ fn boxes_at_the_ends_of_the_canvas_draw_without_overflow() {
     step(&mut a, Action::Nudge(8, 4));
     render(&a);
 }
+
+#[test]
+fn a_long_message_ends_in_an_ellipsis_after_the_figures() {
+    let mut a = app("distributed", 120, 40);
+    a.say(format!(
+        "opened {}.toml · ? for help",
+        "a-long-name/".repeat(12)
+    ));
+    let t = render(&a);
+    let buf = t.backend().buffer();
+    let row: String = (0..120)
+        .map(|x| buf[(x, status_row(&a))].symbol().to_string())
+        .collect();
+    let row = row.trim_end();
+    assert!(row.contains("avail 99.69%"), "{row}");
+    assert!(row.ends_with('…'), "{row}");
+    assert!(row.find("avail") < row.find("opened"), "{row}");
+}
+
+/// The status line's row: the one above the key hints.
+fn status_row(a: &App) -> u16 {
+    a.size.1 - 2
+}
