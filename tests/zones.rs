@@ -48,3 +48,31 @@ fn bad_zones_are_refused_at_their_line() {
         );
     }
 }
+
+fn example() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/zones-eu-west-1.toml")
+}
+
+#[test]
+fn a_zone_outage_costs_capacity_and_the_region_is_left() {
+    infraplan()
+        .args(["simulate", "--fail", "eu-west-1a"])
+        .arg(example())
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("some capacity"));
+    infraplan()
+        .args(["simulate", "--fail", "eu-west-1"])
+        .arg(example())
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("the site is down"));
+    infraplan()
+        .arg("analyze")
+        .arg(example())
+        .assert()
+        .stdout(predicate::str::contains("SPOF-REGION"))
+        .stdout(predicate::str::contains("region `eu-west-1`"))
+        .stdout(predicate::str::contains("SPOF-ZONE").not())
+        .stdout(predicate::str::contains("N−1 zone"));
+}

@@ -259,8 +259,34 @@ pub(crate) fn domain_findings(ctx: &Ctx, level: Level) -> Vec<Finding> {
             .collect();
         let what = crate::analyze::and_join(&each);
         let fix = if domains.holds_all(d) {
+            // The whole site is in the domain: the answer is a second copy of the site.
+            let roles: Vec<String> = culprits
+                .iter()
+                .filter(|(k, _)| *k != Kind::Database)
+                .map(|(k, _)| k.title().to_string())
+                .collect();
+            let dbs: Vec<&str> = culprits
+                .iter()
+                .filter(|(k, _)| *k == Kind::Database)
+                .flat_map(|(_, m)| m.iter().map(|&i| ctx.id(i)))
+                .collect();
+            let mut parts = roles;
+            if !dbs.is_empty() {
+                parts.push(format!(
+                    "a copy of the data that takes over when {} fail{}",
+                    list(&dbs),
+                    if dbs.len() == 1 { "s" } else { "" }
+                ));
+            }
+            let entry = match level {
+                Level::Zone => "a load balancer that spans both zones",
+                Level::Region => {
+                    "an entry that sends clients to the region that is up (DNS failover or a global load balancer)"
+                }
+            };
             format!(
-                "add a second {word} and put {what} in it, so that losing `{}` leaves one of each running",
+                "add a second {word} with its own {}, and {entry}, so that losing `{}` leaves the site running",
+                crate::analyze::and_join(&parts),
                 domains.names[d]
             )
         } else {
