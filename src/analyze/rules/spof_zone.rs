@@ -239,7 +239,7 @@ pub(crate) fn domain_findings(ctx: &Ctx, level: Level) -> Vec<Finding> {
         } else {
             format!(
                 "every path from {from} to the {tiers} passes through {name}, where {} {}: if it fails, {outcome}",
-                list(&ids),
+                some(&ids),
                 if ids.len() == 1 { "runs" } else { "run" }
             )
         };
@@ -250,10 +250,10 @@ pub(crate) fn domain_findings(ctx: &Ctx, level: Level) -> Vec<Finding> {
                 let m: Vec<&str> = members.iter().map(|&i| ctx.id(i)).collect();
                 match kind {
                     Kind::Database => format!(
-                        "a copy of {} that takes over when it fails (a replica with automatic failover, or a second primary)",
-                        list(&m)
+                        "a standby copy of {} (a replica with automatic failover, or a second primary)",
+                        some(&m)
                     ),
-                    k => format!("a second {} (beside {})", k.title(), list(&m)),
+                    k => format!("a second {} (beside {})", k.title(), some(&m)),
                 }
             })
             .collect();
@@ -274,7 +274,7 @@ pub(crate) fn domain_findings(ctx: &Ctx, level: Level) -> Vec<Finding> {
             if !dbs.is_empty() {
                 parts.push(format!(
                     "a copy of the data that takes over when {} fail{}",
-                    list(&dbs),
+                    some(&dbs),
                     if dbs.len() == 1 { "s" } else { "" }
                 ));
             }
@@ -303,6 +303,17 @@ pub(crate) fn domain_findings(ctx: &Ctx, level: Level) -> Vec<Finding> {
         );
     }
     findings
+}
+
+/// Ids for a message, the first few of a long list: "`a`, `b`, `c`, `d`, `e` and 12 more".
+/// The finding itself lists them all.
+fn some(ids: &[&str]) -> String {
+    const SHOWN: usize = 5;
+    if ids.len() <= SHOWN + 1 {
+        return list(ids);
+    }
+    let quoted: Vec<String> = ids[..SHOWN].iter().map(|i| format!("`{i}`")).collect();
+    format!("{} and {} more", quoted.join(", "), ids.len() - SHOWN)
 }
 
 /// "zone `a` (region `eu`)", "region `eu`".
@@ -392,6 +403,13 @@ mod tests {
             s.zone = Some(place(s).to_string());
         }
         d
+    }
+
+    #[test]
+    fn long_lists_are_cut_in_words() {
+        let ids = ["a", "b", "c", "d", "e", "f", "g"];
+        assert_eq!(some(&ids), "`a`, `b`, `c`, `d`, `e` and 2 more");
+        assert_eq!(some(&ids[..6]), "`a`, `b`, `c`, `d`, `e` and `f`");
     }
 
     #[test]
