@@ -1,5 +1,5 @@
 //! What changed between two versions of a design: its own fields (name, description, domain…),
-//! DNS records, servers, clusters, components, links and accepted risks added, removed and
+//! DNS records, zones, servers, clusters, components, links and accepted risks added, removed and
 //! changed, and the findings introduced and resolved.
 //!
 //! DNS records are matched by name and type (a record pointed at another target is "changed");
@@ -25,6 +25,9 @@ pub struct DesignDiff {
     /// is not one of the sections below, compared whole).
     pub design: Vec<FieldChange>,
     pub dns: Section,
+    /// Absent from the JSON where neither design changed its zones.
+    #[serde(skip_serializing_if = "Section::is_empty")]
+    pub zones: Section,
     pub clusters: Section,
     pub components: Section,
     pub servers: Section,
@@ -105,6 +108,7 @@ impl DesignDiff {
     pub fn is_empty(&self) -> bool {
         self.design.is_empty()
             && self.dns.is_empty()
+            && self.zones.is_empty()
             && self.clusters.is_empty()
             && self.components.is_empty()
             && self.servers.is_empty()
@@ -140,6 +144,7 @@ pub fn diff_reviewed(
     DesignDiff {
         design: design_fields(old, new),
         dns: section(&old.dns, &new.dns, dns_key),
+        zones: section(&old.zones, &new.zones, |z| z.id.clone()),
         clusters: section(&old.clusters, &new.clusters, |c| c.id.clone()),
         components: section(&old.components, &new.components, |c| c.id.clone()),
         servers: section(&old.servers, &new.servers, |s| s.id.clone()),
@@ -317,6 +322,31 @@ mod tests {
 
     fn rules(f: &[ReviewedFinding]) -> Vec<&str> {
         f.iter().map(|f| f.finding.rule).collect()
+    }
+
+    #[test]
+    fn zones_added_and_moved_are_reported() {
+        let old = reference("02-distributed.toml");
+        let mut new = old.clone();
+        new.zones.push(crate::model::Zone {
+            id: "a".into(),
+            ..Default::default()
+        });
+        new.servers[0].zone = Some("a".into());
+        let d = diff(&old, &new, today());
+        assert_eq!(d.zones.added.len(), 1);
+        assert_eq!(d.zones.added[0].key, "a");
+        assert_eq!(d.servers.changed.len(), 1);
+        assert_eq!(d.servers.changed[0].fields[0].field, "zone");
+        // The JSON keeps its shape for designs without zones.
+        let same = serde_json::to_value(diff(&old, &old, today())).expect("json");
+        assert!(same.get("zones").is_none());
+        assert!(
+            serde_json::to_value(&d)
+                .expect("json")
+                .get("zones")
+                .is_some()
+        );
     }
 
     #[test]

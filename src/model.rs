@@ -26,6 +26,9 @@ pub struct Design {
     pub peak_load: Option<Number>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub dns: Vec<DnsRecord>,
+    /// Failure domains (availability zones, data centres) that servers are placed in.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub zones: Vec<Zone>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub servers: Vec<Server>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -77,6 +80,60 @@ pub struct Server {
     /// Mean time to repair, in hours (with `mtbf`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mttr: Option<Number>,
+    /// The id of the zone (failure domain) the server is in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zone: Option<String>,
+    /// The network the server sits on; its components inherit it unless they state their own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub network: Option<Network>,
+}
+
+/// A failure domain: an availability zone or a data centre, whose loss (power, cooling, the
+/// network) takes every server in it down at once. Zones with the same `region` form a region.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Zone {
+    pub id: String,
+    /// The region the zone belongs to, e.g. `eu-west-1`; zones naming the same region are in it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    /// The zone's own availability (what takes all of it down), from 0 (excluded) to 1;
+    /// without it, the zone never fails as a whole.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub availability: Option<Number>,
+    /// Mean time between failures, in hours (with `mttr`, instead of `availability`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mtbf: Option<Number>,
+    /// Mean time to repair, in hours (with `mtbf`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mttr: Option<Number>,
+}
+
+impl Zone {
+    pub fn display_name(&self) -> &str {
+        self.label.as_deref().unwrap_or(&self.id)
+    }
+}
+
+/// Where a server or component sits: reachable from the internet, or only through links.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Network {
+    /// Reachable from the internet, whatever the links say.
+    Public,
+    /// Reached only through the links into it.
+    Private,
+}
+
+impl Network {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Network::Public => "public",
+            Network::Private => "private",
+        }
+    }
 }
 
 /// A number in a design file: an availability, hours, requests per second. Compared by its
@@ -176,6 +233,9 @@ pub struct Component {
     /// Mean time to repair, in hours (with `mtbf`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mttr: Option<Number>,
+    /// The network the component sits on, instead of its server's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub network: Option<Network>,
     /// Requests per second one instance serves at full load.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub capacity: Option<Number>,
@@ -684,6 +744,7 @@ impl Component {
             availability: None,
             mtbf: None,
             mttr: None,
+            network: None,
             capacity: None,
             weight: None,
             replication: None,
@@ -720,8 +781,9 @@ impl Server {
 
 /// The sections of a design file that are lists of items (arrays of tables in TOML), in
 /// canonical order; every other field of a design is one value.
-pub const SECTIONS: [&str; 6] = [
+pub const SECTIONS: [&str; 7] = [
     "dns",
+    "zones",
     "servers",
     "clusters",
     "components",
@@ -748,6 +810,7 @@ impl Design {
             domain: None,
             peak_load: None,
             dns: Vec::new(),
+            zones: Vec::new(),
             servers: Vec::new(),
             clusters: Vec::new(),
             components: Vec::new(),
@@ -772,6 +835,47 @@ impl Design {
         self.clusters.iter().find(|c| c.id == id)
     }
 
+    pub fn zone(&self, id: &str) -> Option<&Zone> {
+        self.zones.iter().find(|z| z.id == id)
+    }
+
+    /// The regions the zones name, in the order they first appear.
+    pub fn regions(&self) -> Vec<&str> {
+        let mut out: Vec<&str> = Vec::new();
+        for r in self.zones.iter().filter_map(|z| z.region.as_deref()) {
+            if !out.contains(&r) {
+                out.push(r);
+            }
+        }
+        out
+    }
+
+    /// The index in `zones` of the zone each server is in, in server order.
+    pub fn zone_of(&self) -> Vec<Option<usize>> {
+        self.servers
+            .iter()
+            .map(|s| {
+                s.zone
+                    .as_deref()
+                    .and_then(|z| self.zones.iter().position(|x| x.id == z))
+            })
+            .collect()
+    }
+
+    /// The network each component sits on, where the design states one: its own, else its
+    /// server's.
+    pub fn network_of(&self) -> Vec<Option<Network>> {
+        let servers = self.server_of();
+        self.components
+            .iter()
+            .zip(servers)
+            .map(|(c, s)| {
+                c.network
+                    .or_else(|| s.and_then(|s| self.servers[s].network))
+            })
+            .collect()
+    }
+
     /// The site's public name for the record, e.g. `www.foobar.com`, or the bare domain.
     pub fn site_name(&self) -> String {
         let domain = self.domain.as_deref().unwrap_or("the site");
@@ -783,11 +887,12 @@ impl Design {
         }
     }
 
-    /// Whether any server, component or cluster already uses `id`.
+    /// Whether any server, component, cluster or zone already uses `id`.
     pub fn id_taken(&self, id: &str) -> bool {
         self.components.iter().any(|c| c.id == id)
             || self.servers.iter().any(|s| s.id == id)
             || self.clusters.iter().any(|c| c.id == id)
+            || self.zones.iter().any(|z| z.id == id)
     }
 
     /// A fresh id made from `base`: `base`, then `base-2`, `base-3`…
@@ -859,7 +964,7 @@ impl Design {
             .collect()
     }
 
-    /// Renames a component, server or cluster everywhere it is referenced.
+    /// Renames a component, server, cluster or zone everywhere it is referenced.
     pub fn rename(&mut self, old: &str, new: &str) {
         let fix = |s: &mut String| {
             if s == old {
@@ -878,6 +983,10 @@ impl Design {
         }
         for s in &mut self.servers {
             fix(&mut s.id);
+            fix_opt(&mut s.zone);
+        }
+        for z in &mut self.zones {
+            fix(&mut z.id);
         }
         for c in &mut self.clusters {
             fix(&mut c.id);

@@ -117,6 +117,7 @@ fn entries(design: &Design, section: &str) -> Vec<Entry> {
         "dns" => of(&design.dns, |r| {
             format!("{}\u{0}{:?}", r.name, r.record_type)
         }),
+        "zones" => of(&design.zones, |z| z.id.clone()),
         "servers" => of(&design.servers, |s| s.id.clone()),
         "clusters" => of(&design.clusters, |c| c.id.clone()),
         "components" => of(&design.components, |c| c.id.clone()),

@@ -43,6 +43,7 @@ fn at(section: &'static str, i: usize, key: &'static str) -> Vec<Step> {
 /// What an id names, for messages.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Named {
+    Zone,
     Server,
     Cluster,
     Component,
@@ -51,6 +52,7 @@ enum Named {
 impl Named {
     fn word(self) -> &'static str {
         match self {
+            Named::Zone => "zone",
             Named::Server => "server",
             Named::Cluster => "cluster",
             Named::Component => "component",
@@ -96,10 +98,15 @@ pub fn validate(design: &Design) -> Vec<Problem> {
     }
 
     let mut names: HashMap<&str, (Named, usize)> = HashMap::with_capacity_and_hasher(
-        design.components.len() + design.servers.len() + design.clusters.len(),
+        design.components.len() + design.servers.len() + design.clusters.len() + design.zones.len(),
         Default::default(),
     );
-    let sections: [(&'static str, Named, Vec<&str>); 3] = [
+    let sections: [(&'static str, Named, Vec<&str>); 4] = [
+        (
+            "zones",
+            Named::Zone,
+            design.zones.iter().map(|z| z.id.as_str()).collect(),
+        ),
         (
             "servers",
             Named::Server,
@@ -136,7 +143,10 @@ pub fn validate(design: &Design) -> Vec<Problem> {
                         ),
                         at(section, i, "id"),
                     )
-                    .help("ids must be unique across servers, clusters and components".to_string()),
+                    .help(
+                        "ids must be unique across zones, servers, clusters and components"
+                            .to_string(),
+                    ),
                 );
             } else {
                 names.insert(id, (*named, i));
@@ -146,6 +156,52 @@ pub fn validate(design: &Design) -> Vec<Problem> {
     let kind_of = |id: &str| names.get(id).map(|(n, _)| *n);
     let server_help = OnceCell::new();
     let cluster_help = OnceCell::new();
+
+    for (i, s) in design.servers.iter().enumerate() {
+        if let Some(zone) = &s.zone
+            && kind_of(zone) != Some(Named::Zone)
+        {
+            problems.push(
+                Problem::new(
+                    format!(
+                        "server `{}` is in zone `{}`, which does not exist",
+                        q(&s.id),
+                        q(zone)
+                    ),
+                    at("servers", i, "zone"),
+                )
+                .help(format!(
+                    "zones: {}",
+                    some_ids(design.zones.iter().map(|z| z.id.as_str()))
+                )),
+            );
+        }
+    }
+    for (i, z) in design.zones.iter().enumerate() {
+        if let Some(region) = &z.region {
+            if region.trim().is_empty() {
+                problems.push(Problem::new(
+                    format!("zone `{}` names an empty region", q(&z.id)),
+                    at("zones", i, "region"),
+                ));
+            } else if let Some((other, _)) = names.get(region.as_str()) {
+                // `simulate --fail` and the picker name a region by its name, as they name
+                // everything else by its id.
+                problems.push(
+                    Problem::new(
+                        format!(
+                            "zone `{}` is in region `{}`, but a {} already has that id",
+                            q(&z.id),
+                            q(region),
+                            other.word()
+                        ),
+                        at("zones", i, "region"),
+                    )
+                    .help("a region's name must differ from every id".to_string()),
+                );
+            }
+        }
+    }
 
     for (i, c) in design.components.iter().enumerate() {
         if let Some(server) = &c.server {
@@ -250,6 +306,16 @@ pub fn validate(design: &Design) -> Vec<Problem> {
         for (key, id) in [("from", &l.from), ("to", &l.to)] {
             match kind_of(id) {
                 Some(Named::Component | Named::Cluster) => {}
+                Some(Named::Zone) => problems.push(
+                    Problem::new(
+                        format!(
+                            "link {key} `{}`: that is a zone; links join components or clusters",
+                            q(id)
+                        ),
+                        at("links", i, key),
+                    )
+                    .help(endpoint_help()),
+                ),
                 Some(Named::Server) => problems.push(
                     Problem::new(
                         format!(
@@ -311,7 +377,7 @@ pub fn validate(design: &Design) -> Vec<Problem> {
     }
 
     for (i, r) in design.dns.iter().enumerate() {
-        if kind_of(&r.target).is_none() {
+        if matches!(kind_of(&r.target), None | Some(Named::Zone)) {
             problems.push(
                 Problem::new(
                     format!(
@@ -408,6 +474,16 @@ fn resilience_problems(design: &Design) -> Vec<Problem> {
             ));
         }
     };
+    for (i, z) in design.zones.iter().enumerate() {
+        reliability(
+            &format!("zone `{}`", z.id),
+            "zones",
+            i,
+            z.availability,
+            z.mtbf,
+            z.mttr,
+        );
+    }
     for (i, s) in design.servers.iter().enumerate() {
         reliability(
             &format!("server `{}`", s.id),
@@ -535,5 +611,80 @@ mod tests {
             "{}",
             problems[0].message
         );
+    }
+}
+
+#[cfg(test)]
+mod zone_tests {
+    use super::*;
+    use crate::model::{Number, Server, Zone};
+
+    fn zoned() -> Design {
+        let mut d = Design::new("zones");
+        d.zones.push(Zone {
+            id: "a".into(),
+            region: Some("eu".into()),
+            ..Default::default()
+        });
+        d.servers.push(Server {
+            id: "s1".into(),
+            zone: Some("a".into()),
+            ..Default::default()
+        });
+        d
+    }
+
+    #[test]
+    fn a_server_in_a_known_zone_is_valid() {
+        assert!(validate(&zoned()).is_empty());
+    }
+
+    #[test]
+    fn a_server_in_an_unknown_zone_is_refused_at_its_zone() {
+        let mut d = zoned();
+        d.servers[0].zone = Some("b".into());
+        let p = validate(&d);
+        assert_eq!(p.len(), 1);
+        assert!(p[0].message.contains("zone `b`, which does not exist"));
+        assert_eq!(p[0].path, at("servers", 0, "zone"));
+        assert_eq!(p[0].help.as_deref(), Some("zones: `a`"));
+    }
+
+    #[test]
+    fn zones_share_the_id_space() {
+        let mut d = zoned();
+        d.servers[0].id = "a".into();
+        d.servers[0].zone = None;
+        let p = validate(&d);
+        assert_eq!(p.len(), 1);
+        assert!(
+            p[0].message.contains("zone #1 already uses it"),
+            "{}",
+            p[0].message
+        );
+    }
+
+    #[test]
+    fn a_zone_availability_must_be_a_fraction() {
+        for bad in [0.0, 1.5, -0.1] {
+            let mut d = zoned();
+            d.zones[0].availability = Some(Number(bad));
+            let p = validate(&d);
+            assert_eq!(p.len(), 1, "{bad}");
+            assert!(p[0].message.starts_with("zone `a`: availability"));
+            assert_eq!(p[0].path, at("zones", 0, "availability"));
+        }
+        let mut d = zoned();
+        d.zones[0].mtbf = Some(Number(1000.0));
+        assert!(validate(&d)[0].message.contains("no `mttr`"));
+    }
+
+    #[test]
+    fn a_region_named_like_an_id_is_ambiguous() {
+        let mut d = zoned();
+        d.zones[0].region = Some("s1".into());
+        let p = validate(&d);
+        assert_eq!(p.len(), 1);
+        assert!(p[0].message.contains("a server already has that id"));
     }
 }

@@ -123,6 +123,12 @@ pub fn server_availability(s: &crate::model::Server) -> f64 {
     stated(s.availability, s.mtbf, s.mttr).unwrap_or(SERVER_DEFAULT.0)
 }
 
+/// A zone's availability as a whole (what takes every server in it down at once): stated,
+/// else 1, since a design that names a zone without a figure makes no claim about it.
+pub fn zone_availability(z: &crate::model::Zone) -> f64 {
+    stated(z.availability, z.mtbf, z.mttr).unwrap_or(1.0)
+}
+
 /// How the figures were obtained.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 #[serde(tag = "method", rename_all = "lowercase")]
@@ -220,6 +226,7 @@ pub fn duration(hours: f64) -> String {
 pub enum UnitKind {
     Component,
     Server,
+    Zone,
 }
 
 /// How much one component or server matters to the site's availability for reads.
@@ -270,8 +277,10 @@ struct Model<'c, 'a> {
     ctx: &'c Ctx<'a>,
     /// Per unit: its availability, what it is, its index (component or server).
     units: Vec<(f64, UnitKind, usize)>,
-    /// Per component: its own unit and its server's unit (`NONE` where they cannot fail).
-    comp_units: Vec<[u32; 2]>,
+    /// Per component: its own unit, its server's unit and its zone's unit (`NONE` where they
+    /// cannot fail). A zone is one unit shared by every component in it, so the factoring and
+    /// the sampling both treat its servers as failing together, exactly.
+    comp_units: Vec<[u32; 3]>,
     /// Per server: its unit (`NONE` where it cannot fail or matters to nothing).
     server_units: Vec<u32>,
     /// The public entry groups, each with the tiers it reaches with everything up.
@@ -303,6 +312,16 @@ impl<'c, 'a> Model<'c, 'a> {
                 units.push((a, UnitKind::Server, s));
             }
         }
+        let zone_of = design.zone_of();
+        let mut zone_unit = vec![NONE; design.zones.len()];
+        for (z, zone) in design.zones.iter().enumerate() {
+            let a = zone_availability(zone);
+            let used = (0..design.servers.len()).any(|s| used_server[s] && zone_of[s] == Some(z));
+            if a < 1.0 && used {
+                zone_unit[z] = units.len() as u32;
+                units.push((a, UnitKind::Zone, z));
+            }
+        }
         let mut comp_units = Vec::with_capacity(design.components.len());
         for (i, c) in design.components.iter().enumerate() {
             let a = component_availability(c);
@@ -313,7 +332,10 @@ impl<'c, 'a> Model<'c, 'a> {
                 NONE
             };
             let server = ctx.server_of[i].map_or(NONE, |s| server_unit[s]);
-            comp_units.push([own, server]);
+            let zone = ctx.server_of[i]
+                .and_then(|s| zone_of[s])
+                .map_or(NONE, |z| zone_unit[z]);
+            comp_units.push([own, server, zone]);
         }
         let mut groups = Vec::new();
         for (g, group) in ctx.groups.iter().enumerate() {
@@ -648,6 +670,7 @@ impl Model<'_, '_> {
         let id = match kind {
             UnitKind::Component => self.ctx.design.components[index].id.clone(),
             UnitKind::Server => self.ctx.design.servers[index].id.clone(),
+            UnitKind::Zone => self.ctx.design.zones[index].id.clone(),
         };
         let birnbaum = birnbaum.clamp(0.0, 1.0);
         Importance {
@@ -911,6 +934,61 @@ mod tests {
         );
         assert_eq!(r.importance[0].id, "box");
         assert_eq!(r.importance[0].kind, UnitKind::Server);
+    }
+
+    /// user → two web servers, each alone on a server of availability `s`, the servers in
+    /// zones of availability `z` as `place` says.
+    fn zoned(s: f64, z: f64, place: [&str; 2]) -> Design {
+        let mut d = Design::new("zones");
+        for id in ["a", "b"] {
+            d.zones.push(crate::model::Zone {
+                id: id.into(),
+                availability: Some(Number(z)),
+                ..Default::default()
+            });
+        }
+        comp(&mut d, "user", Kind::Client, 1.0);
+        for (k, zone) in place.iter().enumerate() {
+            let id = format!("w{k}");
+            d.servers.push(crate::model::Server {
+                id: format!("s{k}"),
+                availability: Some(Number(s)),
+                zone: Some(zone.to_string()),
+                ..Default::default()
+            });
+            comp(&mut d, &id, Kind::WebServer, 1.0);
+            d.component_mut(&id).expect("added").server = Some(format!("s{k}"));
+            link(&mut d, "user", &id);
+        }
+        d
+    }
+
+    #[test]
+    fn a_zone_is_one_factor_shared_by_its_servers() {
+        let (s, z) = (0.99, 0.999);
+        // One zone: both servers need it, so it multiplies once, not once per server.
+        let one = run(&zoned(s, z, ["a", "a"]), EXACT_BUDGET, SAMPLE_BUDGET);
+        let expected = z * (1.0 - (1.0 - s) * (1.0 - s));
+        assert!((one.reads.availability - expected).abs() < 1e-9, "{one:?}");
+        assert_eq!(one.importance[0].id, "a");
+        assert_eq!(one.importance[0].kind, UnitKind::Zone);
+        // Two zones: two independent branches of zone × server.
+        let two = run(&zoned(s, z, ["a", "b"]), EXACT_BUDGET, SAMPLE_BUDGET);
+        let expected = 1.0 - (1.0 - z * s) * (1.0 - z * s);
+        assert!((two.reads.availability - expected).abs() < 1e-9, "{two:?}");
+        assert!(two.reads.availability > one.reads.availability);
+        // Sampling treats the shared zone the same way.
+        let sampled = run(&zoned(s, z, ["a", "a"]), 0, SAMPLE_BUDGET);
+        let e = z * (1.0 - (1.0 - s) * (1.0 - s));
+        assert!(
+            sampled.reads.low <= e && e <= sampled.reads.high,
+            "{sampled:?}"
+        );
+        // A zone without a figure never fails as a whole: the figures are as without zones.
+        let mut plain = zoned(s, z, ["a", "a"]);
+        plain.zones.iter_mut().for_each(|z| z.availability = None);
+        let r = run(&plain, EXACT_BUDGET, SAMPLE_BUDGET);
+        assert!((r.reads.availability - (1.0 - (1.0 - s) * (1.0 - s))).abs() < 1e-9);
     }
 
     #[test]

@@ -46,12 +46,15 @@ pub struct TierLoad {
 pub enum FailureKind {
     Server,
     Component,
+    /// Every server in a zone at once.
+    Zone,
 }
 
 impl FailureKind {
     pub fn word(self) -> &'static str {
         match self {
             FailureKind::Server => "server",
+            FailureKind::Zone => "zone",
             FailureKind::Component => "component",
         }
     }
@@ -345,9 +348,21 @@ pub fn capacity(ctx: &Ctx) -> Option<Capacity> {
             server_load[s] += shift;
         }
     }
+    // A zone's loss shifts what its servers carry; only designs that place servers in zones
+    // have these candidates.
+    let zone_of = ctx.design.zone_of();
+    let mut zone_load = vec![0.0f64; ctx.design.zones.len()];
     for (s, l) in server_load.iter().enumerate() {
         if *l > 0.0 {
             candidates.push((*l, FailureKind::Server, s));
+            if let Some(z) = zone_of[s] {
+                zone_load[z] += l;
+            }
+        }
+    }
+    for (z, l) in zone_load.iter().enumerate() {
+        if *l > 0.0 {
+            candidates.push((*l, FailureKind::Zone, z));
         }
     }
     candidates.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.2.cmp(&b.2)));
@@ -376,6 +391,10 @@ pub fn capacity(ctx: &Ctx) -> Option<Capacity> {
         let members: Vec<usize> = match kind {
             FailureKind::Component => vec![index],
             FailureKind::Server => ctx.hosted[index].clone(),
+            FailureKind::Zone => (0..ctx.design.servers.len())
+                .filter(|&s| zone_of[s] == Some(index))
+                .flat_map(|s| ctx.hosted[s].iter().copied())
+                .collect(),
         };
         for &m in &members {
             failed[m] = true;
@@ -390,6 +409,7 @@ pub fn capacity(ctx: &Ctx) -> Option<Capacity> {
         let id = match kind {
             FailureKind::Component => comps[index].id.clone(),
             FailureKind::Server => ctx.design.servers[index].id.clone(),
+            FailureKind::Zone => ctx.design.zones[index].id.clone(),
         };
         match worst.iter_mut().find(|w| w.kind == kind) {
             Some(w) if w.busiest().map_or(0.0, |t| t.utilization) >= u => {}
@@ -483,6 +503,47 @@ mod tests {
         assert_eq!(t.tier, Kind::WebServer);
         assert!((t.utilization - 1.2).abs() < 1e-9, "{t:?}");
         assert!(c.worst.iter().any(|w| w.kind == FailureKind::Server));
+    }
+
+    #[test]
+    fn the_worst_zone_lost_counts_as_one_failure() {
+        // Four web servers of 500 rps at a peak of 1200: one lost leaves three at 80%; a zone
+        // of two lost leaves two at 120%.
+        let mut d = site(4, 500.0, 1200.0);
+        let by_server = capacity(&Ctx::new(&d)).expect("measured");
+        assert!(by_server.worst.iter().all(|w| w.kind != FailureKind::Zone));
+        for id in ["a", "b"] {
+            d.zones.push(crate::model::Zone {
+                id: id.into(),
+                ..Default::default()
+            });
+        }
+        for (k, s) in d.servers.iter_mut().enumerate() {
+            s.zone = Some(if k < 2 { "a" } else { "b" }.into());
+        }
+        let c = capacity(&Ctx::new(&d)).expect("measured");
+        let server = c
+            .worst
+            .iter()
+            .find(|w| w.kind == FailureKind::Server)
+            .expect("server");
+        assert!((server.busiest().expect("tier").utilization - 0.8).abs() < 1e-9);
+        let zone = c
+            .worst
+            .iter()
+            .find(|w| w.kind == FailureKind::Zone)
+            .expect("zone");
+        assert_eq!(zone.failed, "a");
+        let t = zone.busiest().expect("tier");
+        assert_eq!(t.tier, Kind::WebServer);
+        assert!((t.utilization - 1.2).abs() < 1e-9, "{t:?}");
+        let f = crate::analyze::rules::testing::run(
+            crate::analyze::rules::rule("OVERLOAD-ON-FAILURE").expect("rule"),
+            &d,
+        );
+        assert_eq!(f.len(), 1, "{f:#?}");
+        assert!(f[0].message.contains("losing zone `a`"), "{}", f[0].message);
+        assert_eq!(f[0].servers, ["s0", "s1"]);
     }
 
     #[test]

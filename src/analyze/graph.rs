@@ -365,6 +365,44 @@ impl<'a> Ctx<'a> {
         seen
     }
 
+    /// Breadth-first reach from `seeds` as [`Ctx::reach`] does from the entries.
+    pub fn reach_seeds(
+        &self,
+        seeds: &[usize],
+        blocked: impl Fn(usize) -> bool,
+        edge_ok: impl Fn(usize, usize) -> bool,
+    ) -> Vec<bool> {
+        let mut seen = vec![false; self.len()];
+        let mut queue: VecDeque<usize> = VecDeque::new();
+        for &e in seeds {
+            if !blocked(e) && !seen[e] {
+                seen[e] = true;
+                queue.push_back(e);
+            }
+        }
+        while let Some(n) = queue.pop_front() {
+            for &(m, _) in &self.out[n] {
+                if !seen[m] && !blocked(m) && edge_ok(n, m) {
+                    seen[m] = true;
+                    queue.push_back(m);
+                }
+            }
+        }
+        seen
+    }
+
+    /// The components the design puts on a public network (their own `network`, else their
+    /// server's) with no firewall installed on their server: the internet reaches them
+    /// whatever the links say. Empty where the design states no network.
+    pub fn internet_facing(&self) -> Vec<usize> {
+        let networks = self.design.network_of();
+        (0..self.len())
+            .filter(|&i| networks[i] == Some(crate::model::Network::Public))
+            .filter(|&i| self.kind(i) != Kind::Client)
+            .filter(|&i| !self.server_of[i].is_some_and(|s| self.host_firewall[s]))
+            .collect()
+    }
+
     /// Breadth-first reach from where entry group `group` enters, never entering `blocked`
     /// components.
     pub fn reach_group(&self, group: usize, blocked: impl Fn(usize) -> bool) -> Vec<bool> {

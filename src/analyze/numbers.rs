@@ -46,6 +46,7 @@ impl Numbers {
                 .map(|i| {
                     let what = match i.kind {
                         super::availability::UnitKind::Server => "server ",
+                        super::availability::UnitKind::Zone => "zone ",
                         super::availability::UnitKind::Component => "",
                     };
                     format!(

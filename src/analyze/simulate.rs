@@ -54,21 +54,41 @@ pub fn simulate<S: AsRef<str>>(design: &Design, ids: &[S]) -> Result<Impact, Vec
     Ok(impact(&ctx, &failed))
 }
 
-/// One flag per component: whether it fails with the named components, servers or clusters.
-/// Unknown ids are returned as the error.
+/// One flag per component: whether it fails with the named components, servers, clusters,
+/// zones (every server in it) or regions (every zone in it). Unknown ids are returned as the
+/// error.
 pub fn failed_set<S: AsRef<str>>(design: &Design, ids: &[S]) -> Result<Vec<bool>, Vec<String>> {
     let mut failed = vec![false; design.components.len()];
     let mut unknown = Vec::new();
+    let zone_of = design.zone_of();
+    let server_of = design.server_of();
+    let regions = design.regions();
     for id in ids {
         let id = id.as_ref();
         let mut any = false;
+        // The servers the id fails as a zone or a region.
+        let in_domain = |s: usize| {
+            zone_of[s].is_some_and(|z| {
+                let zone = &design.zones[z];
+                zone.id == id || zone.region.as_deref() == Some(id)
+            })
+        };
         for (i, c) in design.components.iter().enumerate() {
-            if c.id == id || c.server.as_deref() == Some(id) || c.cluster.as_deref() == Some(id) {
+            if c.id == id
+                || c.server.as_deref() == Some(id)
+                || c.cluster.as_deref() == Some(id)
+                || server_of[i].is_some_and(in_domain)
+            {
                 failed[i] = true;
                 any = true;
             }
         }
-        if !any && design.server(id).is_none() && design.cluster(id).is_none() {
+        if !any
+            && design.server(id).is_none()
+            && design.cluster(id).is_none()
+            && design.zone(id).is_none()
+            && !regions.contains(&id)
+        {
             unknown.push(id.to_string());
         }
     }
@@ -206,6 +226,35 @@ mod tests {
         assert_eq!(i.loss, Loss::Work);
         assert_eq!(i.unreachable, ["worker"]);
         assert!(!i.loss.describe().contains("fewer instances"));
+    }
+
+    #[test]
+    fn a_zone_or_a_region_fails_every_server_in_it() {
+        let mut d = design("02-distributed.toml");
+        d.zones = vec![
+            crate::model::Zone {
+                id: "a".into(),
+                region: Some("eu".into()),
+                ..Default::default()
+            },
+            crate::model::Zone {
+                id: "b".into(),
+                region: Some("eu".into()),
+                ..Default::default()
+            },
+        ];
+        d.servers[1].zone = Some("a".into());
+        d.servers[2].zone = Some("b".into());
+        let i = simulate(&d, &["b"]).expect("known id");
+        assert_eq!(i.failed, ["nginx-2", "code-2", "mysql-replica"]);
+        assert_eq!(i.loss, Loss::Capacity);
+        let i = simulate(&d, &["eu"]).expect("known id");
+        assert_eq!(i.loss, Loss::Everything);
+        assert!(i.failed.contains(&"nginx-1".to_string()));
+        assert!(!i.failed.contains(&"haproxy".to_string()));
+        // A zone with no server fails nothing, and is no unknown id.
+        d.servers[2].zone = None;
+        assert_eq!(simulate(&d, &["b"]).map(|i| i.loss), Ok(Loss::Nothing));
     }
 
     #[test]

@@ -824,6 +824,7 @@ fn diff_text(old_side: &Side, new_side: &Side, d: &DesignDiff) -> String {
     }
     for (what, section) in [
         ("DNS records", &d.dns),
+        ("Zones", &d.zones),
         ("Servers", &d.servers),
         ("Clusters", &d.clusters),
         ("Components", &d.components),

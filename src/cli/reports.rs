@@ -432,6 +432,7 @@ pub fn diff_markdown(
     out.push('\n');
     let changed: Vec<String> = [
         ("DNS records", &d.dns),
+        ("zones", &d.zones),
         ("servers", &d.servers),
         ("clusters", &d.clusters),
         ("components", &d.components),

@@ -93,6 +93,9 @@ pub fn duplicate(
                 availability: like.and_then(|s| s.availability),
                 mtbf: like.and_then(|s| s.mtbf),
                 mttr: like.and_then(|s| s.mttr),
+                // In the same failure domain and network as the one it copies.
+                zone: like.and_then(|s| s.zone.clone()),
+                network: like.and_then(|s| s.network),
             });
             (Some(sid), true)
         }

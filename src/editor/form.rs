@@ -1,7 +1,9 @@
 //! The property form: the fields of a component, server, link or the design itself, and how a
 //! field's new value is written into the design.
 
-use crate::model::{Algorithm, Cluster, ClusterMode, DbRole, Design, DnsRecord, Kind, Protocol};
+use crate::model::{
+    Algorithm, Cluster, ClusterMode, DbRole, Design, DnsRecord, Kind, Network, Protocol,
+};
 
 /// What a form edits.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -162,11 +164,33 @@ pub fn fields(design: &Design, target: &Target) -> Vec<Field> {
             let Some(s) = design.server(id) else {
                 return Vec::new();
             };
-            vec![
+            let mut f = vec![
                 Field::text("id", Some(&s.id)),
                 Field::text("ip", s.ip.as_deref()),
                 Field::text("label", s.label.as_deref()),
-            ]
+            ];
+            // Placement is asked only of designs that place things: the others keep their form.
+            let networks = design.servers.iter().any(|s| s.network.is_some())
+                || design.components.iter().any(|c| c.network.is_some());
+            if !design.zones.is_empty() {
+                f.push(Field::choice(
+                    "zone",
+                    s.zone.as_deref().unwrap_or(NONE),
+                    with_none(design.zones.iter().map(|z| z.id.clone())),
+                ));
+            }
+            if !design.zones.is_empty() || networks {
+                f.push(Field::choice(
+                    "network",
+                    s.network.map_or(NONE, Network::as_str),
+                    with_none(
+                        [Network::Public, Network::Private]
+                            .iter()
+                            .map(|n| n.as_str().to_string()),
+                    ),
+                ));
+            }
+            f
         }
         Target::Link(i) => {
             let Some(l) = design.links.get(*i) else {
@@ -289,6 +313,13 @@ pub fn apply(
             if field == "id" {
                 return rename(design, id, value).map(Target::Server);
             }
+            let zone = opt(value);
+            if field == "zone"
+                && let Some(z) = zone.as_deref()
+                && design.zone(z).is_none()
+            {
+                return Err(format!("no zone `{z}`"));
+            }
             let s = design
                 .servers
                 .iter_mut()
@@ -297,6 +328,17 @@ pub fn apply(
             match field {
                 "ip" => s.ip = ip(value, "a server's IP")?,
                 "label" => s.label = opt(value),
+                "zone" => s.zone = zone,
+                "network" => {
+                    s.network = match opt(value).as_deref() {
+                        None => None,
+                        Some("public") => Some(Network::Public),
+                        Some("private") => Some(Network::Private),
+                        Some(v) => {
+                            return Err(format!("`{v}` is not a network: public or private"));
+                        }
+                    }
+                }
                 _ => return Err(format!("unknown field {field}")),
             }
             Ok(target.clone())
@@ -396,4 +438,47 @@ fn rename(design: &mut Design, old: &str, new: &str) -> Result<String, String> {
     }
     design.rename(old, new);
     Ok(new.to_string())
+}
+
+#[cfg(test)]
+mod zone_tests {
+    use super::*;
+    use crate::model::{Server, Zone};
+
+    fn design() -> Design {
+        let mut d = Design::new("zones");
+        d.servers.push(Server {
+            id: "s1".into(),
+            ..Default::default()
+        });
+        d
+    }
+
+    fn names(d: &Design) -> Vec<&'static str> {
+        fields(d, &Target::Server("s1".into()))
+            .iter()
+            .map(|f| f.name)
+            .collect()
+    }
+
+    #[test]
+    fn a_server_form_asks_for_a_zone_only_in_designs_with_zones() {
+        let mut d = design();
+        assert_eq!(names(&d), ["id", "ip", "label"]);
+        d.zones.push(Zone {
+            id: "a".into(),
+            ..Default::default()
+        });
+        assert_eq!(names(&d), ["id", "ip", "label", "zone", "network"]);
+        let t = Target::Server("s1".into());
+        apply(&mut d, &t, "zone", "a").expect("a known zone");
+        assert_eq!(d.servers[0].zone.as_deref(), Some("a"));
+        assert!(apply(&mut d, &t, "zone", "b").is_err());
+        apply(&mut d, &t, "network", "public").expect("a network");
+        assert_eq!(d.servers[0].network, Some(Network::Public));
+        apply(&mut d, &t, "zone", NONE).expect("none");
+        apply(&mut d, &t, "network", NONE).expect("none");
+        assert_eq!(d.servers[0].zone, None);
+        assert_eq!(d.servers[0].network, None);
+    }
 }

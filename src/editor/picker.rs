@@ -13,6 +13,9 @@ pub enum Pick {
     Component(String),
     Server(String),
     Cluster(String),
+    /// A zone or a region, by its id or name: choosing it in the go-to picker toggles its
+    /// simulated failure, as `f` does for the selected component or server.
+    Zone(String),
     /// An index into the design's links.
     Link(usize),
     /// An index into the findings the picker was built from.
@@ -25,9 +28,11 @@ impl Pick {
     /// The id the pick stands for in a form field (none for links and findings).
     pub fn id(&self) -> Option<&str> {
         match self {
-            Pick::Component(id) | Pick::Server(id) | Pick::Cluster(id) | Pick::Other(id) => {
-                Some(id)
-            }
+            Pick::Component(id)
+            | Pick::Server(id)
+            | Pick::Cluster(id)
+            | Pick::Zone(id)
+            | Pick::Other(id) => Some(id),
             Pick::Link(_) | Pick::Finding(_) => None,
         }
     }
@@ -73,6 +78,7 @@ pub struct Families {
     pub clusters: bool,
     pub links: bool,
     pub findings: bool,
+    pub zones: bool,
 }
 
 impl Families {
@@ -83,6 +89,7 @@ impl Families {
         clusters: true,
         links: true,
         findings: true,
+        zones: true,
     };
     /// What a link can start or end at.
     pub const LINK_ENDS: Families = Families {
@@ -91,6 +98,7 @@ impl Families {
         clusters: true,
         links: false,
         findings: false,
+        zones: false,
     };
     /// What a DNS record can point at.
     pub const DNS_TARGETS: Families = Families {
@@ -99,6 +107,7 @@ impl Families {
         clusters: true,
         links: false,
         findings: false,
+        zones: false,
     };
     pub const SERVERS: Families = Families {
         components: false,
@@ -106,6 +115,7 @@ impl Families {
         clusters: false,
         links: false,
         findings: false,
+        zones: false,
     };
     pub const CLUSTERS: Families = Families {
         components: false,
@@ -113,6 +123,7 @@ impl Families {
         clusters: true,
         links: false,
         findings: false,
+        zones: false,
     };
 }
 
@@ -185,6 +196,38 @@ pub fn items(design: &Design, findings: &[Finding], families: Families) -> Vec<I
                 )
                 .with_keys(keys.into_iter().flatten()),
             );
+        }
+    }
+    if families.zones {
+        for z in &design.zones {
+            let servers: Vec<&str> = design
+                .servers
+                .iter()
+                .filter(|s| s.zone.as_deref() == Some(z.id.as_str()))
+                .map(|s| s.id.as_str())
+                .collect();
+            let servers = format!("fail: {}", crate::text::list(&servers));
+            let detail = join_some([z.label.as_deref(), z.region.as_deref(), Some(&servers)]);
+            let keys = [Some(z.id.clone()), z.label.clone(), z.region.clone()];
+            out.push(
+                Item::new(Pick::Zone(z.id.clone()), "zone", z.id.clone(), detail)
+                    .with_keys(keys.into_iter().flatten()),
+            );
+        }
+        for r in design.regions() {
+            let zones: Vec<&str> = design
+                .zones
+                .iter()
+                .filter(|z| z.region.as_deref() == Some(r))
+                .map(|z| z.id.as_str())
+                .collect();
+            let detail = format!("fail: {}", crate::text::list(&zones));
+            out.push(Item::new(
+                Pick::Zone(r.to_string()),
+                "region",
+                r.to_string(),
+                detail,
+            ));
         }
     }
     if families.links {

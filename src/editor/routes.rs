@@ -200,16 +200,24 @@ pub fn dns_tags(design: &Design, layout: &Layout) -> Vec<(Rect, String)> {
     out
 }
 
-/// The titles of server frames, longest first: name, IP and state; name and state; name.
+/// The titles of server frames, longest first: name, IP, zone and state; name, zone and
+/// state; name and state; name. The zone (the canvas draws no zone frames) says which failure
+/// domain the server shares with others.
 pub(super) fn frame_titles(design: &Design, si: usize, room: usize, state: &str) -> String {
     let s = &design.servers[si];
     let ip =
         s.ip.as_ref()
             .map(|ip| format!(" · {ip}"))
             .unwrap_or_default();
+    let zone = s
+        .zone
+        .as_ref()
+        .map(|z| format!(" · zone {z}"))
+        .unwrap_or_default();
     let name = s.display_name();
     [
-        format!(" {name}{ip}{state} "),
+        format!(" {name}{ip}{zone}{state} "),
+        format!(" {name}{zone}{state} "),
         format!(" {name}{state} "),
         format!(" {name} "),
     ]
@@ -457,4 +465,27 @@ pub fn route_links_cached(design: &Design, layout: &Layout, cache: &mut RouteCac
     cache.frames = frames;
     cache.tags = tags;
     cache.routes()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_server_frame_names_its_zone_while_it_fits() {
+        let mut d = Design::new("zones");
+        d.servers.push(crate::model::Server {
+            id: "web-01".into(),
+            ip: Some("10.0.0.1".into()),
+            zone: Some("a".into()),
+            ..Default::default()
+        });
+        assert_eq!(
+            frame_titles(&d, 0, 80, " ✗ FAILED"),
+            " web-01 · 10.0.0.1 · zone a ✗ FAILED "
+        );
+        assert_eq!(frame_titles(&d, 0, 25, ""), " web-01 · zone a ");
+        d.servers[0].zone = None;
+        assert_eq!(frame_titles(&d, 0, 80, ""), " web-01 · 10.0.0.1 ");
+    }
 }

@@ -315,7 +315,9 @@ impl App {
     /// about things no longer there, then recomputes (see [`derived::derive`]).
     pub(super) fn derive(&mut self) {
         let design = &self.design;
-        self.failed.retain(|id| design.id_taken(id));
+        let regions = design.regions();
+        self.failed
+            .retain(|id| design.id_taken(id) || regions.contains(&id.as_str()));
         self.selection = match std::mem::take(&mut self.selection) {
             Selection::Component(id) if design.component(&id).is_some() => Selection::Component(id),
             Selection::Server(id) if design.server(&id).is_some() => Selection::Server(id),

@@ -1291,6 +1291,27 @@ fn choose(app: &mut App, pick: Option<Pick>, typed: String, purpose: Purpose) {
                     reveal_finding(app);
                     return;
                 }
+                Some(Pick::Zone(id)) => {
+                    // A zone or region is no item on the canvas: choosing it toggles its
+                    // failure, every server in it at once.
+                    let failing = !app.failed.remove(&id);
+                    if failing {
+                        app.failed.insert(id.clone());
+                    }
+                    app.derive();
+                    let text = match (&app.derived.impact, failing) {
+                        (Some(i), true) => format!(
+                            "simulated failure of `{id}`: the site loses {}",
+                            i.loss.describe()
+                        ),
+                        (Some(i), false) => {
+                            format!("`{id}` is up again; the site loses {}", i.loss.describe())
+                        }
+                        (None, _) => "no failure simulated".to_string(),
+                    };
+                    app.say(text);
+                    return;
+                }
                 Some(Pick::Other(_)) | None => {
                     app.say("nothing chosen");
                     return;

@@ -69,17 +69,26 @@ pub fn to_d2(design: &Design, marks: Option<&Marks>) -> String {
     let worst = |list: &[usize]| marks.and_then(|m| m.worst(list));
     // Where each id is drawn: its key path.
     let (on_server, loose) = outline::by_server(design);
+    // A server in a zone is a container inside the zone's: `z0.s1`.
+    let zone_of = design.zone_of();
+    let server_path = |s: usize| match zone_of[s] {
+        Some(z) => format!("z{z}.s{s}"),
+        None => format!("s{s}"),
+    };
     let mut path: HashMap<&str, String> = HashMap::default();
     for (s, ids) in on_server.iter().enumerate() {
         for &i in ids {
-            path.insert(design.components[i].id.as_str(), format!("s{s}.c{i}"));
+            path.insert(
+                design.components[i].id.as_str(),
+                format!("{}.c{i}", server_path(s)),
+            );
         }
     }
     for &i in &loose {
         path.insert(design.components[i].id.as_str(), format!("c{i}"));
     }
     for (i, s) in design.servers.iter().enumerate() {
-        path.entry(s.id.as_str()).or_insert_with(|| format!("s{i}"));
+        path.entry(s.id.as_str()).or_insert_with(|| server_path(i));
     }
     for (i, k) in design.clusters.iter().enumerate() {
         path.entry(k.id.as_str()).or_insert_with(|| format!("k{i}"));
@@ -96,14 +105,34 @@ pub fn to_d2(design: &Design, marks: Option<&Marks>) -> String {
     for i in loose {
         component(&mut out, i, "");
     }
-    for (s, server) in design.servers.iter().enumerate() {
-        let title = outline::server_title(server, "\n");
-        let _ = writeln!(out, "s{s}: {} {{", quoted(&title));
+    let server = |out: &mut String, s: usize, indent: &str| {
+        let title = outline::server_title(&design.servers[s], "\n");
+        let _ = writeln!(out, "{indent}s{s}: {} {{", quoted(&title));
         if let Some(sev) = marks.and_then(|m| m.worst(&m.servers[s])) {
-            let _ = writeln!(out, "  class: {}", class(sev));
+            let _ = writeln!(out, "{indent}  class: {}", class(sev));
         }
+        let inner = format!("{indent}  ");
         for &i in &on_server[s] {
-            component(&mut out, i, "  ");
+            component(out, i, &inner);
+        }
+        let _ = writeln!(out, "{indent}}}");
+    };
+    let mut drawn_zone = vec![false; design.zones.len()];
+    for s in 0..design.servers.len() {
+        let Some(z) = zone_of[s] else {
+            server(&mut out, s, "");
+            continue;
+        };
+        if std::mem::replace(&mut drawn_zone[z], true) {
+            continue;
+        }
+        let _ = writeln!(
+            out,
+            "z{z}: {} {{\n  style.stroke-dash: 4",
+            quoted(&outline::zone_title(&design.zones[z]))
+        );
+        for t in (s..design.servers.len()).filter(|&t| zone_of[t] == Some(z)) {
+            server(&mut out, t, "  ");
         }
         let _ = writeln!(out, "}}");
     }
@@ -250,5 +279,22 @@ mod tests {
             "{text}"
         );
         assert!(!to_d2(&d, None).contains("class"));
+    }
+    #[test]
+    fn zones_are_containers_round_their_servers() {
+        let mut d = crate::io::load(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("designs/02-distributed.toml"),
+        )
+        .expect("loads");
+        d.zones.push(crate::model::Zone {
+            id: "a".into(),
+            ..Default::default()
+        });
+        d.servers[1].zone = Some("a".into());
+        let out = to_d2(&d, None);
+        assert!(out.contains("z0: \"zone a\" {"), "{out}");
+        assert!(out.contains("\n  s1: "), "{out}");
+        // Links into the zone's server address its components through the zone.
+        assert!(out.contains("z0.s1.c"), "{out}");
     }
 }

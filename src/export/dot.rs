@@ -272,6 +272,7 @@ fn emit(design: &Design, marks: Option<&Marks>, stmts: &mut Emit) {
         }));
     }
 
+    let mut server_frames: Vec<Option<Stmt>> = Vec::with_capacity(design.servers.len());
     for (s, server) in design.servers.iter().enumerate() {
         let flagged = marks.map(|m| &m.servers[s][..]).unwrap_or(&[]);
         let worst = marks.and_then(|m| m.worst(flagged));
@@ -320,8 +321,51 @@ fn emit(design: &Design, marks: Option<&Marks>, stmts: &mut Emit) {
             body.push(component_node(design, i, marks));
         }
         body.extend(anchor_support(design, &on_server[s], &on_path, &server.id));
-        stmts.push(Stmt::Subgraph(Subgraph {
+        server_frames.push(Some(Stmt::Subgraph(Subgraph {
             id: q(&server_cluster_id(&server.id)),
+            stmts: body,
+        })));
+    }
+    // Servers in a zone are drawn inside its frame, where its first server would be; a design
+    // without zones gets its servers as before.
+    let zone_of = design.zone_of();
+    for s in 0..design.servers.len() {
+        let Some(frame) = server_frames[s].take() else {
+            continue;
+        };
+        let Some(z) = zone_of[s] else {
+            stmts.push(frame);
+            continue;
+        };
+        let zone = &design.zones[z];
+        let mut label = format!("<B>zone {}</B>", html(zone.display_name()));
+        if zone.label.is_some() {
+            label.push_str(&format!("  {}", font(MUTED, 10, &html(&zone.id))));
+        }
+        if let Some(region) = zone.region.as_deref() {
+            label.push_str(&format!(
+                "  {}",
+                font(MUTED, 10, &html(&format!("region {region}")))
+            ));
+        }
+        let mut body = vec![
+            Stmt::Attribute(a("label", h(&label))),
+            Stmt::Attribute(tip(&format!("zone {}", zone.id))),
+            Stmt::Attribute(aq("style", "dashed,rounded")),
+            Stmt::Attribute(aq("color", style::ZONE_BORDER)),
+            Stmt::Attribute(aq("labeljust", "l")),
+            Stmt::Attribute(aq("margin", "14")),
+            frame,
+        ];
+        for t in s + 1..design.servers.len() {
+            if zone_of[t] == Some(z)
+                && let Some(f) = server_frames[t].take()
+            {
+                body.push(f);
+            }
+        }
+        stmts.push(Stmt::Subgraph(Subgraph {
+            id: q(&format!("cluster z:{}", zone.id)),
             stmts: body,
         }));
     }
@@ -1002,6 +1046,43 @@ mod tests {
         let empty = Design::new("empty");
         let whole = build(&empty, None).print(&mut PrinterContext::default()) + "\n";
         assert_eq!(to_dot(&empty, None), whole);
+    }
+
+    #[test]
+    fn zones_are_frames_around_their_servers() {
+        let mut d = reference("02-distributed.toml");
+        assert!(!to_dot(&d, None).contains("cluster z:"));
+        d.zones.push(crate::model::Zone {
+            id: "eu-1a".into(),
+            region: Some("eu-1".into()),
+            ..Default::default()
+        });
+        d.servers[0].zone = Some("eu-1a".into());
+        d.servers[2].zone = Some("eu-1a".into());
+        let g = parse(&to_dot(&d, None));
+        let zone = stmts(&g)
+            .into_iter()
+            .find_map(|s| match s {
+                Stmt::Subgraph(sg) if sg.id == q("cluster z:eu-1a") => Some(sg),
+                _ => None,
+            })
+            .expect("a zone frame");
+        let inside: Vec<Id> = zone
+            .stmts
+            .iter()
+            .filter_map(|s| match s {
+                Stmt::Subgraph(sg) => Some(sg.id.clone()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            inside,
+            [
+                q(&server_cluster_id(&d.servers[0].id)),
+                q(&server_cluster_id(&d.servers[2].id))
+            ]
+        );
+        assert!(to_dot(&d, None).contains("region eu-1"));
     }
 
     #[test]

@@ -83,11 +83,30 @@ pub fn to_mermaid(design: &Design, marks: Option<&Marks>) -> String {
     for i in loose {
         component_line(&mut out, i, "  ");
     }
-    for (s, server) in design.servers.iter().enumerate() {
-        let title = outline::server_title(server, " ");
-        let _ = writeln!(out, "  subgraph s{s}[\"{}\"]", label(&title));
+    let server = |out: &mut String, s: usize, indent: &str| {
+        let title = outline::server_title(&design.servers[s], " ");
+        let _ = writeln!(out, "{indent}subgraph s{s}[\"{}\"]", label(&title));
+        let inner = format!("{indent}  ");
         for &i in &on_server[s] {
-            component_line(&mut out, i, "    ");
+            component_line(out, i, &inner);
+        }
+        let _ = writeln!(out, "{indent}end");
+    };
+    // A server in a zone is drawn inside the zone's subgraph, where its first server would be.
+    let zone_of = design.zone_of();
+    let mut drawn_zone = vec![false; design.zones.len()];
+    for s in 0..design.servers.len() {
+        let Some(z) = zone_of[s] else {
+            server(&mut out, s, "  ");
+            continue;
+        };
+        if std::mem::replace(&mut drawn_zone[z], true) {
+            continue;
+        }
+        let title = outline::zone_title(&design.zones[z]);
+        let _ = writeln!(out, "  subgraph z{z}[\"{}\"]", label(&title));
+        for t in (s..design.servers.len()).filter(|&t| zone_of[t] == Some(z)) {
+            server(&mut out, t, "    ");
         }
         let _ = writeln!(out, "  end");
     }
@@ -255,5 +274,28 @@ mod tests {
             m.contains("k0{{\"lb-cluster (active-active)<br>8.8.8.8\"}}"),
             "{m}"
         );
+    }
+    #[test]
+    fn zones_are_subgraphs_round_their_servers() {
+        let mut d = crate::io::load(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("designs/02-distributed.toml"),
+        )
+        .expect("loads");
+        let plain = to_mermaid(&d, None);
+        assert!(!plain.contains("subgraph z"));
+        d.zones.push(crate::model::Zone {
+            id: "a".into(),
+            region: Some("eu".into()),
+            ..Default::default()
+        });
+        d.servers[1].zone = Some("a".into());
+        d.servers[2].zone = Some("a".into());
+        let m = to_mermaid(&d, None);
+        assert!(
+            m.contains("  subgraph z0[\"zone a · region eu\"]\n    subgraph s1["),
+            "{m}"
+        );
+        assert_eq!(m.matches("subgraph ").count(), d.servers.len() + 1);
+        assert_eq!(m.matches("end\n").count(), d.servers.len() + 1);
     }
 }

@@ -1,7 +1,7 @@
 //! What the text diagram formats (Mermaid, D2) say of each element, in one place: the
 //! components grouped by server and the text of a component, a server and a cluster.
 
-use crate::model::{Cluster, Component, Design, Server};
+use crate::model::{Cluster, Component, Design, Server, Zone};
 
 /// The components on each server and those on none, each in design order.
 pub(crate) fn by_server(design: &Design) -> (Vec<Vec<usize>>, Vec<usize>) {
@@ -36,6 +36,18 @@ pub(crate) fn server_title(server: &Server, ip_sep: &str) -> String {
     };
     if let Some(ip) = &server.ip {
         title = format!("{title}{ip_sep}{ip}");
+    }
+    title
+}
+
+/// "zone Label (id) · region eu-west-1".
+pub(crate) fn zone_title(zone: &Zone) -> String {
+    let mut title = match &zone.label {
+        Some(label) => format!("zone {label} ({})", zone.id),
+        None => format!("zone {}", zone.id),
+    };
+    if let Some(region) = &zone.region {
+        title = format!("{title} · region {region}");
     }
     title
 }

@@ -13,6 +13,8 @@ pub const TEXT: &str = "#212121";
 pub const MUTED: &str = "#616161";
 pub const SERVER_FILL: &str = "#f5f7fa";
 pub const SERVER_BORDER: &str = "#90a4ae";
+/// The dashed frame of a zone (failure domain) around its servers.
+pub const ZONE_BORDER: &str = "#5c6bc0";
 pub const ENCRYPTED: &str = "#2e7d32";
 pub const PLAIN: &str = "#78909c";
 pub const DNS_FILL: &str = "#f3e5f5";

@@ -153,6 +153,36 @@ pub fn to_svg(design: &Design, marks: Option<&Marks>) -> String {
 
     let mut body = String::with_capacity(1024 + design.components.len() * 900);
 
+    // Zones: a dashed outline round the frames of their servers, drawn under them, with the
+    // zone and its region in the outline's lower margin. The layout does not group servers by
+    // zone, so where zones interleave on the canvas their outlines overlap.
+    let zone_of = design.zone_of();
+    for (z, zone) in design.zones.iter().enumerate() {
+        let Some(area) = union_all(
+            geo.frames
+                .iter()
+                .filter(|(s, _)| zone_of[*s] == Some(z))
+                .map(|(_, rect)| canvas.px(rect)),
+        ) else {
+            continue;
+        };
+        let (x, y) = (area.x - 6, area.y + CELL_H / 2 - 6);
+        let (w, h) = (area.w + 12, area.h - CELL_H / 2 + 22);
+        let mut label = format!("zone {}", zone.display_name());
+        if let Some(region) = zone.region.as_deref() {
+            label.push_str(&format!(" · region {region}"));
+        }
+        let _ = write!(
+            body,
+            "<g class=\"zone\"><title>zone {}</title><rect x=\"{x}\" y=\"{y}\" width=\"{w}\" height=\"{h}\" rx=\"12\" fill=\"none\" stroke=\"{}\" stroke-width=\"1.2\" stroke-dasharray=\"6 4\"/><text x=\"{}\" y=\"{}\" class=\"d\">{}</text></g>",
+            xml(&zone.id),
+            style::ZONE_BORDER,
+            x + 8,
+            y + h - 5,
+            xml(&label)
+        );
+    }
+
     // Server frames, their titles kept clear of lines and labels.
     let mut frames: Vec<Px> = Vec::with_capacity(geo.frames.len());
     let mut keep_out: Vec<Px> = Vec::new();
@@ -784,6 +814,22 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("<&>"));
+    }
+
+    #[test]
+    fn zones_are_outlined_round_their_servers() {
+        let mut d = reference("02-distributed.toml");
+        assert!(!to_svg(&d, None).contains("class=\"zone\""));
+        d.zones.push(crate::model::Zone {
+            id: "eu-1a".into(),
+            region: Some("eu-1".into()),
+            ..Default::default()
+        });
+        d.servers[1].zone = Some("eu-1a".into());
+        let svg = to_svg(&d, None);
+        roxmltree::Document::parse(&svg).expect("well-formed");
+        assert!(svg.contains("<title>zone eu-1a</title>"), "{svg}");
+        assert!(svg.contains("zone eu-1a · region eu-1"));
     }
 
     #[test]

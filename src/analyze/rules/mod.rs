@@ -23,7 +23,9 @@ mod overload_on_failure;
 mod resource_contention;
 mod site_unreachable;
 mod spof_component;
+mod spof_region;
 mod spof_server;
+mod spof_zone;
 pub mod stale_acceptance;
 mod tls_terminated_early;
 mod unreachable;
@@ -141,6 +143,8 @@ pub static RULES: &[&Rule] = &[
     &site_unreachable::RULE,
     &spof_component::RULE,
     &spof_server::RULE,
+    &spof_zone::RULE,
+    &spof_region::RULE,
     &db_single_primary::RULE,
     &db_no_replica::RULE,
     &db_quorum::RULE,

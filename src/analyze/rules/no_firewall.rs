@@ -12,6 +12,8 @@ pub static RULE: Rule = Rule {
              neither a standalone firewall component on the path nor a firewall installed on the \
              server itself (which filters every link into that server). A component without a \
              server (not a managed service) runs on a host of its own and is reported by its id. \
+             A component on a `public` network (its own or its server's) is reached from the \
+             internet whatever its links say, unless a firewall is installed on its server. \
              One finding lists every such server, and one every such host-less component.",
     why: "Every port the server opens (SSH, the database, an admin page) is open to the \
           internet; one forgotten service is enough for an intrusion.",
@@ -31,10 +33,21 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         is_entry[e] = comps[e].kind != Kind::Client;
     }
     // An entry on a firewalled server is filtered as it is entered from the internet.
-    let open = ctx.reach(
+    let mut open = ctx.reach(
         |i| standalone_fw(i) || (is_entry[i] && filtered(i)),
         |from, to| !(filtered(to) && ctx.server_of[from] != ctx.server_of[to]),
     );
+    // What sits on a public network without a firewall on its server is entered from the
+    // internet, whatever the links say.
+    let public = ctx.internet_facing();
+    if !public.is_empty() {
+        let more = ctx.reach_seeds(&public, standalone_fw, |from, to| {
+            !(filtered(to) && ctx.server_of[from] != ctx.server_of[to])
+        });
+        for (o, m) in open.iter_mut().zip(more) {
+            *o |= m;
+        }
+    }
     let mut reached: Vec<Vec<&str>> = vec![Vec::new(); ctx.design.servers.len()];
     let mut own: Vec<&str> = Vec::new();
     for i in (0..ctx.len()).filter(|&i| open[i]) {
@@ -174,6 +187,24 @@ mod tests {
             port: None,
             label: None,
         });
+        assert!(run(&RULE, &d).is_empty());
+        // A server on a public network is entered from the internet past the edge firewall,
+        // and so is what it links to without a firewall (web-02's web server calls the
+        // application server on web-01).
+        use crate::model::Network;
+        assert_eq!(d.servers[2].id, "web-02");
+        d.servers[2].network = Some(Network::Private);
+        assert!(run(&RULE, &d).is_empty());
+        d.servers[2].network = Some(Network::Public);
+        let f = run(&RULE, &d);
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!(f[0].servers, ["web-01", "web-02"]);
+        // A component that states its own network wins over its server's.
+        for c in &mut d.components {
+            if c.server.as_deref() == Some(d.servers[2].id.as_str()) {
+                c.network = Some(Network::Private);
+            }
+        }
         assert!(run(&RULE, &d).is_empty());
     }
 }

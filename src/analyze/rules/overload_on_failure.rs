@@ -9,8 +9,8 @@ pub static RULE: Rule = Rule {
     severity: Severity::High,
     title: "overloaded after a single failure",
     checks: "With the design's `peak_load` at the entry and `capacity` (requests per second per \
-             instance) on components, the load of each tier after losing each server and each \
-             component that carries load (the worst ones recomputed in full, see `analyze`'s \
+             instance) on components, the load of each tier after losing each server, each \
+             component and, in designs with zones, each zone (every server in it) that carries load (the worst ones recomputed in full, see `analyze`'s \
              capacity section): a tier whose busiest instance would run above 100%. Load \
              balancers split evenly over the backends that are up (by `weight` where given). \
              Failures that take a tier down entirely are the SPOF rules' findings, not this \
@@ -47,6 +47,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         let what = match w.kind {
             FailureKind::Server => format!("server `{}`", w.failed),
             FailureKind::Component => format!("`{}`", w.failed),
+            FailureKind::Zone => format!("zone `{}` (every server in it)", w.failed),
         };
         let tiers: Vec<String> = over
             .iter()
@@ -78,6 +79,14 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         f = match w.kind {
             FailureKind::Server => f.servers([w.failed.as_str()]),
             FailureKind::Component => f.components([w.failed.as_str()]),
+            // The zone is named in the message; its servers are what it takes down.
+            FailureKind::Zone => f.servers(
+                ctx.design
+                    .servers
+                    .iter()
+                    .filter(|s| s.zone.as_deref() == Some(w.failed.as_str()))
+                    .map(|s| s.id.as_str()),
+            ),
         };
         out.push(f);
     }

@@ -451,6 +451,42 @@ fn failing_a_server_and_clearing() {
 }
 
 #[test]
+fn a_zone_is_failed_from_the_go_to_picker() {
+    let mut a = app("distributed");
+    let mut d = a.design.clone();
+    d.zones.push(crate::model::Zone {
+        id: "zone-b".into(),
+        region: Some("eu".into()),
+        ..Default::default()
+    });
+    let web2 = d
+        .servers
+        .iter_mut()
+        .find(|s| s.id == "web-02")
+        .expect("web-02");
+    web2.zone = Some("zone-b".into());
+    a = App::new(d, None);
+    step(&mut a, Action::GoTo);
+    run(&mut a, "zone-b".chars().map(Action::Char));
+    step(&mut a, Action::Accept);
+    assert!(a.failed.contains("zone-b"), "{:?}", a.failed);
+    assert_eq!(
+        a.derived.impact.as_ref().map(|i| i.loss),
+        Some(analyze::Loss::Capacity)
+    );
+    let m = a.message.clone().expect("message");
+    assert!(m.text.contains("simulated failure of `zone-b`"), "{m:?}");
+    // A region is listed too, and stays failed across the next derive.
+    step(&mut a, Action::ClearFailures);
+    step(&mut a, Action::GoTo);
+    run(&mut a, "eu".chars().map(Action::Char));
+    step(&mut a, Action::Accept);
+    assert!(a.failed.contains("eu"), "{:?}", a.failed);
+    a.derive();
+    assert!(a.failed.contains("eu"));
+}
+
+#[test]
 fn saving_writes_the_file_and_clears_the_flag() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("d.toml");
