@@ -13,7 +13,8 @@ sleep 1.5
 tmux send-keys -t "$session" n
 sleep 0.3
 tmux send-keys -t "$session" n
-sleep 0.5
+# The opening message fades after 6 s; then the status bar shows the design's figures.
+sleep 6.5
 tmux capture-pane -p -t "$session" > /tmp/ed/shot.txt
 tmux kill-session -t "$session"
 python3 - <<'PY'

@@ -408,13 +408,6 @@ fn draw_status(frame: &mut Frame, app: &App, s: &Screen) {
             Style::default().fg(Color::Red),
         ));
     }
-    // The design's figures stay in place; a message comes after them and fades.
-    if let Some(text) = app.derived.status_figures(!app.failed.is_empty()) {
-        spans.push(Span::styled(
-            format!(" {text} "),
-            Style::default().fg(Color::Cyan),
-        ));
-    }
     if let Some(b) = &app.busy {
         let t = b.since.elapsed();
         let spin = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
@@ -436,12 +429,19 @@ fn draw_status(frame: &mut Frame, app: &App, s: &Screen) {
             Style::default().fg(Color::White)
         };
         // What does not fit ends in an ellipsis, not mid-word.
-        let used: usize = spans.iter().map(|s| crate::text::width(&s.content)).sum();
-        let room = usize::from(s.status.width).saturating_sub(used + 1);
+        let room = usize::from(s.status.width).saturating_sub(width_of(&spans) + 1);
         spans.push(Span::styled(
             format!(" {}", crate::text::ellipsize(&m.text, room)),
             style,
         ));
+    }
+    // The design's figures, whole or not at all: while a message takes their room they step
+    // aside, and come back when it fades.
+    if let Some(text) = app.derived.status_figures(!app.failed.is_empty()) {
+        let figures = format!(" {text} ");
+        if width_of(&spans) + crate::text::width(&figures) <= usize::from(s.status.width) {
+            spans.push(Span::styled(figures, Style::default().fg(Color::Cyan)));
+        }
     }
     if !app.show_panel {
         spans.push(Span::styled(
@@ -796,3 +796,8 @@ pub fn help_lines(width: u16) -> Vec<Line<'static>> {
 
 #[cfg(test)]
 mod tests;
+
+/// The width of a line's spans in terminal cells.
+fn width_of(spans: &[Span]) -> usize {
+    spans.iter().map(|s| crate::text::width(&s.content)).sum()
+}

@@ -173,24 +173,32 @@ fn boxes_at_the_ends_of_the_canvas_draw_without_overflow() {
 }
 
 #[test]
-fn a_long_message_ends_in_an_ellipsis_after_the_figures() {
+fn a_message_comes_first_and_the_figures_show_whole_or_not_at_all() {
     let mut a = app("distributed", 120, 40);
+    let row = |a: &App| -> String {
+        let t = render(a);
+        let buf = t.backend().buffer();
+        (0..a.size.0)
+            .map(|x| buf[(x, a.size.1 - 2)].symbol().to_string())
+            .collect::<String>()
+            .trim_end()
+            .to_string()
+    };
+    // Without a message: the counts and the figures.
+    a.message = None;
+    let r = row(&a);
+    assert!(r.contains("avail 99.69% · writes 99.64%"), "{r}");
+    // A short message and the figures both fit.
+    a.say("saved");
+    let r = row(&a);
+    assert!(r.contains("saved") && r.contains("N−1 75%"), "{r}");
+    assert!(r.find("saved") < r.find("avail"), "{r}");
+    // A long one is cut with an ellipsis, and the figures step aside rather than be cut.
     a.say(format!(
         "opened {}.toml · ? for help",
         "a-long-name/".repeat(12)
     ));
-    let t = render(&a);
-    let buf = t.backend().buffer();
-    let row: String = (0..120)
-        .map(|x| buf[(x, status_row(&a))].symbol().to_string())
-        .collect();
-    let row = row.trim_end();
-    assert!(row.contains("avail 99.69%"), "{row}");
-    assert!(row.ends_with('…'), "{row}");
-    assert!(row.find("avail") < row.find("opened"), "{row}");
-}
-
-/// The status line's row: the one above the key hints.
-fn status_row(a: &App) -> u16 {
-    a.size.1 - 2
+    let r = row(&a);
+    assert!(r.ends_with('…'), "{r}");
+    assert!(!r.contains("avail"), "{r}");
 }
