@@ -81,6 +81,34 @@ fn cert_names(cert: &str) -> impl Iterator<Item = &str> {
 /// components that receive them and the links.
 type PlainGroup = (String, Vec<usize>, Vec<usize>, Vec<usize>);
 
+/// Where the TLS that reaches component `e` ends: `e` itself, unless every request link into
+/// it and out of it is raw `tls` (TCP passthrough) and it holds no certificate of its own, then
+/// wherever its `tls` links lead, and so on.
+fn tls_ends(ctx: &Ctx, e: usize) -> Vec<usize> {
+    let links = &ctx.design.links;
+    let raw = |edges: &[(usize, usize)]| {
+        !edges.is_empty()
+            && edges
+                .iter()
+                .all(|&(_, l)| links[l].protocol == Protocol::Tls)
+    };
+    let mut out = Vec::new();
+    let mut seen = vec![false; ctx.len()];
+    let mut stack = vec![e];
+    while let Some(c) = stack.pop() {
+        if std::mem::replace(&mut seen[c], true) {
+            continue;
+        }
+        let holds = ctx.design.components[c].certificate.is_some();
+        if !holds && raw(&ctx.into[c]) && raw(&ctx.out[c]) {
+            stack.extend(ctx.out[c].iter().map(|&(t, _)| t));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// How requests reached a component that must hold a certificate.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Via {
@@ -222,6 +250,13 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         Entry::Clients => endpoints.extend(ctx.resolved.iter().map(|&r| (r, Via::Record))),
         _ => endpoints.extend(ctx.entries.iter().map(|&e| (e, Via::Inferred))),
     }
+    // A component that takes raw TLS and forwards only raw TLS (a load balancer in TCP mode)
+    // passes the encryption through: the certificate belongs where it ends.
+    let endpoints: Vec<(usize, Via)> = endpoints
+        .into_iter()
+        .flat_map(|(e, via)| tls_ends(ctx, e).into_iter().map(move |t| (t, via)))
+        .collect();
+    let mut endpoints = endpoints;
     endpoints.retain(|&(e, _)| !pass_through(comps[e].kind) && comps[e].kind != Kind::Client);
     endpoints.sort_unstable_by_key(|&(e, via)| (e, via as u8));
     endpoints.dedup_by_key(|(e, _)| *e);
@@ -448,6 +483,34 @@ mod tests {
             !f[0].message.contains("from the internet"),
             "{}",
             f[0].message
+        );
+    }
+
+    #[test]
+    fn tls_passed_through_needs_its_certificate_where_it_ends() {
+        // HAProxy in TCP mode: raw TLS in, raw TLS out to Nginx, which holds the certificate.
+        let mut d = reference("04-scale-up.toml");
+        for l in &mut d.links {
+            if l.from == "user" || l.from.starts_with("haproxy") {
+                l.protocol = Protocol::Tls;
+            }
+        }
+        for c in &mut d.components {
+            if c.kind == Kind::LoadBalancer {
+                c.certificate = None;
+            }
+        }
+        d.component_mut("nginx").expect("exists").certificate = Some("www.foobar.com".into());
+        let f = run(&RULE, &d);
+        assert!(f.is_empty(), "{f:#?}");
+        // Without a certificate where the TLS ends, that is where the finding is.
+        d.component_mut("nginx").expect("exists").certificate = None;
+        let f = run(&RULE, &d);
+        assert_eq!(f.len(), 1, "{f:#?}");
+        assert!(f[0].components.iter().any(|c| c == "nginx"), "{f:#?}");
+        assert!(
+            !f[0].components.iter().any(|c| c.starts_with("haproxy")),
+            "{f:#?}"
         );
     }
 }

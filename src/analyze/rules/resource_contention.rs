@@ -36,22 +36,36 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
             if kinds.len() < 2 {
                 return None;
             }
-            let roles: Vec<&str> = kinds.iter().map(|k| k.title()).collect();
+            // Each role with what plays it: "web server `apache` and application server `php`".
+            let roles: Vec<String> = kinds
+                .iter()
+                .map(|&k| {
+                    let of: Vec<&str> = members
+                        .iter()
+                        .filter(|&&i| ctx.kind(i) == k)
+                        .map(|&i| ctx.id(i))
+                        .collect();
+                    format!("{} {}", k.title(), list(&of))
+                })
+                .collect();
+            let titles: Vec<String> = kinds.iter().map(|k| format!("the {}", k.title())).collect();
             let ids: Vec<&str> = members.iter().map(|&i| ctx.id(i)).collect();
             Some(
                 Finding::new(
                     RULE.id,
                     Severity::Medium,
                     format!(
-                        "server {} runs the {} ({}), which compete for its CPU, memory and disk",
+                        "server {} runs {}, which compete for its CPU, memory and disk",
                         list(&[&d.servers[s].id]),
-                        roles.join(", "),
-                        list(&ids)
+                        crate::text::list(&roles),
                     ),
                 )
                 .servers([d.servers[s].id.clone()])
                 .components(ids.iter().copied())
-                .recommend("move the web, application and database roles to servers of their own"),
+                .recommend(format!(
+                    "put {} on servers of their own, each sized for its load",
+                    crate::text::list(&titles)
+                )),
             )
         })
         .collect()
@@ -67,6 +81,22 @@ mod tests {
         let f = run(&RULE, &reference("03-secured-monitored.toml"));
         let servers: Vec<&str> = f.iter().map(|f| f.servers[0].as_str()).collect();
         assert_eq!(servers, ["web-01", "web-02"]);
+    }
+
+    #[test]
+    fn the_fix_names_only_the_roles_the_server_runs() {
+        let f = run(&RULE, &reference("03-secured-monitored.toml"));
+        // web-02 runs a web server and a database, no application server.
+        let web2 = f.iter().find(|f| f.servers[0] == "web-02").expect("web-02");
+        assert!(
+            web2.message
+                .contains("runs web server `nginx-2` and database `mysql-replica`"),
+            "{}",
+            web2.message
+        );
+        let fix = &web2.recommendation;
+        assert!(fix.contains("the web server and the database"), "{fix}");
+        assert!(!fix.contains("application"), "{fix}");
     }
 
     #[test]
