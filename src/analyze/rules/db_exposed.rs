@@ -60,18 +60,37 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
                 .filter(|&&(f, _)| direct[f])
                 .map(|&(f, _)| ctx.id(f))
                 .collect();
-            Finding::new(
-                RULE.id,
-                Severity::Critical,
-                format!(
-                    "database {} is reachable from clients without passing an application server (through {})",
-                    list(&[ctx.id(db)]),
-                    list(&from)
-                ),
-            )
-            .components(std::iter::once(ctx.id(db)).chain(from.iter().copied()))
-            .links(via)
-            .recommend("connect the database only from application servers and close its port to everything else")
+            // Clients linked to the database itself: the link is the mistake to undo.
+            let by_clients = from
+                .iter()
+                .all(|f| ctx.design.component(f).is_some_and(|c| c.kind == Kind::Client));
+            let (message, fix) = if by_clients {
+                (
+                    format!(
+                        "database {} is reached by {} directly, without passing an application server",
+                        list(&[ctx.id(db)]),
+                        list(&from)
+                    ),
+                    format!(
+                        "remove the link from {} to {}: clients reach the data only through the application servers; close its port to everything else",
+                        list(&from),
+                        list(&[ctx.id(db)])
+                    ),
+                )
+            } else {
+                (
+                    format!(
+                        "database {} is reachable from clients without passing an application server (through {})",
+                        list(&[ctx.id(db)]),
+                        list(&from)
+                    ),
+                    "connect the database only from application servers and close its port to everything else".to_string(),
+                )
+            };
+            Finding::new(RULE.id, Severity::Critical, message)
+                .components(std::iter::once(ctx.id(db)).chain(from.iter().copied()))
+                .links(via)
+                .recommend(fix)
         })
         .collect()
 }
@@ -96,6 +115,39 @@ mod tests {
         assert_eq!(f.len(), 1);
         assert_eq!(f[0].components, ["mysql-primary", "nginx-1"]);
         assert_eq!(f[0].links, [d.links.len() - 1]);
+    }
+
+    #[test]
+    fn a_client_linked_to_the_database_is_told_to_remove_the_link() {
+        let mut d = reference("02-distributed.toml");
+        d.links.push(Link {
+            from: "user".into(),
+            to: "mysql-primary".into(),
+            protocol: Protocol::Mysql,
+            port: Some(3306),
+            label: None,
+        });
+        let f = run(&RULE, &d);
+        assert_eq!(f.len(), 1);
+        assert!(
+            f[0].message.contains("is reached by `user` directly"),
+            "{}",
+            f[0].message
+        );
+        assert!(
+            f[0].recommendation
+                .starts_with("remove the link from `user` to `mysql-primary`"),
+            "{}",
+            f[0].recommendation
+        );
+        // Serving HTTPS on a MySQL port is no fix: NO-HTTPS leaves this cause to DB-EXPOSED.
+        let https = run(&crate::analyze::rules::no_https::RULE, &d);
+        assert!(
+            !https
+                .iter()
+                .any(|f| f.components.iter().any(|c| c == "mysql-primary")),
+            "{https:#?}"
+        );
     }
 
     #[test]

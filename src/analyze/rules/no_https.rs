@@ -169,6 +169,11 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         }
     }
     for (_, mut clients, mut tos, mut ls) in plain {
+        // A client linked to a database is DB-EXPOSED's finding (remove the link), not a
+        // matter of serving HTTPS on the database.
+        if tos.iter().all(|&t| comps[t].kind == Kind::Database) {
+            continue;
+        }
         clients.sort_unstable();
         clients.dedup();
         tos.sort_unstable();
