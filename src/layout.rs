@@ -799,4 +799,37 @@ mod tests {
         assert_eq!(l.server_at(f.x, f.y), Some(0));
         assert_eq!(l.component_at(f.x, f.y), None);
     }
+
+    #[test]
+    fn zones_frames_are_apart_and_hold_exactly_their_servers() {
+        let path =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/zones-eu-west-1.toml");
+        let mut d = crate::io::load(&path).expect("the zones example loads");
+        let placed = layout(&d);
+        arrange(&mut d);
+        let arranged = layout(&d);
+        let zone_of = d.zone_of();
+        for l in [placed, arranged] {
+            assert_eq!(l.zones.len(), 2, "{:?}", l.zones);
+            let (a, b) = (l.zones[0].1, l.zones[1].1);
+            assert!(!a.intersects(&b), "{a:?} overlaps {b:?}");
+            for &(z, zr) in &l.zones {
+                for &(s, f) in &l.frames {
+                    if zone_of[s] == Some(z) {
+                        let inner = Rect::new(zr.x + 1, zr.y + 1, zr.w - 2, zr.h - 2);
+                        assert_eq!(inner.union(&f), inner, "{f:?} inside {zr:?}");
+                    } else {
+                        assert!(!zr.intersects(&f), "{f:?} outside {zr:?}");
+                    }
+                }
+            }
+            assert_eq!(l.bounds.union(&a.union(&b)), l.bounds);
+        }
+        // Without zones, no zone frames.
+        d.zones.clear();
+        for s in &mut d.servers {
+            s.zone = None;
+        }
+        assert!(layout(&d).zones.is_empty());
+    }
 }
