@@ -17,6 +17,10 @@ pub const FRAME_PAD_Y: i32 = 1;
 /// Room between boxes, left for the links.
 pub const GAP_X: i32 = 6;
 pub const GAP_Y: i32 = 2;
+/// Room between a zone's frame and the server frames inside it: one free column on each side
+/// for a line to turn in, and one free row.
+pub const ZONE_PAD_X: i32 = 2;
+pub const ZONE_PAD_Y: i32 = 2;
 
 /// A rectangle on the canvas; `x`, `y` is the top-left cell.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -68,6 +72,9 @@ pub struct Layout {
     pub boxes: Vec<Rect>,
     /// One frame per server that has components, with the server's index in the design.
     pub frames: Vec<(usize, Rect)>,
+    /// One frame per zone that has framed servers, with the zone's index in the design: round
+    /// its servers' frames, [`ZONE_PAD_X`] and [`ZONE_PAD_Y`] away.
+    pub zones: Vec<(usize, Rect)>,
     /// Everything drawn.
     pub bounds: Rect,
 }
@@ -131,17 +138,51 @@ pub fn layout(design: &Design) -> Layout {
         .enumerate()
         .filter_map(|(i, m)| frame_around(m).map(|r| (i, r)))
         .collect();
+    let zones = zone_frames(design, &frames);
     let bounds = boxes
         .iter()
         .chain(frames.iter().map(|(_, r)| r))
+        .chain(zones.iter().map(|(_, r)| r))
         .copied()
         .reduce(|a, b| a.union(&b))
         .unwrap_or_default();
     Layout {
         boxes,
         frames,
+        zones,
         bounds,
     }
+}
+
+/// The frame of each zone round the frames of its servers.
+fn zone_frames(design: &Design, frames: &[(usize, Rect)]) -> Vec<(usize, Rect)> {
+    if design.zones.is_empty() {
+        return Vec::new();
+    }
+    let zone_of = design.zone_of();
+    let mut inner: Vec<Option<Rect>> = vec![None; design.zones.len()];
+    for (si, r) in frames {
+        if let Some(z) = zone_of.get(*si).copied().flatten() {
+            inner[z] = Some(inner[z].map_or(*r, |u| u.union(r)));
+        }
+    }
+    inner
+        .into_iter()
+        .enumerate()
+        .filter_map(|(z, r)| {
+            r.map(|r| {
+                (
+                    z,
+                    Rect::new(
+                        r.x.saturating_sub(ZONE_PAD_X),
+                        r.y.saturating_sub(ZONE_PAD_Y),
+                        r.w.saturating_add(2 * ZONE_PAD_X),
+                        r.h.saturating_add(2 * ZONE_PAD_Y),
+                    ),
+                )
+            })
+        })
+        .collect()
 }
 
 /// Gives every component an automatic position (the editor's "arrange" command).
@@ -220,6 +261,8 @@ struct Block {
     cols: i32,
     rows: i32,
     framed: bool,
+    /// The zone of the block's server, in designs that place servers in zones.
+    zone: Option<usize>,
 }
 
 impl Block {
@@ -402,6 +445,20 @@ fn groups(
     bands
 }
 
+/// The bands of a design that places servers in zones: first what is in no zone, then one
+/// band per zone, so that the servers of a zone sit together and zones' frames do not overlap.
+fn zone_bands(columns: &[Vec<usize>], blocks: &[Block], zones: usize) -> Vec<Vec<Vec<usize>>> {
+    let mut bands = vec![vec![Vec::new(); columns.len()]; zones + 1];
+    for (c, col) in columns.iter().enumerate() {
+        for &k in col {
+            let band = blocks[k].zone.map_or(0, |z| z + 1);
+            bands[band][c].push(k);
+        }
+    }
+    bands.retain(|b| b.iter().any(|col| !col.is_empty()));
+    bands
+}
+
 /// Layered positions: clients on the left, then each server as a block in the column of its
 /// shallowest component, its members in a small grid ordered by depth; the blocks of each
 /// column ordered to keep links from crossing; monitoring services and components no request
@@ -435,10 +492,16 @@ pub fn auto_positions(design: &Design) -> Vec<(i32, i32)> {
                 cols: 1,
                 rows: 1,
                 framed: false,
+                zone: None,
             }),
         }
     }
-    for mut members in by_server.into_iter().filter(|m| !m.is_empty()) {
+    let zone_of = design.zone_of();
+    for (s, mut members) in by_server
+        .into_iter()
+        .enumerate()
+        .filter(|(_, m)| !m.is_empty())
+    {
         // Request-path components first, in path order; firewalls, files and agents after.
         let rank = |i: usize| {
             let c = &design.components[i];
@@ -463,6 +526,7 @@ pub fn auto_positions(design: &Design) -> Vec<(i32, i32)> {
             cols,
             rows,
             framed: true,
+            zone: zone_of[s],
         });
     }
     blocks.sort_by_key(|b| (b.depth, b.members.first().copied().unwrap_or(0)));
@@ -488,7 +552,12 @@ pub fn auto_positions(design: &Design) -> Vec<(i32, i32)> {
     let neighbours = block_neighbours(design, &block_of, n_blocks);
     let mut pos = vec![0.0; n_blocks];
     let mut col_of = vec![usize::MAX; n_blocks];
-    let groups = groups(&columns, &neighbours, blocks.len());
+    let zoned = blocks.iter().any(|b| b.zone.is_some());
+    let groups = if zoned {
+        zone_bands(&columns, &blocks, design.zones.len())
+    } else {
+        groups(&columns, &neighbours, blocks.len())
+    };
     let mut bands: Vec<Vec<Vec<usize>>> = Vec::with_capacity(groups.len());
     for group in groups {
         let mut band_columns = group;
@@ -517,7 +586,20 @@ pub fn auto_positions(design: &Design) -> Vec<(i32, i32)> {
             .max()
             .unwrap_or(0)
     };
-    let heights: Vec<i32> = bands.iter().map(band_h).collect();
+    // A zone's band leaves room round its blocks for the zone's frame.
+    let zone_band = |band: &Vec<Vec<usize>>| {
+        zoned
+            && band
+                .iter()
+                .flatten()
+                .next()
+                .is_some_and(|&k| blocks[k].zone.is_some())
+    };
+    let zone_extra = 2 * ZONE_PAD_Y + 2;
+    let heights: Vec<i32> = bands
+        .iter()
+        .map(|b| band_h(b) + if zone_band(b) { zone_extra } else { 0 })
+        .collect();
     // Bands one under the other, in as many stacks side by side as make the drawing about
     // as wide as it is tall (a cell is about twice as tall as it is wide).
     let total_h: i64 = heights.iter().map(|&h| i64::from(h)).sum();
@@ -536,8 +618,13 @@ pub fn auto_positions(design: &Design) -> Vec<(i32, i32)> {
             y0 = 1;
         }
         let mut x = x0;
+        let top = if zone_band(band) {
+            y0 + ZONE_PAD_Y + 1
+        } else {
+            y0
+        };
         for (c, col) in band.iter().enumerate() {
-            let mut y = y0;
+            let mut y = top;
             for &k in col {
                 let b = &blocks[k];
                 let (_, bh) = b.size();
@@ -557,6 +644,9 @@ pub fn auto_positions(design: &Design) -> Vec<(i32, i32)> {
             }
             bottom = bottom.max(y);
             x += col_w[c] + COL_GAP;
+        }
+        if zone_band(band) {
+            bottom = bottom.max(y0 + h);
         }
         y0 += h;
     }
@@ -708,5 +798,38 @@ mod tests {
         let (_, f) = l.frames[0];
         assert_eq!(l.server_at(f.x, f.y), Some(0));
         assert_eq!(l.component_at(f.x, f.y), None);
+    }
+
+    #[test]
+    fn zones_frames_are_apart_and_hold_exactly_their_servers() {
+        let path =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/zones-eu-west-1.toml");
+        let mut d = crate::io::load(&path).expect("the zones example loads");
+        let placed = layout(&d);
+        arrange(&mut d);
+        let arranged = layout(&d);
+        let zone_of = d.zone_of();
+        for l in [placed, arranged] {
+            assert_eq!(l.zones.len(), 2, "{:?}", l.zones);
+            let (a, b) = (l.zones[0].1, l.zones[1].1);
+            assert!(!a.intersects(&b), "{a:?} overlaps {b:?}");
+            for &(z, zr) in &l.zones {
+                for &(s, f) in &l.frames {
+                    if zone_of[s] == Some(z) {
+                        let inner = Rect::new(zr.x + 1, zr.y + 1, zr.w - 2, zr.h - 2);
+                        assert_eq!(inner.union(&f), inner, "{f:?} inside {zr:?}");
+                    } else {
+                        assert!(!zr.intersects(&f), "{f:?} outside {zr:?}");
+                    }
+                }
+            }
+            assert_eq!(l.bounds.union(&a.union(&b)), l.bounds);
+        }
+        // Without zones, no zone frames.
+        d.zones.clear();
+        for s in &mut d.servers {
+            s.zone = None;
+        }
+        assert!(layout(&d).zones.is_empty());
     }
 }

@@ -1,7 +1,7 @@
 //! The canvas: the drawing of frames, links, boxes and DNS records into a ratatui buffer, from
 //! the routes of [`super::routes`].
 
-use super::routes::{DOWN, Dir, LEFT, RIGHT, Route, UP, dns_tags, frame_titles};
+use super::routes::{DOWN, Dir, LEFT, RIGHT, Route, UP, dns_tags, frame_titles, zone_title};
 use super::state::{App, Selection};
 use crate::layout::Rect;
 use crate::model::Traffic;
@@ -145,6 +145,8 @@ const LIGHT: [&str; 6] = ["─", "│", "┌", "┐", "└", "┘"];
 const ROUND: [&str; 6] = ["─", "│", "╭", "╮", "╰", "╯"];
 const HEAVY: [&str; 6] = ["━", "┃", "┏", "┓", "┗", "┛"];
 const DOUBLE: [&str; 6] = ["═", "║", "╔", "╗", "╚", "╝"];
+/// A zone's frame: dashed, so that it does not read as a server's frame or a link.
+pub const ZONE: [&str; 6] = ["╌", "╎", "┌", "┐", "└", "┘"];
 
 pub const RED: Color = Color::Red;
 pub const HIGHLIGHT: Color = Color::Yellow;
@@ -187,6 +189,16 @@ pub fn draw(app: &App, buf: &mut Buffer, area: Area) {
             e.0 |= bits;
             e.1 = r.link;
         }
+    }
+    // Zone frames, under everything else.
+    for (z, r) in &app.derived.layout.zones {
+        if !p.visible(r) {
+            continue;
+        }
+        let style = Style::default().fg(DIM);
+        p.frame(*r, ZONE, style);
+        let room = (r.w - 4).max(0) as usize;
+        p.text(r.x + 2, r.y, &zone_title(d, *z), room, style);
     }
     // Server frames.
     for (si, r) in &app.derived.layout.frames {

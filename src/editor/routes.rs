@@ -189,6 +189,7 @@ pub fn dns_tags(design: &Design, layout: &Layout) -> Vec<(Rect, String)> {
             let r = Rect::new(x, y, w, 1);
             !layout.boxes.iter().any(|b| b.intersects(&r))
                 && !layout.frames.iter().any(|(_, f)| f.intersects(&r))
+                && !layout.zones.iter().any(|(_, z)| on_border(z, &r))
                 && !out.iter().any(|(o, _): &(Rect, String)| o.intersects(&r))
         };
         let (x, y, max) = [(t.x, t.bottom()), (t.x, t.y - 1)]
@@ -200,9 +201,22 @@ pub fn dns_tags(design: &Design, layout: &Layout) -> Vec<(Rect, String)> {
     out
 }
 
+/// Whether `r` covers a cell of the border of `frame`.
+fn on_border(frame: &Rect, r: &Rect) -> bool {
+    let (x2, y2) = (frame.right() - 1, frame.bottom() - 1);
+    [
+        Rect::new(frame.x, frame.y, frame.w, 1),
+        Rect::new(frame.x, y2, frame.w, 1),
+        Rect::new(frame.x, frame.y, 1, frame.h),
+        Rect::new(x2, frame.y, 1, frame.h),
+    ]
+    .iter()
+    .any(|e| e.intersects(r))
+}
+
 /// The titles of server frames, longest first: name, IP, zone and state; name, zone and
-/// state; name and state; name. The zone (the canvas draws no zone frames) says which failure
-/// domain the server shares with others.
+/// state; name and state; name. The zone says which failure domain the server shares with
+/// others, also where the zone's frame is off the screen.
 pub(super) fn frame_titles(design: &Design, si: usize, room: usize, state: &str) -> String {
     let s = &design.servers[si];
     let ip =
@@ -226,21 +240,37 @@ pub(super) fn frame_titles(design: &Design, si: usize, room: usize, state: &str)
     .unwrap_or_else(|| format!(" {name} "))
 }
 
+/// The title of a zone's frame: " zone eu-west-1a · eu-west-1 ", the region where it has one.
+pub(super) fn zone_title(design: &Design, z: usize) -> String {
+    let zone = &design.zones[z];
+    match zone.region.as_deref() {
+        Some(region) => format!(" zone {} · {region} ", zone.id),
+        None => format!(" zone {} ", zone.id),
+    }
+}
+
 /// The frames with the columns their titles always take: the server's name. The rest of the
-/// title (IP, state) is written where no link crosses the frame's top edge.
+/// title (IP, state) is written where no link crosses the frame's top edge. Zones' frames
+/// follow, with the whole of their titles: lines cross them as they cross a server's frame.
 fn frame_geometry(design: &Design, layout: &Layout) -> Vec<router::FrameGeo> {
+    let geo = |r: &Rect, title: String| {
+        let room = (r.w - 4).max(0);
+        let w = (title.width() as i32).min(room);
+        router::FrameGeo {
+            rect: *r,
+            title: (r.x + 1, r.x + 2 + w + 1),
+        }
+    };
     layout
         .frames
         .iter()
-        .map(|(si, r)| {
-            let room = (r.w - 4).max(0);
-            let name = format!(" {} ", design.servers[*si].display_name());
-            let w = (name.width() as i32).min(room);
-            router::FrameGeo {
-                rect: *r,
-                title: (r.x + 1, r.x + 2 + w + 1),
-            }
-        })
+        .map(|(si, r)| geo(r, format!(" {} ", design.servers[*si].display_name())))
+        .chain(
+            layout
+                .zones
+                .iter()
+                .map(|(z, r)| geo(r, zone_title(design, *z))),
+        )
         .collect()
 }
 

@@ -3,6 +3,7 @@
 //! require it to equal the design's links, so a drawing that merges, hides or invents a
 //! connection fails.
 
+use super::canvas::ZONE;
 use crate::layout::{Layout, Rect};
 use crate::model::Design;
 use ratatui::buffer::Buffer;
@@ -114,6 +115,28 @@ impl Reader<'_> {
                 _ => continue,
             };
             return Some(g);
+        }
+        // A zone's frame, which only its own dashed glyphs may show (a link crossing it
+        // replaces them and is read as a line).
+        for (_, f) in &self.layout.zones {
+            let (x2, y2) = (f.right() - 1, f.bottom() - 1);
+            if !f.contains(x, y) {
+                continue;
+            }
+            let top_or_bottom = y == f.y || y == y2;
+            let side = x == f.x || x == x2;
+            let g = match (top_or_bottom, side) {
+                (true, true) => match (x == f.x, y == f.y) {
+                    (true, true) => ZONE[2],
+                    (false, true) => ZONE[3],
+                    (true, false) => ZONE[4],
+                    (false, false) => ZONE[5],
+                },
+                (true, false) => ZONE[0],
+                (false, true) => ZONE[1],
+                _ => continue,
+            };
+            return Some([g, g]);
         }
         None
     }
@@ -501,6 +524,8 @@ mod tests {
             .filter(|p| p.extension().is_some_and(|x| x == "toml"))
             .collect();
         files.sort();
+        // The design with zones, whose frames the lines cross.
+        files.push(Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/zones-eu-west-1.toml"));
         files
             .into_iter()
             .map(|p| {

@@ -154,8 +154,8 @@ pub fn to_svg(design: &Design, marks: Option<&Marks>) -> String {
     let mut body = String::with_capacity(1024 + design.components.len() * 900);
 
     // Zones: a dashed outline round the frames of their servers, drawn under them, with the
-    // zone and its region in the outline's lower margin. The layout does not group servers by
-    // zone, so where zones interleave on the canvas their outlines overlap.
+    // zone and its region in the outline's lower margin. The automatic layout puts a zone's
+    // servers together; where a design's own positions interleave zones, their outlines overlap.
     let zone_of = design.zone_of();
     for (z, zone) in design.zones.iter().enumerate() {
         let Some(area) = union_all(

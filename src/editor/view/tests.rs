@@ -33,6 +33,20 @@ fn reference_designs() {
 }
 
 #[test]
+fn zones_are_framed() {
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/zones-eu-west-1.toml");
+    let d = crate::io::load(&path).expect("the zones example loads");
+    let mut a = App::new(d, None);
+    step(&mut a, Action::Resize(120, 40));
+    a.fit_view();
+    let t = render(&a);
+    insta::assert_snapshot!(t.backend());
+    let screen = format!("{:?}", t.backend());
+    assert!(screen.contains("zone eu-west-1a · eu-west-1"), "{screen}");
+}
+
+#[test]
 fn palette() {
     let mut a = app("simple", 120, 40);
     step(&mut a, Action::Add);
