@@ -13,7 +13,8 @@ pub static RULE: Rule = Rule {
              databases that take writes. Decided by dominators of the request graph from the \
              clients. Components marked `redundant` (managed services) are exempt. A single queue \
              that alone feeds its workers is a SPOF of the work it carries (high: the site \
-             stays up, the jobs stop).",
+             stays up, the jobs stop); a single cache that application or web servers on other \
+             servers all use is a SPOF of what it holds (high: sessions and cached data).",
     why: "When it fails, the site is down (critical) or cannot take writes (high), however many \
           instances sit behind it.",
     fix: "Run a second instance beside it (a load-balancer pair sharing a virtual IP, a second \
@@ -429,7 +430,93 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         .filter(|f| f.rule == RULE.id)
         .collect();
     findings.extend(queue_spofs(ctx));
+    findings.extend(cache_spofs(ctx));
     findings
+}
+
+/// A single cache that application or web servers on other servers all depend on: the site
+/// may stay up when it fails, but what it holds (sessions, cached data) is gone for every one
+/// of them (high, not critical). Not where a cluster peer, a copy of it or a managed service
+/// takes over, nor where it shares a server with every component that uses it (they fail
+/// together, and that server is the finding).
+fn cache_spofs(ctx: &Ctx) -> Vec<Finding> {
+    let reported: Vec<usize> = ctx.component_spofs().iter().map(|s| s.node).collect();
+    let d = ctx.design;
+    let comps = &d.components;
+    (0..ctx.len())
+        .filter(|&c| {
+            comps[c].kind == Kind::Cache
+                && !comps[c].redundant
+                && ctx.reachable[c]
+                && !reported.contains(&c)
+        })
+        .filter(|&c| {
+            // A cluster of several caches, or a cache with a copy, has a peer to take over.
+            let peers = comps[c].cluster.as_ref().is_some_and(|k| {
+                comps
+                    .iter()
+                    .filter(|o| o.cluster.as_ref() == Some(k))
+                    .count()
+                    > 1
+            });
+            let copied = d.links.iter().any(|l| {
+                l.protocol.traffic() == crate::model::Traffic::Replication
+                    && (l.from == comps[c].id || l.to == comps[c].id)
+            });
+            !peers && !copied
+        })
+        .filter_map(|c| {
+            let mut users: Vec<usize> = ctx.into[c]
+                .iter()
+                .map(|&(u, _)| u)
+                .filter(|&u| {
+                    ctx.reachable[u] && matches!(comps[u].kind, Kind::AppServer | Kind::WebServer)
+                })
+                .collect();
+            users.sort_unstable();
+            users.dedup();
+            // Each user has no other cache to turn to.
+            let only = users.iter().all(|&u| {
+                ctx.out[u]
+                    .iter()
+                    .all(|&(t, _)| t == c || comps[t].kind != Kind::Cache)
+            });
+            let apart = users.iter().any(|&u| ctx.server_of[u] != ctx.server_of[c]);
+            if users.is_empty() || !only || !apart {
+                return None;
+            }
+            let cache = &comps[c];
+            let mut about: Vec<String> = cache.software.iter().cloned().collect();
+            if let Some(s) = ctx.server_of[c] {
+                about.push(format!("on server `{}`", d.servers[s].id));
+            }
+            let about = if about.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", about.join(", "))
+            };
+            let ids: Vec<&str> = users.iter().map(|&u| ctx.id(u)).collect();
+            let mut f = Finding::new(
+                RULE.id,
+                Severity::High,
+                format!(
+                    "cache `{}`{about} is the only cache of {}: if it fails, what it holds (sessions, cached data) is gone for all of them: users may be logged out, and every request falls through to what it was caching",
+                    cache.id,
+                    list(&ids)
+                ),
+            )
+            .components([cache.id.as_str()])
+            .recommend(format!(
+                "add a replica of `{}` on another server that takes over when it fails (e.g. Redis with a replica and Sentinel, or a Redis Cluster) and point {} at both, or use a managed cache and mark it `redundant = true`",
+                cache.id,
+                list(&ids)
+            ));
+            if let Some(s) = ctx.server_of[c] {
+                f = f.servers([d.servers[s].id.as_str()]);
+            }
+            Some(f)
+        })
+        .collect()
 }
 
 /// The consumers a queue alone feeds: reached before, not once the queue fails. Empty for a
@@ -554,6 +641,45 @@ mod tests {
             }
         }
         assert!(!run(&RULE, &d).iter().any(|f| f.concerns("rabbit")));
+    }
+
+    #[test]
+    fn a_single_cache_is_a_spof_for_what_it_holds() {
+        let f = run(&RULE, &corpus("session-cache"));
+        let c: Vec<&Finding> = f.iter().filter(|f| f.concerns("sessions")).collect();
+        assert_eq!(c.len(), 1, "{f:?}");
+        assert_eq!(c[0].severity, Severity::High);
+        assert!(
+            c[0].message.contains("`rails-1` and `rails-2`"),
+            "{}",
+            c[0].message
+        );
+        // Only the cache is the single point: the application servers are two.
+        assert_eq!(c[0].components, ["sessions"]);
+        // A copy of it (a replica fed by replication) takes over.
+        let mut d = corpus("session-cache");
+        let mut twin = d.component("sessions").expect("exists").clone();
+        twin.id = "sessions-2".into();
+        twin.server = Some("pg-2".into());
+        d.components.push(twin);
+        d.links.push(crate::model::Link {
+            from: "sessions".into(),
+            to: "sessions-2".into(),
+            protocol: crate::model::Protocol::Replication,
+            port: None,
+            label: None,
+        });
+        assert!(!run(&RULE, &d).iter().any(|f| f.concerns("sessions")));
+        // A managed cache is redundant by itself.
+        let mut d = corpus("session-cache");
+        d.component_mut("sessions").expect("exists").redundant = true;
+        assert!(!run(&RULE, &d).iter().any(|f| f.concerns("sessions")));
+        // On the one server of its only user, it fails with it: the server is the finding.
+        let mut d = corpus("session-cache");
+        d.component_mut("sessions").expect("exists").server = Some("r-1".into());
+        d.links
+            .retain(|l| !(l.from == "rails-2" && l.to == "sessions"));
+        assert!(!run(&RULE, &d).iter().any(|f| f.concerns("sessions")));
     }
 
     #[test]
