@@ -428,7 +428,7 @@ fn draw_status(frame: &mut Frame, app: &App, s: &Screen) {
         } else {
             Style::default().fg(Color::White)
         };
-        // What does not fit ends in an ellipsis, not mid-word.
+        // What does not fit is cut, and ends in an ellipsis.
         let room = usize::from(s.status.width).saturating_sub(width_of(&spans) + 1);
         spans.push(Span::styled(
             format!(" {}", crate::text::ellipsize(&m.text, room)),
