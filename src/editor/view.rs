@@ -438,7 +438,8 @@ fn draw_status(frame: &mut Frame, app: &App, s: &Screen) {
     // The design's figures, whole or not at all: while a message takes their room they step
     // aside, and come back when it fades.
     if let Some(text) = app.derived.status_figures(!app.failed.is_empty()) {
-        let figures = format!(" {text} ");
+        let sep = if app.message.is_some() { "  " } else { " " };
+        let figures = format!("{sep}{text} ");
         if width_of(&spans) + crate::text::width(&figures) <= usize::from(s.status.width) {
             spans.push(Span::styled(figures, Style::default().fg(Color::Cyan)));
         }
