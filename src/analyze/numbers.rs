@@ -204,19 +204,10 @@ pub fn utilization_after<S: AsRef<str>>(
     Ok(Flow::new(&ctx).utilization(load, &failed))
 }
 
-/// The editor's status-bar text for a design with some components, servers or clusters
-/// toggled as failed: availability and worst-case utilization, or, with failures, each tier's
-/// utilization at peak after them. The editor keeps it with its derived state, computed after
-/// an edit or a toggle, not per frame.
-pub fn status_text(design: &Design, failed: &std::collections::BTreeSet<String>) -> Option<String> {
-    if failed.is_empty() {
-        return Numbers::compute(design).status();
-    }
-    failure_status(design, failed)
-}
-
-/// [`status_text`] with failures: each tier's utilization at peak after them, None where they
-/// take a tier down or the design states no capacities.
+/// The editor's status-bar text with components, servers or clusters toggled as failed: each
+/// tier's utilization at peak after them, None where they take a tier down or the design
+/// states no capacities. (Without failures the text is [`Numbers::status`], from the analysis
+/// the editor runs anyway.)
 pub fn failure_status(
     design: &Design,
     failed: &std::collections::BTreeSet<String>,
@@ -258,15 +249,15 @@ mod tests {
     #[test]
     fn the_status_shows_availability_and_worst_utilization() {
         let d = reference("05-resilient.toml");
-        let s = status_text(&d, &BTreeSet::new()).expect("figures");
+        let s = Numbers::compute(&d).status().expect("figures");
         assert!(s.starts_with("avail 99.99"), "{s}");
         assert!(s.contains("N−1 75%"), "{s}");
         let failed: BTreeSet<String> = ["app-01".to_string()].into();
-        let s = status_text(&d, &failed).expect("figures");
+        let s = failure_status(&d, &failed).expect("figures");
         assert!(s.contains("application server 75%"), "{s}");
         // Losing both application servers is an outage, not a load.
         let failed: BTreeSet<String> = ["app-01".to_string(), "app-02".to_string()].into();
-        assert_eq!(status_text(&d, &failed), None);
+        assert_eq!(failure_status(&d, &failed), None);
     }
 
     #[test]
