@@ -434,6 +434,19 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
     findings
 }
 
+/// " (RabbitMQ, on server `mq-01`)": a side component's software and server, for its finding.
+fn about(ctx: &Ctx, i: usize) -> String {
+    let mut parts: Vec<String> = ctx.design.components[i].software.iter().cloned().collect();
+    if let Some(s) = ctx.server_of[i] {
+        parts.push(format!("on server `{}`", ctx.design.servers[s].id));
+    }
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", parts.join(", "))
+    }
+}
+
 /// A single cache that application or web servers on other servers all depend on: the site
 /// may stay up when it fails, but what it holds (sessions, cached data) is gone for every one
 /// of them (high, not critical). Not where a cluster peer, a copy of it or a managed service
@@ -486,15 +499,7 @@ fn cache_spofs(ctx: &Ctx) -> Vec<Finding> {
                 return None;
             }
             let cache = &comps[c];
-            let mut about: Vec<String> = cache.software.iter().cloned().collect();
-            if let Some(s) = ctx.server_of[c] {
-                about.push(format!("on server `{}`", d.servers[s].id));
-            }
-            let about = if about.is_empty() {
-                String::new()
-            } else {
-                format!(" ({})", about.join(", "))
-            };
+            let about = about(ctx, c);
             let ids: Vec<&str> = users.iter().map(|&u| ctx.id(u)).collect();
             let mut f = Finding::new(
                 RULE.id,
@@ -551,15 +556,7 @@ fn queue_spofs(ctx: &Ctx) -> Vec<Finding> {
                 return None;
             }
             let c = &comps[q];
-            let mut about: Vec<String> = c.software.iter().cloned().collect();
-            if let Some(s) = ctx.server_of[q] {
-                about.push(format!("on server `{}`", ctx.design.servers[s].id));
-            }
-            let about = if about.is_empty() {
-                String::new()
-            } else {
-                format!(" ({})", about.join(", "))
-            };
+            let about = about(ctx, q);
             let ids: Vec<&str> = starved.iter().map(|&m| ctx.id(m)).collect();
             let mut f = Finding::new(
                 RULE.id,
