@@ -296,7 +296,16 @@ impl<'c, 'a> Model<'c, 'a> {
         let design = ctx.design;
         let mut units: Vec<(f64, UnitKind, usize)> = Vec::new();
         let mut server_unit = vec![NONE; design.servers.len()];
-        let relevant = ctx.reachable.clone();
+        let partner = &ctx.databases().partner;
+        let mut relevant = ctx.reachable.clone();
+        // The partner of a reachable primary in a group of two decides its writes.
+        for (i, p) in partner.iter().enumerate() {
+            if let Some(p) = *p
+                && ctx.reachable[i]
+            {
+                relevant[p] = true;
+            }
+        }
         let mut used_server = vec![false; design.servers.len()];
         for (i, s) in ctx.server_of.iter().enumerate() {
             if let Some(s) = *s
@@ -345,10 +354,7 @@ impl<'c, 'a> Model<'c, 'a> {
             let reach = ctx.reach_group(g, |_| false);
             let tiers: Vec<Tier> = Tier::ALL
                 .into_iter()
-                .filter(|t| {
-                    (0..ctx.len())
-                        .any(|i| reach[i] && Tier::of(&design.components[i]).any(|x| x == *t))
-                })
+                .filter(|t| (0..ctx.len()).any(|i| reach[i] && ctx.tiers(i).any(|x| x == *t)))
                 .collect();
             groups.push((g, tiers));
         }
@@ -393,6 +399,7 @@ impl<'c, 'a> Model<'c, 'a> {
         mut order: Option<&mut Vec<usize>>,
     ) -> bool {
         let comps = &self.ctx.design.components;
+        let partner = &self.ctx.databases().partner;
         let mut ok = true;
         for (g, tiers) in &self.groups {
             let reach = self.ctx.reach_group(*g, |i| !up(i));
@@ -400,9 +407,21 @@ impl<'c, 'a> Model<'c, 'a> {
                 order.extend((0..reach.len()).filter(|&i| reach[i]));
             }
             for t in Self::needed(tiers, need) {
-                if !(0..comps.len()).any(|i| reach[i] && Tier::of(&comps[i]).any(|x| x == t)) {
+                let serves = |i: usize| {
+                    reach[i]
+                        && self.ctx.tiers(i).any(|x| x == t)
+                        && (t != Tier::Primary || partner[i].is_none_or(up))
+                };
+                if !(0..comps.len()).any(serves) {
                     ok = false;
                 }
+            }
+            if let Some(order) = order.as_deref_mut() {
+                order.extend(
+                    (0..reach.len())
+                        .filter(|&i| reach[i])
+                        .filter_map(|i| partner[i]),
+                );
             }
             if !ok && order.is_none() {
                 return false;
@@ -477,12 +496,11 @@ impl<'c, 'a> Model<'c, 'a> {
             .iter()
             .map(|t| {
                 (0..n)
-                    .filter(|&i| {
-                        self.relevant[i] && Tier::of(&ctx.design.components[i]).any(|x| x == *t)
-                    })
+                    .filter(|&i| self.relevant[i] && ctx.tiers(i).any(|x| x == *t))
                     .collect()
             })
             .collect();
+        let partner = &ctx.databases().partner;
         let (mut reads, mut writes) = (0u64, 0u64);
         for sweep in 0..sweeps as u64 {
             let end = (sweep + 1) * 64;
@@ -529,6 +547,10 @@ impl<'c, 'a> Model<'c, 'a> {
                         .iter()
                         .fold(0u64, |acc, &m| acc | reach[m]);
                     if *t == Tier::Primary {
+                        // A primary of a group of two takes writes only with its partner up.
+                        let served = members[*t as usize].iter().fold(0u64, |acc, &m| {
+                            acc | (reach[m] & partner[m].map_or(!0, |p| up[p]))
+                        });
                         write_ok &= served;
                     } else {
                         read_ok &= served;
@@ -795,6 +817,86 @@ mod tests {
         // component ranks first.
         assert_eq!(r.importance[0].id, "app");
         assert!((r.importance[0].birnbaum - product / 0.97).abs() < 1e-9);
+    }
+
+    /// user → app → db-1, and db-1 replicating to db-2 (a replica, or a second primary),
+    /// both read by the application.
+    fn copied(second: DbRole, failover: Option<crate::model::Failover>) -> Design {
+        let mut d = Design::new("copied");
+        comp(&mut d, "user", Kind::Client, 1.0);
+        comp(&mut d, "app", Kind::AppServer, 1.0);
+        comp(&mut d, "db-1", Kind::Database, 0.99);
+        comp(&mut d, "db-2", Kind::Database, 0.99);
+        d.components[2].failover = failover;
+        d.components[3].role = Some(second);
+        link(&mut d, "user", "app");
+        link(&mut d, "app", "db-1");
+        link(&mut d, "app", "db-2");
+        d.links.push(Link {
+            from: "db-1".into(),
+            to: "db-2".into(),
+            protocol: Protocol::Replication,
+            port: None,
+            label: None,
+        });
+        d
+    }
+
+    #[test]
+    fn a_replica_takes_writes_only_where_it_is_promoted_by_itself() {
+        use crate::model::Failover;
+        let both = 1.0 - 0.01 * 0.01;
+        for (failover, writes) in [
+            (None, 0.99),
+            (Some(Failover::Manual), 0.99),
+            (Some(Failover::Automatic), both),
+            (Some(Failover::Vip), both),
+        ] {
+            let r = run(
+                &copied(DbRole::Replica, failover),
+                EXACT_BUDGET,
+                SAMPLE_BUDGET,
+            );
+            assert!((r.reads.availability - both).abs() < 1e-9, "{r:?}");
+            let w = r.writes.expect("a primary").availability;
+            assert!((w - writes).abs() < 1e-9, "{failover:?}: {w}");
+        }
+    }
+
+    #[test]
+    fn two_primaries_take_writes_only_together() {
+        // A group of two has no majority once either fails (DB-QUORUM): writes are in series.
+        let d = copied(DbRole::Primary, None);
+        for (exact, sample) in [(EXACT_BUDGET, SAMPLE_BUDGET), (0, SAMPLE_BUDGET)] {
+            let r = run(&d, exact, sample);
+            let w = r.writes.expect("primaries");
+            assert!(
+                (r.reads.availability - (1.0 - 0.01 * 0.01)).abs() < 1e-3,
+                "{r:?}"
+            );
+            assert!(
+                w.low - 1e-9 <= 0.99 * 0.99 && 0.99 * 0.99 <= w.high + 1e-9,
+                "{exact}: {w:?}"
+            );
+        }
+        // A third member keeps a majority: any one primary reached takes writes.
+        let mut d = copied(DbRole::Primary, None);
+        comp(&mut d, "db-3", Kind::Database, 0.99);
+        link(&mut d, "app", "db-3");
+        d.links.push(Link {
+            from: "db-1".into(),
+            to: "db-3".into(),
+            protocol: Protocol::Replication,
+            port: None,
+            label: None,
+        });
+        let w = run(&d, EXACT_BUDGET, SAMPLE_BUDGET)
+            .writes
+            .expect("primaries");
+        assert!(
+            (w.availability - (1.0 - 0.01f64.powi(3))).abs() < 1e-9,
+            "{w:?}"
+        );
     }
 
     #[test]

@@ -376,7 +376,7 @@ pub fn capacity(ctx: &Ctx) -> Option<Capacity> {
         .iter()
         .map(|t| {
             (0..n)
-                .filter(|&i| base[i] > 0.0 && Tier::of(&comps[i]).any(|x| x == *t))
+                .filter(|&i| base[i] > 0.0 && ctx.tiers(i).any(|x| x == *t))
                 .collect()
         })
         .collect();

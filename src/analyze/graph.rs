@@ -72,6 +72,135 @@ pub fn own_host(c: &crate::model::Component) -> bool {
         )
 }
 
+/// The databases of a design as the data they hold: which share it, which replica takes over
+/// a primary's writes, and which primaries lose their writes with their partner.
+#[derive(Debug, Clone, Default)]
+pub struct Databases {
+    /// Databases grouped by the copies they share ([`database_groups`]).
+    pub groups: Vec<Vec<usize>>,
+    /// Per component: a replica, on another server than its primary, that the primary's
+    /// failover promotes by itself (`failover = "automatic"` or `"vip"`, or an active-passive
+    /// cluster): it takes the writes when the primary fails, so it counts as write-capable.
+    pub standby: Vec<bool>,
+    /// Per component: the other member of a multi-primary group of exactly two (neither
+    /// `redundant`). Such a group takes writes only while both are up: one alone has no
+    /// majority (DB-QUORUM), with no arbitrator drawn.
+    pub partner: Vec<Option<usize>>,
+}
+
+impl Databases {
+    fn new(ctx: &Ctx) -> Databases {
+        let comps = &ctx.design.components;
+        let groups = database_groups(ctx);
+        let mut standby = vec![false; ctx.len()];
+        let mut partner = vec![None; ctx.len()];
+        for g in &groups {
+            let primaries: Vec<usize> = g
+                .iter()
+                .copied()
+                .filter(|&i| comps[i].db_role() == Some(crate::model::DbRole::Primary))
+                .collect();
+            if let [a, b] = primaries[..]
+                && g.len() == 2
+                && !comps[a].redundant
+                && !comps[b].redundant
+            {
+                partner[a] = Some(b);
+                partner[b] = Some(a);
+            }
+            for &p in &primaries {
+                if comps[p].redundant || !promotes_itself(ctx, p) {
+                    continue;
+                }
+                let server = ctx.server_of[p];
+                for &r in g {
+                    if comps[r].db_role() == Some(crate::model::DbRole::Replica)
+                        && (server.is_none() || ctx.server_of[r] != server)
+                    {
+                        standby[r] = true;
+                    }
+                }
+            }
+        }
+        Databases {
+            groups,
+            standby,
+            partner,
+        }
+    }
+}
+
+/// Whether a copy takes over primary `p`'s writes without anyone acting: its failover is
+/// automatic or moves a virtual IP, or it is in an active-passive cluster (which moves one).
+pub fn promotes_itself(ctx: &Ctx, p: usize) -> bool {
+    use crate::model::{ClusterMode, Failover};
+    let db = &ctx.design.components[p];
+    let passive = db
+        .cluster
+        .as_deref()
+        .and_then(|c| ctx.design.cluster(c))
+        .is_some_and(|c| c.mode == ClusterMode::ActivePassive);
+    match db.failover {
+        Some(Failover::Automatic | Failover::Vip) => true,
+        Some(Failover::Manual) => false,
+        None => passive,
+    }
+}
+
+/// Databases grouped by the copies they share: joined by a replication link (either way) or
+/// by a cluster (a database cluster replicates inside itself). In design order of each
+/// group's first member; a database linked to no other is a group of its own.
+fn database_groups(ctx: &Ctx) -> Vec<Vec<usize>> {
+    let comps = &ctx.design.components;
+    let mut parent: Vec<usize> = (0..ctx.len()).collect();
+    fn root(parent: &mut [usize], mut i: usize) -> usize {
+        while parent[i] != i {
+            parent[i] = parent[parent[i]];
+            i = parent[i];
+        }
+        i
+    }
+    let join = |parent: &mut Vec<usize>, a: usize, b: usize| {
+        let (ra, rb) = (root(parent, a), root(parent, b));
+        if ra != rb {
+            parent[ra.max(rb)] = ra.min(rb);
+        }
+    };
+    let is_db = |i: usize| comps[i].kind == Kind::Database;
+    for (li, l) in ctx.design.links.iter().enumerate() {
+        if l.protocol.traffic() != Traffic::Replication || l.protocol.is_backup() {
+            continue;
+        }
+        for &f in ctx.link_from(li).iter().filter(|&&f| is_db(f)) {
+            for &t in ctx.link_to(li).iter().filter(|&&t| is_db(t)) {
+                join(&mut parent, f, t);
+            }
+        }
+    }
+    let mut first_of: std::collections::HashMap<&str, usize> = Default::default();
+    for i in (0..ctx.len()).filter(|&i| is_db(i)) {
+        if let Some(cl) = comps[i].cluster.as_deref() {
+            match first_of.get(cl) {
+                Some(&f) => join(&mut parent, f, i),
+                None => {
+                    first_of.insert(cl, i);
+                }
+            }
+        }
+    }
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    let mut slot: std::collections::HashMap<usize, usize> = Default::default();
+    for i in (0..ctx.len()).filter(|&i| is_db(i)) {
+        let r = root(&mut parent, i);
+        let g = *slot.entry(r).or_insert_with(|| {
+            groups.push(Vec::new());
+            groups.len() - 1
+        });
+        groups[g].push(i);
+    }
+    groups
+}
+
 /// How the analyzer decided where requests enter the site.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Entry {
@@ -230,6 +359,8 @@ pub struct Ctx<'a> {
     server_spofs: OnceLock<Vec<Spof>>,
     /// Utilization under failure, computed on first use (see [`super::capacity`]).
     capacity: OnceLock<Option<super::capacity::Capacity>>,
+    /// The databases grouped by the data they share, computed on first use.
+    databases: OnceLock<Databases>,
 }
 
 impl<'a> Ctx<'a> {
@@ -306,6 +437,7 @@ impl<'a> Ctx<'a> {
             component_spofs: OnceLock::new(),
             server_spofs: OnceLock::new(),
             capacity: OnceLock::new(),
+            databases: OnceLock::new(),
         };
         ctx.reachable = ctx.reach(|_| false, |_, _| true);
         ctx
@@ -446,9 +578,7 @@ impl<'a> Ctx<'a> {
     /// The components of each tier that requests reach.
     pub fn tier_members(&self, tier: Tier) -> Vec<usize> {
         (0..self.len())
-            .filter(|&i| {
-                self.reachable[i] && Tier::of(&self.design.components[i]).any(|t| t == tier)
-            })
+            .filter(|&i| self.reachable[i] && self.tiers(i).any(|t| t == tier))
             .collect()
     }
 
@@ -515,6 +645,19 @@ impl<'a> Ctx<'a> {
             }
         }
         found
+    }
+
+    /// The databases grouped by the data they share, with the replicas that take over writes
+    /// and the members of groups without a quorum.
+    pub fn databases(&self) -> &Databases {
+        self.databases.get_or_init(|| Databases::new(self))
+    }
+
+    /// The tiers component `i` serves: its kind's ([`Tier::of`]), and the primary tier too
+    /// for a replica that is promoted by itself when its primary fails ([`Databases::standby`]).
+    pub fn tiers(&self, i: usize) -> impl Iterator<Item = Tier> + '_ {
+        let standby = self.databases().standby[i];
+        Tier::of(&self.design.components[i]).chain(standby.then_some(Tier::Primary))
     }
 
     /// For each component whose loss cuts an entry group off from a needed tier (clients
@@ -584,11 +727,11 @@ impl<'a> Ctx<'a> {
             }
         }
         let mut present = [false; 4];
-        for (i, c) in self.design.components.iter().enumerate() {
-            for t in Tier::of(c) {
+        for (i, &group) in groups.iter().enumerate().take(self.len()) {
+            for t in self.tiers(i) {
                 let ti = t as usize;
                 present[ti] = true;
-                g.add_edge(node(groups[i]), node(sink_base + ti), ());
+                g.add_edge(node(group), node(sink_base + ti), ());
             }
         }
         let mut by_node: std::collections::BTreeMap<usize, Vec<(usize, Vec<Tier>)>> =

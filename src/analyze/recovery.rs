@@ -3,7 +3,6 @@
 //! takes over. Each figure comes with the assumption that gives it.
 
 use super::graph::Ctx;
-use super::rules::db_single_primary::database_groups;
 use crate::model::{ClusterMode, DbRole, Failover, Kind, ReplicationMode};
 use serde::Serialize;
 
@@ -52,8 +51,8 @@ pub fn recovery(ctx: &Ctx) -> Vec<Recovery> {
         })
         .filter(|&(_, t)| comps[t].kind == Kind::Backup)
         .collect();
-    for group in database_groups(ctx) {
-        for &p in &group {
+    for group in &ctx.databases().groups {
+        for &p in group {
             let db = &comps[p];
             if db.db_role() != Some(DbRole::Primary) || !ctx.reachable[p] {
                 continue;
@@ -139,6 +138,14 @@ pub fn recovery(ctx: &Ctx) -> Vec<Recovery> {
                     Some(120.0),
                     "the managed service fails over by itself (RDS Multi-AZ quotes 60–120 s)"
                         .to_string(),
+                )
+            } else if let Some(other) = ctx.databases().partner[p] {
+                (
+                    Some(1800.0),
+                    format!(
+                        "{} alone has no majority and stops taking writes: someone forces it to run alone (assumed 30 min; with a third member or an arbitrator, it goes on taking writes)",
+                        ids(&[other])
+                    ),
                 )
             } else if !primaries.is_empty() {
                 (
@@ -264,9 +271,25 @@ mod tests {
     }
 
     #[test]
-    fn multi_primary_keeps_taking_writes() {
+    fn a_group_of_two_primaries_waits_for_someone() {
+        // One of two has no majority (DB-QUORUM): the survivor stops taking writes.
         let r = recovery(&Ctx::new(&reference("05-resilient.toml")));
         assert_eq!(r.len(), 2);
+        assert!(r.iter().all(|r| r.rto_seconds == Some(1800.0)), "{r:?}");
+        assert!(
+            r[0].rto_because.contains("`mysql-2` alone has no majority"),
+            "{r:?}"
+        );
+    }
+
+    #[test]
+    fn a_third_primary_keeps_taking_writes() {
+        let mut d = reference("05-resilient.toml");
+        let mut third = d.component("mysql-2").expect("exists").clone();
+        third.id = "mysql-3".into();
+        d.components.push(third);
+        let r = recovery(&Ctx::new(&d));
+        assert_eq!(r.len(), 3);
         assert!(r.iter().all(|r| r.rto_seconds == Some(30.0)), "{r:?}");
     }
 }

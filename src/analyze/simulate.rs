@@ -107,7 +107,7 @@ pub fn impact(ctx: &Ctx, failed: &[bool]) -> Impact {
     // tier does not keep the site up for its users.
     // Each public group on its own: losing a tier for one of them is losing it.
     let served = |reach: &[bool], tier: Tier| {
-        (0..comps.len()).any(|i| reach[i] && Tier::of(&comps[i]).any(|t| t == tier))
+        (0..comps.len()).any(|i| reach[i] && ctx.tiers(i).any(|t| t == tier))
     };
     let mut lost: Vec<Tier> = Vec::new();
     for g in (0..ctx.groups.len()).filter(|&g| ctx.groups[g].public) {

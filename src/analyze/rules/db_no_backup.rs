@@ -1,6 +1,5 @@
 //! DB-NO-BACKUP: data that no backup keeps; replication is not a backup.
 
-use super::db_single_primary::database_groups;
 use crate::analyze::{Ctx, Finding, Rule, Severity, list};
 use crate::model::Kind;
 
@@ -42,14 +41,16 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
                 .any(|&t| comps[t].kind == Kind::Backup && elsewhere(f, t));
         }
     }
-    let bare: Vec<Vec<usize>> = database_groups(ctx)
-        .into_iter()
+    let bare: Vec<&Vec<usize>> = ctx
+        .databases()
+        .groups
+        .iter()
         .filter(|g| !g.iter().any(|&i| backed[i]))
         .collect();
     if bare.is_empty() {
         return Vec::new();
     }
-    let all: Vec<&str> = bare.iter().flatten().map(|&i| ctx.id(i)).collect();
+    let all: Vec<&str> = bare.iter().copied().flatten().map(|&i| ctx.id(i)).collect();
     let what = if bare.len() == 1 && all.len() == 1 {
         format!("{} has no backup", list(&all))
     } else if bare.len() == 1 {

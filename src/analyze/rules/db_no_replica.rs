@@ -1,6 +1,5 @@
 //! DB-NO-REPLICA: data with no copy on another machine.
 
-use super::db_single_primary::database_groups;
 use crate::analyze::graph::Host;
 use crate::analyze::{Ctx, Finding, Rule, Severity, list};
 use crate::model::DbRole;
@@ -27,7 +26,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
     let mut alone: Vec<usize> = Vec::new();
     let mut unfed: Vec<usize> = Vec::new();
     let mut findings = Vec::new();
-    for g in database_groups(ctx) {
+    for g in &ctx.databases().groups {
         if g.iter().any(|&i| comps[i].redundant) {
             continue;
         }

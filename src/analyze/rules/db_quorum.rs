@@ -1,8 +1,6 @@
 //! DB-QUORUM: a multi-primary group of two, which no failure leaves with a majority.
 
-use super::db_single_primary::database_groups;
 use crate::analyze::{Ctx, Finding, Rule, Severity, list};
-use crate::model::DbRole;
 
 pub static RULE: Rule = Rule {
     id: "DB-QUORUM",
@@ -23,14 +21,11 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(ctx: &Ctx) -> Vec<Finding> {
-    let comps = &ctx.design.components;
-    database_groups(ctx)
-        .into_iter()
-        .filter(|g| {
-            g.len() == 2
-                && g.iter()
-                    .all(|&i| comps[i].db_role() == Some(DbRole::Primary) && !comps[i].redundant)
-        })
+    // The availability and recovery figures read the same pairs: writes need both members.
+    let dbs = ctx.databases();
+    dbs.groups
+        .iter()
+        .filter(|g| g.len() == 2 && dbs.partner[g[0]] == Some(g[1]))
         .map(|g| {
             let ids: Vec<&str> = g.iter().map(|&i| ctx.id(i)).collect();
             Finding::new(

@@ -174,7 +174,7 @@ pub(crate) fn spof_findings(ctx: &Ctx) -> Vec<Finding> {
     // A primary that alone holds its data (no replica, no replication) is a single point of
     // failure of that data, even where other primaries hold other data: the dominators see
     // only "a primary". With a replica, DB-SINGLE-PRIMARY speaks for it.
-    for g in super::db_single_primary::database_groups(ctx) {
+    for g in &ctx.databases().groups {
         let primaries: Vec<usize> = g
             .iter()
             .copied()
@@ -690,6 +690,27 @@ mod tests {
             f[2].message.contains("can no longer take writes"),
             "{}",
             f[2].message
+        );
+    }
+
+    #[test]
+    fn a_primary_whose_replica_is_promoted_by_itself_is_no_spof_for_writes() {
+        let mut d = reference("02-distributed.toml");
+        d.component_mut("mysql-primary").expect("db").failover =
+            Some(crate::model::Failover::Automatic);
+        let ids = |d: &crate::model::Design| -> Vec<String> {
+            run(&RULE, d)
+                .into_iter()
+                .map(|f| f.components[0].clone())
+                .collect()
+        };
+        assert_eq!(ids(&d), ["haproxy", "app"]);
+        // A replica on the primary's own server fails with it: nothing takes over.
+        d.component_mut("mysql-replica").expect("db").server = Some("web-01".into());
+        assert!(
+            ids(&d).contains(&"mysql-primary".to_string()),
+            "{:?}",
+            ids(&d)
         );
     }
 

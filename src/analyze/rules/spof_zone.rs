@@ -118,9 +118,7 @@ impl<'a> Domains<'a> {
         let tiers_of = |reach: &[bool]| -> Vec<Tier> {
             Tier::ALL
                 .into_iter()
-                .filter(|t| {
-                    (0..comps.len()).any(|i| reach[i] && Tier::of(&comps[i]).any(|x| x == *t))
-                })
+                .filter(|t| (0..comps.len()).any(|i| reach[i] && ctx.tiers(i).any(|x| x == *t)))
                 .collect()
         };
         let before: Vec<Vec<Tier>> = (0..ctx.groups.len())
@@ -350,7 +348,7 @@ fn culprits(
     kinds.sort_unstable();
     kinds.dedup();
     let served = |reach: &[bool], t: Tier| {
-        (0..comps.len()).any(|i| reach[i] && Tier::of(&comps[i]).any(|x| x == t))
+        (0..comps.len()).any(|i| reach[i] && ctx.tiers(i).any(|x| x == t))
     };
     let mut out = Vec::new();
     for k in kinds {
