@@ -361,6 +361,8 @@ pub struct Ctx<'a> {
     capacity: OnceLock<Option<super::capacity::Capacity>>,
     /// The databases grouped by the data they share, computed on first use.
     databases: OnceLock<Databases>,
+    /// Per DNS record, the components its name leads to (as `resolved`, record by record).
+    record_hits: Vec<Vec<usize>>,
 }
 
 impl<'a> Ctx<'a> {
@@ -418,7 +420,10 @@ impl<'a> Ctx<'a> {
             }
         }
         let (entries, entry) = find_entries(design, &endpoints, &server_of, &into, &out);
-        let record_targets = record_targets(design, &endpoints, &server_of, &into);
+        let record_hits = record_targets(design, &endpoints, &server_of, &into);
+        let mut record_targets: Vec<usize> = record_hits.iter().flatten().copied().collect();
+        record_targets.sort_unstable();
+        record_targets.dedup();
         let (groups, resolved) = entry_groups(design, &entries, entry, &out, &record_targets);
         let mut ctx = Ctx {
             design,
@@ -438,6 +443,7 @@ impl<'a> Ctx<'a> {
             server_spofs: OnceLock::new(),
             capacity: OnceLock::new(),
             databases: OnceLock::new(),
+            record_hits,
         };
         ctx.reachable = ctx.reach(|_| false, |_, _| true);
         ctx
@@ -647,6 +653,50 @@ impl<'a> Ctx<'a> {
         found
     }
 
+    /// The public entry groups whose requests reach component `i`.
+    pub fn public_groups_reaching(&self, i: usize) -> Vec<usize> {
+        (0..self.groups.len())
+            .filter(|&g| self.groups[g].public && self.reach_group(g, |_| false)[i])
+            .collect()
+    }
+
+    /// The host names users reach entry groups `groups` by: `www.foobar.com`, or
+    /// `api.foobar.com` for a group entering where only the `api` record leads. The site's
+    /// name ([`Design::site_name`]) where the groups enter where every record leads, or where
+    /// no record leads to them.
+    pub fn entrance(&self, groups: impl IntoIterator<Item = usize>) -> String {
+        let site = self.design.site_name();
+        let Some(domain) = self.design.domain.as_deref() else {
+            return site;
+        };
+        let mut hit = vec![false; self.record_hits.len()];
+        for g in groups {
+            let targets = &self.groups[g].targets;
+            for (r, hits) in self.record_hits.iter().enumerate() {
+                hit[r] |= hits.iter().any(|t| targets.binary_search(t).is_ok());
+            }
+        }
+        if hit.iter().all(|&h| h) || !hit.iter().any(|&h| h) {
+            return site;
+        }
+        let mut names: Vec<String> = Vec::new();
+        for (r, _) in hit.iter().enumerate().filter(|(_, h)| **h) {
+            let name = &self.design.dns[r].name;
+            let host = if name == "@" || name.is_empty() {
+                domain.to_string()
+            } else {
+                format!("{name}.{domain}")
+            };
+            if !names.contains(&host) {
+                names.push(host);
+            }
+        }
+        match names.len() {
+            1 => names.remove(0),
+            n => format!("{} and {}", names[..n - 1].join(", "), names[n - 1]),
+        }
+    }
+
     /// The databases grouped by the data they share, with the replicas that take over writes
     /// and the members of groups without a quorum.
     pub fn databases(&self) -> &Databases {
@@ -784,7 +834,7 @@ fn record_targets(
     endpoints: &crate::model::Endpoints<'_>,
     server_of: &[Option<usize>],
     into: &Adjacency,
-) -> Vec<usize> {
+) -> Vec<Vec<usize>> {
     let serves = |i: usize| {
         !matches!(
             design.components[i].kind,
@@ -795,7 +845,20 @@ fn record_targets(
                 | Kind::Firewall
         )
     };
-    targets_of_records(design, endpoints, server_of, into, &serves)
+    design
+        .dns
+        .iter()
+        .map(|r| {
+            targets_of_records(
+                design,
+                std::slice::from_ref(r),
+                endpoints,
+                server_of,
+                into,
+                &serves,
+            )
+        })
+        .collect()
 }
 
 /// The components the DNS records point at, where a record naming a server stands for those
@@ -803,13 +866,14 @@ fn record_targets(
 /// where every one is fed from the server itself); sorted, without repeats.
 fn targets_of_records(
     design: &Design,
+    records: &[crate::model::DnsRecord],
     endpoints: &crate::model::Endpoints<'_>,
     server_of: &[Option<usize>],
     into: &Adjacency,
     serves: &dyn Fn(usize) -> bool,
 ) -> Vec<usize> {
     let mut targets = Vec::new();
-    for r in &design.dns {
+    for r in records {
         let resolved = endpoints.resolve(&r.target);
         if !resolved.is_empty() {
             targets.extend(resolved);
@@ -926,7 +990,7 @@ fn find_entries(
             Kind::MonitoringAgent | Kind::MonitoringService | Kind::AppFiles
         )
     };
-    let entries = targets_of_records(design, endpoints, server_of, into, &serves);
+    let entries = targets_of_records(design, &design.dns, endpoints, server_of, into, &serves);
     if !entries.is_empty() {
         return (entries, Entry::DnsTargets);
     }

@@ -22,7 +22,6 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(ctx: &Ctx) -> Vec<Finding> {
-    let site = ctx.design.site_name();
     let comps = &ctx.design.components;
     let mut findings: Vec<Finding> = [Tier::Web, Tier::App]
         .into_iter()
@@ -33,6 +32,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
             if c.redundant {
                 return None;
             }
+            let site = ctx.entrance(ctx.public_groups_reaching(only));
             Some(
                 Finding::new(
                     RULE.id,
@@ -66,6 +66,12 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         if !public_down {
             continue;
         }
+        let site = ctx.entrance(
+            spof.cuts
+                .iter()
+                .map(|(g, _)| *g)
+                .filter(|&g| ctx.groups[g].public),
+        );
         let kind = c.kind.title();
         findings.push(
             Finding::new(
@@ -90,6 +96,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         && !comps[only].redundant
     {
         let c = &comps[only];
+        let site = ctx.entrance(ctx.public_groups_reaching(only));
         let alone = ctx.tier_members(Tier::Data).len() == 1;
         let outcome = if alone {
             format!("{site} is down meanwhile")

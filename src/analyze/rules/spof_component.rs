@@ -27,8 +27,8 @@ pub static RULE: Rule = Rule {
 /// How bad losing a node is, from what it cuts off and for whom: the severity, the outcome
 /// in words and, where the design has several entrances, whom it cuts off.
 pub(crate) fn judge(ctx: &Ctx, spof: &Spof) -> (Severity, String) {
-    let site = ctx.design.site_name();
     let public = |g: usize| ctx.groups[g].public;
+    let site = ctx.entrance(spof.cuts.iter().map(|(g, _)| *g).filter(|&g| public(g)));
     let down = spof
         .cuts
         .iter()
@@ -188,7 +188,7 @@ pub(crate) fn spof_findings(ctx: &Ctx) -> Vec<Finding> {
         {
             continue;
         }
-        let site = ctx.design.site_name();
+        let site = ctx.entrance(ctx.public_groups_reaching(p));
         let outcome = format!("what it holds can no longer be read or written on {site}");
         component.push((
             Spof {
