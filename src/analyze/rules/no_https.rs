@@ -109,6 +109,17 @@ fn tls_ends(ctx: &Ctx, e: usize) -> Vec<usize> {
     out
 }
 
+/// Whether a link carries HTTPS (or gRPC over TLS), which needs a certificate for the site's
+/// names where it ends: raw `tls` does on the HTTPS ports (or where no port is given), not on
+/// others (SSH on 22, a WireGuard tunnel on 51820), whose keys are no web certificate.
+fn carries_https(link: &crate::model::Link) -> bool {
+    match link.protocol {
+        Protocol::Https | Protocol::Grpcs => true,
+        Protocol::Tls => link.port.is_none_or(|p| matches!(p, 443 | 8443)),
+        _ => false,
+    }
+}
+
 /// How requests reached a component that must hold a certificate.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Via {
@@ -146,7 +157,9 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
             // What reaches the component is the protocol of the last hop into it; every hop
             // the user's traffic crosses must be encrypted.
             let last = path[path.len() - 1];
-            if d.links[last].protocol.encrypted() {
+            if d.links[last].protocol.encrypted()
+                && path.iter().any(|&l| carries_https(&d.links[l]))
+            {
                 endpoints.push((to, Via::Https));
             }
             let bare: Vec<usize> = path
@@ -489,6 +502,33 @@ mod tests {
             "{}",
             f[0].message
         );
+    }
+
+    #[test]
+    fn ssh_and_vpn_tunnels_need_no_web_certificate() {
+        // An admin's WireGuard tunnel to a gateway, SSH on to the application server.
+        let mut d = reference("02-distributed.toml");
+        let mut admin = crate::model::Component::new("admin", Kind::Client);
+        admin.label = Some("Admin laptop".into());
+        d.components.push(admin);
+        d.components
+            .push(crate::model::Component::new("bastion", Kind::Other));
+        let tls = |from: &str, to: &str, port: u16| crate::model::Link {
+            from: from.into(),
+            to: to.into(),
+            protocol: Protocol::Tls,
+            port: Some(port),
+            label: None,
+        };
+        d.links.push(tls("admin", "bastion", 22));
+        d.links.push(tls("bastion", "app", 22));
+        let before = run(&RULE, &reference("02-distributed.toml"));
+        assert_eq!(run(&RULE, &d), before);
+        // The same link on 443 is HTTPS: where its TLS ends must hold a certificate.
+        d.links.retain(|l| l.from != "admin");
+        d.links.push(tls("admin", "bastion", 443));
+        let f = run(&RULE, &d);
+        assert_eq!(f.len(), before.len() + 1, "{f:?}");
     }
 
     #[test]
