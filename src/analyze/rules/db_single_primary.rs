@@ -46,20 +46,46 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
             if replicas.is_empty() || comps[p].redundant || g.iter().any(|&i| dbs.standby[i]) {
                 return None;
             }
+            // A replica nothing reads takes no reads off the primary: say so, it is the
+            // other half of what a reviewer asks of this setup.
+            let unread: Vec<&str> = g
+                .iter()
+                .filter(|&&i| comps[i].db_role() == Some(DbRole::Replica) && !ctx.reachable[i])
+                .map(|&i| ctx.id(i))
+                .collect();
+            let one = replicas.len() == 1;
+            let what = if unread.len() == replicas.len() {
+                format!(
+                    "{} {} that nothing reads: a copy to promote by hand, which takes no reads off it",
+                    list(&replicas),
+                    if one { "is a replica" } else { "are replicas" }
+                )
+            } else {
+                format!(
+                    "{} {} that only {}",
+                    list(&replicas),
+                    if one { "is a replica" } else { "are replicas" },
+                    if one { "reads" } else { "read" }
+                )
+            };
+            let mut fix = "add a second primary (MySQL group replication or Galera) or automatic failover that promotes a replica".to_string();
+            if !unread.is_empty() {
+                fix.push_str(&format!(
+                    ", and send the application's reads to {} (a link from the application servers)",
+                    list(&unread)
+                ));
+            }
             Some(
                 Finding::new(
                     RULE.id,
                     Severity::Medium,
                     format!(
-                        "{} is the only database that accepts writes ({} {} only {}): writes stop when it fails and cannot scale past it",
+                        "{} is the only database that accepts writes ({what}): writes stop when it fails and cannot scale past it",
                         list(&[ctx.id(p)]),
-                        list(&replicas),
-                        if replicas.len() == 1 { "is a replica that" } else { "are replicas that" },
-                        if replicas.len() == 1 { "reads" } else { "read" },
                     ),
                 )
                 .components(std::iter::once(ctx.id(p)).chain(replicas.iter().copied()))
-                .recommend("add a second primary (MySQL group replication or Galera) or automatic failover that promotes a replica"),
+                .recommend(fix),
             )
         })
         .collect()
@@ -69,13 +95,35 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
 mod tests {
     use super::*;
     use crate::analyze::rules::testing::{corpus, reference, run};
-    use crate::model::Failover;
+    use crate::model::{Failover, Traffic};
 
     #[test]
     fn fires_on_primary_replica() {
         let f = run(&RULE, &reference("03-secured-monitored.toml"));
         assert_eq!(f.len(), 1);
         assert_eq!(f[0].components, ["mysql-primary", "mysql-replica"]);
+    }
+
+    #[test]
+    fn a_replica_nothing_reads_is_said_to_be_unread() {
+        let mut d = reference("03-secured-monitored.toml");
+        let f = run(&RULE, &d);
+        assert!(!f[0].message.contains("nothing reads"), "{}", f[0].message);
+        d.links
+            .retain(|l| l.to != "mysql-replica" || l.protocol.traffic() != Traffic::Request);
+        let f = run(&RULE, &d);
+        assert!(
+            f[0].message
+                .contains("`mysql-replica` is a replica that nothing reads"),
+            "{}",
+            f[0].message
+        );
+        assert!(
+            f[0].recommendation
+                .contains("send the application's reads to `mysql-replica`"),
+            "{}",
+            f[0].recommendation
+        );
     }
 
     #[test]
