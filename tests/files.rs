@@ -168,7 +168,8 @@ proptest! {
     /// a failure that costs that much (a single queue: the work it carries). The provider's DNS is not the design's to double; a lone
     /// primary holding data no other database holds, a self-hosted name server, and a single
     /// cache its application servers all use (what it holds is lost, the pages are served),
-    /// are SPOFs that the request-path simulation does not see.
+    /// are SPOFs that the request-path simulation does not see. Either member of a multi-primary
+    /// group of two costs the writes (no majority alone): DB-QUORUM reports it.
     #[test]
     fn spofs_agree_with_simulation(d in valid_design()) {
         prop_assert!(infraplan::validate::validate(&d).is_empty());
@@ -178,7 +179,8 @@ proptest! {
             for c in d.components.iter().filter(|c| c.kind != Kind::Client && !c.redundant) {
                 let loss = infraplan::analyze::simulate(&d, &[&c.id]).expect("known").loss;
                 let severe = matches!(loss, infraplan::analyze::Loss::Everything | infraplan::analyze::Loss::Writes | infraplan::analyze::Loss::Work);
-                let reported = findings.iter().any(|f| spof(f) && f.concerns(&c.id));
+                // A member of a multi-primary group of two is DB-QUORUM's finding.
+                let reported = findings.iter().any(|f| (spof(f) || f.rule == "DB-QUORUM") && f.concerns(&c.id));
                 if c.kind != Kind::Dns || c.server.is_some() {
                     prop_assert!(!severe || reported, "{} costs {:?} and is not reported", c.id, loss);
                 }

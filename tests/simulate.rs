@@ -52,10 +52,15 @@ fn spof_findings_match_single_failures() {
             let in_server = findings
                 .iter()
                 .any(|f| f.rule == "SPOF-SERVER" && f.concerns(&c.id));
+            // Either member of a multi-primary group of two costs the writes (no majority
+            // alone): DB-QUORUM is that finding.
+            let quorum = findings
+                .iter()
+                .any(|f| f.rule == "DB-QUORUM" && f.concerns(&c.id));
             let provider_dns = c.kind == Kind::Dns && c.server.is_none();
             let bad = severe(&c.id) && !provider_dns;
             assert!(
-                !bad || own || in_server,
+                !bad || own || in_server || quorum,
                 "{}: component {} is a SPOF nobody reports",
                 d.name,
                 c.id
@@ -77,9 +82,15 @@ fn spof_findings_match_single_failures() {
                         .iter()
                         .any(|c| d.component(c).and_then(|c| c.server.as_deref()) == Some(&s.id))
             });
+            let quorum = findings.iter().any(|f| {
+                f.rule == "DB-QUORUM"
+                    && f.components
+                        .iter()
+                        .any(|c| d.component(c).and_then(|c| c.server.as_deref()) == Some(&s.id))
+            });
             let bad = severe(&s.id);
             assert!(
-                !bad || own || by_component,
+                !bad || own || by_component || quorum,
                 "{}: server {} is a SPOF nobody reports",
                 d.name,
                 s.id

@@ -54,13 +54,17 @@ fn example() -> std::path::PathBuf {
 }
 
 #[test]
-fn a_zone_outage_costs_capacity_and_the_region_is_left() {
+fn a_zone_outage_costs_the_writes_of_a_two_member_group_and_the_region_is_left() {
+    // Pages are still served from the other zone; the MySQL group of two loses its majority.
     infraplan()
         .args(["simulate", "--fail", "eu-west-1a"])
         .arg(example())
         .assert()
         .code(0)
-        .stdout(predicate::str::contains("some capacity"));
+        .stdout(predicate::str::contains("writes: pages are served"))
+        .stdout(predicate::str::contains(
+            "`mysql-2` alone has no majority without `mysql-1`",
+        ));
     infraplan()
         .args(["simulate", "--fail", "eu-west-1"])
         .arg(example())

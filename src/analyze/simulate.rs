@@ -45,6 +45,10 @@ pub struct Impact {
     pub unreachable: Vec<String>,
     /// The tiers clients can no longer reach at all.
     pub lost_tiers: Vec<&'static str>,
+    /// Why a tier is lost though clients still reach some of it: a primary left alone in a
+    /// group of two, which has no majority.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub because: Vec<String>,
 }
 
 /// Fails the named components, servers or clusters. Unknown ids are returned as the error.
@@ -106,8 +110,15 @@ pub fn impact(ctx: &Ctx, failed: &[bool]) -> Impact {
     // What the site's public loses: a second entrance (an admin's VPN) that still reaches a
     // tier does not keep the site up for its users.
     // Each public group on its own: losing a tier for one of them is losing it.
+    // A primary of a multi-primary group of two takes writes only while its partner is up
+    // (DB-QUORUM): alone, it has no majority.
+    let partner = &ctx.databases().partner;
     let served = |reach: &[bool], tier: Tier| {
-        (0..comps.len()).any(|i| reach[i] && ctx.tiers(i).any(|t| t == tier))
+        (0..comps.len()).any(|i| {
+            reach[i]
+                && ctx.tiers(i).any(|t| t == tier)
+                && (tier != Tier::Primary || partner[i].is_none_or(|p| !failed[p]))
+        })
     };
     let mut lost: Vec<Tier> = Vec::new();
     for g in (0..ctx.groups.len()).filter(|&g| ctx.groups[g].public) {
@@ -120,6 +131,16 @@ pub fn impact(ctx: &Ctx, failed: &[bool]) -> Impact {
         }
     }
     lost.sort_unstable();
+    let because: Vec<String> = (0..comps.len())
+        .filter(|&i| after[i] && !failed[i])
+        .filter_map(|i| partner[i].filter(|&p| failed[p]).map(|p| (i, p)))
+        .map(|(i, p)| {
+            format!(
+                "`{}` alone has no majority without `{}` and stops taking writes (DB-QUORUM)",
+                comps[i].id, comps[p].id
+            )
+        })
+        .collect();
     let unreachable: Vec<String> = (0..comps.len())
         .filter(|&i| before[i] && !after[i] && !failed[i])
         .map(|i| comps[i].id.clone())
@@ -156,6 +177,7 @@ pub fn impact(ctx: &Ctx, failed: &[bool]) -> Impact {
             .collect(),
         unreachable,
         lost_tiers: lost.iter().map(|t| t.plural()).collect(),
+        because,
     }
 }
 
@@ -188,6 +210,31 @@ mod tests {
         let i = simulate(&d, &["mysql-primary"]).expect("known id");
         assert_eq!(i.loss, Loss::Writes);
         assert_eq!(i.lost_tiers, ["primary databases"]);
+    }
+
+    #[test]
+    fn losing_either_of_two_primaries_loses_writes() {
+        // Neither has a majority alone (DB-QUORUM).
+        let d = design("05-resilient.toml");
+        for (id, left, gone) in [
+            ("mysql-1", "mysql-2", "mysql-1"),
+            ("db-02", "mysql-1", "mysql-2"),
+        ] {
+            let i = simulate(&d, &[id]).expect("known id");
+            assert_eq!(i.loss, Loss::Writes, "{id}");
+            assert_eq!(
+                i.because,
+                [format!(
+                    "`{left}` alone has no majority without `{gone}` and stops taking writes (DB-QUORUM)"
+                )]
+            );
+        }
+        // With a replica its primary's failover promotes, losing the primary loses capacity.
+        let mut d = design("04-scale-up.toml");
+        d.component_mut("mysql-primary").expect("db").failover =
+            Some(crate::model::Failover::Automatic);
+        let i = simulate(&d, &["mysql-primary"]).expect("known id");
+        assert_eq!(i.loss, Loss::Capacity);
     }
 
     #[test]

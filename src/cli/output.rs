@@ -300,9 +300,12 @@ pub fn print_impact(design: &Design, impact: &Impact) {
     );
     if !impact.lost_tiers.is_empty() {
         outln!(
-            "{BOLD}No longer reached:{BOLD:#} {}",
+            "{BOLD}No longer served:{BOLD:#} {}",
             impact.lost_tiers.join(", ")
         );
+    }
+    for why in &impact.because {
+        outln!("{BOLD}Because:{BOLD:#} {}", shown(why));
     }
     if impact.unreachable.is_empty() {
         outln!("{BOLD}Unreachable:{BOLD:#} none");

@@ -280,9 +280,12 @@ fn draw_panel(frame: &mut Frame, app: &App, s: &Screen) {
         ));
         if !imp.lost_tiers.is_empty() {
             text.push(Line::raw(format!(
-                "No longer reached: {}",
+                "No longer served: {}",
                 imp.lost_tiers.join(", ")
             )));
+        }
+        for why in &imp.because {
+            text.push(Line::raw(format!("Because: {why}")));
         }
         if !imp.unreachable.is_empty() {
             text.push(Line::raw(format!(
