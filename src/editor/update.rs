@@ -946,7 +946,7 @@ fn accept_menu(app: &mut App, sel: usize) {
             Some(&kind) => add_component(app, kind),
             None => {
                 let title = if app.design.zones.is_empty() {
-                    "New zone: type its id (eu-west-1a)"
+                    "New zone: type its id"
                 } else {
                     "Zone to edit (or type a new one)"
                 };
