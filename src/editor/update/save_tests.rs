@@ -505,3 +505,90 @@ fn zones_made_in_the_editor_save_as_new_blocks_and_keep_the_comments() {
         )
     );
 }
+
+const ZONED: &str = "# two rooms of one building
+version = 1
+name = \"Shop\"
+
+[[zones]]
+id = \"room-a\"   # the old room
+region = \"hq\"
+
+[[zones]]
+id = \"room-b\"
+region = \"hq\"
+availability = 0.999   # measured in 2025
+
+[[servers]]
+id = \"edge\"
+zone = \"room-a\"   # moves in May
+
+[[servers]]
+id = \"spare\"
+zone = \"room-b\"
+
+[[components]]
+id = \"web\"
+kind = \"web_server\"
+server = \"edge\"
+x = 30
+y = 1
+";
+
+#[test]
+fn renaming_and_editing_a_zone_rewrites_only_its_lines() {
+    let (_dir, path, mut app) = opened(ZONED);
+    // The zone's id: every server naming it follows; then its availability.
+    press_keys(
+        &mut app,
+        "az<enter>room-a<enter><up><enter><ctrl-u>room-1<enter>",
+    );
+    press_keys(&mut app, "<down><down><down><enter>0.9999<enter><esc>");
+    step(&mut app, Action::Save);
+    assert!(!app.dirty(), "{:?}", app.message);
+    assert_eq!(
+        read(&path),
+        ZONED
+            .replace(
+                "id = \"room-a\"   # the old room",
+                "id = \"room-1\"   # the old room"
+            )
+            .replace(
+                "region = \"hq\"\n\n[[zones]]\nid = \"room-b\"",
+                "region = \"hq\"\navailability = 0.9999\n\n[[zones]]\nid = \"room-b\""
+            )
+            .replace(
+                "zone = \"room-a\"   # moves in May",
+                "zone = \"room-1\"   # moves in May"
+            )
+    );
+    // Deleting the other zone: its block goes and its server's zone line, nothing else.
+    press_keys(&mut app, "az<enter>room-b<enter><del>");
+    step(&mut app, Action::Save);
+    assert_eq!(
+        read(&path),
+        "# two rooms of one building
+version = 1
+name = \"Shop\"
+
+[[zones]]
+id = \"room-1\"   # the old room
+region = \"hq\"
+availability = 0.9999
+
+[[servers]]
+id = \"edge\"
+zone = \"room-1\"   # moves in May
+
+[[servers]]
+id = \"spare\"
+
+[[components]]
+id = \"web\"
+kind = \"web_server\"
+server = \"edge\"
+x = 30
+y = 1
+"
+    );
+}
