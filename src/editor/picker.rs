@@ -161,6 +161,24 @@ pub fn zones(design: &Design) -> Vec<Item> {
         .collect()
 }
 
+/// The regions the design's zones name, each with its zones: to choose a zone's region.
+pub fn regions(design: &Design) -> Vec<Item> {
+    design
+        .regions()
+        .into_iter()
+        .map(|r| {
+            let zones: Vec<&str> = design
+                .zones
+                .iter()
+                .filter(|z| z.region.as_deref() == Some(r))
+                .map(|z| z.id.as_str())
+                .collect();
+            let detail = format!("zones {}", crate::text::list(&zones));
+            Item::new(Pick::Other(r.to_string()), "region", r.to_string(), detail)
+        })
+        .collect()
+}
+
 /// The entries for a design, in the design's order: components, servers, clusters, links,
 /// findings.
 pub fn items(design: &Design, findings: &[Finding], families: Families) -> Vec<Item> {

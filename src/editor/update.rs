@@ -1238,17 +1238,25 @@ fn field_picker(app: &App, form: &Form, field: &form::Field) -> Option<Mode> {
         _ => None,
     };
     let zone = matches!(form.target, Target::Server(_)) && field.name == "zone";
-    let typed = field.name == "cluster" || zone;
-    let items: Vec<Item> = match families {
-        // A server's zone: the zones with their regions; a new id typed creates one.
-        None if zone => std::iter::once(Item::new(
+    let region = matches!(form.target, Target::Zone(_)) && field.name == "region";
+    let typed = field.name == "cluster" || zone || region;
+    let none = || {
+        Item::new(
             Pick::Other(form::NONE.to_string()),
             "",
             form::NONE.to_string(),
             String::new(),
-        ))
-        .chain(picker::zones(&app.design))
-        .collect(),
+        )
+    };
+    let items: Vec<Item> = match families {
+        // A zone's region: the regions the zones name already, or a new one typed.
+        None if region => std::iter::once(none())
+            .chain(picker::regions(&app.design))
+            .collect(),
+        // A server's zone: the zones with their regions; a new id typed creates one.
+        None if zone => std::iter::once(none())
+            .chain(picker::zones(&app.design))
+            .collect(),
         Some(f) => {
             let mut v = Vec::new();
             if matches!(field.name, "server" | "cluster") {
