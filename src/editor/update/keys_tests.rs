@@ -603,3 +603,28 @@ fn undoing_a_new_zone_closes_its_form() {
     assert!(a.design.zones.is_empty());
     assert_eq!(a.mode, Mode::Normal);
 }
+
+#[test]
+fn a_zone_id_that_names_something_else_is_refused_with_the_reason() {
+    let mut a = app("distributed");
+    keys(&mut a, "az<enter>web-01<enter>");
+    assert!(a.design.zones.is_empty());
+    assert_eq!(a.mode, Mode::Normal);
+    assert_eq!(
+        a.message.as_ref().map(|m| (m.error, m.text.as_str())),
+        Some((
+            true,
+            "`web-01` is already used: choose another id for the zone"
+        ))
+    );
+    // In a server's zone picker, the same: the server keeps its zone and the form stays.
+    a.selection = Selection::Server("web-02".into());
+    keys(&mut a, "e<down><down><down><enter>app<enter>");
+    assert!(a.design.zones.is_empty());
+    assert_eq!(a.design.server("web-02").and_then(|s| s.zone.clone()), None);
+    assert!(matches!(a.mode, Mode::Form(_)), "{:?}", a.mode);
+    assert_eq!(
+        a.message.as_ref().map(|m| m.text.as_str()),
+        Some("`app` is not a zone: it names something else")
+    );
+}
