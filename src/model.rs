@@ -1012,6 +1012,18 @@ impl Design {
         Some(removed)
     }
 
+    /// Removes a zone; its servers stay, in no zone.
+    pub fn remove_zone(&mut self, id: &str) -> Option<Zone> {
+        let pos = self.zones.iter().position(|z| z.id == id)?;
+        let removed = self.zones.remove(pos);
+        for s in &mut self.servers {
+            if s.zone.as_deref() == Some(id) {
+                s.zone = None;
+            }
+        }
+        Some(removed)
+    }
+
     /// Removes a server; its components stay, no longer installed anywhere.
     pub fn remove_server(&mut self, id: &str) -> Option<Server> {
         let pos = self.servers.iter().position(|s| s.id == id)?;

@@ -115,6 +115,9 @@ pub fn describe(before: &Design, after: &Design) -> String {
                 return format!("rename `{f}` to `{t}`");
             }
         }
+        if before.zones != after.zones {
+            return describe_zones(before, after);
+        }
         if before.servers != after.servers {
             return "change a server".to_string();
         }
@@ -126,6 +129,25 @@ pub fn describe(before: &Design, after: &Design) -> String {
         }
     }
     "change the design".to_string()
+}
+
+/// An edit of the zones (which a server's own line changes along with): added, deleted,
+/// renamed or changed.
+fn describe_zones(before: &Design, after: &Design) -> String {
+    let ids = |d: &Design| -> Vec<String> { d.zones.iter().map(|z| z.id.clone()).collect() };
+    let (old, new) = (ids(before), ids(after));
+    let added: Vec<&String> = new.iter().filter(|z| !old.contains(z)).collect();
+    let removed: Vec<&String> = old.iter().filter(|z| !new.contains(z)).collect();
+    match (removed.as_slice(), added.as_slice()) {
+        ([from], [to]) => format!("rename zone `{from}` to `{to}`"),
+        ([], [z]) => format!("add zone `{z}`"),
+        ([z], []) => format!("delete zone `{z}`"),
+        ([], []) => match after.zones.iter().find(|z| before.zone(&z.id) != Some(*z)) {
+            Some(z) => format!("change zone `{}`", z.id),
+            None => "change the zones".to_string(),
+        },
+        _ => "change the zones".to_string(),
+    }
 }
 
 #[cfg(test)]
@@ -166,5 +188,23 @@ mod tests {
         d.links.pop();
         assert_eq!(describe(&before, &d), "delete 1 link");
         assert_eq!(describe(&before, &before), "change the design");
+    }
+
+    #[test]
+    fn zone_edits_are_told_by_the_zone() {
+        let before = design3();
+        let mut with = before.clone();
+        with.zones.push(crate::model::Zone {
+            id: "a".into(),
+            ..Default::default()
+        });
+        assert_eq!(describe(&before, &with), "add zone `a`");
+        assert_eq!(describe(&with, &before), "delete zone `a`");
+        let mut renamed = with.clone();
+        renamed.rename("a", "b");
+        assert_eq!(describe(&with, &renamed), "rename zone `a` to `b`");
+        let mut changed = with.clone();
+        changed.zones[0].region = Some("eu".into());
+        assert_eq!(describe(&with, &changed), "change zone `a`");
     }
 }

@@ -1,8 +1,9 @@
-//! The property form: the fields of a component, server, link or the design itself, and how a
-//! field's new value is written into the design.
+//! The property form: the fields of a component, server, zone, link or the design itself, and
+//! how a field's new value is written into the design.
 
 use crate::model::{
-    Algorithm, Cluster, ClusterMode, DbRole, Design, DnsRecord, Kind, Network, Protocol,
+    Algorithm, Cluster, ClusterMode, DbRole, Design, DnsRecord, Kind, Network, Number, Protocol,
+    Zone,
 };
 
 /// What a form edits.
@@ -10,6 +11,8 @@ use crate::model::{
 pub enum Target {
     Component(String),
     Server(String),
+    /// A zone (failure domain), which has no box on the canvas.
+    Zone(String),
     Link(usize),
     Design,
 }
@@ -97,6 +100,7 @@ impl Form {
         match &self.target {
             Target::Component(id) => format!("Component `{id}`"),
             Target::Server(id) => format!("Server `{id}`"),
+            Target::Zone(id) => format!("Zone `{id}`"),
             Target::Link(i) => format!("Link #{}", i + 1),
             Target::Design => "Design".to_string(),
         }
@@ -158,38 +162,67 @@ pub fn fields(design: &Design, target: &Target) -> Vec<Field> {
                 yes_no(c.redundant),
                 vec!["no".into(), "yes".into()],
             ));
+            f.push(network_field(c.network));
             f
         }
         Target::Server(id) => {
             let Some(s) = design.server(id) else {
                 return Vec::new();
             };
-            let mut f = vec![
+            vec![
                 Field::text("id", Some(&s.id)),
                 Field::text("ip", s.ip.as_deref()),
                 Field::text("label", s.label.as_deref()),
-            ];
-            // Placement is asked only of designs that place things: the others keep their form.
-            let networks = design.servers.iter().any(|s| s.network.is_some())
-                || design.components.iter().any(|c| c.network.is_some());
-            if !design.zones.is_empty() {
-                f.push(Field::choice(
+                // Typing a new id into its picker (Enter) creates the zone.
+                Field::choice(
                     "zone",
                     s.zone.as_deref().unwrap_or(NONE),
                     with_none(design.zones.iter().map(|z| z.id.clone())),
+                ),
+                network_field(s.network),
+            ]
+        }
+        Target::Zone(id) => {
+            let Some(z) = design.zone(id) else {
+                return Vec::new();
+            };
+            let mut f = vec![
+                Field::text("id", Some(&z.id)),
+                Field::text("region", z.region.as_deref()),
+                Field::text("label", z.label.as_deref()),
+                Field::text(
+                    "availability",
+                    z.availability.map(|a| a.to_string()).as_deref(),
+                ),
+            ];
+            // A zone given by its repair figures keeps them editable; an availability
+            // typed above replaces them.
+            if z.mtbf.is_some() || z.mttr.is_some() {
+                f.push(Field::text(
+                    "mtbf",
+                    z.mtbf.map(|h| h.to_string()).as_deref(),
+                ));
+                f.push(Field::text(
+                    "mttr",
+                    z.mttr.map(|h| h.to_string()).as_deref(),
                 ));
             }
-            if !design.zones.is_empty() || networks {
-                f.push(Field::choice(
-                    "network",
-                    s.network.map_or(NONE, Network::as_str),
-                    with_none(
-                        [Network::Public, Network::Private]
-                            .iter()
-                            .map(|n| n.as_str().to_string()),
-                    ),
-                ));
-            }
+            let servers: Vec<&str> = design
+                .servers
+                .iter()
+                .filter(|s| s.zone.as_deref() == Some(id.as_str()))
+                .map(|s| s.id.as_str())
+                .collect();
+            f.push(Field {
+                name: "servers",
+                value: if servers.is_empty() {
+                    "none yet: set `zone` in a server's form".to_string()
+                } else {
+                    crate::text::list(&servers)
+                },
+                choices: Vec::new(),
+                read_only: true,
+            });
             f
         }
         Target::Link(i) => {
@@ -221,6 +254,65 @@ pub fn fields(design: &Design, target: &Target) -> Vec<Field> {
                 Field::text("dns target", dns.map(|r| r.target.as_str())),
             ]
         }
+    }
+}
+
+fn network_field(network: Option<Network>) -> Field {
+    Field::choice(
+        "network",
+        network.map_or(NONE, Network::as_str),
+        with_none(
+            [Network::Public, Network::Private]
+                .iter()
+                .map(|n| n.as_str().to_string()),
+        ),
+    )
+}
+
+fn network(value: &str) -> Result<Option<Network>, String> {
+    match opt(value).as_deref() {
+        None => Ok(None),
+        Some("public") => Ok(Some(Network::Public)),
+        Some("private") => Ok(Some(Network::Private)),
+        Some(v) => Err(format!("`{v}` is not a network: public or private")),
+    }
+}
+
+/// An optional availability: empty, or a fraction above 0 and at most 1.
+fn availability(value: &str) -> Result<Option<Number>, String> {
+    let Some(v) = opt(value) else {
+        return Ok(None);
+    };
+    let v = v.trim_end_matches('%');
+    let a: f64 = v
+        .parse()
+        .map_err(|_| format!("`{v}` is not a number: an availability is written like 0.9995"))?;
+    // `99.95%` is a percentage; the file holds the fraction, rounded so that the file
+    // reads 0.9995 and not 0.9994999999999999.
+    let a = if value.trim().ends_with('%') {
+        (a / 100.0 * 1e12).round() / 1e12
+    } else {
+        a
+    };
+    if !(a > 0.0 && a <= 1.0) {
+        return Err(format!(
+            "availability {a} is outside (0, 1]: write it as a fraction, 0.999 is 99.9%"
+        ));
+    }
+    Ok(Some(Number(a)))
+}
+
+/// An optional number of hours: empty, or a number (above 0 unless `zero` is allowed).
+fn hours(value: &str, what: &str, zero: bool) -> Result<Option<Number>, String> {
+    let Some(v) = opt(value) else {
+        return Ok(None);
+    };
+    match v.parse::<f64>() {
+        Ok(h) if h.is_finite() && (h > 0.0 || (zero && h == 0.0)) => Ok(Some(Number(h))),
+        _ => Err(format!(
+            "`{v}` is not {what}: a number of hours{}",
+            if zero { ", 0 or more" } else { " above 0" }
+        )),
     }
 }
 
@@ -298,6 +390,7 @@ pub fn apply(
                 }
                 "certificate" => c.certificate = opt(value),
                 "redundant" => c.redundant = value == "yes",
+                "network" => c.network = network(value)?,
                 _ => return Err(format!("unknown field {field}")),
             }
             // Attributes that no longer fit the kind go, so the design stays valid.
@@ -318,7 +411,14 @@ pub fn apply(
                 && let Some(z) = zone.as_deref()
                 && design.zone(z).is_none()
             {
-                return Err(format!("no zone `{z}`"));
+                // A new zone's name creates it, as a new cluster's name does.
+                if design.id_taken(z) {
+                    return Err(format!("`{z}` is not a zone: it names something else"));
+                }
+                design.zones.push(Zone {
+                    id: z.to_string(),
+                    ..Default::default()
+                });
             }
             let s = design
                 .servers
@@ -329,16 +429,33 @@ pub fn apply(
                 "ip" => s.ip = ip(value, "a server's IP")?,
                 "label" => s.label = opt(value),
                 "zone" => s.zone = zone,
-                "network" => {
-                    s.network = match opt(value).as_deref() {
-                        None => None,
-                        Some("public") => Some(Network::Public),
-                        Some("private") => Some(Network::Private),
-                        Some(v) => {
-                            return Err(format!("`{v}` is not a network: public or private"));
-                        }
+                "network" => s.network = network(value)?,
+                _ => return Err(format!("unknown field {field}")),
+            }
+            Ok(target.clone())
+        }
+        Target::Zone(id) => {
+            if field == "id" {
+                return rename(design, id, value).map(Target::Zone);
+            }
+            let z = design
+                .zones
+                .iter_mut()
+                .find(|z| &z.id == id)
+                .ok_or_else(|| format!("no zone `{id}`"))?;
+            match field {
+                "region" => z.region = opt(value),
+                "label" => z.label = opt(value),
+                "availability" => {
+                    z.availability = availability(value)?;
+                    // One or the other: an availability replaces the repair figures.
+                    if z.availability.is_some() {
+                        z.mtbf = None;
+                        z.mttr = None;
                     }
                 }
+                "mtbf" => z.mtbf = hours(value, "a time between failures", false)?,
+                "mttr" => z.mttr = hours(value, "a time to repair", true)?,
                 _ => return Err(format!("unknown field {field}")),
             }
             Ok(target.clone())
@@ -462,23 +579,112 @@ mod zone_tests {
     }
 
     #[test]
-    fn a_server_form_asks_for_a_zone_only_in_designs_with_zones() {
+    fn a_server_form_places_it_in_a_zone_and_on_a_network() {
         let mut d = design();
-        assert_eq!(names(&d), ["id", "ip", "label"]);
-        d.zones.push(Zone {
-            id: "a".into(),
-            ..Default::default()
-        });
         assert_eq!(names(&d), ["id", "ip", "label", "zone", "network"]);
         let t = Target::Server("s1".into());
-        apply(&mut d, &t, "zone", "a").expect("a known zone");
+        // A new zone's id creates the zone, as a new cluster's name does.
+        apply(&mut d, &t, "zone", "a").expect("a new zone");
         assert_eq!(d.servers[0].zone.as_deref(), Some("a"));
-        assert!(apply(&mut d, &t, "zone", "b").is_err());
+        assert_eq!(d.zones.len(), 1);
+        assert_eq!(d.zones[0].id, "a");
+        // An id that names something else is no zone.
+        assert_eq!(
+            apply(&mut d, &t, "zone", "s1"),
+            Err("`s1` is not a zone: it names something else".into())
+        );
         apply(&mut d, &t, "network", "public").expect("a network");
         assert_eq!(d.servers[0].network, Some(Network::Public));
+        assert!(apply(&mut d, &t, "network", "dmz").is_err());
         apply(&mut d, &t, "zone", NONE).expect("none");
         apply(&mut d, &t, "network", NONE).expect("none");
         assert_eq!(d.servers[0].zone, None);
         assert_eq!(d.servers[0].network, None);
+        // The zone stays: deleting it is the zone form's business.
+        assert_eq!(d.zones.len(), 1);
+    }
+
+    #[test]
+    fn a_zone_form_edits_region_label_and_availability() {
+        let mut d = design();
+        d.zones.push(Zone {
+            id: "a".into(),
+            ..Default::default()
+        });
+        d.servers[0].zone = Some("a".into());
+        let t = Target::Zone("a".into());
+        let names: Vec<&str> = fields(&d, &t).iter().map(|f| f.name).collect();
+        assert_eq!(names, ["id", "region", "label", "availability", "servers"]);
+        apply(&mut d, &t, "region", " eu-west-1 ").expect("a region");
+        apply(&mut d, &t, "label", "Dublin a").expect("a label");
+        apply(&mut d, &t, "availability", "0.9995").expect("an availability");
+        assert_eq!(d.zones[0].region.as_deref(), Some("eu-west-1"));
+        assert_eq!(d.zones[0].label.as_deref(), Some("Dublin a"));
+        assert_eq!(d.zones[0].availability, Some(Number(0.9995)));
+        apply(&mut d, &t, "availability", "99.9%").expect("a percentage");
+        assert_eq!(d.zones[0].availability, Some(Number(0.999)));
+        for bad in ["0", "1.5", "-0.1", "high"] {
+            let e = apply(&mut d, &t, "availability", bad).expect_err(bad);
+            assert!(
+                e.contains("outside (0, 1]") || e.contains("is not a number"),
+                "{bad}: {e}"
+            );
+        }
+        assert_eq!(d.zones[0].availability, Some(Number(0.999)));
+        let servers = fields(&d, &t).pop().expect("servers");
+        assert!(servers.read_only);
+        assert_eq!(servers.value, "s1");
+        // A rename follows every server in the zone; a taken id is refused.
+        assert_eq!(
+            apply(&mut d, &t, "id", "s1"),
+            Err("`s1` is already used".into())
+        );
+        assert_eq!(apply(&mut d, &t, "id", "b"), Ok(Target::Zone("b".into())));
+        assert_eq!(d.servers[0].zone.as_deref(), Some("b"));
+        apply(&mut d, &Target::Zone("b".into()), "region", "").expect("no region");
+        assert_eq!(d.zones[0].region, None);
+    }
+
+    #[test]
+    fn a_zone_given_by_repair_times_keeps_them_until_an_availability_replaces_them() {
+        let mut d = design();
+        d.zones.push(Zone {
+            id: "a".into(),
+            mtbf: Some(Number(8760.0)),
+            mttr: Some(Number(4.0)),
+            ..Default::default()
+        });
+        let t = Target::Zone("a".into());
+        let names: Vec<&str> = fields(&d, &t).iter().map(|f| f.name).collect();
+        assert_eq!(
+            names,
+            [
+                "id",
+                "region",
+                "label",
+                "availability",
+                "mtbf",
+                "mttr",
+                "servers"
+            ]
+        );
+        apply(&mut d, &t, "mttr", "2").expect("hours");
+        assert_eq!(d.zones[0].mttr, Some(Number(2.0)));
+        assert!(apply(&mut d, &t, "mtbf", "0").is_err());
+        apply(&mut d, &t, "availability", "0.999").expect("an availability");
+        assert_eq!((d.zones[0].mtbf, d.zones[0].mttr), (None, None));
+    }
+
+    #[test]
+    fn a_component_form_sets_its_own_network() {
+        let mut d = design();
+        d.components
+            .push(crate::model::Component::new("db", Kind::Database));
+        let t = Target::Component("db".into());
+        assert_eq!(fields(&d, &t).last().map(|f| f.name), Some("network"));
+        apply(&mut d, &t, "network", "private").expect("a network");
+        assert_eq!(d.components[0].network, Some(Network::Private));
+        apply(&mut d, &t, "network", NONE).expect("none");
+        assert_eq!(d.components[0].network, None);
     }
 }

@@ -188,7 +188,7 @@ fn table() -> Vec<Binding> {
             CANVAS,
             &[c('a')],
             Action::Add,
-            "add a component (palette)",
+            "add a component or a zone (palette)",
             true,
         ),
         b(
@@ -225,10 +225,10 @@ fn table() -> Vec<Binding> {
         ),
         b(
             "delete",
-            CANVAS,
+            &[Canvas, Form],
             &[c('d'), k(Delete)],
             Action::Delete,
-            "delete the selection (a component with its links)",
+            "delete the selection (a component with its links); in a form, what it edits",
             true,
         ),
         b(

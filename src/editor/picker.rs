@@ -136,6 +136,49 @@ fn join_some<'a>(parts: impl IntoIterator<Item = Option<&'a str>>) -> String {
         .join(" · ")
 }
 
+/// The design's zones to choose one to edit or to place a server in: each with its region,
+/// label and servers (the go-to picker's zone entries are failure toggles, and regions too).
+pub fn zones(design: &Design) -> Vec<Item> {
+    design
+        .zones
+        .iter()
+        .map(|z| {
+            let servers: Vec<&str> = design
+                .servers
+                .iter()
+                .filter(|s| s.zone.as_deref() == Some(z.id.as_str()))
+                .map(|s| s.id.as_str())
+                .collect();
+            let servers = match servers.len() {
+                0 => "no servers".to_string(),
+                _ => crate::text::list(&servers),
+            };
+            let detail = join_some([z.region.as_deref(), z.label.as_deref(), Some(&servers)]);
+            let keys = [Some(z.id.clone()), z.label.clone(), z.region.clone()];
+            Item::new(Pick::Zone(z.id.clone()), "zone", z.id.clone(), detail)
+                .with_keys(keys.into_iter().flatten())
+        })
+        .collect()
+}
+
+/// The regions the design's zones name, each with its zones: to choose a zone's region.
+pub fn regions(design: &Design) -> Vec<Item> {
+    design
+        .regions()
+        .into_iter()
+        .map(|r| {
+            let zones: Vec<&str> = design
+                .zones
+                .iter()
+                .filter(|z| z.region.as_deref() == Some(r))
+                .map(|z| z.id.as_str())
+                .collect();
+            let detail = format!("zones {}", crate::text::list(&zones));
+            Item::new(Pick::Other(r.to_string()), "region", r.to_string(), detail)
+        })
+        .collect()
+}
+
 /// The entries for a design, in the design's order: components, servers, clusters, links,
 /// findings.
 pub fn items(design: &Design, findings: &[Finding], families: Families) -> Vec<Item> {

@@ -86,6 +86,8 @@ pub enum Purpose {
     GoTo,
     /// The target of a new link from `from`.
     LinkTarget { from: String },
+    /// A zone to edit in its form; a new id typed creates the zone.
+    Zone,
     /// The value of a form field (the form comes back afterwards); with `typed`, the query
     /// itself is a value too (a new cluster's name).
     Field {
@@ -235,6 +237,9 @@ pub struct App {
     /// Effects asked for by the update in progress, handed to the loop when it returns.
     pub(super) outbox: Vec<super::effects::Effect>,
 }
+
+/// The palette's last entry, after the kinds of component: zones, to add or edit.
+pub const PALETTE_ZONE: &str = "zone";
 
 /// The entries of the start screen.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -452,6 +457,10 @@ impl App {
             Mode::Palette { .. } => Kind::ALL
                 .iter()
                 .map(|k| format!("{} {:<19} {}", k.glyph(), k.title(), k.description()))
+                .chain(std::iter::once(format!(
+                    "╎ {:<19} {}",
+                    PALETTE_ZONE, "a failure domain servers are in (a new one, or one to edit)"
+                )))
                 .collect(),
             Mode::Place { .. } => {
                 let mut v = vec!["(no server)".to_string(), "+ a new server".to_string()];
@@ -521,7 +530,7 @@ impl App {
     /// The title of the current menu.
     pub fn menu_title(&self) -> String {
         match &self.mode {
-            Mode::Palette { .. } => " Add a component ".into(),
+            Mode::Palette { .. } => " Add a component or a zone ".into(),
             Mode::Place { component, .. } => format!(" Put `{component}` on… "),
             Mode::Duplicate { component, .. } => format!(" Duplicate `{component}` onto… "),
             Mode::Protocol { from, to, .. } => format!(" Link `{from}` → `{to}` over… "),

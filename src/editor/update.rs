@@ -261,7 +261,8 @@ fn describe_step(before: &Design, after: &Design) -> String {
 fn menu_len(app: &App) -> usize {
     match &app.mode {
         Mode::Start { .. } => app.start_items().len(),
-        Mode::Palette { .. } => Kind::ALL.len(),
+        // The kinds of component, then zones.
+        Mode::Palette { .. } => Kind::ALL.len() + 1,
         Mode::Place { .. } => 2 + app.design.servers.len(),
         Mode::Protocol { .. } => Protocol::ALL.len(),
         Mode::Duplicate { .. } => app.menu_items().len(),
@@ -918,11 +919,17 @@ fn update_menu(app: &mut App, sel: usize, action: Action) {
         }
         Action::ClickAway => app.mode = Mode::Normal,
         Action::Char(c) if matches!(app.mode, Mode::Palette { .. }) => {
-            // Type-ahead: jump to the next kind whose name starts with the letter.
-            let n = Kind::ALL.len();
+            // Type-ahead: jump to the next entry whose name starts with the letter.
+            let n = Kind::ALL.len() + 1;
+            let title = |i: usize| {
+                Kind::ALL
+                    .get(i)
+                    .map_or(super::state::PALETTE_ZONE, |k| k.title())
+                    .to_lowercase()
+            };
             if let Some(i) = (1..=n)
                 .map(|k| (sel + k) % n)
-                .find(|&i| Kind::ALL[i].title().to_lowercase().starts_with(c))
+                .find(|&i| title(i).starts_with(c))
             {
                 set_sel(app, i);
             }
@@ -935,12 +942,20 @@ fn update_menu(app: &mut App, sel: usize, action: Action) {
 
 fn accept_menu(app: &mut App, sel: usize) {
     match app.mode.clone() {
-        Mode::Palette { .. } => {
-            let Some(&kind) = Kind::ALL.get(sel) else {
-                return;
-            };
-            add_component(app, kind);
-        }
+        Mode::Palette { .. } => match Kind::ALL.get(sel) {
+            Some(&kind) => add_component(app, kind),
+            None => {
+                let title = if app.design.zones.is_empty() {
+                    "New zone: type its id"
+                } else {
+                    "Zone to edit (or type a new one)"
+                };
+                app.mode = Mode::Pick {
+                    picker: Picker::new(title, picker::zones(&app.design)),
+                    purpose: Purpose::Zone,
+                };
+            }
+        },
         Mode::Place { component, .. } => {
             app.mode = Mode::Normal;
             put_on_server(app, &component, sel);
@@ -1120,7 +1135,26 @@ fn update_form(app: &mut App, mut form: Form, action: Action) {
         }
         Action::Undo => {
             app.undo();
+            let sel = form.sel;
             form = Form::new(&app.design, form.target.clone());
+            form.sel = sel.min(form.fields.len().saturating_sub(1));
+            // Undoing what created the form's target (a new zone) closes the form.
+            if form.fields.is_empty() {
+                app.mode = Mode::Normal;
+                return;
+            }
+        }
+        Action::Delete => {
+            match &form.target {
+                Target::Zone(id) => delete_zone(app, &id.clone()),
+                Target::Design => app.warn("the design itself cannot be deleted"),
+                _ => {
+                    // The form edits the selection: deleting it is `d` on the canvas.
+                    app.mode = Mode::Normal;
+                    delete(app);
+                }
+            }
+            return;
         }
         Action::Save => {
             app.mode = Mode::Normal;
@@ -1138,6 +1172,7 @@ fn commit_field(app: &mut App, mut form: Form, value: String) {
     };
     let target = form.target.clone();
     let mut new_target = target.clone();
+    let zones_before = app.design.zones.len();
     let ok = app.edit(|d| {
         new_target = form::apply(d, &target, field.name, &value)?;
         Ok(())
@@ -1147,9 +1182,26 @@ fn commit_field(app: &mut App, mut form: Form, value: String) {
             Target::Component(id) => Selection::Component(id.clone()),
             Target::Server(id) => Selection::Server(id.clone()),
             Target::Link(i) => Selection::Link(*i),
+            // A zone has no box: what was selected stays so.
+            Target::Zone(_) => app.selection.clone(),
             Target::Design => Selection::None,
         };
-        app.say(format!("{} set", field.name));
+        // A renamed zone or server that was failed stays failed under its new id.
+        if let (Target::Zone(old) | Target::Server(old), Target::Zone(new) | Target::Server(new)) =
+            (&target, &new_target)
+            && old != new
+            && app.failed.remove(old)
+        {
+            app.failed.insert(new.clone());
+        }
+        if app.design.zones.len() > zones_before {
+            app.say(format!(
+                "added zone `{}` and put the server in it (a, z, its id: its region and availability)",
+                value.trim()
+            ));
+        } else {
+            app.say(format!("{} set", field.name));
+        }
     }
     let sel = form.sel;
     form = Form::new(&app.design, new_target);
@@ -1185,8 +1237,26 @@ fn field_picker(app: &App, form: &Form, field: &form::Field) -> Option<Mode> {
         (Target::Component(_), "cluster") => Some(Families::CLUSTERS),
         _ => None,
     };
-    let typed = field.name == "cluster";
+    let zone = matches!(form.target, Target::Server(_)) && field.name == "zone";
+    let region = matches!(form.target, Target::Zone(_)) && field.name == "region";
+    let typed = field.name == "cluster" || zone || region;
+    let none = || {
+        Item::new(
+            Pick::Other(form::NONE.to_string()),
+            "",
+            form::NONE.to_string(),
+            String::new(),
+        )
+    };
     let items: Vec<Item> = match families {
+        // A zone's region: the regions the zones name already, or a new one typed.
+        None if region => std::iter::once(none())
+            .chain(picker::regions(&app.design))
+            .collect(),
+        // A server's zone: the zones with their regions; a new id typed creates one.
+        None if zone => std::iter::once(none())
+            .chain(picker::zones(&app.design))
+            .collect(),
         Some(f) => {
             let mut v = Vec::new();
             if matches!(field.name, "server" | "cluster") {
@@ -1232,7 +1302,7 @@ fn field_picker(app: &App, form: &Form, field: &form::Field) -> Option<Mode> {
 fn update_pick(app: &mut App, mut picker: Picker, purpose: Purpose, action: Action) {
     let back = |app: &mut App, purpose: Purpose| {
         app.mode = match purpose {
-            Purpose::GoTo => Mode::Normal,
+            Purpose::GoTo | Purpose::Zone => Mode::Normal,
             Purpose::LinkTarget { from } => Mode::Connect { from },
             Purpose::Field { form, .. } => Mode::Form(*form),
         }
@@ -1341,6 +1411,21 @@ fn choose(app: &mut App, pick: Option<Pick>, typed: String, purpose: Purpose) {
             let sel = Protocol::ALL.iter().position(|&p| p == proto).unwrap_or(0);
             app.mode = Mode::Protocol { from, to, sel };
         }
+        Purpose::Zone => {
+            let existing = pick
+                .as_ref()
+                .and_then(Pick::id)
+                .filter(|_| typed.is_empty() || !picker_misses(&pick, &typed))
+                .map(str::to_string);
+            match existing {
+                Some(id) => open_zone_form(app, &id, 1),
+                None if typed.is_empty() => {
+                    app.mode = Mode::Normal;
+                    app.warn("type the new zone's id (eu-west-1a), Enter");
+                }
+                None => add_zone(app, &typed),
+            }
+        }
         Purpose::Field {
             form,
             typed: may_type,
@@ -1359,6 +1444,62 @@ fn choose(app: &mut App, pick: Option<Pick>, typed: String, purpose: Purpose) {
             };
             commit_field(app, *form, value);
         }
+    }
+}
+
+/// Creates zone `id` as one undoable step and opens its form on its region.
+fn add_zone(app: &mut App, id: &str) {
+    let id = id.trim().to_string();
+    let new = id.clone();
+    if !app.edit(|d| {
+        if d.id_taken(&new) {
+            return Err(format!(
+                "`{new}` is already used: choose another id for the zone"
+            ));
+        }
+        d.zones.push(crate::model::Zone {
+            id: new,
+            ..Default::default()
+        });
+        Ok(())
+    }) {
+        app.mode = Mode::Normal;
+        return;
+    }
+    open_zone_form(app, &id, 1);
+    app.say(format!(
+        "added zone `{id}`: give its region and availability here; a server joins it in its own form (zone)"
+    ));
+}
+
+/// Opens the form of zone `id` on field `sel`.
+fn open_zone_form(app: &mut App, id: &str, sel: usize) {
+    let mut form = Form::new(&app.design, Target::Zone(id.to_string()));
+    form.sel = sel.min(form.fields.len().saturating_sub(1));
+    app.mode = Mode::Form(form);
+}
+
+/// Deletes zone `id` as one undoable step: its servers stay, in no zone.
+fn delete_zone(app: &mut App, id: &str) {
+    let servers: Vec<String> = app
+        .design
+        .servers
+        .iter()
+        .filter(|s| s.zone.as_deref() == Some(id))
+        .map(|s| format!("`{}`", s.id))
+        .collect();
+    if app.edit(|d| {
+        d.remove_zone(id);
+        Ok(())
+    }) {
+        app.mode = Mode::Normal;
+        app.failed.remove(id);
+        let rest = match servers.len() {
+            0 => String::new(),
+            1 => format!("; {} is in no zone now", servers[0]),
+            _ => format!("; {} are in no zone now", crate::text::list(&servers)),
+        };
+        app.say(format!("deleted zone `{id}`{rest} · u undoes"));
     }
 }
 

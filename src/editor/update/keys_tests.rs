@@ -424,3 +424,207 @@ fn design_3_becomes_design_4_with_the_picker_and_duplicate() {
     assert!(n <= 330, "{n} keys");
     println!("design 3 → design 4: {n} keys");
 }
+
+/// The rules of the findings the editor shows now.
+fn rules(app: &App) -> Vec<&'static str> {
+    app.derived.findings.iter().map(|f| f.rule).collect()
+}
+
+#[test]
+fn zones_are_created_placed_renamed_and_deleted_with_keys() {
+    let mut a = app("distributed");
+    // `a`, `z` jumps to the palette's zone entry; a new id typed creates the zone and opens
+    // its form on the region.
+    keys(&mut a, "az<enter>eu-west-1a<enter>");
+    assert!(
+        matches!(&a.mode, Mode::Form(f) if f.target == Target::Zone("eu-west-1a".into()) && f.sel == 1),
+        "{:?}",
+        a.mode
+    );
+    keys(
+        &mut a,
+        "<enter>eu-west-1<enter><down><down><enter>0.9995<enter><esc>",
+    );
+    keys(
+        &mut a,
+        // The region is chosen from the regions the zones name already (or typed anew).
+        "az<enter>eu-west-1b<enter><enter>eu<enter><esc>",
+    );
+    let zones: Vec<(&str, Option<&str>)> = a
+        .design
+        .zones
+        .iter()
+        .map(|z| (z.id.as_str(), z.region.as_deref()))
+        .collect();
+    assert_eq!(
+        zones,
+        [
+            ("eu-west-1a", Some("eu-west-1")),
+            ("eu-west-1b", Some("eu-west-1"))
+        ]
+    );
+    assert_eq!(a.design.zones[0].availability.map(|n| n.0), Some(0.9995));
+    // A bad availability is refused in the form, with the reason, and changes nothing.
+    keys(
+        &mut a,
+        "az<enter>eu-west-1b<enter><down><down><enter>1.5<enter>",
+    );
+    assert!(
+        a.message
+            .as_ref()
+            .is_some_and(|m| m.error && m.text.contains("outside (0, 1]")),
+        "{:?}",
+        a.message
+    );
+    assert_eq!(a.design.zones[1].availability, None);
+    keys(&mut a, "<esc>");
+    // Each web server in its own zone, chosen in its form's zone picker.
+    for (server, zone) in [("web-01", "eu-west-1a"), ("web-02", "eu-west-1b")] {
+        a.selection = Selection::Server(server.into());
+        keys(
+            &mut a,
+            &format!("e<down><down><down><enter>{zone}<enter><esc>"),
+        );
+        assert_eq!(
+            a.design.server(server).and_then(|s| s.zone.as_deref()),
+            Some(zone)
+        );
+    }
+    assert!(!rules(&a).contains(&"SPOF-ZONE"), "{:?}", rules(&a));
+    // The last server leaving zone b for zone a makes zone a a single point of failure; undo
+    // takes it back.
+    a.selection = Selection::Server("web-02".into());
+    keys(&mut a, "e<down><down><down><left><esc>");
+    assert_eq!(
+        a.design.server("web-02").and_then(|s| s.zone.as_deref()),
+        Some("eu-west-1a")
+    );
+    assert!(rules(&a).contains(&"SPOF-ZONE"), "{:?}", rules(&a));
+    keys(&mut a, "u");
+    assert!(!rules(&a).contains(&"SPOF-ZONE"), "{:?}", rules(&a));
+    // A new zone typed into a server's zone picker is created with it.
+    keys(&mut a, "e<down><down><down><enter>eu-west-1c<enter>");
+    assert_eq!(a.design.zones.len(), 3);
+    assert_eq!(
+        a.design.server("web-02").and_then(|s| s.zone.as_deref()),
+        Some("eu-west-1c")
+    );
+    keys(&mut a, "u<esc>");
+    assert_eq!(a.design.zones.len(), 2);
+    // Renaming a zone in its form renames it in every server that names it.
+    keys(
+        &mut a,
+        "az<enter>eu-west-1a<enter><up><enter><ctrl-u>dub-a<enter>",
+    );
+    assert_eq!(a.design.zones[0].id, "dub-a");
+    assert_eq!(
+        a.design.server("web-01").and_then(|s| s.zone.as_deref()),
+        Some("dub-a")
+    );
+    // A taken id is refused with the reason.
+    keys(&mut a, "<enter><ctrl-u>eu-west-1b<enter>");
+    assert_eq!(a.design.zones[0].id, "dub-a");
+    assert!(
+        a.message.as_ref().is_some_and(|m| m.error),
+        "{:?}",
+        a.message
+    );
+    // `d` in a zone's form deletes the zone; its server stays, in no zone; undo brings both.
+    keys(&mut a, "d");
+    assert_eq!(a.mode, Mode::Normal);
+    assert_eq!(a.design.zones.len(), 1);
+    assert_eq!(
+        a.design.server("web-01").and_then(|s| s.zone.as_deref()),
+        None
+    );
+    assert!(
+        a.message
+            .as_ref()
+            .is_some_and(|m| m.text.contains("`web-01` is in no zone now")),
+        "{:?}",
+        a.message
+    );
+    keys(&mut a, "u");
+    assert!(
+        a.message
+            .as_ref()
+            .is_some_and(|m| m.text.starts_with("undid: delete zone `dub-a`")),
+        "{:?}",
+        a.message
+    );
+    assert_eq!(a.design.zones[0].id, "dub-a");
+    assert_eq!(
+        a.design.server("web-01").and_then(|s| s.zone.as_deref()),
+        Some("dub-a")
+    );
+    keys(&mut a, "<ctrl-y>");
+    assert_eq!(a.design.zones.len(), 1);
+}
+
+#[test]
+fn networks_are_set_in_server_and_component_forms() {
+    let mut a = app("distributed");
+    a.selection = Selection::Server("web-01".into());
+    keys(&mut a, "e<down><down><down><down><right><esc>");
+    assert_eq!(
+        a.design.server("web-01").and_then(|s| s.network),
+        Some(crate::model::Network::Public)
+    );
+    select(&mut a, "mysql-primary");
+    let last =
+        match crate::editor::form::fields(&a.design, &Target::Component("mysql-primary".into()))
+            .last()
+        {
+            Some(f) => f.name,
+            None => "",
+        };
+    assert_eq!(last, "network");
+    // The network field is the form's last; going down stops there.
+    keys(
+        &mut a,
+        &format!("e{}<right><right><esc>", "<down>".repeat(12)),
+    );
+    assert_eq!(
+        a.design.component("mysql-primary").and_then(|c| c.network),
+        Some(crate::model::Network::Private)
+    );
+}
+
+#[test]
+fn undoing_a_new_zone_closes_its_form() {
+    let mut a = app("distributed");
+    keys(&mut a, "az<enter>z1<enter>");
+    assert_eq!(a.design.zones.len(), 1);
+    keys(&mut a, "<ctrl-z>");
+    assert!(a.design.zones.is_empty());
+    assert_eq!(a.mode, Mode::Normal);
+    // Esc in the zone picker adds nothing.
+    keys(&mut a, "az<enter>z2<esc>");
+    assert!(a.design.zones.is_empty());
+    assert_eq!(a.mode, Mode::Normal);
+}
+
+#[test]
+fn a_zone_id_that_names_something_else_is_refused_with_the_reason() {
+    let mut a = app("distributed");
+    keys(&mut a, "az<enter>web-01<enter>");
+    assert!(a.design.zones.is_empty());
+    assert_eq!(a.mode, Mode::Normal);
+    assert_eq!(
+        a.message.as_ref().map(|m| (m.error, m.text.as_str())),
+        Some((
+            true,
+            "`web-01` is already used: choose another id for the zone"
+        ))
+    );
+    // In a server's zone picker, the same: the server keeps its zone and the form stays.
+    a.selection = Selection::Server("web-02".into());
+    keys(&mut a, "e<down><down><down><enter>app<enter>");
+    assert!(a.design.zones.is_empty());
+    assert_eq!(a.design.server("web-02").and_then(|s| s.zone.clone()), None);
+    assert!(matches!(a.mode, Mode::Form(_)), "{:?}", a.mode);
+    assert_eq!(
+        a.message.as_ref().map(|m| m.text.as_str()),
+        Some("`app` is not a zone: it names something else")
+    );
+}

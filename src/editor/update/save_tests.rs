@@ -456,3 +456,139 @@ fn an_export_runs_as_a_slow_effect_that_esc_stops() {
     assert!(app.busy.is_none());
     assert!(target.exists());
 }
+
+/// Presses keys through the keymap, each against the mode it finds (`<…>` is one key).
+fn press_keys(app: &mut App, keys: &str) {
+    let mut rest = keys;
+    while let Some(ch) = rest.chars().next() {
+        let (name, len) = match rest.find('>') {
+            Some(end) if ch == '<' && end > 1 => (&rest[1..end], end + 1),
+            _ => (&rest[..ch.len_utf8()], ch.len_utf8()),
+        };
+        rest = &rest[len..];
+        let key = crate::editor::keymap::parse_key(name).expect("a key");
+        let ev = ratatui::crossterm::event::KeyEvent::new(key.code, key.mods);
+        if let Some(a) = crate::editor::keymap::action_for_key(app, ev) {
+            step(app, a);
+        }
+    }
+}
+
+#[test]
+fn zones_made_in_the_editor_save_as_new_blocks_and_keep_the_comments() {
+    let (_dir, path, mut app) = opened(COMMENTED);
+    press_keys(&mut app, "az<enter>eu-1a<enter><enter>eu-1<enter><esc>");
+    app.selection = Selection::Server("edge".into());
+    press_keys(&mut app, "e<down><down><down><right><down><right><esc>");
+    step(&mut app, Action::Save);
+    assert!(!app.dirty(), "{:?}", app.message);
+    let saved = read(&path);
+    let expected = COMMENTED
+        .replace(
+            "ip = \"203.0.113.5\"\n",
+            "ip = \"203.0.113.5\"\nzone = \"eu-1a\"\nnetwork = \"public\"\n",
+        )
+        .replace(
+            "# the one machine we have\n",
+            "[[zones]]\nid = \"eu-1a\"\nregion = \"eu-1\"\n\n# the one machine we have\n",
+        );
+    assert_eq!(saved, expected);
+    // Deleting the zone takes its block and the server's line out again, and nothing else.
+    press_keys(&mut app, "az<enter>eu-1a<enter>d");
+    assert_eq!(app.design.server("edge").and_then(|s| s.zone.clone()), None);
+    step(&mut app, Action::Save);
+    assert_eq!(
+        read(&path),
+        COMMENTED.replace(
+            "ip = \"203.0.113.5\"\n",
+            "ip = \"203.0.113.5\"\nnetwork = \"public\"\n"
+        )
+    );
+}
+
+const ZONED: &str = "# two rooms of one building
+version = 1
+name = \"Shop\"
+
+[[zones]]
+id = \"room-a\"   # the old room
+region = \"hq\"
+
+[[zones]]
+id = \"room-b\"
+region = \"hq\"
+availability = 0.999   # measured in 2025
+
+[[servers]]
+id = \"edge\"
+zone = \"room-a\"   # moves in May
+
+[[servers]]
+id = \"spare\"
+zone = \"room-b\"
+
+[[components]]
+id = \"web\"
+kind = \"web_server\"
+server = \"edge\"
+x = 30
+y = 1
+";
+
+#[test]
+fn renaming_and_editing_a_zone_rewrites_only_its_lines() {
+    let (_dir, path, mut app) = opened(ZONED);
+    // The zone's id: every server naming it follows; then its availability.
+    press_keys(
+        &mut app,
+        "az<enter>room-a<enter><up><enter><ctrl-u>room-1<enter>",
+    );
+    press_keys(&mut app, "<down><down><down><enter>0.9999<enter><esc>");
+    step(&mut app, Action::Save);
+    assert!(!app.dirty(), "{:?}", app.message);
+    assert_eq!(
+        read(&path),
+        ZONED
+            .replace(
+                "id = \"room-a\"   # the old room",
+                "id = \"room-1\"   # the old room"
+            )
+            .replace(
+                "region = \"hq\"\n\n[[zones]]\nid = \"room-b\"",
+                "region = \"hq\"\navailability = 0.9999\n\n[[zones]]\nid = \"room-b\""
+            )
+            .replace(
+                "zone = \"room-a\"   # moves in May",
+                "zone = \"room-1\"   # moves in May"
+            )
+    );
+    // Deleting the other zone: its block goes and its server's zone line, nothing else.
+    press_keys(&mut app, "az<enter>room-b<enter><del>");
+    step(&mut app, Action::Save);
+    assert_eq!(
+        read(&path),
+        "# two rooms of one building
+version = 1
+name = \"Shop\"
+
+[[zones]]
+id = \"room-1\"   # the old room
+region = \"hq\"
+availability = 0.9999
+
+[[servers]]
+id = \"edge\"
+zone = \"room-1\"   # moves in May
+
+[[servers]]
+id = \"spare\"
+
+[[components]]
+id = \"web\"
+kind = \"web_server\"
+server = \"edge\"
+x = 30
+y = 1
+"
+    );
+}
