@@ -177,13 +177,27 @@ impl Estimate {
         }
     }
 
-    /// As a percentage with as many nines as it has, e.g. "99.95%".
+    /// Whether sampling saw no failing state: the estimate is then only its lower bound, never
+    /// "100%" (no design is never down).
+    fn unseen(&self) -> bool {
+        self.availability >= 1.0 && self.low < 1.0
+    }
+
+    /// As a percentage with as many nines as it has, e.g. "99.95%"; "≥ 99.997%" where
+    /// sampling saw no failure.
     pub fn percent(&self) -> String {
+        if self.unseen() {
+            return format!("≥ {}", percent(self.low));
+        }
         percent(self.availability)
     }
 
-    /// Downtime per year in words, e.g. "4 h 23 min".
+    /// Downtime per year in words, e.g. "4 h 23 min"; "≤ 16 min" where sampling saw no
+    /// failure.
     pub fn downtime(&self) -> String {
+        if self.unseen() {
+            return format!("≤ {}", duration((1.0 - self.low) * HOURS_PER_YEAR));
+        }
         duration(self.downtime_hours_per_year)
     }
 }
@@ -1101,6 +1115,15 @@ mod tests {
         );
         assert_eq!(stated(Some(Number(0.5)), None, None), Some(0.5));
         assert_eq!(stated(None, Some(Number(1.0)), None), None);
+    }
+
+    #[test]
+    fn a_sample_without_failures_gives_its_bound_not_100_percent() {
+        let e = Estimate::sampled(131_072, 131_072);
+        assert_eq!(e.availability, 1.0);
+        assert!(e.percent().starts_with("≥ 99.99"), "{}", e.percent());
+        assert!(e.downtime().starts_with("≤ "), "{}", e.downtime());
+        assert_eq!(Estimate::exact(1.0).percent(), "100%");
     }
 
     #[test]

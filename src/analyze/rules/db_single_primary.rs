@@ -21,6 +21,24 @@ pub static RULE: Rule = Rule {
     check,
 };
 
+/// How to stop one database from taking every write, in the words of its engine.
+fn failover_fix(software: Option<&str>) -> &'static str {
+    let s = software.unwrap_or_default().to_ascii_lowercase();
+    if s.contains("postgres") {
+        "set up automatic failover that promotes a replica (Patroni, or a managed PostgreSQL that does it, marked `redundant = true`) and set `failover = \"automatic\"`"
+    } else if s.contains("oracle") {
+        "promote a standby by itself with Data Guard fast-start failover (or run RAC) and set `failover = \"automatic\"`"
+    } else if s.contains("sql server") || s.contains("mssql") {
+        "use an Always On availability group with automatic failover and set `failover = \"automatic\"`"
+    } else if s.contains("mongo") {
+        "run a replica set of three members, which elects a new primary by itself"
+    } else if s.contains("mysql") || s.contains("mariadb") || s.contains("percona") {
+        "add a second primary (MySQL group replication or Galera, with a third member) or automatic failover that promotes a replica (Orchestrator, MHA) and set `failover = \"automatic\"`"
+    } else {
+        "add a second primary (multi-primary replication) or automatic failover that promotes a replica, and set `failover = \"automatic\"`"
+    }
+}
+
 fn check(ctx: &Ctx) -> Vec<Finding> {
     let comps = &ctx.design.components;
     let dbs = ctx.databases();
@@ -68,7 +86,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
                     if one { "reads" } else { "read" }
                 )
             };
-            let mut fix = "add a second primary (MySQL group replication or Galera) or automatic failover that promotes a replica".to_string();
+            let mut fix = failover_fix(comps[p].software.as_deref()).to_string();
             if !unread.is_empty() {
                 fix.push_str(&format!(
                     ", and send the application's reads to {} (a link from the application servers)",
@@ -124,6 +142,24 @@ mod tests {
             "{}",
             f[0].recommendation
         );
+    }
+
+    #[test]
+    fn the_fix_speaks_the_engine() {
+        let mut d = reference("03-secured-monitored.toml");
+        let fix = |d: &crate::model::Design| run(&RULE, d)[0].recommendation.clone();
+        assert!(fix(&d).contains("group replication"), "{}", fix(&d));
+        for (software, words) in [
+            ("PostgreSQL 16", "Patroni"),
+            ("Oracle 19c", "Data Guard"),
+            ("CockroachDB", "multi-primary replication"),
+        ] {
+            for id in ["mysql-primary", "mysql-replica"] {
+                d.component_mut(id).expect("db").software = Some(software.into());
+            }
+            assert!(fix(&d).contains(words), "{software}: {}", fix(&d));
+            assert!(!fix(&d).contains("Galera"), "{software}: {}", fix(&d));
+        }
     }
 
     #[test]

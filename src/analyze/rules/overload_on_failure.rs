@@ -38,17 +38,39 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
     let Some(c) = ctx.capacity() else {
         return Vec::new();
     };
-    let mut out = Vec::new();
+    // The worst failures of each kind that overload a tier, grouped by what they overload: a
+    // server and the one component on it that carries load (or a zone and its one loaded
+    // server) are one cause with the same figures, and one finding.
+    let mut causes: Vec<(Vec<&TierLoad>, Vec<&crate::analyze::capacity::Worst>)> = Vec::new();
     for w in &c.worst {
         let over: Vec<&TierLoad> = w.tiers.iter().filter(|t| t.utilization > 1.0).collect();
         if over.is_empty() {
             continue;
         }
-        let what = match w.kind {
-            FailureKind::Server => format!("server `{}`", w.failed),
-            FailureKind::Component => format!("`{}`", w.failed),
-            FailureKind::Zone => format!("zone `{}` (every server in it)", w.failed),
+        let same = |a: &[&TierLoad]| {
+            a.len() == over.len()
+                && a.iter().zip(&over).all(|(x, y)| {
+                    x.tier == y.tier
+                        && x.busiest == y.busiest
+                        && percent(x.utilization) == percent(y.utilization)
+                })
         };
+        match causes.iter_mut().find(|(o, _)| same(o)) {
+            Some((_, ws)) => ws.push(w),
+            None => causes.push((over, vec![w])),
+        }
+    }
+    let mut out = Vec::new();
+    for (over, ws) in causes {
+        let whats: Vec<String> = ws
+            .iter()
+            .map(|w| match w.kind {
+                FailureKind::Server => format!("server `{}`", w.failed),
+                FailureKind::Component => format!("`{}`", w.failed),
+                FailureKind::Zone => format!("zone `{}` (every server in it)", w.failed),
+            })
+            .collect();
+        let what = whats.join(" or ");
         let tiers: Vec<String> = over
             .iter()
             .map(|t| {
@@ -76,18 +98,20 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
             "add an instance to {} (or raise its capacity) so that it stays under 100% without {what}",
             crate::analyze::and_join(&over.iter().map(|t| tier(t)).collect::<Vec<_>>())
         ));
-        f = match w.kind {
-            FailureKind::Server => f.servers([w.failed.as_str()]),
-            FailureKind::Component => f.components([w.failed.as_str()]),
-            // The zone is named in the message; its servers are what it takes down.
-            FailureKind::Zone => f.servers(
-                ctx.design
-                    .servers
-                    .iter()
-                    .filter(|s| s.zone.as_deref() == Some(w.failed.as_str()))
-                    .map(|s| s.id.as_str()),
-            ),
-        };
+        for w in ws {
+            f = match w.kind {
+                FailureKind::Server => f.servers([w.failed.as_str()]),
+                FailureKind::Component => f.components([w.failed.as_str()]),
+                // The zone is named in the message; its servers are what it takes down.
+                FailureKind::Zone => f.servers(
+                    ctx.design
+                        .servers
+                        .iter()
+                        .filter(|s| s.zone.as_deref() == Some(w.failed.as_str()))
+                        .map(|s| s.id.as_str()),
+                ),
+            };
+        }
         out.push(f);
     }
     out
@@ -120,6 +144,24 @@ mod tests {
             d.component_mut(id).expect("web").capacity = Some(Number(1000.0));
         }
         assert!(run(&RULE, &d).is_empty());
+    }
+
+    #[test]
+    fn a_server_and_its_one_loaded_component_are_one_cause() {
+        // Design 4: the application server is alone on app-01; losing either overloads
+        // nothing (it is a SPOF); so take design 5, where app-01 holds only `app-1`.
+        let mut d = reference("05-resilient.toml");
+        d.peak_load = Some(Number(600.0));
+        let f = run(&RULE, &d);
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert!(
+            f[0].message
+                .contains("losing server `app-01` or `app-1` overloads"),
+            "{}",
+            f[0].message
+        );
+        assert_eq!(f[0].servers, ["app-01"]);
+        assert!(f[0].components.contains(&"app-1".to_string()));
     }
 
     #[test]
