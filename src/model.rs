@@ -242,10 +242,12 @@ pub struct Component {
     /// Its share of a load balancer's requests relative to the other backends (1 unless given).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub weight: Option<Number>,
-    /// Databases: whether a write waits for the copies (`sync`) or not (`async`, the default).
+    /// Databases: whether a write waits for the copies (`sync`) or not (`async`, the default);
+    /// on a replica, whether a write waits for that replica (instead of its primary's mode).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replication: Option<ReplicationMode>,
-    /// Databases: how a copy takes over when this one fails.
+    /// Databases: on a primary, how a copy takes over when this one fails; on a replica, how
+    /// that replica is promoted (instead of its primary's).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failover: Option<Failover>,
     /// Backups: hours between two backups (24 unless given).

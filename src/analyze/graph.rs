@@ -109,13 +109,17 @@ impl Databases {
                 partner[b] = Some(a);
             }
             for &p in &primaries {
-                if comps[p].redundant || !promotes_itself(ctx, p) {
+                if comps[p].redundant {
                     continue;
                 }
                 let server = ctx.server_of[p];
                 for &r in g {
                     if comps[r].db_role() == Some(crate::model::DbRole::Replica)
                         && (server.is_none() || ctx.server_of[r] != server)
+                        && matches!(
+                            promotion(ctx, p, r),
+                            crate::model::Failover::Automatic | crate::model::Failover::Vip
+                        )
                     {
                         standby[r] = true;
                     }
@@ -130,21 +134,34 @@ impl Databases {
     }
 }
 
-/// Whether a copy takes over primary `p`'s writes without anyone acting: its failover is
-/// automatic or moves a virtual IP, or it is in an active-passive cluster (which moves one).
-pub fn promotes_itself(ctx: &Ctx, p: usize) -> bool {
+/// How copy `r` takes over primary `p`'s writes: the copy's own `failover` where it states
+/// one, else the primary's, else a virtual IP where both are in one active-passive cluster
+/// (which moves one), else by hand.
+pub fn promotion(ctx: &Ctx, p: usize, r: usize) -> crate::model::Failover {
     use crate::model::{ClusterMode, Failover};
-    let db = &ctx.design.components[p];
-    let passive = db
-        .cluster
-        .as_deref()
-        .and_then(|c| ctx.design.cluster(c))
-        .is_some_and(|c| c.mode == ClusterMode::ActivePassive);
-    match db.failover {
-        Some(Failover::Automatic | Failover::Vip) => true,
-        Some(Failover::Manual) => false,
-        None => passive,
-    }
+    let comps = &ctx.design.components;
+    let passive = comps[p].cluster.is_some()
+        && comps[p].cluster == comps[r].cluster
+        && comps[p]
+            .cluster
+            .as_deref()
+            .and_then(|c| ctx.design.cluster(c))
+            .is_some_and(|c| c.mode == ClusterMode::ActivePassive);
+    comps[r]
+        .failover
+        .or(comps[p].failover)
+        .unwrap_or(if passive {
+            Failover::Vip
+        } else {
+            Failover::Manual
+        })
+}
+
+/// Whether a write to primary `p` waits for copy `r`: the copy's own `replication` where it
+/// states one, else the primary's, else asynchronous.
+pub fn waits_for(ctx: &Ctx, p: usize, r: usize) -> bool {
+    let comps = &ctx.design.components;
+    comps[r].replication.or(comps[p].replication) == Some(crate::model::ReplicationMode::Sync)
 }
 
 /// Databases grouped by the copies they share: joined by a replication link (either way) or

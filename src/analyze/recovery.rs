@@ -3,7 +3,7 @@
 //! takes over. Each figure comes with the assumption that gives it.
 
 use super::graph::Ctx;
-use crate::model::{ClusterMode, DbRole, Failover, Kind, ReplicationMode};
+use crate::model::{DbRole, Failover, Kind};
 use serde::Serialize;
 
 /// Assumed replication lag of asynchronous replication, in seconds.
@@ -80,21 +80,24 @@ pub fn recovery(ctx: &Ctx) -> Vec<Recovery> {
                 .iter()
                 .map(|&b| comps[b].backup_every.map_or(BACKUP_EVERY_H, |h| h.0))
                 .fold(f64::INFINITY, f64::min);
-            let sync = db.replication == Some(ReplicationMode::Sync)
-                || copies
-                    .iter()
-                    .any(|&c| comps[c].replication == Some(ReplicationMode::Sync));
+            // The copies a write waits for: each copy's own mode, else the primary's.
+            let synced: Vec<usize> = copies
+                .iter()
+                .copied()
+                .filter(|&c| super::graph::waits_for(ctx, p, c))
+                .collect();
             let (rpo_seconds, rpo_because) = if db.redundant {
                 (
                     Some(0.0),
                     "a managed multi-zone database keeps a synchronous standby (assumed, as RDS Multi-AZ does)".to_string(),
                 )
-            } else if !copies.is_empty() && sync {
+            } else if !synced.is_empty() {
                 (
                     Some(0.0),
                     format!(
-                        "synchronous replication: a write is acknowledged only once {} has it",
-                        ids(&copies)
+                        "synchronous replication: a write is acknowledged only once {} {} it",
+                        ids(&synced),
+                        if synced.len() == 1 { "has" } else { "have" }
                     ),
                 )
             } else if !copies.is_empty() {
@@ -127,12 +130,6 @@ pub fn recovery(ctx: &Ctx) -> Vec<Recovery> {
                     ),
                 )
             };
-            let passive = db
-                .cluster
-                .as_deref()
-                .and_then(|c| design.cluster(c))
-                .is_some_and(|c| c.mode == ClusterMode::ActivePassive);
-            let failover = db.failover.or(passive.then_some(Failover::Vip));
             let (rto_seconds, rto_because) = if db.redundant {
                 (
                     Some(120.0),
@@ -156,7 +153,20 @@ pub fn recovery(ctx: &Ctx) -> Vec<Recovery> {
                     ),
                 )
             } else if !copies.is_empty() {
-                match failover.unwrap_or(Failover::Manual) {
+                // The fastest way any copy takes over, and the copies that take it.
+                let modes = |f: Failover| -> Vec<usize> {
+                    copies
+                        .iter()
+                        .copied()
+                        .filter(|&c| super::graph::promotion(ctx, p, c) == f)
+                        .collect()
+                };
+                let (failover, copies) = [Failover::Vip, Failover::Automatic, Failover::Manual]
+                    .into_iter()
+                    .map(|f| (f, modes(f)))
+                    .find(|(_, c)| !c.is_empty())
+                    .unwrap_or((Failover::Manual, copies.clone()));
+                match failover {
                     Failover::Automatic => (
                         Some(60.0),
                         format!(
@@ -211,7 +221,7 @@ pub fn recovery(ctx: &Ctx) -> Vec<Recovery> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Design, Number};
+    use crate::model::{Design, Number, ReplicationMode};
 
     fn reference(name: &str) -> Design {
         crate::io::load(
@@ -242,6 +252,50 @@ mod tests {
         let r = recovery(&Ctx::new(&d));
         assert_eq!(r[0].rpo_seconds, Some(0.0));
         assert_eq!(r[0].rto_seconds, Some(60.0));
+    }
+
+    #[test]
+    fn each_copy_keeps_its_own_replication_and_failover() {
+        // A synchronous standby promoted by itself, and a remote asynchronous replica promoted
+        // by hand: the write waits for the standby only, and the standby takes over.
+        let mut d = reference("04-scale-up.toml");
+        let p = d.component_mut("mysql-primary").expect("db");
+        p.replication = Some(ReplicationMode::Sync);
+        p.failover = Some(Failover::Automatic);
+        let mut far = d.component("mysql-replica").expect("db").clone();
+        far.id = "far".into();
+        far.server = Some("app-01".into());
+        far.replication = Some(ReplicationMode::Async);
+        far.failover = Some(Failover::Manual);
+        d.components.push(far);
+        d.links.push(crate::model::Link {
+            from: "mysql-primary".into(),
+            to: "far".into(),
+            protocol: crate::model::Protocol::Replication,
+            port: None,
+            label: None,
+        });
+        let r = recovery(&Ctx::new(&d));
+        assert_eq!(r[0].rpo_seconds, Some(0.0));
+        assert!(
+            r[0].rpo_because
+                .contains("only once `mysql-replica` has it"),
+            "{:?}",
+            r[0]
+        );
+        assert_eq!(r[0].rto_seconds, Some(60.0));
+        assert!(
+            r[0].rto_because.contains("promotion of `mysql-replica` by"),
+            "{:?}",
+            r[0]
+        );
+        let ctx = Ctx::new(&d);
+        let far = d
+            .components
+            .iter()
+            .position(|c| c.id == "far")
+            .expect("far");
+        assert!(!ctx.databases().standby[far], "promoted by hand");
     }
 
     #[test]
