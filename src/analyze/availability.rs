@@ -312,13 +312,17 @@ impl<'c, 'a> Model<'c, 'a> {
         let mut server_unit = vec![NONE; design.servers.len()];
         let partner = &ctx.databases().partner;
         let mut relevant = ctx.reachable.clone();
-        // The partner of a reachable primary in a group of two decides its writes.
+        // The partner of a reachable primary in a group of two decides its writes; a standby
+        // takes over when its primary's senders are reached.
         for (i, p) in partner.iter().enumerate() {
             if let Some(p) = *p
                 && ctx.reachable[i]
             {
                 relevant[p] = true;
             }
+        }
+        for (i, r) in relevant.iter_mut().enumerate() {
+            *r |= ctx.serving(&ctx.reachable, |_| true, i);
         }
         let mut used_server = vec![false; design.servers.len()];
         for (i, s) in ctx.server_of.iter().enumerate() {
@@ -368,7 +372,10 @@ impl<'c, 'a> Model<'c, 'a> {
             let reach = ctx.reach_group(g, |_| false);
             let tiers: Vec<Tier> = Tier::ALL
                 .into_iter()
-                .filter(|t| (0..ctx.len()).any(|i| reach[i] && ctx.tiers(i).any(|x| x == *t)))
+                .filter(|t| {
+                    (0..ctx.len())
+                        .any(|i| ctx.serving(&reach, |_| true, i) && ctx.tiers(i).any(|x| x == *t))
+                })
                 .collect();
             groups.push((g, tiers));
         }
@@ -422,7 +429,7 @@ impl<'c, 'a> Model<'c, 'a> {
             }
             for t in Self::needed(tiers, need) {
                 let serves = |i: usize| {
-                    reach[i]
+                    self.ctx.serving(&reach, up, i)
                         && self.ctx.tiers(i).any(|x| x == t)
                         && (t != Tier::Primary || partner[i].is_none_or(up))
                 };
@@ -435,6 +442,10 @@ impl<'c, 'a> Model<'c, 'a> {
                     (0..reach.len())
                         .filter(|&i| reach[i])
                         .filter_map(|i| partner[i]),
+                );
+                order.extend(
+                    (0..reach.len())
+                        .filter(|&i| !reach[i] && self.ctx.serving(&reach, |_| true, i)),
                 );
             }
             if !ok && order.is_none() {
@@ -514,7 +525,8 @@ impl<'c, 'a> Model<'c, 'a> {
                     .collect()
             })
             .collect();
-        let partner = &ctx.databases().partner;
+        let dbs = ctx.databases();
+        let partner = &dbs.partner;
         let (mut reads, mut writes) = (0u64, 0u64);
         for sweep in 0..sweeps as u64 {
             let end = (sweep + 1) * 64;
@@ -556,14 +568,19 @@ impl<'c, 'a> Model<'c, 'a> {
                         break;
                     }
                 }
+                // A standby serves where it is up and its primary's senders are reached.
+                let serving = |m: usize| {
+                    let fed = dbs.feeds[m].iter().fold(0u64, |acc, &f| acc | reach[f]);
+                    reach[m] | (up[m] & fed)
+                };
                 for t in tiers {
                     let served = members[*t as usize]
                         .iter()
-                        .fold(0u64, |acc, &m| acc | reach[m]);
+                        .fold(0u64, |acc, &m| acc | serving(m));
                     if *t == Tier::Primary {
                         // A primary of a group of two takes writes only with its partner up.
                         let served = members[*t as usize].iter().fold(0u64, |acc, &m| {
-                            acc | (reach[m] & partner[m].map_or(!0, |p| up[p]))
+                            acc | (serving(m) & partner[m].map_or(!0, |p| up[p]))
                         });
                         write_ok &= served;
                     } else {

@@ -86,6 +86,10 @@ pub struct Databases {
     /// `redundant`). Such a group takes writes only while both are up: one alone has no
     /// majority (DB-QUORUM), with no arbitrator drawn.
     pub partner: Vec<Option<usize>>,
+    /// Per standby: the components that send requests to the primaries it stands by for.
+    /// After a failover they send them to it, whether or not the design draws that link (an
+    /// application reaches the new primary through a proxy, a DNS name or a virtual IP).
+    pub feeds: Vec<Vec<usize>>,
 }
 
 impl Databases {
@@ -94,6 +98,7 @@ impl Databases {
         let groups = database_groups(ctx);
         let mut standby = vec![false; ctx.len()];
         let mut partner = vec![None; ctx.len()];
+        let mut feeds: Vec<Vec<usize>> = vec![Vec::new(); ctx.len()];
         for g in &groups {
             let primaries: Vec<usize> = g
                 .iter()
@@ -122,6 +127,11 @@ impl Databases {
                         )
                     {
                         standby[r] = true;
+                        for &(f, _) in &ctx.into[p] {
+                            if f != r && !feeds[r].contains(&f) {
+                                feeds[r].push(f);
+                            }
+                        }
                     }
                 }
             }
@@ -130,6 +140,7 @@ impl Databases {
             groups,
             standby,
             partner,
+            feeds,
         }
     }
 }
@@ -601,7 +612,9 @@ impl<'a> Ctx<'a> {
     /// The components of each tier that requests reach.
     pub fn tier_members(&self, tier: Tier) -> Vec<usize> {
         (0..self.len())
-            .filter(|&i| self.reachable[i] && self.tiers(i).any(|t| t == tier))
+            .filter(|&i| {
+                self.serving(&self.reachable, |_| true, i) && self.tiers(i).any(|t| t == tier)
+            })
             .collect()
     }
 
@@ -727,6 +740,16 @@ impl<'a> Ctx<'a> {
         Tier::of(&self.design.components[i]).chain(standby.then_some(Tier::Primary))
     }
 
+    /// Whether component `i` serves the requests of a state in which `reach` says what they
+    /// reach and `up` which components are up: reached, or a standby that is up and that the
+    /// senders of its primary reach ([`Databases::feeds`]).
+    pub fn serving(&self, reach: &[bool], up: impl Fn(usize) -> bool, i: usize) -> bool {
+        reach[i]
+            || (self.databases().standby[i]
+                && up(i)
+                && self.databases().feeds[i].iter().any(|&f| reach[f]))
+    }
+
     /// For each component whose loss cuts an entry group off from a needed tier (clients
     /// excluded), which groups and tiers: the single points of failure.
     pub fn component_spofs(&self) -> &[Spof] {
@@ -799,6 +822,12 @@ impl<'a> Ctx<'a> {
                 let ti = t as usize;
                 present[ti] = true;
                 g.add_edge(node(group), node(sink_base + ti), ());
+            }
+            // After a failover, the primary's senders send to the standby.
+            for &f in &self.databases().feeds[i] {
+                if groups[f] != group {
+                    g.add_edge(node(groups[f]), node(group), ());
+                }
             }
         }
         let mut by_node: std::collections::BTreeMap<usize, Vec<(usize, Vec<Tier>)>> =

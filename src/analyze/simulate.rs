@@ -115,7 +115,7 @@ pub fn impact(ctx: &Ctx, failed: &[bool]) -> Impact {
     let partner = &ctx.databases().partner;
     let served = |reach: &[bool], tier: Tier| {
         (0..comps.len()).any(|i| {
-            reach[i]
+            ctx.serving(reach, |i| !failed[i], i)
                 && ctx.tiers(i).any(|t| t == tier)
                 && (tier != Tier::Primary || partner[i].is_none_or(|p| !failed[p]))
         })

@@ -115,14 +115,18 @@ impl<'a> Domains<'a> {
     /// the zone, the web servers elsewhere). Designs have few zones, so this stays cheap.
     pub(crate) fn spofs(&self, ctx: &Ctx) -> Vec<Spof> {
         let comps = &ctx.design.components;
-        let tiers_of = |reach: &[bool]| -> Vec<Tier> {
+        let tiers_of = |reach: &[bool], down: &dyn Fn(usize) -> bool| -> Vec<Tier> {
             Tier::ALL
                 .into_iter()
-                .filter(|t| (0..comps.len()).any(|i| reach[i] && ctx.tiers(i).any(|x| x == *t)))
+                .filter(|t| {
+                    (0..comps.len()).any(|i| {
+                        ctx.serving(reach, |i| !down(i), i) && ctx.tiers(i).any(|x| x == *t)
+                    })
+                })
                 .collect()
         };
         let before: Vec<Vec<Tier>> = (0..ctx.groups.len())
-            .map(|g| tiers_of(&ctx.reach_group(g, |_| false)))
+            .map(|g| tiers_of(&ctx.reach_group(g, |_| false), &|_| false))
             .collect();
         let mut out = Vec::new();
         for d in 0..self.names.len() {
@@ -131,7 +135,8 @@ impl<'a> Domains<'a> {
             }
             let mut cuts = Vec::new();
             for (g, had) in before.iter().enumerate() {
-                let after = tiers_of(&ctx.reach_group(g, |i| self.of_comp[i] == Some(d)));
+                let down = |i: usize| self.of_comp[i] == Some(d);
+                let after = tiers_of(&ctx.reach_group(g, down), &down);
                 let lost: Vec<Tier> = had.iter().copied().filter(|t| !after.contains(t)).collect();
                 if !lost.is_empty() {
                     cuts.push((g, lost));
@@ -336,7 +341,7 @@ fn culprits(
 ) -> Vec<(Kind, Vec<usize>)> {
     let comps = &ctx.design.components;
     let inside: Vec<usize> = (0..ctx.len())
-        .filter(|&i| domains.of_comp[i] == Some(d) && ctx.reachable[i])
+        .filter(|&i| domains.of_comp[i] == Some(d) && ctx.serving(&ctx.reachable, |_| true, i))
         .filter(|&i| {
             !matches!(
                 comps[i].kind,
@@ -347,8 +352,9 @@ fn culprits(
     let mut kinds: Vec<Kind> = inside.iter().map(|&i| comps[i].kind).collect();
     kinds.sort_unstable();
     kinds.dedup();
-    let served = |reach: &[bool], t: Tier| {
-        (0..comps.len()).any(|i| reach[i] && ctx.tiers(i).any(|x| x == t))
+    let served = |reach: &[bool], down: &dyn Fn(usize) -> bool, t: Tier| {
+        (0..comps.len())
+            .any(|i| ctx.serving(reach, |i| !down(i), i) && ctx.tiers(i).any(|x| x == t))
     };
     let mut out = Vec::new();
     for k in kinds {
@@ -358,8 +364,9 @@ fn culprits(
             .filter(|&i| comps[i].kind == k)
             .collect();
         let cuts = left.iter().any(|&(g, t)| {
-            let reach = ctx.reach_group(g, |i| members.contains(&i));
-            !served(&reach, t)
+            let down = |i: usize| members.contains(&i);
+            let reach = ctx.reach_group(g, down);
+            !served(&reach, &down, t)
         });
         if cuts {
             out.push((k, members));
