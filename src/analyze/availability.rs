@@ -513,7 +513,7 @@ impl<'c, 'a> Model<'c, 'a> {
         let mut starts = vec![vec![false; n]; self.groups.len()];
         for (k, (g, _)) in self.groups.iter().enumerate() {
             let group = &ctx.groups[*g];
-            for &e in group.clients.iter().chain(&group.targets) {
+            for &e in &group.targets {
                 starts[k][e] = true;
             }
         }

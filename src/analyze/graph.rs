@@ -452,7 +452,8 @@ impl<'a> Ctx<'a> {
         let mut record_targets: Vec<usize> = record_hits.iter().flatten().copied().collect();
         record_targets.sort_unstable();
         record_targets.dedup();
-        let (groups, resolved) = entry_groups(design, &entries, entry, &out, &record_targets);
+        let (groups, resolved) =
+            entry_groups(design, &entries, entry, &out, &record_targets, &record_hits);
         let mut ctx = Ctx {
             design,
             server_of,
@@ -575,7 +576,13 @@ impl<'a> Ctx<'a> {
         let mut seen = vec![false; self.len()];
         let mut queue: VecDeque<usize> = VecDeque::new();
         if let Some(g) = self.groups.get(group) {
-            for &e in g.clients.iter().chain(&g.targets) {
+            // The clients are reached, but their requests go on only where this group enters:
+            // a client that enters once per name it looks up reaches the rest through the
+            // other groups.
+            for &c in &g.clients {
+                seen[c] = !blocked(c);
+            }
+            for &e in &g.targets {
                 if !blocked(e) && !seen[e] {
                     seen[e] = true;
                     queue.push_back(e);
@@ -681,6 +688,18 @@ impl<'a> Ctx<'a> {
             }
         }
         found
+    }
+
+    /// The names of the DNS records that lead to component `i`, in record order, once each.
+    pub fn records_to(&self, i: usize) -> Vec<&'a str> {
+        let mut names: Vec<&'a str> = Vec::new();
+        for (r, hits) in self.record_hits.iter().enumerate() {
+            let name = self.design.dns[r].name.as_str();
+            if hits.contains(&i) && !names.contains(&name) {
+                names.push(name);
+            }
+        }
+        names
     }
 
     /// The public entry groups whose requests reach component `i`.
@@ -948,6 +967,7 @@ fn entry_groups(
     entry: Entry,
     out: &Adjacency,
     record_targets: &[usize],
+    record_hits: &[Vec<usize>],
 ) -> (Vec<EntryGroup>, Vec<usize>) {
     if entry != Entry::Clients {
         let mut targets = entries.to_vec();
@@ -963,6 +983,17 @@ fn entry_groups(
     }
     let mut resolved = Vec::new();
     let mut by_targets: std::collections::BTreeMap<Vec<usize>, Vec<usize>> = Default::default();
+    // The names users look up, each with where its records lead: two records of one name
+    // (round-robin) are one entrance, `www` and the apex two.
+    let mut names: Vec<(&str, Vec<usize>)> = Vec::new();
+    for (r, hits) in record_hits.iter().enumerate() {
+        let name = design.dns[r].name.as_str();
+        match names.iter_mut().find(|(n, _)| *n == name) {
+            Some((_, h)) => h.extend_from_slice(hits),
+            None => names.push((name, hits.clone())),
+        }
+    }
+    names.retain(|(_, h)| !h.is_empty());
     for &c in entries {
         let mut targets: Vec<usize> = out[c].iter().map(|&(t, _)| t).collect();
         if targets
@@ -974,7 +1005,36 @@ fn entry_groups(
         }
         targets.sort_unstable();
         targets.dedup();
-        by_targets.entry(targets).or_default().push(c);
+        // A client enters once per name it reaches, where that name leads: losing what one
+        // name leads to is losing that name, whatever the others lead to. What it reaches that
+        // no record leads to is in every one.
+        let own: Vec<usize> = targets
+            .iter()
+            .copied()
+            .filter(|t| record_targets.binary_search(t).is_err())
+            .collect();
+        let mut split = false;
+        for (_, hits) in &names {
+            let mut t: Vec<usize> = hits
+                .iter()
+                .copied()
+                .filter(|h| targets.binary_search(h).is_ok())
+                .collect();
+            if t.is_empty() {
+                continue;
+            }
+            split = true;
+            t.extend_from_slice(&own);
+            t.sort_unstable();
+            t.dedup();
+            let clients = by_targets.entry(t).or_default();
+            if !clients.contains(&c) {
+                clients.push(c);
+            }
+        }
+        if !split {
+            by_targets.entry(targets).or_default().push(c);
+        }
     }
     resolved.sort_unstable();
     resolved.dedup();

@@ -10,7 +10,8 @@ pub static RULE: Rule = Rule {
     title: "server reachable without a firewall",
     checks: "Servers that a request path from the clients reaches without passing a firewall: \
              neither a standalone firewall component on the path nor a firewall installed on the \
-             server itself (which filters every link into that server). A component without a \
+             server itself (which filters every link into that server, and guards no other \
+             server: the web servers behind a firewalled load balancer need their own). A component without a \
              server (not a managed service) runs on a host of its own and is reported by its id. \
              A component on a `public` network (its own or its server's) is reached from the \
              internet whatever its links say, unless a firewall is installed on its server. \
@@ -32,11 +33,13 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
     for &e in ctx.entries.iter().chain(&ctx.resolved) {
         is_entry[e] = comps[e].kind != Kind::Client;
     }
-    // An entry on a firewalled server is filtered as it is entered from the internet.
-    let mut open = ctx.reach(
-        |i| standalone_fw(i) || (is_entry[i] && filtered(i)),
-        |from, to| !(filtered(to) && ctx.server_of[from] != ctx.server_of[to]),
-    );
+    // An entry on a firewalled server is filtered as it is entered from the internet; its
+    // host firewall guards that server only, so what it sends requests to on other servers is
+    // reached as before (a standalone firewall on the path guards everything behind it).
+    let mut open = ctx.reach(standalone_fw, |_, _| true);
+    for (i, o) in open.iter_mut().enumerate() {
+        *o &= !filtered(i);
+    }
     // What sits on a public network without a firewall on its server is entered from the
     // internet, whatever the links say.
     let public = ctx.internet_facing();
@@ -147,9 +150,11 @@ mod tests {
     #[test]
     fn one_missing_host_firewall_is_found() {
         let mut d = reference("03-secured-monitored.toml");
-        // Behind the firewalled load balancer, web-02 is reached only through a firewall.
+        // The load balancer's host firewall guards lb-01 only: web-02 behind it is open.
         d.remove_component("fw-web-02");
-        assert!(run(&RULE, &d).is_empty());
+        let f = run(&RULE, &d);
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!(f[0].servers, ["web-02"]);
         d.remove_component("fw-lb-01");
         let f = run(&RULE, &d);
         assert_eq!(f.len(), 1, "{f:?}");

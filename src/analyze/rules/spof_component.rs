@@ -43,7 +43,17 @@ pub(crate) fn judge(ctx: &Ctx, spof: &Spof) -> (Severity, String) {
             .collect();
         format!("for {}", list(&clients))
     };
-    let for_whom = if whole || ctx.groups.len() < 2 {
+    // A client that enters once per name is cut off from one name, not from the site: the
+    // name says who loses it.
+    let clients_of = |gs: &mut dyn Iterator<Item = usize>| {
+        let mut c: Vec<usize> = gs.flat_map(|g| ctx.groups[g].clients.clone()).collect();
+        c.sort_unstable();
+        c.dedup();
+        c
+    };
+    let everyone = clients_of(&mut (0..ctx.groups.len()))
+        == clients_of(&mut spof.cuts.iter().map(|(g, _)| *g).filter(|&g| public(g)));
+    let for_whom = if whole || everyone || ctx.groups.len() < 2 {
         String::new()
     } else {
         format!(" {}", whom())
@@ -88,11 +98,15 @@ fn reportable(ctx: &Ctx, i: usize) -> bool {
 /// The fix for a component that is a single point of failure, in its own role.
 pub(crate) fn fix_for(ctx: &Ctx, i: usize) -> String {
     let c = &ctx.design.components[i];
-    let record = ctx
-        .design
-        .dns
-        .first()
-        .map_or("the DNS record".to_string(), |r| format!("`{}`", r.name));
+    let named = ctx.records_to(i);
+    let record = if named.is_empty() {
+        ctx.design
+            .dns
+            .first()
+            .map_or("the DNS record".to_string(), |r| format!("`{}`", r.name))
+    } else {
+        list(&named)
+    };
     match c.kind {
         Kind::LoadBalancer => format!(
             "add a second load balancer on another server and put both in a cluster sharing a virtual IP that {record} points to"
