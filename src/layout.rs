@@ -279,6 +279,14 @@ pub fn network_marks(design: &Design) -> Vec<Option<Network>> {
         .collect()
 }
 
+/// The network mark of one component (see [`network_marks`]); costs a look-up of its server
+/// only for a component that states a network.
+pub fn network_mark(design: &Design, c: &crate::model::Component) -> Option<Network> {
+    let own = c.network?;
+    let server = c.server.as_deref().and_then(|s| design.server(s));
+    (server.and_then(|s| s.network) != Some(own)).then_some(own)
+}
+
 /// Why the frames of zones and networks laid out from the design's positions would not tell
 /// the truth, if they would not: a frame that holds a server or a box that is not in it, or
 /// two frames that overlap without one being inside the other. `None` for a design that puts
