@@ -79,7 +79,7 @@ pub struct Layout {
     /// One frame per server that has components, with the server's index in the design.
     pub frames: Vec<(usize, Rect)>,
     /// One frame per zone that has framed servers, with the zone's index in the design: round
-    /// its servers' frames, [`ZONE_PAD_X`] and [`ZONE_PAD_Y`] away.
+    /// its servers' frames and its networks', [`ZONE_PAD_X`] and [`ZONE_PAD_Y`] away.
     pub zones: Vec<(usize, Rect)>,
     /// One frame per network and zone that has framed servers on it (a subnet sits in a
     /// zone), round those servers' frames, [`NET_PAD_X`] and [`NET_PAD_Y`] away; empty in a

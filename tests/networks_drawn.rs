@@ -203,9 +203,10 @@ fn d2_nests_networks_in_zones_round_their_servers() {
             .iter()
             .position(|c| c.id == "nginx-1")
             .expect("nginx-1");
-        let path = match d.zones.is_empty() {
-            true => format!("net_private.s2.c{nginx}"),
-            false => format!("z0.net_private.s2.c{nginx}"),
+        let path = if d.zones.is_empty() {
+            format!("net_private.s2.c{nginx}")
+        } else {
+            format!("z0.net_private.s2.c{nginx}")
         };
         assert!(text.contains(&format!("-> {path}:")), "{path} in {text}");
         assert!(text.contains("fill: \"#fff8e1\""), "public stands out");
