@@ -232,3 +232,29 @@ fn designs_without_networks_draw_no_network_groups() {
     d.components[0].network = Some(Network::Public);
     assert!(mermaid::to_mermaid(&d, None).contains("user<br>public network"));
 }
+
+#[test]
+fn a_public_component_on_a_private_server_is_marked_in_every_format() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("examples/networks-exposed-admin.toml");
+    let d = infraplan::io::load(&path).expect("the networks example loads");
+    let g = dot::build(&d, None);
+    assert_eq!(dot_groups(&g), expected(&d));
+    let text = dot::to_dot(&d, None);
+    // The admin panel on the private app server, and the CDN on no server.
+    assert_eq!(
+        text.matches("POINT-SIZE=\"9\"><B>public network</B>")
+            .count(),
+        2
+    );
+    let m = mermaid::to_mermaid(&d, None);
+    assert_eq!(mermaid_groups(&d, &m), expected(&d));
+    assert!(m.contains("Django admin<br>public network"), "{m}");
+    assert!(m.contains("CloudFront<br>public network"), "{m}");
+    let t = d2::to_d2(&d, None);
+    assert_eq!(d2_groups(&d, &t), expected(&d));
+    assert!(t.contains("Django admin\\npublic network"), "{t}");
+    let svg = infraplan::export::svg::to_svg(&d, None);
+    assert_eq!(svg.matches("<g class=\"netmark\">").count(), 2);
+    assert_eq!(svg.matches("<g class=\"network\"").count(), 2);
+}

@@ -530,8 +530,14 @@ mod tests {
             .filter(|p| p.extension().is_some_and(|x| x == "toml"))
             .collect();
         files.sort();
-        // The design with zones, whose frames the lines cross.
-        files.push(Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/zones-eu-west-1.toml"));
+        // The designs with zones and networks, whose frames the lines cross.
+        for example in ["zones-eu-west-1.toml", "networks-exposed-admin.toml"] {
+            files.push(
+                Path::new(env!("CARGO_MANIFEST_DIR"))
+                    .join("examples")
+                    .join(example),
+            );
+        }
         files
             .into_iter()
             .map(|p| {
