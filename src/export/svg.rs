@@ -223,6 +223,8 @@ pub fn to_svg(design: &Design, marks: Option<&Marks>) -> String {
             xml(&label)
         );
     }
+    // Each network's title, written once the lines are routed, where they cross it least.
+    let mut net_titles: Vec<(&str, &str, Px)> = Vec::new();
     for (n, p) in &networks {
         let fs = style::network_style(n.network);
         let title = style::network_title(n.network);
@@ -242,7 +244,7 @@ pub fn to_svg(design: &Design, marks: Option<&Marks>) -> String {
             .unwrap_or_default();
         let _ = write!(
             body,
-            "<g class=\"network\" data-network=\"{}\"><title>{} network{}</title><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"10\" fill=\"{}\" stroke=\"{}\" stroke-width=\"{}\"{dash}/><text x=\"{}\" y=\"{}\" class=\"d\" font-weight=\"bold\" fill=\"{text}\" style=\"fill:{text}\">{}</text></g>",
+            "<g class=\"network\" data-network=\"{}\"><title>{} network{}</title><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"10\" fill=\"{}\" stroke=\"{}\" stroke-width=\"{}\"{dash}/></g>",
             n.network.as_str(),
             n.network.as_str(),
             xml(&in_zone),
@@ -253,10 +255,8 @@ pub fn to_svg(design: &Design, marks: Option<&Marks>) -> String {
             fs.fill.unwrap_or("none"),
             fs.border,
             fs.width,
-            p.x + 8,
-            p.bottom() - 5,
-            title
         );
+        net_titles.push((title, text, *p));
     }
 
     // Server frames, their titles kept clear of lines and labels.
@@ -420,6 +420,46 @@ pub fn to_svg(design: &Design, marks: Option<&Marks>) -> String {
         }
     }
     let mut labels = String::new();
+    for (title, color, p) in &net_titles {
+        let w = text_width(title, 10.0, true);
+        let spot = |x: i64| Px {
+            x,
+            y: p.bottom() - 15,
+            w,
+            h: 12,
+        };
+        let crossings = |r: &Px| {
+            routes
+                .iter()
+                .flat_map(|(_, _, _, pts)| pts.windows(2))
+                .filter(|seg| {
+                    let ((x1, y1), (x2, y2)) = (seg[0], seg[1]);
+                    let s = Px {
+                        x: x1.min(x2),
+                        y: y1.min(y2),
+                        w: (x1 - x2).abs() + 1,
+                        h: (y1 - y2).abs() + 1,
+                    };
+                    s.intersects(r)
+                })
+                .count()
+        };
+        let (left, right) = (p.x + 8, p.right() - 8 - w);
+        let candidates = [left, (left + right) / 2, right];
+        let best = candidates
+            .into_iter()
+            .filter(|&x| x >= left)
+            .map(spot)
+            .min_by_key(|r| crossings(r))
+            .unwrap_or_else(|| spot(left));
+        // A white halo keeps it legible where a line must cross it.
+        let _ = write!(
+            labels,
+            "<text x=\"{}\" y=\"{}\" class=\"d\" font-weight=\"bold\" fill=\"{color}\" style=\"fill:{color}\" stroke=\"white\" stroke-width=\"3\" paint-order=\"stroke\">{title}</text>",
+            best.x,
+            p.bottom() - 5,
+        );
+    }
     for (li, f, t, pts) in &routes {
         let link = &design.links[*li];
         let flagged = marks.map(|m| &m.links[*li][..]).unwrap_or(&[]);
