@@ -420,46 +420,8 @@ pub fn to_svg(design: &Design, marks: Option<&Marks>) -> String {
         }
     }
     let mut labels = String::new();
-    for (title, color, p) in &net_titles {
-        let w = text_width(title, 10.0, true);
-        let spot = |x: i64| Px {
-            x,
-            y: p.bottom() - 15,
-            w,
-            h: 12,
-        };
-        let crossings = |r: &Px| {
-            routes
-                .iter()
-                .flat_map(|(_, _, _, pts)| pts.windows(2))
-                .filter(|seg| {
-                    let ((x1, y1), (x2, y2)) = (seg[0], seg[1]);
-                    let s = Px {
-                        x: x1.min(x2),
-                        y: y1.min(y2),
-                        w: (x1 - x2).abs() + 1,
-                        h: (y1 - y2).abs() + 1,
-                    };
-                    s.intersects(r)
-                })
-                .count()
-        };
-        let (left, right) = (p.x + 8, p.right() - 8 - w);
-        let candidates = [left, (left + right) / 2, right];
-        let best = candidates
-            .into_iter()
-            .filter(|&x| x >= left)
-            .map(spot)
-            .min_by_key(|r| crossings(r))
-            .unwrap_or_else(|| spot(left));
-        // A white halo keeps it legible where a line must cross it.
-        let _ = write!(
-            labels,
-            "<text x=\"{}\" y=\"{}\" class=\"d\" font-weight=\"bold\" fill=\"{color}\" style=\"fill:{color}\" stroke=\"white\" stroke-width=\"3\" paint-order=\"stroke\">{title}</text>",
-            best.x,
-            p.bottom() - 5,
-        );
-    }
+    // The links' labels, which networks' titles keep off.
+    let mut placed: Vec<Px> = Vec::new();
     for (li, f, t, pts) in &routes {
         let link = &design.links[*li];
         let flagged = marks.map(|m| &m.links[*li][..]).unwrap_or(&[]);
@@ -490,9 +452,52 @@ pub fn to_svg(design: &Design, marks: Option<&Marks>) -> String {
             let h = variant.len() as i64 * 11 + 3;
             if let Some(r) = router.place_label(pts, w, h) {
                 draw_link_label(&mut labels, &r, &variant, &ls);
+                placed.push(r);
                 break;
             }
         }
+    }
+
+    for (title, color, p) in &net_titles {
+        let w = text_width(title, 10.0, true);
+        let spot = |x: i64| Px {
+            x,
+            y: p.bottom() - 15,
+            w,
+            h: 12,
+        };
+        let crossings = |r: &Px| {
+            100 * placed.iter().filter(|l| l.intersects(r)).count()
+                + routes
+                    .iter()
+                    .flat_map(|(_, _, _, pts)| pts.windows(2))
+                    .filter(|seg| {
+                        let ((x1, y1), (x2, y2)) = (seg[0], seg[1]);
+                        let s = Px {
+                            x: x1.min(x2),
+                            y: y1.min(y2),
+                            w: (x1 - x2).abs() + 1,
+                            h: (y1 - y2).abs() + 1,
+                        };
+                        s.intersects(r)
+                    })
+                    .count()
+        };
+        let (left, right) = (p.x + 8, p.right() - 8 - w);
+        let candidates = [left, (left + right) / 2, right];
+        let best = candidates
+            .into_iter()
+            .filter(|&x| x >= left)
+            .map(spot)
+            .min_by_key(|r| crossings(r))
+            .unwrap_or_else(|| spot(left));
+        // A white halo keeps it legible where a line must cross it.
+        let _ = write!(
+            labels,
+            "<text x=\"{}\" y=\"{}\" class=\"d\" font-weight=\"bold\" fill=\"{color}\" style=\"fill:{color}\" stroke=\"white\" stroke-width=\"3\" paint-order=\"stroke\">{title}</text>",
+            best.x,
+            p.bottom() - 5,
+        );
     }
 
     // Component boxes.
