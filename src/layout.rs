@@ -4,7 +4,7 @@
 //! The editor draws and hit-tests with this geometry and the built-in SVG renderer scales it, so
 //! both show a design the same way.
 
-use crate::model::{Design, Kind, Traffic};
+use crate::model::{Design, Kind, Network, Traffic};
 use std::collections::VecDeque;
 
 /// Width of a component's box, borders included.
@@ -21,6 +21,12 @@ pub const GAP_Y: i32 = 2;
 /// for a line to turn in, and one free row.
 pub const ZONE_PAD_X: i32 = 2;
 pub const ZONE_PAD_Y: i32 = 2;
+/// Room between a network's frame and the server frames inside it: a free column on each
+/// side for a line to turn in, and no free row (the network's title sits right above its
+/// servers' titles), so that a zone of two networks stays about as tall as it was. A zone's
+/// frame goes round its networks' frames [`ZONE_PAD_X`] and [`ZONE_PAD_Y`] further out.
+pub const NET_PAD_X: i32 = 2;
+pub const NET_PAD_Y: i32 = 1;
 
 /// A rectangle on the canvas; `x`, `y` is the top-left cell.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -73,10 +79,26 @@ pub struct Layout {
     /// One frame per server that has components, with the server's index in the design.
     pub frames: Vec<(usize, Rect)>,
     /// One frame per zone that has framed servers, with the zone's index in the design: round
-    /// its servers' frames, [`ZONE_PAD_X`] and [`ZONE_PAD_Y`] away.
+    /// its servers' frames and its networks', [`ZONE_PAD_X`] and [`ZONE_PAD_Y`] away.
     pub zones: Vec<(usize, Rect)>,
+    /// One frame per network and zone that has framed servers on it (a subnet sits in a
+    /// zone), round those servers' frames, [`NET_PAD_X`] and [`NET_PAD_Y`] away; empty in a
+    /// design that puts no server on a network.
+    pub networks: Vec<NetworkFrame>,
+    /// The components that carry a network mark of their own (see [`network_marks`]), by
+    /// index, with the network.
+    pub network_marks: Vec<(usize, Network)>,
     /// Everything drawn.
     pub bounds: Rect,
+}
+
+/// The frame of the servers on one network in one zone (or in none).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NetworkFrame {
+    /// The zone's index in the design, if the servers are in one.
+    pub zone: Option<usize>,
+    pub network: Network,
+    pub rect: Rect,
 }
 
 impl Layout {
@@ -127,6 +149,15 @@ pub fn layout(design: &Design) -> Layout {
             box_at(x, y)
         })
         .collect();
+    let network_marks = if design.components.iter().any(|c| c.network.is_some()) {
+        network_marks(design)
+            .into_iter()
+            .enumerate()
+            .filter_map(|(i, n)| n.map(|n| (i, n)))
+            .collect()
+    } else {
+        Vec::new()
+    };
     let mut members: Vec<Vec<Rect>> = vec![Vec::new(); design.servers.len()];
     for (s, b) in design.server_of().into_iter().zip(&boxes) {
         if let Some(s) = s {
@@ -138,10 +169,12 @@ pub fn layout(design: &Design) -> Layout {
         .enumerate()
         .filter_map(|(i, m)| frame_around(m).map(|r| (i, r)))
         .collect();
-    let zones = zone_frames(design, &frames);
+    let networks = network_frames(design, &frames);
+    let zones = zone_frames(design, &frames, &networks);
     let bounds = boxes
         .iter()
         .chain(frames.iter().map(|(_, r)| r))
+        .chain(networks.iter().map(|n| &n.rect))
         .chain(zones.iter().map(|(_, r)| r))
         .copied()
         .reduce(|a, b| a.union(&b))
@@ -150,39 +183,209 @@ pub fn layout(design: &Design) -> Layout {
         boxes,
         frames,
         zones,
+        networks,
+        network_marks,
         bounds,
     }
 }
 
-/// The frame of each zone round the frames of its servers.
-fn zone_frames(design: &Design, frames: &[(usize, Rect)]) -> Vec<(usize, Rect)> {
+/// `r` grown by `dx` columns and `dy` rows on every side.
+fn pad(r: Rect, dx: i32, dy: i32) -> Rect {
+    Rect::new(
+        r.x.saturating_sub(dx),
+        r.y.saturating_sub(dy),
+        r.w.saturating_add(2 * dx),
+        r.h.saturating_add(2 * dy),
+    )
+}
+
+/// The frame of each network in each zone round the frames of its servers: public first,
+/// in zone order, then the servers in no zone.
+fn network_frames(design: &Design, frames: &[(usize, Rect)]) -> Vec<NetworkFrame> {
+    if design.servers.iter().all(|s| s.network.is_none()) {
+        return Vec::new();
+    }
+    let zone_of = design.zone_of();
+    let mut out: Vec<NetworkFrame> = Vec::new();
+    for (si, r) in frames {
+        let Some(network) = design.servers[*si].network else {
+            continue;
+        };
+        let zone = zone_of.get(*si).copied().flatten();
+        match out
+            .iter_mut()
+            .find(|n| n.zone == zone && n.network == network)
+        {
+            Some(n) => n.rect = n.rect.union(r),
+            None => out.push(NetworkFrame {
+                zone,
+                network,
+                rect: *r,
+            }),
+        }
+    }
+    for n in &mut out {
+        n.rect = pad(n.rect, NET_PAD_X, NET_PAD_Y);
+    }
+    out.sort_by_key(|n| (n.zone.is_none(), n.zone, n.network != Network::Public));
+    out
+}
+
+/// The frame of each zone round the frames of its servers and networks.
+fn zone_frames(
+    design: &Design,
+    frames: &[(usize, Rect)],
+    networks: &[NetworkFrame],
+) -> Vec<(usize, Rect)> {
     if design.zones.is_empty() {
         return Vec::new();
     }
     let zone_of = design.zone_of();
     let mut inner: Vec<Option<Rect>> = vec![None; design.zones.len()];
+    let mut add = |z: usize, r: &Rect| inner[z] = Some(inner[z].map_or(*r, |u| u.union(r)));
     for (si, r) in frames {
+        if design.servers[*si].network.is_some() {
+            continue;
+        }
         if let Some(z) = zone_of.get(*si).copied().flatten() {
-            inner[z] = Some(inner[z].map_or(*r, |u| u.union(r)));
+            add(z, r);
+        }
+    }
+    for n in networks {
+        if let Some(z) = n.zone {
+            add(z, &n.rect);
         }
     }
     inner
         .into_iter()
         .enumerate()
-        .filter_map(|(z, r)| {
-            r.map(|r| {
-                (
-                    z,
-                    Rect::new(
-                        r.x.saturating_sub(ZONE_PAD_X),
-                        r.y.saturating_sub(ZONE_PAD_Y),
-                        r.w.saturating_add(2 * ZONE_PAD_X),
-                        r.h.saturating_add(2 * ZONE_PAD_Y),
-                    ),
-                )
-            })
+        .filter_map(|(z, r)| r.map(|r| (z, pad(r, ZONE_PAD_X, ZONE_PAD_Y))))
+        .collect()
+}
+
+/// The components whose own `network` their server's frame does not show (one on no
+/// server, or on a server of another network or of none), with that network: they carry a
+/// mark of their own.
+pub fn network_marks(design: &Design) -> Vec<Option<Network>> {
+    let server_of = design.server_of();
+    design
+        .components
+        .iter()
+        .zip(server_of)
+        .map(|(c, s)| {
+            let own = c.network?;
+            (s.and_then(|s| design.servers[s].network) != Some(own)).then_some(own)
         })
         .collect()
+}
+
+/// The network mark of one component (see [`network_marks`]); costs a look-up of its server
+/// only for a component that states a network.
+pub fn network_mark(design: &Design, c: &crate::model::Component) -> Option<Network> {
+    let own = c.network?;
+    let server = c.server.as_deref().and_then(|s| design.server(s));
+    (server.and_then(|s| s.network) != Some(own)).then_some(own)
+}
+
+/// Why the frames of zones and networks laid out from the design's positions would not tell
+/// the truth, if they would not: a frame that holds a server or a box that is not in it, or
+/// two frames that overlap without one being inside the other. `None` for a design that puts
+/// nothing in zones or on networks.
+pub fn frame_conflict(design: &Design, l: &Layout) -> Option<String> {
+    if l.zones.is_empty() && l.networks.is_empty() {
+        return None;
+    }
+    let zone_of = design.zone_of();
+    let server_of = design.server_of();
+    let zone_name = |z: Option<usize>| match z {
+        Some(z) => format!("zone {}", design.zones[z].id),
+        None => "no zone".to_string(),
+    };
+    let net_name = |n: &NetworkFrame| match n.zone {
+        Some(z) => format!(
+            "the {} network of zone {}",
+            n.network.as_str(),
+            design.zones[z].id
+        ),
+        None => format!("the {} network", n.network.as_str()),
+    };
+    // Each frame: what it is called, where it is, whether it is a zone's (else a network's),
+    // its zone, and its network.
+    struct Group {
+        name: String,
+        rect: Rect,
+        is_zone: bool,
+        zone: Option<usize>,
+        network: Option<Network>,
+    }
+    let mut groups: Vec<Group> = l
+        .zones
+        .iter()
+        .map(|&(z, rect)| Group {
+            name: format!("zone {}'s frame", design.zones[z].id),
+            rect,
+            is_zone: true,
+            zone: Some(z),
+            network: None,
+        })
+        .collect();
+    groups.extend(l.networks.iter().map(|n| Group {
+        name: format!("{}'s frame", net_name(n)),
+        rect: n.rect,
+        is_zone: false,
+        zone: n.zone,
+        network: Some(n.network),
+    }));
+    let member = |g: &Group, s: usize| {
+        zone_of[s] == g.zone && (g.is_zone || design.servers[s].network == g.network)
+    };
+    for g in &groups {
+        for &(s, f) in &l.frames {
+            if !member(g, s) && g.rect.intersects(&f) {
+                let server = &design.servers[s];
+                let on = match server.network {
+                    Some(n) => format!(", {} network", n.as_str()),
+                    None => String::new(),
+                };
+                return Some(format!(
+                    "{} would hold server {} ({}{on})",
+                    g.name,
+                    server.id,
+                    zone_name(zone_of[s])
+                ));
+            }
+        }
+        for (i, b) in l.boxes.iter().enumerate() {
+            if server_of[i].is_none() && g.rect.intersects(b) {
+                return Some(format!(
+                    "{} would hold {}, which is on no server in it",
+                    g.name, design.components[i].id
+                ));
+            }
+        }
+    }
+    // Frames that overlap: two zones, two networks, or a network and a zone it is not in.
+    for (a, ga) in groups.iter().enumerate() {
+        for gb in &groups[a + 1..] {
+            let nested = ga.is_zone != gb.is_zone && ga.zone == gb.zone;
+            if !nested && ga.rect.intersects(&gb.rect) {
+                return Some(format!("{} would overlap {}", ga.name, gb.name));
+            }
+        }
+    }
+    None
+}
+
+/// Gives every component an automatic position when the design's own positions would draw
+/// zone or network frames that do not tell the truth (see [`frame_conflict`]); why, if it did.
+/// A design whose frames are truthful, or that has none, is left as it is.
+pub fn untangle(design: &mut Design) -> Option<String> {
+    if design.zones.is_empty() && design.servers.iter().all(|s| s.network.is_none()) {
+        return None;
+    }
+    let why = frame_conflict(design, &layout(design))?;
+    arrange(design);
+    Some(why)
 }
 
 /// Gives every component an automatic position (the editor's "arrange" command).
@@ -263,6 +466,8 @@ struct Block {
     framed: bool,
     /// The zone of the block's server, in designs that place servers in zones.
     zone: Option<usize>,
+    /// The network of the block's server, in designs that put servers on networks.
+    network: Option<Network>,
 }
 
 impl Block {
@@ -445,18 +650,64 @@ fn groups(
     bands
 }
 
-/// The bands of a design that places servers in zones: first what is in no zone, then one
-/// band per zone, so that the servers of a zone sit together and zones' frames do not overlap.
-fn zone_bands(columns: &[Vec<usize>], blocks: &[Block], zones: usize) -> Vec<Vec<Vec<usize>>> {
-    let mut bands = vec![vec![Vec::new(); columns.len()]; zones + 1];
+/// A band of the automatic layout: rows of columns of blocks, one row under the other.
+struct Band {
+    rows: Vec<Vec<Vec<usize>>>,
+    /// Whether the band is a zone's, with room round it for the zone's frame.
+    zone: bool,
+}
+
+/// The bands of a design that places servers in zones or on networks: first what is in no
+/// zone, then one band per zone, so that the servers of a zone sit together and zones' frames
+/// do not overlap. In a band, the servers of each network are a group of their own, and groups
+/// share a row only where their columns do not interleave, so that networks' frames do not
+/// overlap either (a public entry tier and private tiers behind it share one row).
+fn zone_bands(columns: &[Vec<usize>], blocks: &[Block], zones: usize) -> Vec<Band> {
+    let net = |n: Option<Network>| match n {
+        None => 0,
+        Some(Network::Public) => 1,
+        Some(Network::Private) => 2,
+    };
+    let mut groups = vec![vec![vec![Vec::new(); columns.len()]; 3]; zones + 1];
     for (c, col) in columns.iter().enumerate() {
         for &k in col {
             let band = blocks[k].zone.map_or(0, |z| z + 1);
-            bands[band][c].push(k);
+            groups[band][net(blocks[k].network)][c].push(k);
         }
     }
-    bands.retain(|b| b.iter().any(|col| !col.is_empty()));
-    bands
+    let mut out = Vec::new();
+    for (band, nets) in groups.into_iter().enumerate() {
+        let mut spans: Vec<(usize, usize, Vec<Vec<usize>>)> = nets
+            .into_iter()
+            .filter_map(|cols| {
+                let first = cols.iter().position(|c| !c.is_empty())?;
+                let last = cols.iter().rposition(|c| !c.is_empty())?;
+                Some((first, last, cols))
+            })
+            .collect();
+        if spans.is_empty() {
+            continue;
+        }
+        spans.sort_by_key(|s| s.0);
+        // Each row with the last column it uses.
+        let mut rows: Vec<(usize, Vec<Vec<usize>>)> = Vec::new();
+        for (first, last, cols) in spans {
+            match rows.iter_mut().find(|(end, _)| *end < first) {
+                Some((end, row)) => {
+                    for (c, col) in cols.into_iter().enumerate() {
+                        row[c].extend(col);
+                    }
+                    *end = last;
+                }
+                None => rows.push((last, cols)),
+            }
+        }
+        out.push(Band {
+            rows: rows.into_iter().map(|(_, r)| r).collect(),
+            zone: band > 0,
+        });
+    }
+    out
 }
 
 /// Layered positions: clients on the left, then each server as a block in the column of its
@@ -493,6 +744,7 @@ pub fn auto_positions(design: &Design) -> Vec<(i32, i32)> {
                 rows: 1,
                 framed: false,
                 zone: None,
+                network: None,
             }),
         }
     }
@@ -527,6 +779,7 @@ pub fn auto_positions(design: &Design) -> Vec<(i32, i32)> {
             rows,
             framed: true,
             zone: zone_of[s],
+            network: design.servers[s].network,
         });
     }
     blocks.sort_by_key(|b| (b.depth, b.members.first().copied().unwrap_or(0)));
@@ -552,53 +805,58 @@ pub fn auto_positions(design: &Design) -> Vec<(i32, i32)> {
     let neighbours = block_neighbours(design, &block_of, n_blocks);
     let mut pos = vec![0.0; n_blocks];
     let mut col_of = vec![usize::MAX; n_blocks];
-    let zoned = blocks.iter().any(|b| b.zone.is_some());
-    let groups = if zoned {
+    let zoned = blocks
+        .iter()
+        .any(|b| b.zone.is_some() || b.network.is_some());
+    let mut bands: Vec<Band> = if zoned {
         zone_bands(&columns, &blocks, design.zones.len())
     } else {
         groups(&columns, &neighbours, blocks.len())
+            .into_iter()
+            .map(|g| Band {
+                rows: vec![g],
+                zone: false,
+            })
+            .collect()
     };
-    let mut bands: Vec<Vec<Vec<usize>>> = Vec::with_capacity(groups.len());
-    for group in groups {
-        let mut band_columns = group;
-        order_columns(&mut band_columns, &neighbours, &mut pos, &mut col_of);
-        bands.push(band_columns);
+    for band in &mut bands {
+        for row in &mut band.rows {
+            order_columns(row, &neighbours, &mut pos, &mut col_of);
+        }
     }
 
     // Every band has the same columns, as wide as their widest block, so that the tiers line
     // up from band to band.
     let mut col_w = vec![0; columns.len()];
-    for band in &bands {
-        for (c, col) in band.iter().enumerate() {
+    for row in bands.iter().flat_map(|b| &b.rows) {
+        for (c, col) in row.iter().enumerate() {
             for &k in col {
                 col_w[c] = col_w[c].max(blocks[k].size().0);
             }
         }
     }
     let band_w: i32 = col_w.iter().map(|w| w + COL_GAP).sum();
-    let band_h = |band: &Vec<Vec<usize>>| -> i32 {
-        band.iter()
+    // A row that holds servers on a network leaves room round them for the network's frame.
+    let networked =
+        |row: &Vec<Vec<usize>>| row.iter().flatten().any(|&k| blocks[k].network.is_some());
+    let row_h = |row: &Vec<Vec<usize>>| -> i32 {
+        let h = row
+            .iter()
             .map(|col| {
                 col.iter()
                     .map(|&k| blocks[k].size().1 + ROW_GAP)
                     .sum::<i32>()
             })
             .max()
-            .unwrap_or(0)
+            .unwrap_or(0);
+        h + if networked(row) { 2 * NET_PAD_Y } else { 0 }
     };
-    // A zone's band leaves room round its blocks for the zone's frame.
-    let zone_band = |band: &Vec<Vec<usize>>| {
-        zoned
-            && band
-                .iter()
-                .flatten()
-                .next()
-                .is_some_and(|&k| blocks[k].zone.is_some())
-    };
-    let zone_extra = 2 * ZONE_PAD_Y + 2;
+    // A zone's band leaves room round its blocks for the zone's frame, and two free rows
+    // under it (not the gap under its last blocks as well) for lines to run between zones.
+    let zone_extra = 2 * ZONE_PAD_Y + 2 - ROW_GAP;
     let heights: Vec<i32> = bands
         .iter()
-        .map(|b| band_h(b) + if zone_band(b) { zone_extra } else { 0 })
+        .map(|b| b.rows.iter().map(row_h).sum::<i32>() + if b.zone { zone_extra } else { 0 })
         .collect();
     // Bands one under the other, in as many stacks side by side as make the drawing about
     // as wide as it is tall (a cell is about twice as tall as it is wide).
@@ -617,35 +875,35 @@ pub fn auto_positions(design: &Design) -> Vec<(i32, i32)> {
             x0 += band_w + COL_GAP;
             y0 = 1;
         }
-        let mut x = x0;
-        let top = if zone_band(band) {
-            y0 + ZONE_PAD_Y + 1
-        } else {
-            y0
-        };
-        for (c, col) in band.iter().enumerate() {
-            let mut y = top;
-            for &k in col {
-                let b = &blocks[k];
-                let (_, bh) = b.size();
-                let (ox, oy) = if b.framed {
-                    (x + FRAME_PAD_X, y + FRAME_PAD_Y + 1)
-                } else {
-                    (x, y)
-                };
-                for (j, &m) in b.members.iter().enumerate() {
-                    let j = j as i32;
-                    positions[m] = (
-                        ox + (j % b.cols) * (BOX_W + GAP_X / 2),
-                        oy + (j / b.cols) * (BOX_H + 1),
-                    );
+        let mut row_top = if band.zone { y0 + ZONE_PAD_Y + 1 } else { y0 };
+        for row in &band.rows {
+            let top = row_top + if networked(row) { NET_PAD_Y } else { 0 };
+            let mut x = x0;
+            for (c, col) in row.iter().enumerate() {
+                let mut y = top;
+                for &k in col {
+                    let b = &blocks[k];
+                    let (_, bh) = b.size();
+                    let (ox, oy) = if b.framed {
+                        (x + FRAME_PAD_X, y + FRAME_PAD_Y + 1)
+                    } else {
+                        (x, y)
+                    };
+                    for (j, &m) in b.members.iter().enumerate() {
+                        let j = j as i32;
+                        positions[m] = (
+                            ox + (j % b.cols) * (BOX_W + GAP_X / 2),
+                            oy + (j / b.cols) * (BOX_H + 1),
+                        );
+                    }
+                    y += bh + ROW_GAP;
                 }
-                y += bh + ROW_GAP;
+                bottom = bottom.max(y);
+                x += col_w[c] + COL_GAP;
             }
-            bottom = bottom.max(y);
-            x += col_w[c] + COL_GAP;
+            row_top += row_h(row);
         }
-        if zone_band(band) {
+        if band.zone || band.rows.iter().any(networked) {
             bottom = bottom.max(y0 + h);
         }
         y0 += h;
@@ -831,5 +1089,176 @@ mod tests {
             s.zone = None;
         }
         assert!(layout(&d).zones.is_empty());
+    }
+
+    /// Every zone's and network's frame holds exactly its own servers' frames (well inside),
+    /// and no two frames overlap unless one is a network inside its zone.
+    fn assert_truthful(d: &Design, l: &Layout) {
+        let zone_of = d.zone_of();
+        let inside = |outer: Rect, f: Rect| {
+            let inner = Rect::new(outer.x + 1, outer.y + 1, outer.w - 2, outer.h - 2);
+            inner.union(&f) == inner
+        };
+        for &(z, zr) in &l.zones {
+            for &(s, f) in &l.frames {
+                if zone_of[s] == Some(z) {
+                    assert!(inside(zr, f), "{f:?} inside {zr:?}");
+                } else {
+                    assert!(!zr.intersects(&f), "{f:?} outside {zr:?}");
+                }
+            }
+        }
+        for n in &l.networks {
+            for &(s, f) in &l.frames {
+                if zone_of[s] == n.zone && d.servers[s].network == Some(n.network) {
+                    assert!(inside(n.rect, f), "{f:?} inside {n:?}");
+                } else {
+                    assert!(!n.rect.intersects(&f), "{f:?} outside {n:?}");
+                }
+            }
+            if let Some(z) = n.zone {
+                let (_, zr) = l.zones.iter().find(|(k, _)| *k == z).expect("its zone");
+                assert!(inside(*zr, n.rect), "{n:?} inside {zr:?}");
+            }
+        }
+        for (a, na) in l.networks.iter().enumerate() {
+            for nb in &l.networks[a + 1..] {
+                assert!(!na.rect.intersects(&nb.rect), "{na:?} overlaps {nb:?}");
+            }
+        }
+        for (a, (_, za)) in l.zones.iter().enumerate() {
+            for (_, zb) in &l.zones[a + 1..] {
+                assert!(!za.intersects(zb), "{za:?} overlaps {zb:?}");
+            }
+        }
+        assert_eq!(frame_conflict(d, l), None);
+    }
+
+    #[test]
+    fn networks_are_framed_inside_their_zones() {
+        let path =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/zones-eu-west-1.toml");
+        let mut d = crate::io::load(&path).expect("the zones example loads");
+        let placed = layout(&d);
+        assert_truthful(&d, &placed);
+        // Public and private in each of the two zones.
+        let nets: Vec<(Option<usize>, Network)> = placed
+            .networks
+            .iter()
+            .map(|n| (n.zone, n.network))
+            .collect();
+        assert_eq!(
+            nets,
+            [
+                (Some(0), Network::Public),
+                (Some(0), Network::Private),
+                (Some(1), Network::Public),
+                (Some(1), Network::Private)
+            ]
+        );
+        // The agents on the public load balancers report over the private network: marked.
+        let marks = network_marks(&d);
+        let marked: Vec<&str> = d
+            .components
+            .iter()
+            .zip(&marks)
+            .filter(|(_, m)| **m == Some(Network::Private))
+            .map(|(c, _)| c.id.as_str())
+            .collect();
+        assert_eq!(marked, ["agent-lb-01", "agent-lb-02"]);
+        assert!(
+            untangle(&mut d).is_none(),
+            "the example's own positions stay"
+        );
+        arrange(&mut d);
+        assert_truthful(&d, &layout(&d));
+        // Networks without zones are framed too, and arranged apart.
+        d.zones.clear();
+        for s in &mut d.servers {
+            s.zone = None;
+        }
+        arrange(&mut d);
+        let l = layout(&d);
+        assert_eq!(l.networks.len(), 2);
+        assert_truthful(&d, &l);
+        // Without networks, none.
+        for s in &mut d.servers {
+            s.network = None;
+        }
+        assert!(layout(&d).networks.is_empty());
+    }
+
+    /// Servers in `zones` (with networks) from left to right, each with one component, the
+    /// first linked to all.
+    fn row_of(zones: &[(&str, Option<Network>)]) -> Design {
+        let mut d = Design::new("interleaved");
+        for z in ["a", "b"] {
+            d.zones.push(crate::model::Zone {
+                id: z.into(),
+                ..Default::default()
+            });
+        }
+        for (k, (z, net)) in zones.iter().enumerate() {
+            d.servers.push(Server {
+                id: format!("s{k}"),
+                zone: Some(z.to_string()),
+                network: *net,
+                ..Default::default()
+            });
+            let mut c = Component::new(format!("c{k}"), Kind::WebServer);
+            c.server = Some(format!("s{k}"));
+            (c.x, c.y) = (Some(k as i32 * 30), Some(2));
+            d.components.push(c);
+            if k > 0 {
+                d.links.push(Link {
+                    from: "c0".into(),
+                    to: format!("c{k}"),
+                    protocol: Protocol::Https,
+                    port: None,
+                    label: None,
+                });
+            }
+        }
+        d
+    }
+
+    #[test]
+    fn interleaved_zones_are_placed_by_zone() {
+        let mut d = row_of(&[("a", None), ("b", None), ("a", None)]);
+        let why = frame_conflict(&d, &layout(&d)).expect("zone a's frame holds s1");
+        assert_eq!(why, "zone a's frame would hold server s1 (zone b)");
+        let before = d.clone();
+        assert_eq!(untangle(&mut d), Some(why));
+        assert_ne!(d, before, "moved");
+        assert_truthful(&d, &layout(&d));
+        assert_eq!(untangle(&mut d), None, "once is enough");
+        // Networks interleaved in one zone.
+        let mut d = row_of(&[
+            ("a", Some(Network::Public)),
+            ("a", Some(Network::Private)),
+            ("a", Some(Network::Public)),
+        ]);
+        assert!(
+            frame_conflict(&d, &layout(&d)).is_some_and(|w| w.contains("public network of zone a")),
+        );
+        assert!(untangle(&mut d).is_some());
+        assert_truthful(&d, &layout(&d));
+        // A server in no zone under a zone's frame.
+        let mut d = row_of(&[("a", None), ("b", None), ("a", None)]);
+        d.servers[1].zone = None;
+        assert!(untangle(&mut d).is_some());
+        assert_truthful(&d, &layout(&d));
+        // Side by side zones tell the truth: nothing moves.
+        let mut d = row_of(&[("a", None), ("a", None), ("b", None)]);
+        let before = d.clone();
+        assert_eq!(untangle(&mut d), None);
+        assert_eq!(d, before);
+        // A design without zones or networks is never moved.
+        let mut d = design();
+        arrange(&mut d);
+        d.components[1].x = Some(500);
+        let before = d.clone();
+        assert_eq!(untangle(&mut d), None);
+        assert_eq!(d, before);
     }
 }

@@ -860,6 +860,157 @@ mod geometry {
         eprintln!("geometry problems per design: {found:?}");
     }
 
+    /// The example designs (zones, networks), as placed and laid out automatically.
+    #[test]
+    fn example_designs() {
+        let dir = root().join("examples");
+        let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+            .expect("examples/")
+            .map(|e| e.expect("entry").path())
+            .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+            .collect();
+        files.sort();
+        assert!(!files.is_empty());
+        for path in files {
+            let design = infraplan::io::load(&path).expect("valid");
+            let name = stem(&path);
+            check(&name, &design);
+            assert_frames_truthful(&name, &design);
+            let auto = without_positions(design);
+            check(&format!("{name}, laid out automatically"), &auto);
+            assert_frames_truthful(&name, &auto);
+        }
+    }
+
+    /// The outlines of zones and networks in the SVG of `design`: no two zones' overlap, and
+    /// each holds exactly the frames of its own servers (a network's, those on it in its
+    /// zone).
+    fn assert_frames_truthful(what: &str, design: &Design) {
+        let svg = export::svg::to_svg(design, None);
+        let doc = roxmltree::Document::parse(&svg).expect("well-formed SVG");
+        let titled = |class: &str| -> Vec<(String, R)> {
+            doc.descendants()
+                .filter(|n| n.tag_name().name() == "g" && n.attribute("class") == Some(class))
+                .map(|g| {
+                    let title = g
+                        .children()
+                        .find(|c| c.tag_name().name() == "title")
+                        .and_then(|t| t.text())
+                        .unwrap_or_default()
+                        .to_string();
+                    let rect = g
+                        .children()
+                        .find(|c| c.tag_name().name() == "rect")
+                        .expect("an outline");
+                    (title, rect_of(rect))
+                })
+                .collect()
+        };
+        let zones = titled("zone");
+        let networks = titled("network");
+        let servers = titled("server");
+        let inside = |outer: &R, inner: &R| {
+            outer.x < inner.x
+                && outer.y < inner.y
+                && inner.x + inner.w < outer.x + outer.w
+                && inner.y + inner.h < outer.y + outer.h
+        };
+        for (k, (a, ra)) in zones.iter().enumerate() {
+            for (b, rb) in &zones[k + 1..] {
+                assert!(!ra.overlaps(rb), "{what}: {a} overlaps {b}");
+            }
+        }
+        for (k, (a, ra)) in networks.iter().enumerate() {
+            for (b, rb) in &networks[k + 1..] {
+                assert!(!ra.overlaps(rb), "{what}: {a} overlaps {b}");
+            }
+        }
+        let mut zoned = 0;
+        for (title, r) in &servers {
+            let id = title.trim_start_matches("server ");
+            let s = design.server(id).expect("a server of the design");
+            for (zone, zr) in &zones {
+                if s.zone
+                    .as_deref()
+                    .is_some_and(|z| *zone == format!("zone {z}"))
+                {
+                    assert!(inside(zr, r), "{what}: {title} inside {zone}");
+                    zoned += 1;
+                } else {
+                    assert!(!zr.overlaps(r), "{what}: {title} outside {zone}");
+                }
+            }
+            for (net, nr) in &networks {
+                let own = s.network.is_some_and(|n| {
+                    let in_zone = s
+                        .zone
+                        .as_deref()
+                        .map(|z| format!(" in zone {z}"))
+                        .unwrap_or_default();
+                    *net == format!("{} network{in_zone}", n.as_str())
+                });
+                if own {
+                    assert!(inside(nr, r), "{what}: {title} inside {net}");
+                } else {
+                    assert!(!nr.overlaps(r), "{what}: {title} outside {net}");
+                }
+            }
+        }
+        let expected = design.servers.iter().filter(|s| s.zone.is_some()).count();
+        assert!(zoned <= expected && (expected == 0 || zoned > 0), "{what}");
+    }
+
+    /// Servers of zones a, b and a again from left to right (each with one box, on `nets`).
+    fn interleaved(nets: [Option<infraplan::model::Network>; 3]) -> Design {
+        let mut d = Design::new("interleaved zones");
+        for z in ["a", "b"] {
+            d.zones.push(infraplan::model::Zone {
+                id: z.into(),
+                ..Default::default()
+            });
+        }
+        let mut user = Component::new("user", Kind::Client);
+        (user.x, user.y) = (Some(0), Some(20));
+        d.components.push(user);
+        for (k, (z, net)) in ["a", "b", "a"].into_iter().zip(nets).enumerate() {
+            d.servers.push(Server {
+                id: format!("s{k}"),
+                zone: Some(z.into()),
+                network: net,
+                ..Default::default()
+            });
+            let mut c = Component::new(format!("c{k}"), Kind::WebServer);
+            c.server = Some(format!("s{k}"));
+            (c.x, c.y) = (Some(30 + 30 * k as i32), Some(4));
+            d.components.push(c);
+            d.links.push(Link {
+                from: "user".into(),
+                to: format!("c{k}"),
+                protocol: Protocol::Https,
+                port: None,
+                label: None,
+            });
+        }
+        d
+    }
+
+    #[test]
+    fn interleaved_zones_and_networks_are_drawn_apart() {
+        use infraplan::model::Network::{Private, Public};
+        for nets in [
+            [None, None, None],
+            [Some(Public), Some(Public), Some(Private)],
+            [Some(Public), Some(Private), Some(Private)],
+        ] {
+            let d = interleaved(nets);
+            let what = format!("zones a, b, a on {nets:?}");
+            assert_frames_truthful(&what, &d);
+            check(&what, &d);
+            // The file's positions are the design's: only the drawing moved them.
+            assert_eq!(d.components[1].x, Some(30));
+        }
+    }
+
     /// Designs of 50–200 components of every kind, on servers or not, linked at random, laid
     /// out automatically.
     fn design() -> impl Strategy<Value = Design> {

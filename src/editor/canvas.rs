@@ -1,10 +1,12 @@
 //! The canvas: the drawing of frames, links, boxes and DNS records into a ratatui buffer, from
 //! the routes of [`super::routes`].
 
-use super::routes::{DOWN, Dir, LEFT, RIGHT, Route, UP, dns_tags, frame_titles, zone_title};
+use super::routes::{
+    DOWN, Dir, LEFT, RIGHT, Route, UP, dns_tags, frame_titles, network_title, zone_title,
+};
 use super::state::{App, Selection};
 use crate::layout::Rect;
-use crate::model::Traffic;
+use crate::model::{Network, Traffic};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect as Area;
 use ratatui::style::{Color, Modifier, Style};
@@ -147,6 +149,23 @@ const HEAVY: [&str; 6] = ["━", "┃", "┏", "┓", "┗", "┛"];
 const DOUBLE: [&str; 6] = ["═", "║", "╔", "╗", "╚", "╝"];
 /// A zone's frame: dashed, so that it does not read as a server's frame or a link.
 pub const ZONE: [&str; 6] = ["╌", "╎", "┌", "┐", "└", "┘"];
+/// A public network's frame: heavy and dashed, in the warning colour, the one to look at.
+pub const PUBLIC_NET: [&str; 6] = ["┅", "┇", "┏", "┓", "┗", "┛"];
+/// A private network's frame: light and dotted, quiet.
+pub const PRIVATE_NET: [&str; 6] = ["┈", "┊", "┌", "┐", "└", "┘"];
+
+/// The glyphs and colour of a network's frame and of a box's network mark.
+pub fn network_look(network: Network) -> ([&'static str; 6], Style) {
+    match network {
+        Network::Public => (
+            PUBLIC_NET,
+            Style::default()
+                .fg(Color::Yellow)
+                .add_modifier(Modifier::BOLD),
+        ),
+        Network::Private => (PRIVATE_NET, Style::default().fg(Color::Gray)),
+    }
+}
 
 pub const RED: Color = Color::Red;
 pub const HIGHLIGHT: Color = Color::Yellow;
@@ -199,6 +218,22 @@ pub fn draw(app: &App, buf: &mut Buffer, area: Area) {
         p.frame(*r, ZONE, style);
         let room = (r.w - 4).max(0) as usize;
         p.text(r.x + 2, r.y, &zone_title(d, *z), room, style);
+    }
+    // Network frames, inside their zones' and round their servers'.
+    for n in &app.derived.layout.networks {
+        if !p.visible(&n.rect) {
+            continue;
+        }
+        let (chars, style) = network_look(n.network);
+        p.frame(n.rect, chars, style);
+        let room = (n.rect.w - 4).max(0) as usize;
+        p.text(
+            n.rect.x + 2,
+            n.rect.y,
+            &network_title(n.network, room),
+            room,
+            style,
+        );
     }
     // Server frames.
     for (si, r) in &app.derived.layout.frames {
@@ -336,7 +371,9 @@ pub fn draw(app: &App, buf: &mut Buffer, area: Area) {
         }
     }
 
-    // Boxes.
+    // Boxes, and the mark of a network of its own on a box whose server's frame does not
+    // show it, on its bottom border.
+    let mut marks = app.derived.layout.network_marks.iter().peekable();
     for (i, (c, b)) in d
         .components
         .iter()
@@ -413,6 +450,14 @@ pub fn draw(app: &App, buf: &mut Buffer, area: Area) {
         if spof && !failed {
             p.text(b.right() - 7, b.y, " SPOF ", 6, Style::default().fg(RED));
         }
+        while marks.next_if(|(k, _)| *k < i).is_some() {}
+        if let Some((_, n)) = marks.next_if(|(k, _)| *k == i) {
+            let tag = format!(" {} ", n.as_str());
+            let (_, style) = network_look(*n);
+            let w = tag.width() as i32;
+            p.text(b.right() - 1 - w, b.bottom() - 1, &tag, tag.width(), style);
+        }
+
         if failed {
             p.text(b.right() - 9, b.y, " FAILED ", 8, Style::default().fg(RED));
         }

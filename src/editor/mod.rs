@@ -72,13 +72,20 @@ pub fn open(path: Option<PathBuf>) -> Result<App, DesignError> {
             app.original = original;
             app.recent = recent;
             app.recent_file = recent_file.clone();
-            app.message = Some(state::Message {
-                text: if existed {
-                    format!("opened {} · ? for help", p.display())
-                } else {
-                    format!("new design; Ctrl-S creates {}", p.display())
+            // Servers the editor had to place by zone are the news, where there are any.
+            app.message = Some(match app.message.take() {
+                Some(placed) => state::Message {
+                    text: format!("opened {} · {}", p.display(), placed.text),
+                    error: true,
                 },
-                error: false,
+                None => state::Message {
+                    text: if existed {
+                        format!("opened {} · ? for help", p.display())
+                    } else {
+                        format!("new design; Ctrl-S creates {}", p.display())
+                    },
+                    error: false,
+                },
             });
             if let Some(r) = term::recovery_for(&p) {
                 app.message = Some(state::Message {

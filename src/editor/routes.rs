@@ -249,9 +249,27 @@ pub(super) fn zone_title(design: &Design, z: usize) -> String {
     }
 }
 
+/// The title of a network's frame that fits `room` cells: public says it faces the internet.
+pub(super) fn network_title(network: crate::model::Network, room: usize) -> String {
+    let titles: &[&str] = match network {
+        crate::model::Network::Public => &[
+            " public network · internet-facing ",
+            " public network ",
+            " public ",
+        ],
+        crate::model::Network::Private => &[" private network ", " private "],
+    };
+    titles
+        .iter()
+        .find(|t| t.width() <= room)
+        .or(titles.last())
+        .map_or_else(String::new, |t| t.to_string())
+}
+
 /// The frames with the columns their titles always take: the server's name. The rest of the
 /// title (IP, state) is written where no link crosses the frame's top edge. Zones' frames
-/// follow, with the whole of their titles: lines cross them as they cross a server's frame.
+/// and networks' follow, with the whole of their titles: lines cross them as they cross a
+/// server's frame.
 fn frame_geometry(design: &Design, layout: &Layout) -> Vec<router::FrameGeo> {
     let geo = |r: &Rect, title: String| {
         let room = (r.w - 4).max(0);
@@ -271,6 +289,10 @@ fn frame_geometry(design: &Design, layout: &Layout) -> Vec<router::FrameGeo> {
                 .iter()
                 .map(|(z, r)| geo(r, zone_title(design, *z))),
         )
+        .chain(layout.networks.iter().map(|n| {
+            let room = (n.rect.w - 4).max(0) as usize;
+            geo(&n.rect, network_title(n.network, room))
+        }))
         .collect()
 }
 

@@ -156,12 +156,13 @@ impl Mode {
 /// A mouse drag in progress.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Drag {
-    /// Moving a component; the grab point inside its box.
+    /// Moving a component; the grab point inside its box, and where the box was.
     Component {
         id: String,
         dx: i32,
         dy: i32,
         moved: bool,
+        from: (i32, i32),
     },
     /// Panning the canvas: the canvas cell grabbed, which stays under the pointer.
     Pan { grab: (i32, i32) },
@@ -236,6 +237,9 @@ pub struct App {
     pub(super) analyst_has_design: bool,
     /// Effects asked for by the update in progress, handed to the loop when it returns.
     pub(super) outbox: Vec<super::effects::Effect>,
+    /// Why the update in progress moved the servers (see [`layout::untangle`]): said in the
+    /// status bar when it returns, after whatever the edit itself says.
+    pub(super) placed: Option<String>,
 }
 
 /// The palette's last entry, after the kinds of component: zones, to add or edit.
@@ -259,6 +263,7 @@ impl App {
     /// in place of another continues its count).
     pub(super) fn at_generation(mut design: Design, path: Option<PathBuf>, generation: u64) -> App {
         place_unpositioned(&mut design);
+        let placed = layout::untangle(&mut design);
         let mut app = App {
             saved: 0,
             history: History::new(&design),
@@ -284,9 +289,19 @@ impl App {
             link_anchor: None,
             mouse: true,
             outbox: Vec::new(),
+            placed: None,
             analyze_off_thread_from: derived::ANALYZE_OFF_THREAD_FROM,
             analyst_has_design: false,
         };
+        if let Some(why) = placed {
+            // The design is not the file's: unsaved from the start, and no undo brings back
+            // positions that cannot be drawn truthfully.
+            app.saved = NOT_SAVED;
+            app.message = Some(Message {
+                text: placed_by_zone(&why),
+                error: true,
+            });
+        }
         app.derive();
         app.auto_panel();
         app.fit_view();
@@ -572,6 +587,15 @@ impl App {
 
 /// Gives components without a position the automatic one, so that moving one box does not
 /// shift the others, and brings absurdly distant positions within the canvas.
+/// A [`App::saved`] that is no version of the design: what is open differs from its file.
+pub(super) const NOT_SAVED: u64 = u64::MAX;
+
+/// What the status bar says when the editor moved the servers so that zone and network frames
+/// tell the truth (see [`layout::untangle`]).
+pub(super) fn placed_by_zone(why: &str) -> String {
+    format!("servers placed by zone (as A does): {why}")
+}
+
 pub fn place_unpositioned(design: &mut Design) {
     // The canvas is ±16M cells: enough for any design, and far from overflowing arithmetic.
     const FAR: i32 = 1 << 24;

@@ -21,7 +21,7 @@ pub const ROLES: &[(&str, Color, &str)] = &[
     (
         "warning",
         Color::Yellow,
-        "the selected finding, medium findings, unsaved changes",
+        "the selected finding, medium findings, unsaved changes, public networks",
     ),
     (
         "accent",
@@ -31,7 +31,7 @@ pub const ROLES: &[(&str, Color, &str)] = &[
     ("ok", Color::Green, "encrypted links, good news"),
     ("info", Color::Blue, "clients, low findings"),
     ("special", Color::Magenta, "replication links, drop targets"),
-    ("muted", Color::Gray, "secondary text"),
+    ("muted", Color::Gray, "secondary text, private networks"),
     ("faint", Color::DarkGray, "borders, unreachable components"),
     ("text", Color::White, "boxes and main text"),
     ("on-accent", Color::Black, "text on a coloured background"),

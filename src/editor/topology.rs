@@ -3,7 +3,7 @@
 //! require it to equal the design's links, so a drawing that merges, hides or invents a
 //! connection fails.
 
-use super::canvas::ZONE;
+use super::canvas::{ZONE, network_look};
 use crate::layout::{Layout, Rect};
 use crate::model::Design;
 use ratatui::buffer::Buffer;
@@ -116,9 +116,15 @@ impl Reader<'_> {
             };
             return Some(g);
         }
-        // A zone's frame, which only its own dashed glyphs may show (a link crossing it
-        // replaces them and is read as a line).
-        for (_, f) in &self.layout.zones {
+        // A zone's or a network's frame, which only its own dashed glyphs may show (a link
+        // crossing it replaces them and is read as a line).
+        let dashed = self.layout.zones.iter().map(|(_, f)| (f, ZONE)).chain(
+            self.layout
+                .networks
+                .iter()
+                .map(|n| (&n.rect, network_look(n.network).0)),
+        );
+        for (f, glyphs) in dashed {
             let (x2, y2) = (f.right() - 1, f.bottom() - 1);
             if !f.contains(x, y) {
                 continue;
@@ -127,13 +133,13 @@ impl Reader<'_> {
             let side = x == f.x || x == x2;
             let g = match (top_or_bottom, side) {
                 (true, true) => match (x == f.x, y == f.y) {
-                    (true, true) => ZONE[2],
-                    (false, true) => ZONE[3],
-                    (true, false) => ZONE[4],
-                    (false, false) => ZONE[5],
+                    (true, true) => glyphs[2],
+                    (false, true) => glyphs[3],
+                    (true, false) => glyphs[4],
+                    (false, false) => glyphs[5],
                 },
-                (true, false) => ZONE[0],
-                (false, true) => ZONE[1],
+                (true, false) => glyphs[0],
+                (false, true) => glyphs[1],
                 _ => continue,
             };
             return Some([g, g]);
@@ -524,8 +530,14 @@ mod tests {
             .filter(|p| p.extension().is_some_and(|x| x == "toml"))
             .collect();
         files.sort();
-        // The design with zones, whose frames the lines cross.
-        files.push(Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/zones-eu-west-1.toml"));
+        // The designs with zones and networks, whose frames the lines cross.
+        for example in ["zones-eu-west-1.toml", "networks-exposed-admin.toml"] {
+            files.push(
+                Path::new(env!("CARGO_MANIFEST_DIR"))
+                    .join("examples")
+                    .join(example),
+            );
+        }
         files
             .into_iter()
             .map(|p| {

@@ -94,7 +94,31 @@ impl App {
             self.warn(message);
             return false;
         }
-        self.record(key)
+        // An edit that leaves a server among another zone's or network's servers (its zone
+        // changed, a box added where it does not belong) places the servers by zone, in the
+        // same undo step.
+        let placed = layout::untangle(&mut self.design);
+        let recorded = self.record(key);
+        if recorded && placed.is_some() {
+            self.placed = placed;
+        }
+        recorded
+    }
+
+    /// Why moving component `i` to `(x, y)` would make a zone's or a network's frame lie, if
+    /// it would (a server's frame grown into another zone's, a box under a frame it is not in).
+    fn move_would_lie(&mut self, i: usize, x: i32, y: i32) -> Option<String> {
+        let d = &self.design;
+        if d.zones.is_empty() && d.servers.iter().all(|s| s.network.is_none()) {
+            return None;
+        }
+        let c = &mut self.design.components[i];
+        let was = (c.x, c.y);
+        (c.x, c.y) = (Some(x), Some(y));
+        let why = layout::frame_conflict(&self.design, &layout::layout(&self.design));
+        let c = &mut self.design.components[i];
+        (c.x, c.y) = was;
+        why
     }
 
     /// Makes the change just made to the design one undoable step and derives again.
@@ -274,6 +298,13 @@ fn menu_len(app: &App) -> usize {
 /// effects the loop is to run; what follows from the design is up to date when it returns.
 pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
     update_mode(app, action);
+    if let Some(why) = app.placed.take() {
+        let placed = super::state::placed_by_zone(&why);
+        match app.message.take() {
+            Some(m) => app.warn(format!("{} · {placed}", m.text)),
+            None => app.warn(placed),
+        }
+    }
     // However far a user pans, canvas arithmetic stays far from overflowing.
     const FAR: i32 = 1 << 24;
     app.view = (app.view.0.clamp(-FAR, FAR), app.view.1.clamp(-FAR, FAR));
@@ -611,7 +642,10 @@ fn update_normal(app: &mut App, action: Action) {
 /// the same undo step as the move.
 fn release(app: &mut App) {
     let Some(Drag::Component {
-        id, moved: true, ..
+        id,
+        moved: true,
+        from,
+        ..
     }) = app.drag.take()
     else {
         return;
@@ -619,6 +653,24 @@ fn release(app: &mut App) {
     let Some(ci) = app.design.components.iter().position(|c| c.id == id) else {
         return;
     };
+    drop_onto_server(app, &id, ci);
+    // A drop that leaves a zone's or a network's frame lying (a server's frame grown into
+    // another zone's) puts the box back where the drag took it from, in the same step.
+    if let Some(why) = layout::frame_conflict(&app.design, &app.derived.layout) {
+        let (x, y) = from;
+        app.edit_keyed(EditKey::Move(id.clone()), |d| {
+            if let Some(c) = d.component_mut(&id) {
+                (c.x, c.y) = (Some(x), Some(y));
+            }
+            Ok(())
+        });
+        app.warn(format!("not moved: {why}"));
+    }
+}
+
+/// A box dropped into another server's frame moves onto that server.
+fn drop_onto_server(app: &mut App, id: &str, ci: usize) {
+    let id = id.to_string();
     let (cx, cy) = app.derived.layout.boxes[ci].center();
     let mut others = app.design.clone();
     let current = others.components.remove(ci).server;
@@ -731,7 +783,12 @@ fn select_link(app: &mut App) {
 fn move_component(app: &mut App, i: usize, dx: i32, dy: i32) {
     let id = app.design.components[i].id.clone();
     let b = app.derived.layout.boxes[i];
-    app.move_to(&id, b.x.saturating_add(dx), b.y.saturating_add(dy));
+    let (x, y) = (b.x.saturating_add(dx), b.y.saturating_add(dy));
+    if let Some(why) = app.move_would_lie(i, x, y) {
+        app.warn(format!("not moved: {why}"));
+        return;
+    }
+    app.move_to(&id, x, y);
     app.reveal();
 }
 
@@ -853,6 +910,7 @@ fn press(app: &mut App, x: i32, y: i32, hit: Hit) {
                 dx: x - b.x,
                 dy: y - b.y,
                 moved: false,
+                from: (b.x, b.y),
             });
             app.selection = Selection::Component(id);
         }
@@ -872,7 +930,13 @@ fn press(app: &mut App, x: i32, y: i32, hit: Hit) {
 /// The pointer moved to canvas cell `(x, y)` with the button held.
 fn drag(app: &mut App, x: i32, y: i32, inside: bool) {
     match app.drag.clone() {
-        Some(Drag::Component { id, dx, dy, moved }) => {
+        Some(Drag::Component {
+            id,
+            dx,
+            dy,
+            moved,
+            from,
+        }) => {
             if !inside {
                 return;
             }
@@ -886,6 +950,7 @@ fn drag(app: &mut App, x: i32, y: i32, inside: bool) {
                 dx,
                 dy,
                 moved: true,
+                from,
             });
         }
         // The grabbed cell comes back under the pointer.
@@ -1743,6 +1808,8 @@ fn update_confirm(app: &mut App, c: Confirm, action: Action) {
 #[cfg(test)]
 mod tests;
 
+#[cfg(test)]
+mod frames_tests;
 #[cfg(test)]
 mod keys_tests;
 #[cfg(test)]

@@ -795,6 +795,12 @@ pub fn help_lines(width: u16) -> Vec<Line<'static>> {
     ) {
         lines.push(Line::styled(part, Style::default().fg(Color::Gray)));
     }
+    for part in crate::text::wrap(
+        "Frames: ╌ a zone (servers that fail together), ┅ in yellow a public network (reachable from the internet), ┈ a private network; \"public\" or \"private\" on a box's bottom edge is its own network, not its server's.",
+        usize::from(width).max(20),
+    ) {
+        lines.push(Line::styled(part, Style::default().fg(Color::Gray)));
+    }
     lines
 }
 

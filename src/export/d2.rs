@@ -7,8 +7,9 @@
 
 use super::Marks;
 use super::outline;
+use super::style;
 use crate::analyze::Severity;
-use crate::model::{Design, Kind, Traffic};
+use crate::model::{Design, Kind, Network, Traffic};
 use rustc_hash::FxHashMap as HashMap;
 use std::fmt::Write;
 
@@ -69,11 +70,20 @@ pub fn to_d2(design: &Design, marks: Option<&Marks>) -> String {
     let worst = |list: &[usize]| marks.and_then(|m| m.worst(list));
     // Where each id is drawn: its key path.
     let (on_server, loose) = outline::by_server(design);
-    // A server in a zone is a container inside the zone's: `z0.s1`.
+    // A server in a zone is a container inside the zone's: `z0.s1`; a server on a network
+    // inside the network's: `z0.net_public.s1`, `net_private.s2`.
     let zone_of = design.zone_of();
-    let server_path = |s: usize| match zone_of[s] {
-        Some(z) => format!("z{z}.s{s}"),
-        None => format!("s{s}"),
+    let net_key = |n: Network| format!("net_{}", n.as_str());
+    let server_path = |s: usize| {
+        let mut p = String::new();
+        if let Some(z) = zone_of[s] {
+            let _ = write!(p, "z{z}.");
+        }
+        if let Some(n) = design.servers[s].network {
+            let _ = write!(p, "{}.", net_key(n));
+        }
+        let _ = write!(p, "s{s}");
+        p
     };
     let mut path: HashMap<&str, String> = HashMap::default();
     for (s, ids) in on_server.iter().enumerate() {
@@ -95,7 +105,7 @@ pub fn to_d2(design: &Design, marks: Option<&Marks>) -> String {
     }
     let component = |out: &mut String, i: usize, indent: &str| {
         let c = &design.components[i];
-        let text = outline::component_text(c);
+        let text = outline::component_text(design, c);
         let mut attrs = format!("shape: {}", shape(c.kind));
         if let Some(s) = marks.and_then(|m| m.worst(&m.components[i])) {
             let _ = write!(attrs, "; class: {}", class(s));
@@ -117,10 +127,49 @@ pub fn to_d2(design: &Design, marks: Option<&Marks>) -> String {
         }
         let _ = writeln!(out, "{indent}}}");
     };
+    let members = |out: &mut String, servers: &[usize], indent: &str| {
+        for m in outline::by_network(design, servers) {
+            match m {
+                outline::Member::Server(t) => server(out, t, indent),
+                outline::Member::Network(n, list) => {
+                    let fs = style::network_style(n);
+                    let _ = writeln!(
+                        out,
+                        "{indent}{}: {} {{",
+                        net_key(n),
+                        quoted(outline::network_title(n))
+                    );
+                    let _ = writeln!(
+                        out,
+                        "{indent}  style: {{stroke: \"{}\"; stroke-width: {}; stroke-dash: {}{}}}",
+                        fs.border,
+                        fs.width.round() as i32,
+                        if fs.dash == style::Dash::Dotted { 2 } else { 4 },
+                        fs.fill
+                            .map(|f| format!("; fill: \"{f}\""))
+                            .unwrap_or_default()
+                    );
+                    let inner = format!("{indent}  ");
+                    for t in list {
+                        server(out, t, &inner);
+                    }
+                    let _ = writeln!(out, "{indent}}}");
+                }
+            }
+        }
+    };
     let mut drawn_zone = vec![false; design.zones.len()];
+    let mut unzoned_drawn = false;
     for s in 0..design.servers.len() {
         let Some(z) = zone_of[s] else {
-            server(&mut out, s, "");
+            if design.servers[s].network.is_none() {
+                server(&mut out, s, "");
+            } else if !std::mem::replace(&mut unzoned_drawn, true) {
+                let on: Vec<usize> = (s..design.servers.len())
+                    .filter(|&t| zone_of[t].is_none() && design.servers[t].network.is_some())
+                    .collect();
+                members(&mut out, &on, "");
+            }
             continue;
         };
         if std::mem::replace(&mut drawn_zone[z], true) {
@@ -131,9 +180,10 @@ pub fn to_d2(design: &Design, marks: Option<&Marks>) -> String {
             "z{z}: {} {{\n  style.stroke-dash: 4",
             quoted(&outline::zone_title(&design.zones[z]))
         );
-        for t in (s..design.servers.len()).filter(|&t| zone_of[t] == Some(z)) {
-            server(&mut out, t, "  ");
-        }
+        let in_zone: Vec<usize> = (s..design.servers.len())
+            .filter(|&t| zone_of[t] == Some(z))
+            .collect();
+        members(&mut out, &in_zone, "  ");
         let _ = writeln!(out, "}}");
     }
     for (k, cluster) in design.clusters.iter().enumerate() {

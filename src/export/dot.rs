@@ -8,7 +8,7 @@
 use super::escape::{html, quoted, tooltip};
 use super::style::{self, Dash, FONT, MUTED, RED, TEXT};
 use super::{Index, Marks};
-use crate::model::{Design, Kind, RecordType, Traffic};
+use crate::model::{Design, Kind, Network, RecordType, Traffic};
 use graphviz_rust::dot_structures::{
     Attribute, Edge, EdgeTy, Graph, GraphAttributes, Id, Node, NodeId, Stmt, Subgraph, Vertex,
 };
@@ -326,15 +326,71 @@ fn emit(design: &Design, marks: Option<&Marks>, stmts: &mut Emit) {
             stmts: body,
         })));
     }
-    // Servers in a zone are drawn inside its frame, where its first server would be; a design
-    // without zones gets its servers as before.
+    // Servers in a zone are drawn inside its frame, where its first server would be, and
+    // servers on a network inside the network's frame (in their zone's, if they are in one);
+    // a design without zones or networks gets its servers as before.
     let zone_of = design.zone_of();
-    for s in 0..design.servers.len() {
-        let Some(frame) = server_frames[s].take() else {
-            continue;
+    // The frames of the servers from `from` on that are in `zone` and on `network`, taken.
+    let take = |frames: &mut [Option<Stmt>], from: usize, zone: Option<usize>, network| {
+        (from..design.servers.len())
+            .filter(|&t| zone_of[t] == zone && design.servers[t].network == network)
+            .filter_map(|t| frames[t].take())
+            .collect::<Vec<Stmt>>()
+    };
+    let network_frame = |zone: Option<usize>, network: Network, members: Vec<Stmt>| {
+        let fs = style::network_style(network);
+        let text = if network == Network::Public {
+            style::PUBLIC_TEXT
+        } else {
+            MUTED
         };
+        let zone_id = zone.map_or("", |z| design.zones[z].id.as_str());
+        let mut style = vec!["rounded", fs.dash.dot()];
+        if fs.fill.is_some() {
+            style.push("filled");
+        }
+        let mut body = vec![
+            Stmt::Attribute(a(
+                "label",
+                h(&font(
+                    text,
+                    11,
+                    &format!("<B>{}</B>", style::network_title(network)),
+                )),
+            )),
+            Stmt::Attribute(tip(&format!("{} network", network.as_str()))),
+            Stmt::Attribute(aq("style", &style.join(","))),
+            Stmt::Attribute(aq("color", fs.border)),
+            Stmt::Attribute(aq("penwidth", &format!("{}", fs.width))),
+            Stmt::Attribute(aq("labeljust", "l")),
+            Stmt::Attribute(aq("margin", "12")),
+        ];
+        if let Some(fill) = fs.fill {
+            body.push(Stmt::Attribute(aq("fillcolor", fill)));
+        }
+        body.extend(members);
+        Stmt::Subgraph(Subgraph {
+            id: q(&format!("cluster n:{zone_id}:{}", network.as_str())),
+            stmts: body,
+        })
+    };
+    for s in 0..design.servers.len() {
+        if server_frames[s].is_none() {
+            continue;
+        }
+        let network = design.servers[s].network;
         let Some(z) = zone_of[s] else {
-            stmts.push(frame);
+            match network {
+                None => {
+                    if let Some(f) = server_frames[s].take() {
+                        stmts.push(f);
+                    }
+                }
+                Some(n) => {
+                    let members = take(&mut server_frames, s, None, network);
+                    stmts.push(network_frame(None, n, members));
+                }
+            }
             continue;
         };
         let zone = &design.zones[z];
@@ -355,13 +411,17 @@ fn emit(design: &Design, marks: Option<&Marks>, stmts: &mut Emit) {
             Stmt::Attribute(aq("color", style::ZONE_BORDER)),
             Stmt::Attribute(aq("labeljust", "l")),
             Stmt::Attribute(aq("margin", "14")),
-            frame,
         ];
-        for t in s + 1..design.servers.len() {
-            if zone_of[t] == Some(z)
-                && let Some(f) = server_frames[t].take()
-            {
-                body.push(f);
+        for t in s..design.servers.len() {
+            if zone_of[t] != Some(z) || server_frames[t].is_none() {
+                continue;
+            }
+            match design.servers[t].network {
+                None => body.extend(server_frames[t].take()),
+                Some(n) => {
+                    let members = take(&mut server_frames, t, Some(z), Some(n));
+                    body.push(network_frame(Some(z), n, members));
+                }
             }
         }
         stmts.push(Stmt::Subgraph(Subgraph {
@@ -725,6 +785,12 @@ fn component_node(design: &Design, i: usize, marks: Option<&Marks>) -> Stmt {
     for line in style::details(c) {
         label.push_str(&format!("<BR/>{}", font(MUTED, 9, &html(&line))));
     }
+    // A network of its own, which the frame round its server does not show.
+    if let Some(n) = crate::layout::network_mark(design, c) {
+        let color = style::network_style(n).border;
+        let text = format!("<B>{} network</B>", n.as_str());
+        label.push_str(&format!("<BR/>{}", font(color, 9, &text)));
+    }
     if let Some(line) = marks.and_then(|m| rule_line(m, flagged)) {
         label.push_str(&format!("<BR/>{line}"));
     }
@@ -758,6 +824,18 @@ fn legend(design: &Design, marks: Option<&Marks>, vips: bool) -> Stmt {
             ks.border,
             font(ks.border, 11, &kind.glyph().to_string()),
             html(kind.title())
+        ));
+    }
+    for (fs, text) in style::legend_frames(design) {
+        let sample = match fs.dash {
+            Dash::Dotted => "╭┈┈┈╮",
+            _ => "╭╌╌╌╮",
+        };
+        rows.push_str(&format!(
+            "<TR><TD BGCOLOR=\"{}\">{}</TD><TD ALIGN=\"LEFT\">{}</TD></TR>",
+            fs.fill.unwrap_or("white"),
+            font(fs.border, 11, sample),
+            html(text)
         ));
     }
     let mut lines = style::legend_lines(design, marks);

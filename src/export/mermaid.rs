@@ -8,8 +8,9 @@
 
 use super::Marks;
 use super::outline;
+use super::style;
 use crate::analyze::Severity;
-use crate::model::{Design, Kind, Traffic};
+use crate::model::{Design, Kind, Network, Traffic};
 use rustc_hash::FxHashMap as HashMap;
 use std::fmt::Write;
 
@@ -75,7 +76,7 @@ pub fn to_mermaid(design: &Design, marks: Option<&Marks>) -> String {
     let component_line = |out: &mut String, i: usize, indent: &str| {
         let c = &design.components[i];
         let (open, close) = shape(c.kind);
-        let text = outline::component_text(c);
+        let text = outline::component_text(design, c);
         let _ = writeln!(out, "{indent}c{i}{open}\"{}\"{close}", label(&text));
     };
     // Components grouped by server, in design order.
@@ -92,12 +93,45 @@ pub fn to_mermaid(design: &Design, marks: Option<&Marks>) -> String {
         }
         let _ = writeln!(out, "{indent}end");
     };
-    // A server in a zone is drawn inside the zone's subgraph, where its first server would be.
+    // A server in a zone is drawn inside the zone's subgraph, where its first server would be;
+    // a server on a network inside the network's (in its zone's, if it is in one).
     let zone_of = design.zone_of();
+    let mut styled: Vec<(String, Network)> = Vec::new();
+    let mut members = |out: &mut String, zone: Option<usize>, servers: &[usize], indent: &str| {
+        for m in outline::by_network(design, servers) {
+            match m {
+                outline::Member::Server(t) => server(out, t, indent),
+                outline::Member::Network(n, list) => {
+                    let id = format!(
+                        "n{}_{}",
+                        zone.map_or("x".to_string(), |z| z.to_string()),
+                        n.as_str()
+                    );
+                    let title = outline::network_title(n);
+                    let _ = writeln!(out, "{indent}subgraph {id}[\"{}\"]", label(title));
+                    let inner = format!("{indent}  ");
+                    for t in list {
+                        server(out, t, &inner);
+                    }
+                    let _ = writeln!(out, "{indent}end");
+                    styled.push((id, n));
+                }
+            }
+        }
+    };
     let mut drawn_zone = vec![false; design.zones.len()];
+    let mut unzoned_drawn = false;
     for s in 0..design.servers.len() {
         let Some(z) = zone_of[s] else {
-            server(&mut out, s, "  ");
+            // The servers in no zone, each network's together where its first server is.
+            if design.servers[s].network.is_none() {
+                server(&mut out, s, "  ");
+            } else if !std::mem::replace(&mut unzoned_drawn, true) {
+                let on: Vec<usize> = (s..design.servers.len())
+                    .filter(|&t| zone_of[t].is_none() && design.servers[t].network.is_some())
+                    .collect();
+                members(&mut out, None, &on, "  ");
+            }
             continue;
         };
         if std::mem::replace(&mut drawn_zone[z], true) {
@@ -105,10 +139,27 @@ pub fn to_mermaid(design: &Design, marks: Option<&Marks>) -> String {
         }
         let title = outline::zone_title(&design.zones[z]);
         let _ = writeln!(out, "  subgraph z{z}[\"{}\"]", label(&title));
-        for t in (s..design.servers.len()).filter(|&t| zone_of[t] == Some(z)) {
-            server(&mut out, t, "    ");
-        }
+        let in_zone: Vec<usize> = (s..design.servers.len())
+            .filter(|&t| zone_of[t] == Some(z))
+            .collect();
+        members(&mut out, Some(z), &in_zone, "    ");
         let _ = writeln!(out, "  end");
+    }
+    // Public networks stand out; private ones are quiet.
+    for (id, n) in &styled {
+        let fs = style::network_style(*n);
+        let dash = if fs.dash == style::Dash::Dotted {
+            "2 3"
+        } else {
+            "6 3"
+        };
+        let _ = writeln!(
+            out,
+            "  style {id} fill:{},stroke:{},stroke-width:{}px,stroke-dasharray:{dash}",
+            fs.fill.unwrap_or("none"),
+            fs.border,
+            fs.width
+        );
     }
     // Clusters that links or DNS records name are nodes of their own.
     for (k, cluster) in design.clusters.iter().enumerate() {

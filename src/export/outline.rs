@@ -1,7 +1,7 @@
 //! What the text diagram formats (Mermaid, D2) say of each element, in one place: the
 //! components grouped by server and the text of a component, a server and a cluster.
 
-use crate::model::{Cluster, Component, Design, Server, Zone};
+use crate::model::{Cluster, Component, Design, Network, Server, Zone};
 
 /// The components on each server and those on none, each in design order.
 pub(crate) fn by_server(design: &Design) -> (Vec<Vec<usize>>, Vec<usize>) {
@@ -16,8 +16,9 @@ pub(crate) fn by_server(design: &Design) -> (Vec<Vec<usize>>, Vec<usize>) {
     (on_server, loose)
 }
 
-/// A component's label (or id), then its id where it has a label, then its software.
-pub(crate) fn component_text(c: &Component) -> String {
+/// A component's label (or id), then its id where it has a label, then its software, then
+/// its own network where the frame round its server does not show it.
+pub(crate) fn component_text(design: &Design, c: &Component) -> String {
     let mut text = c.label.clone().unwrap_or_else(|| c.id.clone());
     if c.label.is_some() {
         text = format!("{text}\n{}", c.id);
@@ -25,7 +26,41 @@ pub(crate) fn component_text(c: &Component) -> String {
     if let Some(sw) = &c.software {
         text = format!("{text}\n{sw}");
     }
+    if let Some(n) = crate::layout::network_mark(design, c) {
+        text = format!("{text}\n{} network", n.as_str());
+    }
     text
+}
+
+/// Where a network's subgraph (container) goes: the servers of a zone, or of none, grouped
+/// by network. Each entry is a server on no network, or a network with its servers, in the
+/// order of their first server.
+pub(crate) enum Member {
+    Server(usize),
+    Network(Network, Vec<usize>),
+}
+
+/// The servers from `servers` (in one zone, or in none) as [`Member`]s.
+pub(crate) fn by_network(design: &Design, servers: &[usize]) -> Vec<Member> {
+    let mut out: Vec<Member> = Vec::new();
+    for &s in servers {
+        match design.servers[s].network {
+            None => out.push(Member::Server(s)),
+            Some(n) => match out
+                .iter_mut()
+                .find(|m| matches!(m, Member::Network(k, _) if *k == n))
+            {
+                Some(Member::Network(_, list)) => list.push(s),
+                _ => out.push(Member::Network(n, vec![s])),
+            },
+        }
+    }
+    out
+}
+
+/// "public network · internet-facing", "private network".
+pub(crate) fn network_title(network: Network) -> &'static str {
+    super::style::network_title(network)
 }
 
 /// A server's label and id (or its id), then its IP after `ip_sep`.

@@ -2,7 +2,7 @@
 //! the same way: fill and border colour by kind, line colour by encryption, dash by traffic.
 
 use crate::analyze::Severity;
-use crate::model::{Component, Kind, Link, Protocol, Traffic};
+use crate::model::{Component, Kind, Link, Network, Protocol, Traffic};
 
 pub const FONT: &str = "Helvetica";
 /// The red of SPOFs, insecure links and other serious findings.
@@ -15,6 +15,87 @@ pub const SERVER_FILL: &str = "#f5f7fa";
 pub const SERVER_BORDER: &str = "#90a4ae";
 /// The dashed frame of a zone (failure domain) around its servers.
 pub const ZONE_BORDER: &str = "#5c6bc0";
+/// The frame of a public network, reachable from the internet: amber, filled, the one that
+/// stands out.
+pub const PUBLIC_BORDER: &str = "#ff8f00";
+pub const PUBLIC_FILL: &str = "#fff8e1";
+/// Text on or about a public network, darker than its border to read on its fill.
+pub const PUBLIC_TEXT: &str = "#e65100";
+/// The quiet dotted frame of a private network.
+pub const PRIVATE_BORDER: &str = "#78909c";
+
+/// The look of a zone's or network's frame: border colour, fill (if any), dash, width.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct FrameStyle {
+    pub border: &'static str,
+    pub fill: Option<&'static str>,
+    pub dash: Dash,
+    pub width: f32,
+}
+
+pub const ZONE_FRAME: FrameStyle = FrameStyle {
+    border: ZONE_BORDER,
+    fill: None,
+    dash: Dash::Dashed,
+    width: 1.2,
+};
+
+/// The look of a network's frame.
+pub fn network_style(network: Network) -> FrameStyle {
+    match network {
+        Network::Public => FrameStyle {
+            border: PUBLIC_BORDER,
+            fill: Some(PUBLIC_FILL),
+            dash: Dash::Dashed,
+            width: 2.0,
+        },
+        Network::Private => FrameStyle {
+            border: PRIVATE_BORDER,
+            fill: None,
+            dash: Dash::Dotted,
+            width: 1.2,
+        },
+    }
+}
+
+/// What a network's frame is titled: public says it faces the internet.
+pub fn network_title(network: Network) -> &'static str {
+    match network {
+        Network::Public => "public network · internet-facing",
+        Network::Private => "private network",
+    }
+}
+
+/// The legend's frame samples for what `design` draws: the networks it puts servers or
+/// components on and, where it has networks, its zones, whose frames the networks' would
+/// otherwise be taken for. (A design without networks titles its zones' frames, and draws
+/// and explains them as before.)
+pub fn legend_frames(design: &crate::model::Design) -> Vec<(FrameStyle, &'static str)> {
+    let on = |n: Network| {
+        design.servers.iter().any(|s| s.network == Some(n))
+            || design.components.iter().any(|c| c.network == Some(n))
+    };
+    let mut rows = Vec::new();
+    if !on(Network::Public) && !on(Network::Private) {
+        return rows;
+    }
+    if !design.zones.is_empty() {
+        rows.push((ZONE_FRAME, "zone: servers that fail together"));
+    }
+    if on(Network::Public) {
+        rows.push((
+            network_style(Network::Public),
+            "public network: reachable from the internet",
+        ));
+    }
+    if on(Network::Private) {
+        rows.push((
+            network_style(Network::Private),
+            "private network: reached only through its links",
+        ));
+    }
+    rows
+}
 pub const ENCRYPTED: &str = "#2e7d32";
 pub const PLAIN: &str = "#78909c";
 pub const DNS_FILL: &str = "#f3e5f5";

@@ -12,7 +12,7 @@ use super::style::{self, LinkStyle, MUTED, RED, TEXT, fit, text_width};
 use super::{Index, Marks};
 use crate::analyze::Severity;
 use crate::layout::{self, Rect};
-use crate::model::{Design, Kind, RecordType};
+use crate::model::{Design, Kind, Network, RecordType};
 use std::fmt::Write;
 
 /// Pixels per canvas cell: a terminal cell is about twice as tall as it is wide.
@@ -133,7 +133,19 @@ fn frame_title(name: &str, id: Option<&str>, ip: Option<&str>, room: i64) -> (Ve
 /// Draws `design` as SVG, findings marked when `marks` is given. Positions must be within
 /// [`MAX_POSITION`] (see [`out_of_range`]; [`super::render`] checks).
 pub fn to_svg(design: &Design, marks: Option<&Marks>) -> String {
-    let geo = layout::layout(design);
+    let mut geo = layout::layout(design);
+    // Positions that would draw a zone's or network's frame round a server that is not in
+    // it are replaced, in memory, by the automatic layout's, which places servers by zone.
+    let placed: Design;
+    let design = if layout::frame_conflict(design, &geo).is_some() {
+        let mut d = design.clone();
+        layout::arrange(&mut d);
+        geo = layout::layout(&d);
+        placed = d;
+        &placed
+    } else {
+        design
+    };
     let index = Index::new(design);
     let canvas = Canvas {
         ox: MARGIN + RING - i64::from(geo.bounds.x) * CELL_W,
@@ -153,21 +165,50 @@ pub fn to_svg(design: &Design, marks: Option<&Marks>) -> String {
 
     let mut body = String::with_capacity(1024 + design.components.len() * 900);
 
-    // Zones: a dashed outline round the frames of their servers, drawn under them, with the
-    // zone and its region in the outline's lower margin. The automatic layout puts a zone's
-    // servers together; where a design's own positions interleave zones, their outlines overlap.
+    // Zones and networks: an outline round the frames of their servers (a zone's round its
+    // networks' too), drawn under them, titled in the outline's lower margin (lines may cross
+    // it, as they cross the outline); a public network's filled. Servers are grouped so that
+    // outlines never overlap.
     let zone_of = design.zone_of();
+    let border_of = |rect: &Rect| {
+        let r = canvas.px(rect);
+        Px {
+            x: r.x,
+            y: r.y + CELL_H / 2,
+            w: r.w,
+            h: r.h - CELL_H / 2,
+        }
+    };
+    let grow = |p: Px| Px {
+        x: p.x - 6,
+        y: p.y - 6,
+        w: p.w + 12,
+        h: p.h + 22,
+    };
+    let networks: Vec<(layout::NetworkFrame, Px)> = geo
+        .networks
+        .iter()
+        .filter_map(|n| {
+            let servers = geo.frames.iter().filter(|(s, _)| {
+                zone_of[*s] == n.zone && design.servers[*s].network == Some(n.network)
+            });
+            Some((*n, grow(union_all(servers.map(|(_, r)| border_of(r)))?)))
+        })
+        .collect();
+    let mut keep_out: Vec<Px> = Vec::new();
     for (z, zone) in design.zones.iter().enumerate() {
-        let Some(area) = union_all(
-            geo.frames
-                .iter()
-                .filter(|(s, _)| zone_of[*s] == Some(z))
-                .map(|(_, rect)| canvas.px(rect)),
-        ) else {
+        let plain = geo
+            .frames
+            .iter()
+            .filter(|(s, _)| zone_of[*s] == Some(z) && design.servers[*s].network.is_none())
+            .map(|(_, r)| grow(border_of(r)));
+        let nets = networks
+            .iter()
+            .filter(|(n, _)| n.zone == Some(z))
+            .map(|(_, p)| grow(*p));
+        let Some(Px { x, y, w, h }) = union_all(plain.chain(nets)) else {
             continue;
         };
-        let (x, y) = (area.x - 6, area.y + CELL_H / 2 - 6);
-        let (w, h) = (area.w + 12, area.h - CELL_H / 2 + 22);
         let mut label = format!("zone {}", zone.display_name());
         if let Some(region) = zone.region.as_deref() {
             label.push_str(&format!(" · region {region}"));
@@ -182,10 +223,44 @@ pub fn to_svg(design: &Design, marks: Option<&Marks>) -> String {
             xml(&label)
         );
     }
+    // Each network's title, written once the lines are routed, where they cross it least.
+    let mut net_titles: Vec<(&str, &str, Px)> = Vec::new();
+    for (n, p) in &networks {
+        let fs = style::network_style(n.network);
+        let title = style::network_title(n.network);
+        let text = if n.network == Network::Public {
+            style::PUBLIC_TEXT
+        } else {
+            MUTED
+        };
+        let dash = fs
+            .dash
+            .svg()
+            .map(|d| format!(" stroke-dasharray=\"{d}\""))
+            .unwrap_or_default();
+        let in_zone = n
+            .zone
+            .map(|z| format!(" in zone {}", design.zones[z].id))
+            .unwrap_or_default();
+        let _ = write!(
+            body,
+            "<g class=\"network\" data-network=\"{}\"><title>{} network{}</title><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"10\" fill=\"{}\" stroke=\"{}\" stroke-width=\"{}\"{dash}/></g>",
+            n.network.as_str(),
+            n.network.as_str(),
+            xml(&in_zone),
+            p.x,
+            p.y,
+            p.w,
+            p.h,
+            fs.fill.unwrap_or("none"),
+            fs.border,
+            fs.width,
+        );
+        net_titles.push((title, text, *p));
+    }
 
     // Server frames, their titles kept clear of lines and labels.
     let mut frames: Vec<Px> = Vec::with_capacity(geo.frames.len());
-    let mut keep_out: Vec<Px> = Vec::new();
     for &(s, rect) in &geo.frames {
         let server = &design.servers[s];
         let r = canvas.px(&rect);
@@ -253,6 +328,27 @@ pub fn to_svg(design: &Design, marks: Option<&Marks>) -> String {
         keep_out.push(title);
         body.push_str("</g>");
     }
+
+    // A component on a network its server's frame does not show: a tag on its box's bottom
+    // border, kept clear of lines.
+    let net_tags: Vec<(Px, Network)> = geo
+        .network_marks
+        .iter()
+        .map(|&(i, n)| {
+            let b = boxes[i];
+            let w = text_width(n.as_str(), 9.0, true) + 10;
+            (
+                Px {
+                    x: b.right() - w - 8,
+                    y: b.bottom() - 7,
+                    w,
+                    h: 13,
+                },
+                n,
+            )
+        })
+        .collect();
+    keep_out.extend(net_tags.iter().map(|(r, _)| *r));
 
     // DNS records: a tag on what each one points at, where it covers nothing.
     let mut header_dns = Vec::new();
@@ -324,6 +420,8 @@ pub fn to_svg(design: &Design, marks: Option<&Marks>) -> String {
         }
     }
     let mut labels = String::new();
+    // The links' labels, which networks' titles keep off.
+    let mut placed: Vec<Px> = Vec::new();
     for (li, f, t, pts) in &routes {
         let link = &design.links[*li];
         let flagged = marks.map(|m| &m.links[*li][..]).unwrap_or(&[]);
@@ -354,9 +452,52 @@ pub fn to_svg(design: &Design, marks: Option<&Marks>) -> String {
             let h = variant.len() as i64 * 11 + 3;
             if let Some(r) = router.place_label(pts, w, h) {
                 draw_link_label(&mut labels, &r, &variant, &ls);
+                placed.push(r);
                 break;
             }
         }
+    }
+
+    for (title, color, p) in &net_titles {
+        let w = text_width(title, 10.0, true);
+        let spot = |x: i64| Px {
+            x,
+            y: p.bottom() - 15,
+            w,
+            h: 12,
+        };
+        let crossings = |r: &Px| {
+            100 * placed.iter().filter(|l| l.intersects(r)).count()
+                + routes
+                    .iter()
+                    .flat_map(|(_, _, _, pts)| pts.windows(2))
+                    .filter(|seg| {
+                        let ((x1, y1), (x2, y2)) = (seg[0], seg[1]);
+                        let s = Px {
+                            x: x1.min(x2),
+                            y: y1.min(y2),
+                            w: (x1 - x2).abs() + 1,
+                            h: (y1 - y2).abs() + 1,
+                        };
+                        s.intersects(r)
+                    })
+                    .count()
+        };
+        let (left, right) = (p.x + 8, p.right() - 8 - w);
+        let candidates = [left, (left + right) / 2, right];
+        let best = candidates
+            .into_iter()
+            .filter(|&x| x >= left)
+            .map(spot)
+            .min_by_key(|r| crossings(r))
+            .unwrap_or_else(|| spot(left));
+        // A white halo keeps it legible where a line must cross it.
+        let _ = write!(
+            labels,
+            "<text x=\"{}\" y=\"{}\" class=\"d\" font-weight=\"bold\" fill=\"{color}\" style=\"fill:{color}\" stroke=\"white\" stroke-width=\"3\" paint-order=\"stroke\">{title}</text>",
+            best.x,
+            p.bottom() - 5,
+        );
     }
 
     // Component boxes.
@@ -440,6 +581,27 @@ pub fn to_svg(design: &Design, marks: Option<&Marks>) -> String {
             }
         }
         body.push_str("</g>");
+    }
+    for (r, n) in &net_tags {
+        let fs = style::network_style(*n);
+        let text = if *n == Network::Public {
+            style::PUBLIC_TEXT
+        } else {
+            MUTED
+        };
+        let _ = write!(
+            body,
+            "<g class=\"netmark\"><title>on the {n} network, not its server's</title><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"6\" fill=\"{}\" stroke=\"{}\"/><text x=\"{}\" y=\"{}\" class=\"k\" fill=\"{text}\" style=\"fill:{text}\">{n}</text></g>",
+            r.x,
+            r.y,
+            r.w,
+            r.h,
+            fs.fill.unwrap_or("white"),
+            fs.border,
+            r.x + 5,
+            r.y + 10,
+            n = n.as_str(),
+        );
     }
     body.push_str(&labels);
     for (r, text) in &tags {
@@ -596,10 +758,12 @@ fn legend(out: &mut String, design: &Design, marks: Option<&Marks>, x: i64, y: i
         .filter(|k| design.components.iter().any(|c| c.kind == *k))
         .collect();
     let lines = style::legend_lines(design, marks);
-    let rows = 1 + kinds.len() + lines.len();
+    let frames = style::legend_frames(design);
+    let rows = 1 + kinds.len() + frames.len() + lines.len();
     let texts = kinds
         .iter()
         .map(|k| text_width(k.title(), 11.0, false))
+        .chain(frames.iter().map(|(_, t)| text_width(t, 11.0, false)))
         .chain(lines.iter().map(|(_, _, t)| text_width(t, 11.0, false)));
     let w = (texts.max().unwrap_or(0) + 60).max(160);
     let h = rows as i64 * 18 + 10;
@@ -627,6 +791,25 @@ fn legend(out: &mut String, design: &Design, marks: Option<&Marks>, x: i64, y: i
             k.glyph(),
             x + 52,
             xml(k.title())
+        );
+    }
+    for (fs, text) in frames {
+        ry += 18;
+        let dash = fs
+            .dash
+            .svg()
+            .map(|d| format!(" stroke-dasharray=\"{d}\""))
+            .unwrap_or_default();
+        let _ = write!(
+            out,
+            "<rect x=\"{}\" y=\"{}\" width=\"36\" height=\"14\" rx=\"4\" fill=\"{}\" stroke=\"{}\" stroke-width=\"{}\"{dash}/><text x=\"{}\" y=\"{ry}\" class=\"lg\">{}</text>",
+            x + 8,
+            ry - 11,
+            fs.fill.unwrap_or("none"),
+            fs.border,
+            fs.width,
+            x + 52,
+            xml(text)
         );
     }
     for (color, dash, text) in lines {

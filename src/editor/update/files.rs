@@ -106,6 +106,7 @@ impl App {
             Outcome::Recovered { from, design } => {
                 let mut design = *design;
                 place_unpositioned(&mut design);
+                self.placed = crate::layout::untangle(&mut design);
                 self.design = design;
                 self.history.record_step(&mut self.design);
                 self.generation += 1;
@@ -196,7 +197,10 @@ impl App {
             if existed {
                 self.remember(&p);
             }
-            self.say(format!("opened {}", p.display()));
+            match self.message.take() {
+                Some(placed) => self.warn(format!("opened {} · {}", p.display(), placed.text)),
+                None => self.say(format!("opened {}", p.display())),
+            }
         }
     }
 
@@ -230,6 +234,7 @@ impl App {
             ..
         } = pending;
         place_unpositioned(&mut design);
+        let placed = crate::layout::untangle(&mut design);
         self.design = design;
         self.history.record_step(&mut self.design);
         self.saved = self.history.version();
@@ -240,6 +245,11 @@ impl App {
             "reloaded {} from disk · u brings back the editor's version",
             self.file_name()
         ));
+        if let Some(why) = placed {
+            self.saved = super::super::state::NOT_SAVED;
+            self.derive();
+            self.placed = Some(why);
+        }
     }
 }
 

@@ -44,6 +44,19 @@ fn zones_are_framed() {
     insta::assert_snapshot!(t.backend());
     let screen = format!("{:?}", t.backend());
     assert!(screen.contains("zone eu-west-1a · eu-west-1"), "{screen}");
+    // The networks inside the zone, and the agent on the public host that reports over the
+    // private network marked on its box.
+    assert!(screen.contains("┏┅ public network"), "{screen}");
+    assert!(screen.contains("┌┈ private network"), "{screen}");
+    assert!(screen.contains("╰─────── private ╯"), "{screen}");
+    // Public stands out in the warning colour.
+    let buf = t.backend().buffer();
+    let public = buf
+        .content
+        .iter()
+        .find(|c| c.symbol() == "┅")
+        .expect("a public network's border");
+    assert_eq!(public.fg, ratatui::style::Color::Yellow);
 }
 
 #[test]
