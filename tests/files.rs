@@ -190,6 +190,7 @@ proptest! {
                         && !f.message.contains("only primary of the data")
                         && !f.message.contains("only name service")
                         && !f.message.contains("is the only cache of")
+                        && !f.message.contains("is the one instance of a service that")
                 });
                 prop_assert!(!own || severe, "{} is reported but costs {:?}", c.id, loss);
             }

@@ -445,6 +445,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         .collect();
     findings.extend(queue_spofs(ctx));
     findings.extend(cache_spofs(ctx));
+    findings.extend(dependency_spofs(ctx));
     findings
 }
 
@@ -467,18 +468,96 @@ fn about(ctx: &Ctx, i: usize) -> String {
 /// takes over, nor where it shares a server with every component that uses it (they fail
 /// together, and that server is the finding).
 fn cache_spofs(ctx: &Ctx) -> Vec<Finding> {
+    let d = ctx.design;
+    single_shared(ctx, Kind::Cache)
+        .into_iter()
+        .map(|(c, users)| {
+            let cache = &d.components[c];
+            let about = about(ctx, c);
+            let ids: Vec<&str> = users.iter().map(|&u| ctx.id(u)).collect();
+            let mut f = Finding::new(
+                RULE.id,
+                Severity::High,
+                format!(
+                    "cache `{}`{about} is the only cache of {}: if it fails, what it holds (sessions, cached data) is gone for all of them: users may be logged out, and every request falls through to what it was caching",
+                    cache.id,
+                    list(&ids)
+                ),
+            )
+            .components([cache.id.as_str()])
+            .recommend(format!(
+                "add a replica of `{}` on another server that takes over when it fails (e.g. Redis with a replica and Sentinel, or a Redis Cluster) and point {} at both, or use a managed cache and mark it `redundant = true`",
+                cache.id,
+                list(&ids)
+            ));
+            if let Some(s) = ctx.server_of[c] {
+                f = f.servers([d.servers[s].id.as_str()]);
+            }
+            f
+        })
+        .collect()
+}
+
+/// A single service of kind `other` (a file server every web server mounts, a directory every
+/// login asks) that several application or web servers on other servers all depend on: what
+/// they need from it is gone for all of them when it fails (high: the design does not say
+/// whether the pages still render). The same exemptions as a cache's.
+fn dependency_spofs(ctx: &Ctx) -> Vec<Finding> {
+    let d = ctx.design;
+    // Mail is stored and forwarded: senders queue it while a relay is down.
+    let mail = |c: usize| {
+        ctx.into[c]
+            .iter()
+            .all(|&(_, l)| d.links[l].port.is_some_and(|p| matches!(p, 25 | 465 | 587)))
+    };
+    single_shared(ctx, Kind::Other)
+        .into_iter()
+        // A service with no server of the design is someone else's (a payment provider).
+        .filter(|(c, users)| users.len() > 1 && ctx.server_of[*c].is_some() && !mail(*c))
+        .map(|(c, users)| {
+            let dep = &d.components[c];
+            let about = about(ctx, c);
+            let ids: Vec<&str> = users.iter().map(|&u| ctx.id(u)).collect();
+            let mut f = Finding::new(
+                RULE.id,
+                Severity::High,
+                format!(
+                    "`{}`{about} is the one instance of a service that {} all depend on: if it fails, what they need from it is gone for every one of them",
+                    dep.id,
+                    list(&ids)
+                ),
+            )
+            .components([dep.id.as_str()])
+            .recommend(format!(
+                "run a second instance of `{}` on another server that takes over when it fails (a replica, a cluster, replicated storage) and point {} at both, or use a managed service and mark it `redundant = true`",
+                dep.id,
+                list(&ids)
+            ));
+            if let Some(s) = ctx.server_of[c] {
+                f = f.servers([d.servers[s].id.as_str()]);
+            }
+            f
+        })
+        .collect()
+}
+
+/// The components of `kind` that application or web servers on other servers depend on with
+/// no other of that kind to turn to, each with those servers: not managed, not already a SPOF
+/// finding, with no cluster peer or copy to take over, and not on the one server of all that
+/// use it (they fail together, and that server is the finding).
+fn single_shared(ctx: &Ctx, kind: Kind) -> Vec<(usize, Vec<usize>)> {
     let reported: Vec<usize> = ctx.component_spofs().iter().map(|s| s.node).collect();
     let d = ctx.design;
     let comps = &d.components;
     (0..ctx.len())
         .filter(|&c| {
-            comps[c].kind == Kind::Cache
+            comps[c].kind == kind
                 && !comps[c].redundant
                 && ctx.reachable[c]
                 && !reported.contains(&c)
         })
         .filter(|&c| {
-            // A cluster of several caches, or a cache with a copy, has a peer to take over.
+            // A cluster of several, or one with a copy, has a peer to take over.
             let peers = comps[c].cluster.as_ref().is_some_and(|k| {
                 comps
                     .iter()
@@ -502,38 +581,18 @@ fn cache_spofs(ctx: &Ctx) -> Vec<Finding> {
                 .collect();
             users.sort_unstable();
             users.dedup();
-            // Each user has no other cache to turn to.
-            let only = users.iter().all(|&u| {
-                ctx.out[u]
-                    .iter()
-                    .all(|&(t, _)| t == c || comps[t].kind != Kind::Cache)
-            });
+            // Each user has no other of the kind to turn to (for `other`, none running the
+            // same software: a file server and a directory are not each other's spare).
+            let spare = |t: usize| {
+                t != c
+                    && comps[t].kind == kind
+                    && (kind != Kind::Other || comps[t].software == comps[c].software)
+            };
+            let only = users
+                .iter()
+                .all(|&u| !ctx.out[u].iter().any(|&(t, _)| spare(t)));
             let apart = users.iter().any(|&u| ctx.server_of[u] != ctx.server_of[c]);
-            if users.is_empty() || !only || !apart {
-                return None;
-            }
-            let cache = &comps[c];
-            let about = about(ctx, c);
-            let ids: Vec<&str> = users.iter().map(|&u| ctx.id(u)).collect();
-            let mut f = Finding::new(
-                RULE.id,
-                Severity::High,
-                format!(
-                    "cache `{}`{about} is the only cache of {}: if it fails, what it holds (sessions, cached data) is gone for all of them: users may be logged out, and every request falls through to what it was caching",
-                    cache.id,
-                    list(&ids)
-                ),
-            )
-            .components([cache.id.as_str()])
-            .recommend(format!(
-                "add a replica of `{}` on another server that takes over when it fails (e.g. Redis with a replica and Sentinel, or a Redis Cluster) and point {} at both, or use a managed cache and mark it `redundant = true`",
-                cache.id,
-                list(&ids)
-            ));
-            if let Some(s) = ctx.server_of[c] {
-                f = f.servers([d.servers[s].id.as_str()]);
-            }
-            Some(f)
+            (!users.is_empty() && only && apart).then_some((c, users))
         })
         .collect()
 }
@@ -726,6 +785,40 @@ mod tests {
             "{:?}",
             ids(&d)
         );
+    }
+
+    #[test]
+    fn a_single_file_server_every_web_server_mounts_is_a_spof() {
+        let mut d = reference("03-secured-monitored.toml");
+        let f = |d: &crate::model::Design| -> Vec<String> {
+            run(&RULE, d)
+                .into_iter()
+                .filter(|f| f.message.contains("is the one instance of a service"))
+                .map(|f| f.components[0].clone())
+                .collect()
+        };
+        d.servers.push(crate::model::Server {
+            id: "nfs-01".into(),
+            ..Default::default()
+        });
+        let mut nfs = crate::model::Component::new("nfs", Kind::Other);
+        nfs.software = Some("NFS".into());
+        nfs.server = Some("nfs-01".into());
+        d.components.push(nfs);
+        for from in ["nginx-1", "nginx-2"] {
+            d.links.push(link(from, "nfs", crate::model::Protocol::Tcp));
+        }
+        assert_eq!(f(&d), ["nfs"]);
+        // A mail relay queues at the senders; a third party's API has no server of ours.
+        for l in d.links.iter_mut().filter(|l| l.to == "nfs") {
+            l.port = Some(25);
+        }
+        assert!(f(&d).is_empty());
+        for l in d.links.iter_mut().filter(|l| l.to == "nfs") {
+            l.port = None;
+        }
+        d.component_mut("nfs").expect("nfs").server = None;
+        assert!(f(&d).is_empty());
     }
 
     #[test]
