@@ -120,6 +120,29 @@ fn carries_https(link: &crate::model::Link) -> bool {
     }
 }
 
+/// The host names whose records lead to component `e`: "www.foobar.com", "foobar.com" for the
+/// apex; the site's name where no record names it.
+fn looked_up(ctx: &Ctx, e: usize) -> String {
+    let d = ctx.design;
+    let hosts: Vec<String> = ctx
+        .records_to(e)
+        .into_iter()
+        .filter_map(|n| {
+            let domain = d.domain.as_deref()?;
+            Some(if n == "@" || n.is_empty() {
+                domain.to_string()
+            } else {
+                format!("{n}.{domain}")
+            })
+        })
+        .collect();
+    if hosts.is_empty() {
+        d.site_name()
+    } else {
+        crate::analyze::and_join(&hosts)
+    }
+}
+
 /// How requests reached a component that must hold a certificate.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Via {
@@ -181,6 +204,12 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
             }
         }
     }
+    // Where clients already talk plain HTTP, that finding asks for HTTPS with a certificate:
+    // the record's missing certificate there is the same cause.
+    let plain_to: Vec<usize> = plain
+        .iter()
+        .flat_map(|(_, _, tos, _)| tos.clone())
+        .collect();
     for (_, mut clients, mut tos, mut ls) in plain {
         // A client linked to a database is DB-EXPOSED's finding (remove the link), not a
         // matter of serving HTTPS on the database.
@@ -275,6 +304,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         .flat_map(|(e, via)| tls_ends(ctx, e).into_iter().map(move |t| (t, via)))
         .collect();
     let mut endpoints = endpoints;
+    endpoints.retain(|&(e, via)| via != Via::Record || !plain_to.contains(&e));
     endpoints.retain(|&(e, _)| !pass_through(comps[e].kind) && comps[e].kind != Kind::Client);
     endpoints.sort_unstable_by_key(|&(e, via)| (e, via as u8));
     endpoints.dedup_by_key(|(e, _)| *e);
@@ -323,7 +353,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
             (None, Via::Record) => format!(
                 "{who}, where the DNS record points, {} no SSL certificate: users who look up {} cannot reach it over HTTPS",
                 if ids.len() == 1 { "holds" } else { "hold" },
-                d.site_name()
+                looked_up(ctx, members[0])
             ),
             (None, Via::Inferred) => format!(
                 "{who}, taken as the entry point (inferred: the design has no client), {} no SSL certificate: it cannot serve HTTPS to users",
