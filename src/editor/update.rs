@@ -69,11 +69,19 @@ impl App {
     /// coordinates set is always valid, so the design is not validated again: on a large
     /// design that is most of what a move costs.
     fn move_to(&mut self, id: &str, x: i32, y: i32) -> bool {
-        let Some(c) = self.design.component_mut(id) else {
+        let Some(i) = self.derived.component_index_of(&self.design, id) else {
             return false;
         };
+        let c = &mut self.design.components[i];
         (c.x, c.y) = (Some(x), Some(y));
-        self.record(EditKey::Move(id.to_string()))
+        let key = EditKey::Move(id.to_string());
+        if !self.history.record_component(key, &mut self.design, i) {
+            return false;
+        }
+        self.moved_since = Some((self.generation, i));
+        self.generation += 1;
+        self.derive();
+        true
     }
 
     fn edit_keyed(
