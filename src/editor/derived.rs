@@ -408,6 +408,39 @@ mod tests {
         )
     }
 
+    /// One step of the editor: move component `.0` (modulo the design's size) by `.1`, or
+    /// undo (`.2 == 1`) or redo (`.2 == 2`).
+    type Step = (usize, (i32, i32), u8);
+
+    /// Runs `steps` in an editor on `design`; after each, its layout must be the one made
+    /// from scratch and its routes those of a derivation told nothing about moves.
+    fn editor_incremental_equals_full(design: Design, steps: &[Step]) {
+        use super::super::action::Action;
+        use super::super::state::{App, Selection};
+        let mut app = App::new(design, None);
+        super::super::update::update(&mut app, Action::Resize(160, 48));
+        let mut full = app.derived.clone();
+        for &(pick, (dx, dy), what) in steps {
+            let action = match what {
+                1 => Action::Undo,
+                2 => Action::Redo,
+                _ => {
+                    let id = app.design.components[pick % app.design.components.len()]
+                        .id
+                        .clone();
+                    app.selection = Selection::Component(id);
+                    Action::Nudge(dx, dy)
+                }
+            };
+            super::super::update::update(&mut app, action);
+            let failed = BTreeSet::new();
+            full = derive(inputs(&app.design, app.generation, &failed, None), full);
+            assert_eq!(app.derived.layout, layout::layout(&app.design));
+            assert_eq!(app.derived.routes, full.routes);
+            assert_eq!(app.derived.dns_tags(), full.dns_tags());
+        }
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig { cases: 4, ..ProptestConfig::default() })]
 
@@ -416,6 +449,16 @@ mod tests {
             edits in edits()
         ) {
             incremental_equals_full(crate::generate::layered(300), &edits);
+        }
+
+        #[test]
+        fn moves_undo_and_redo_in_the_editor_derive_what_a_full_derivation_does(
+            steps in prop::collection::vec(
+                (0usize..10_000, (-3i32..=3, -2i32..=2), prop_oneof![4 => Just(0u8), 1 => Just(1u8), 1 => Just(2u8)]),
+                1..16,
+            )
+        ) {
+            editor_incremental_equals_full(crate::generate::layered(300), &steps);
         }
 
         #[test]

@@ -104,6 +104,21 @@ impl Change {
         }
     }
 
+    /// The component this step moved, when moving it is all the step did.
+    pub fn moved_component(&self) -> Option<usize> {
+        let s = self.components.as_ref()?;
+        let ([old], [new]) = (s.old.as_slice(), s.new.as_slice()) else {
+            return None;
+        };
+        let only = self.links.is_none()
+            && self.servers.is_none()
+            && self.dns.is_none()
+            && self.rest.is_none();
+        let mut moved = old.clone();
+        (moved.x, moved.y) = (new.x, new.y);
+        (only && moved == *new).then_some(s.at)
+    }
+
     /// Whether this step takes `other` back exactly (so the design after it is the one
     /// before `other`).
     fn undoes(&self, other: &Change) -> bool {
@@ -345,6 +360,16 @@ impl History {
     /// The next edit starts a step of its own, whatever it is.
     pub fn break_run(&mut self) {
         self.last_edit = None;
+    }
+
+    /// The step [`History::undo`] would take back.
+    pub fn next_undo(&self) -> Option<&Change> {
+        self.undo.back()
+    }
+
+    /// The step [`History::redo`] would take again.
+    pub fn next_redo(&self) -> Option<&Change> {
+        self.redo.last()
     }
 
     /// Takes the last step back on `design`; whether there was one.
