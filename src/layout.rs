@@ -189,6 +189,58 @@ pub fn layout(design: &Design) -> Layout {
     }
 }
 
+/// Makes `layout`, the layout of a design, that of `design`, which differs from it only in
+/// the positions of components `moved`: their boxes, their servers' frames, the networks,
+/// the zones and the bounds are made again, the rest kept. `members` lists each server's components by
+/// index. False, and `layout` unchanged, where components without a position take automatic
+/// places (which depend on every other): then only [`layout`] can tell.
+pub fn after_moves(
+    design: &Design,
+    layout: &mut Layout,
+    moved: &[usize],
+    members: &[Vec<usize>],
+) -> bool {
+    if layout.boxes.len() != design.components.len()
+        || design.components.iter().any(|c| c.position().is_none())
+    {
+        return false;
+    }
+    let mut servers = Vec::new();
+    for &i in moved {
+        let Some((x, y)) = design.components.get(i).and_then(|c| c.position()) else {
+            continue;
+        };
+        layout.boxes[i] = box_at(x, y);
+        servers.extend(
+            members
+                .iter()
+                .enumerate()
+                .filter(|(_, m)| m.contains(&i))
+                .map(|(s, _)| s),
+        );
+    }
+    servers.sort_unstable();
+    servers.dedup();
+    for s in servers {
+        let frame = frame_around(members[s].iter().map(|&j| layout.boxes[j]));
+        if let (Ok(k), Some(f)) = (layout.frames.binary_search_by_key(&s, |f| f.0), frame) {
+            layout.frames[k].1 = f;
+        }
+    }
+    layout.networks = network_frames(design, &layout.frames);
+    layout.zones = zone_frames(design, &layout.frames, &layout.networks);
+    layout.bounds = layout
+        .boxes
+        .iter()
+        .chain(layout.frames.iter().map(|(_, r)| r))
+        .chain(layout.networks.iter().map(|n| &n.rect))
+        .chain(layout.zones.iter().map(|(_, r)| r))
+        .copied()
+        .reduce(|a, b| a.union(&b))
+        .unwrap_or_default();
+    true
+}
+
 /// `r` grown by `dx` columns and `dy` rows on every side.
 fn pad(r: Rect, dx: i32, dy: i32) -> Rect {
     Rect::new(

@@ -1,9 +1,7 @@
 //! The canvas: the drawing of frames, links, boxes and DNS records into a ratatui buffer, from
 //! the routes of [`super::routes`].
 
-use super::routes::{
-    DOWN, Dir, LEFT, RIGHT, Route, UP, dns_tags, frame_titles, network_title, zone_title,
-};
+use super::routes::{DOWN, Dir, LEFT, RIGHT, Route, UP, frame_titles, network_title, zone_title};
 use super::state::{App, Selection};
 use crate::layout::Rect;
 use crate::model::{Network, Traffic};
@@ -290,8 +288,12 @@ pub fn draw(app: &App, buf: &mut Buffer, area: Area) {
     }
 
     // Links: lines first, then arrowheads and labels on top.
-    let index = d.component_index();
+    // Only a simulated failure dims links (finding their ends costs an index of the design).
+    let index = app.derived.impact.as_ref().map(|_| d.component_index());
     let dim_link = |li: usize| {
+        let Some(index) = &index else {
+            return false;
+        };
         let l = &d.links[li];
         let dim = |id: &str| {
             d.expand_endpoint(id).iter().all(|m| {
@@ -300,7 +302,7 @@ pub fn draw(app: &App, buf: &mut Buffer, area: Area) {
                     .is_some_and(|&i| app.derived.dimmed.get(i).copied().unwrap_or(false))
             })
         };
-        app.derived.impact.is_some() && (dim(&l.from) || dim(&l.to))
+        dim(&l.from) || dim(&l.to)
     };
     let link_style = |li: usize| {
         let l = &d.links[li];
@@ -340,11 +342,11 @@ pub fn draw(app: &App, buf: &mut Buffer, area: Area) {
     }
     // DNS records, under what they point to: the entry of the site. The router keeps links
     // off them.
-    for (r, tag) in dns_tags(d, &app.derived.layout) {
+    for (r, tag) in app.derived.dns_tags() {
         p.text(
             r.x,
             r.y,
-            &tag,
+            tag,
             r.w.max(0) as usize,
             Style::default().fg(Color::Magenta),
         );

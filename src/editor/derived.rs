@@ -21,6 +21,10 @@ pub struct Inputs<'a> {
     pub dirty: bool,
     /// From how many components on the analysis runs off the UI thread.
     pub analyze_off_thread_from: usize,
+    /// When the design differs from the one of generation `.0` only in the positions of the
+    /// components `.1` (a move): then the layout and the routes are made again only where
+    /// those boxes were and are.
+    pub moved_since: Option<(u64, &'a [usize])>,
 }
 
 /// From how many components on the analysis runs off the UI thread: below, it takes a few
@@ -69,6 +73,13 @@ pub struct Derived {
     made_from: Option<Made>,
     /// What the routes were made from, so an edit reroutes only the links it touches.
     route_cache: routes::RouteCache,
+    /// Each server's components by index, once a move asked for them (until the next
+    /// change that is not a move).
+    members: Option<Vec<Vec<usize>>>,
+    /// Each component's index by id, kept while edits only move boxes (built on the first
+    /// move after any other change), so that finding the selection costs no scan of a large
+    /// design.
+    ids: Option<rustc_hash::FxHashMap<String, usize>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -86,13 +97,34 @@ pub fn derive(inputs: Inputs, prev: Derived) -> Derived {
         failed,
         dirty,
         analyze_off_thread_from,
+        moved_since,
     } = inputs;
     let mut d = prev;
     let made = d.made_from.take();
     let design_changed = made.as_ref().is_none_or(|m| m.generation != generation);
     if design_changed {
-        d.layout = layout::layout(design);
-        d.routes = routes::route_links_cached(design, &d.layout, &mut d.route_cache);
+        let moved = moved_since
+            .filter(|(since, _)| made.as_ref().is_some_and(|m| m.generation == *since))
+            .map(|(_, moved)| moved);
+        let relaid = moved.is_some_and(|moved| {
+            let members = d.members.get_or_insert_with(|| server_members(design));
+            layout::after_moves(design, &mut d.layout, moved, members)
+        });
+        if relaid {
+            d.ids.get_or_insert_with(|| {
+                design
+                    .components
+                    .iter()
+                    .enumerate()
+                    .map(|(i, c)| (c.id.clone(), i))
+                    .collect()
+            });
+        } else {
+            d.layout = layout::layout(design);
+            d.members = None;
+            d.ids = None;
+        }
+        routes::reroute(design, &d.layout, &mut d.route_cache, relaid, &mut d.routes);
         if design.components.len() < analyze_off_thread_from {
             let r = reviewed_findings(design);
             d.findings = r.findings;
@@ -122,7 +154,32 @@ pub fn derive(inputs: Inputs, prev: Derived) -> Derived {
     d
 }
 
+/// Each server's components, by index.
+fn server_members(design: &Design) -> Vec<Vec<usize>> {
+    let mut members = vec![Vec::new(); design.servers.len()];
+    for (i, s) in design.server_of().into_iter().enumerate() {
+        if let Some(s) = s {
+            members[s].push(i);
+        }
+    }
+    members
+}
+
 impl Derived {
+    /// The index of component `id` in `design` (the design derived from).
+    pub fn component_index_of(&self, design: &Design, id: &str) -> Option<usize> {
+        self.ids
+            .as_ref()
+            .and_then(|ids| ids.get(id).copied())
+            .filter(|&i| design.components.get(i).is_some_and(|c| c.id == id))
+            .or_else(|| design.components.iter().position(|c| c.id == id))
+    }
+
+    /// The DNS records' tags: where each is written and its text (see [`routes::dns_tags`]).
+    pub fn dns_tags(&self) -> &[(crate::layout::Rect, String)] {
+        self.route_cache.dns_tags()
+    }
+
     /// The status bar's figures: after the toggled failures, else the design's.
     pub fn status_figures(&self, failing: bool) -> Option<&str> {
         if failing {
@@ -244,4 +301,178 @@ pub fn marks(design: &Design, findings: &[Finding]) -> Marks {
         }
     }
     m
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// One edit of a property test: move components `.0` (indices taken modulo the design's
+    /// size) by `.1` cells, or, with `.2`, also change what links there are.
+    type Edit = (Vec<usize>, (i32, i32), bool);
+
+    fn inputs<'a>(
+        design: &'a Design,
+        generation: u64,
+        failed: &'a BTreeSet<String>,
+        moved_since: Option<(u64, &'a [usize])>,
+    ) -> Inputs<'a> {
+        Inputs {
+            design,
+            generation,
+            failed,
+            dirty: true,
+            analyze_off_thread_from: ANALYZE_OFF_THREAD_FROM,
+            moved_since,
+        }
+    }
+
+    /// Applies `edits` to `design`, deriving after each twice: told which boxes moved (the
+    /// incremental layout and routing), and not (the layout made afresh, every link's job
+    /// checked again). Both must agree, and the layout must be the one made from scratch.
+    fn incremental_equals_full(mut design: Design, edits: &[Edit]) {
+        super::super::state::place_unpositioned(&mut design);
+        let failed = BTreeSet::new();
+        let mut generation = 0;
+        let mut fast = derive(inputs(&design, 0, &failed, None), Derived::default());
+        let mut full = fast.clone();
+        let mut moves_taken = 0;
+        for (picks, (dx, dy), relink) in edits {
+            let n = design.components.len();
+            let mut moved: Vec<usize> = picks.iter().map(|p| p % n).collect();
+            moved.sort_unstable();
+            moved.dedup();
+            for &i in &moved {
+                let b = fast.layout.boxes[i];
+                let c = &mut design.components[i];
+                (c.x, c.y) = (Some(b.x + dx), Some(b.y + dy));
+            }
+            if *relink {
+                // A change that is not a move: a link added between two of the moved boxes, or
+                // the last link taken away.
+                match (moved.first(), moved.last(), design.links.first()) {
+                    (Some(&a), Some(&b), Some(like)) if a != b => {
+                        let link = crate::model::Link {
+                            from: design.components[a].id.clone(),
+                            to: design.components[b].id.clone(),
+                            ..like.clone()
+                        };
+                        design.links.push(link);
+                    }
+                    _ => {
+                        design.links.pop();
+                    }
+                }
+            }
+            let hint = (!relink).then_some((generation, moved.as_slice()));
+            generation += 1;
+            fast = derive(inputs(&design, generation, &failed, hint), fast);
+            full = derive(inputs(&design, generation, &failed, None), full);
+            if hint.is_some() {
+                assert!(fast.members.is_some(), "the move took the incremental way");
+                moves_taken += 1;
+            }
+            assert_eq!(
+                fast.layout,
+                layout::layout(&design),
+                "layout after {moved:?}"
+            );
+            assert_eq!(fast.layout, full.layout);
+            for &i in &moved {
+                let id = &design.components[i].id;
+                assert_eq!(fast.component_index_of(&design, id), Some(i));
+            }
+            assert_eq!(fast.routes, full.routes, "routes after moving {moved:?}");
+            assert_eq!(fast.routes, fast.route_cache.routes());
+            assert_eq!(
+                fast.dns_tags(),
+                routes::dns_tags(&design, &fast.layout).as_slice()
+            );
+        }
+        assert_eq!(
+            moves_taken,
+            edits.iter().filter(|e| !e.2).count(),
+            "every move was incremental"
+        );
+    }
+
+    fn edits() -> impl Strategy<Value = Vec<Edit>> {
+        prop::collection::vec(
+            (
+                prop::collection::vec(0usize..10_000, 1..4),
+                (-12i32..=12, -6i32..=6),
+                prop::bool::weighted(0.15),
+            ),
+            1..8,
+        )
+    }
+
+    /// One step of the editor: move component `.0` (modulo the design's size) by `.1`, or
+    /// undo (`.2 == 1`) or redo (`.2 == 2`).
+    type Step = (usize, (i32, i32), u8);
+
+    /// Runs `steps` in an editor on `design`; after each, its layout must be the one made
+    /// from scratch and its routes those of a derivation told nothing about moves.
+    fn editor_incremental_equals_full(design: Design, steps: &[Step]) {
+        use super::super::action::Action;
+        use super::super::state::{App, Selection};
+        let mut app = App::new(design, None);
+        super::super::update::update(&mut app, Action::Resize(160, 48));
+        let mut full = app.derived.clone();
+        for &(pick, (dx, dy), what) in steps {
+            let action = match what {
+                1 => Action::Undo,
+                2 => Action::Redo,
+                _ => {
+                    let id = app.design.components[pick % app.design.components.len()]
+                        .id
+                        .clone();
+                    app.selection = Selection::Component(id);
+                    Action::Nudge(dx, dy)
+                }
+            };
+            super::super::update::update(&mut app, action);
+            let failed = BTreeSet::new();
+            full = derive(inputs(&app.design, app.generation, &failed, None), full);
+            assert_eq!(app.derived.layout, layout::layout(&app.design));
+            assert_eq!(app.derived.routes, full.routes);
+            assert_eq!(app.derived.dns_tags(), full.dns_tags());
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 4, ..ProptestConfig::default() })]
+
+        #[test]
+        fn incremental_layout_and_routes_equal_the_full_ones_on_a_generated_design(
+            edits in edits()
+        ) {
+            incremental_equals_full(crate::generate::layered(300), &edits);
+        }
+
+        #[test]
+        fn moves_undo_and_redo_in_the_editor_derive_what_a_full_derivation_does(
+            steps in prop::collection::vec(
+                (0usize..10_000, (-3i32..=3, -2i32..=2), prop_oneof![4 => Just(0u8), 1 => Just(1u8), 1 => Just(2u8)]),
+                1..16,
+            )
+        ) {
+            editor_incremental_equals_full(crate::generate::layered(300), &steps);
+        }
+
+        #[test]
+        fn incremental_layout_and_routes_equal_the_full_ones_with_zones_and_dns(
+            edits in edits()
+        ) {
+            let text = include_str!("../../examples/zones-eu-west-1.toml");
+            let design = crate::io::parse_bytes(
+                std::path::Path::new("zones.toml"),
+                text.as_bytes(),
+                crate::io::Format::Toml,
+            )
+            .expect("example");
+            incremental_equals_full(design, &edits);
+        }
+    }
 }

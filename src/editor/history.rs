@@ -104,6 +104,21 @@ impl Change {
         }
     }
 
+    /// The component this step moved, when moving it is all the step did.
+    pub fn moved_component(&self) -> Option<usize> {
+        let s = self.components.as_ref()?;
+        let ([old], [new]) = (s.old.as_slice(), s.new.as_slice()) else {
+            return None;
+        };
+        let only = self.links.is_none()
+            && self.servers.is_none()
+            && self.dns.is_none()
+            && self.rest.is_none();
+        let mut moved = old.clone();
+        (moved.x, moved.y) = (new.x, new.y);
+        (only && moved == *new).then_some(s.at)
+    }
+
     /// Whether this step takes `other` back exactly (so the design after it is the one
     /// before `other`).
     fn undoes(&self, other: &Change) -> bool {
@@ -226,6 +241,30 @@ impl History {
         (!none).then_some(c)
     }
 
+    /// [`History::pending`] where the edit changed at most component `only` (when given):
+    /// that one comparison instead of the whole design's.
+    fn pending_in(&mut self, design: &mut Design, only: Option<usize>) -> Option<Change> {
+        let n = design.components.len();
+        let Some(i) = only.filter(|&i| i < n && self.base.components.len() == n) else {
+            return self.pending(design);
+        };
+        let (was, now) = (&self.base.components[i], &design.components[i]);
+        let c = (was != now).then(|| Change {
+            components: Some(Splice {
+                at: i,
+                old: vec![was.clone()],
+                new: vec![now.clone()],
+            }),
+            ..Change::default()
+        });
+        debug_assert_eq!(
+            c,
+            self.pending(design),
+            "the edit changed more than component {i}"
+        );
+        c
+    }
+
     /// Takes `design` back to the design as of the last step (an edit refused).
     pub fn revert(&mut self, design: &mut Design) {
         if let Some(c) = self.pending(design) {
@@ -236,23 +275,42 @@ impl History {
     /// Records the edit `key` that made `design` from the design as of the last step. A move
     /// of the component the last edit moved too joins that step. Whether anything changed.
     pub fn record(&mut self, key: EditKey, design: &mut Design) -> bool {
-        if self.pending(design).is_none() {
+        self.record_with(key, design, None)
+    }
+
+    /// [`History::record`] of an edit that changed component `i` and nothing else (a move):
+    /// what changed is found by comparing that one component, not the whole design.
+    pub fn record_component(&mut self, key: EditKey, design: &mut Design, i: usize) -> bool {
+        self.record_with(key, design, Some(i))
+    }
+
+    fn record_with(&mut self, key: EditKey, design: &mut Design, only: Option<usize>) -> bool {
+        let Some(change) = self.pending_in(design, only) else {
             return false;
-        }
+        };
         let coalesce = key != EditKey::Other && self.last_edit.as_ref() == Some(&key);
-        if coalesce && let Some(top) = self.undo.pop_back() {
-            // The run becomes one step from before its first move.
-            self.held -= top.bytes();
-            top.apply(&mut self.base, false);
-            self.version = top.from;
-            if self.keep_log {
-                self.log.push((top, false));
+        let change = match self.undo.pop_back() {
+            Some(top) if coalesce => {
+                // The run becomes one step from before its first move.
+                self.held -= top.bytes();
+                top.apply(&mut self.base, false);
+                self.version = top.from;
+                if self.keep_log {
+                    self.log.push((top, false));
+                }
+                // A run of moves that ends where it began leaves no step, but it did change
+                // the design (back to before the run).
+                self.pending_in(design, only)
             }
-        }
+            top => {
+                self.undo.extend(top);
+                Some(change)
+            }
+        };
         self.last_edit = Some(key);
-        // A run of moves that ends where it began leaves no step, but it did change the
-        // design (back to before the run).
-        self.commit(design);
+        if let Some(c) = change {
+            self.commit_change(c);
+        }
         true
     }
 
@@ -263,9 +321,15 @@ impl History {
     }
 
     fn commit(&mut self, design: &mut Design) -> bool {
-        let Some(mut c) = self.pending(design) else {
+        let Some(c) = self.pending(design) else {
             return false;
         };
+        self.commit_change(c);
+        true
+    }
+
+    /// Makes `c`, what changed from the design as of the last step, the next step.
+    fn commit_change(&mut self, mut c: Change) {
         c.from = self.version;
         // A step that takes the last one back exactly returns to its version (moving a box
         // back by hand to where it was saved leaves nothing unsaved).
@@ -291,12 +355,21 @@ impl History {
                 self.held -= old.bytes();
             }
         }
-        true
     }
 
     /// The next edit starts a step of its own, whatever it is.
     pub fn break_run(&mut self) {
         self.last_edit = None;
+    }
+
+    /// The step [`History::undo`] would take back.
+    pub fn next_undo(&self) -> Option<&Change> {
+        self.undo.back()
+    }
+
+    /// The step [`History::redo`] would take again.
+    pub fn next_redo(&self) -> Option<&Change> {
+        self.redo.last()
     }
 
     /// Takes the last step back on `design`; whether there was one.

@@ -256,46 +256,72 @@ fn event_loop(
         }
         // Handle everything that is waiting before drawing again, so a resize storm or a
         // burst of keys costs one frame.
-        // Moves of a held arrow key that arrived meanwhile are one move: one edit, one frame.
-        let mut ev = event::read()?;
-        let mut pending: Option<Action> = None;
-        loop {
-            if panic_key
-                && let Event::Key(k) = &ev
-                && k.code == KeyCode::F(12)
-            {
-                // As a crash in the middle of a burst: the keys before it were handled.
-                if let Some(p) = pending.take() {
-                    runner.apply(app, p);
-                }
-                panic!("test panic requested with F12 (INFRAPLAN_TEST_PANIC)");
+        let first = event::read()?;
+        let mut waiting = || -> std::io::Result<Option<Event>> {
+            if event::poll(Duration::ZERO)? {
+                event::read().map(Some)
+            } else {
+                Ok(None)
             }
-            // An event means what it means in the state left by the ones before it (a key
-            // after `a` picks from the palette), so what is pending is applied first; only a
-            // move that follows a move joins it.
-            let a = input::action_for_event(app, ev.clone());
-            pending = match (pending.take(), a) {
-                (Some(Action::Nudge(x1, y1)), Some(Action::Nudge(x2, y2)))
-                    if app.mode == state::Mode::Normal =>
-                {
-                    Some(Action::Nudge(x1.saturating_add(x2), y1.saturating_add(y2)))
-                }
-                (Some(p), _) => {
-                    runner.apply(app, p);
-                    input::action_for_event(app, ev)
-                }
-                (None, a) => a,
-            };
-            // A signal ends the burst: what came before it is applied, then the loop ends.
-            if app.quit || stopped() || !event::poll(Duration::ZERO)? {
-                break;
+        };
+        drain(app, &mut runner, first, &mut waiting, &stopped, panic_key)?;
+    }
+}
+
+/// Applies `first` and every event `waiting` still has (`None`: none is waiting now), in
+/// order, before the loop draws again. Moves of a held arrow key that arrived meanwhile are
+/// one move: one edit, one derivation, one frame. A signal (`stopped`) or quitting ends the
+/// batch, what came before it applied.
+fn drain(
+    app: &mut App,
+    runner: &mut Runner,
+    first: Event,
+    waiting: &mut dyn FnMut() -> std::io::Result<Option<Event>>,
+    stopped: &dyn Fn() -> bool,
+    panic_key: bool,
+) -> std::io::Result<()> {
+    let mut ev = first;
+    let mut pending: Option<Action> = None;
+    loop {
+        if panic_key
+            && let Event::Key(k) = &ev
+            && k.code == KeyCode::F(12)
+        {
+            // As a crash in the middle of a burst: the keys before it were handled.
+            if let Some(p) = pending.take() {
+                runner.apply(app, p);
             }
-            ev = event::read()?;
+            panic!("test panic requested with F12 (INFRAPLAN_TEST_PANIC)");
         }
-        if let Some(p) = pending {
-            runner.apply(app, p);
+        // An event means what it means in the state left by the ones before it (a key
+        // after `a` picks from the palette), so what is pending is applied first; only a
+        // move that follows a move joins it.
+        let a = input::action_for_event(app, ev.clone());
+        pending = match (pending.take(), a) {
+            (Some(Action::Nudge(x1, y1)), Some(Action::Nudge(x2, y2)))
+                if app.mode == state::Mode::Normal =>
+            {
+                Some(Action::Nudge(x1.saturating_add(x2), y1.saturating_add(y2)))
+            }
+            (Some(p), _) => {
+                runner.apply(app, p);
+                input::action_for_event(app, ev)
+            }
+            (None, a) => a,
+        };
+        // A signal ends the burst: what came before it is applied, then the loop ends.
+        if app.quit || stopped() {
+            break;
+        }
+        match waiting()? {
+            Some(next) => ev = next,
+            None => break,
         }
     }
+    if let Some(p) = pending {
+        runner.apply(app, p);
+    }
+    Ok(())
 }
 
 /// The outcome of analysing `design` as of `generation`.
@@ -538,6 +564,76 @@ mod tests {
         assert_eq!(app.derived.open_findings, direct.open);
         assert_eq!(app.derived.figures, direct.figures);
         assert!(app.design.component("nginx").is_none());
+    }
+
+    /// Feeds `batches` of queued events to the loop's drain, drawing once after each as the
+    /// loop does; the frames drawn.
+    fn run_batches(app: &mut App, batches: Vec<Vec<Event>>) -> usize {
+        let mut terminal =
+            ratatui::Terminal::new(ratatui::backend::TestBackend::new(160, 48)).expect("terminal");
+        let mut runner = Runner::default();
+        let mut frames = 0;
+        for batch in batches {
+            let mut queue = std::collections::VecDeque::from(batch);
+            let Some(first) = queue.pop_front() else {
+                continue;
+            };
+            drain(
+                app,
+                &mut runner,
+                first,
+                &mut || Ok(queue.pop_front()),
+                &|| false,
+                false,
+            )
+            .expect("drain");
+            assert!(queue.is_empty(), "the batch was drained before drawing");
+            terminal.draw(|f| view::draw(f, app)).expect("draw");
+            frames += 1;
+        }
+        frames
+    }
+
+    #[test]
+    fn held_move_keys_queued_before_a_frame_are_one_edit_and_one_frame() {
+        use ratatui::crossterm::event::{KeyEvent, KeyModifiers};
+        let mut app = App::new(
+            crate::templates::template("distributed").expect("template"),
+            None,
+        );
+        update(&mut app, Action::Resize(160, 48));
+        let i = 1;
+        app.selection = state::Selection::Component(app.design.components[i].id.clone());
+        let key = Event::Key(KeyEvent::new(KeyCode::Right, KeyModifiers::SHIFT));
+        let Some(Action::Nudge(dx, 0)) = input::action_for_event(&app, key.clone()) else {
+            panic!("shift-right moves the selected box");
+        };
+        let (x0, generation, steps) = (
+            app.derived.layout.boxes[i].x,
+            app.generation,
+            app.history.undo_steps(),
+        );
+        // 50 repeats of a held key waiting when the loop next reads: one batch.
+        assert_eq!(run_batches(&mut app, vec![vec![key.clone(); 50]]), 1);
+        assert_eq!(app.derived.layout.boxes[i].x, x0 + 50 * dx);
+        assert_eq!(app.generation, generation + 1, "one edit, one derivation");
+        assert_eq!(app.history.undo_steps(), steps + 1);
+        // Keys that come while a frame is drawn wait for the next batch: a frame each, and
+        // still one step to undo.
+        let frames = run_batches(&mut app, vec![vec![key.clone(); 30], vec![key.clone(); 20]]);
+        assert_eq!(frames, 2);
+        assert_eq!(app.derived.layout.boxes[i].x, x0 + 100 * dx);
+        assert_eq!(app.generation, generation + 3);
+        assert_eq!(app.history.undo_steps(), steps + 1);
+        // A key that is not a move is applied in its place in the batch: the two moves before
+        // it join the run, the undo takes the run back, the move after it is a step of its
+        // own.
+        let undo = Event::Key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::NONE));
+        let frames = run_batches(&mut app, vec![vec![key.clone(), key.clone(), undo, key]]);
+        assert_eq!(frames, 1);
+        assert_eq!(app.generation, generation + 3 + 3);
+        assert_eq!(app.derived.layout.boxes[i].x, x0 + dx);
+        assert_eq!(app.history.undo_steps(), steps + 1);
     }
 
     #[test]

@@ -150,9 +150,18 @@ pub fn link_at(routes: &[Route], x: i32, y: i32) -> Option<usize> {
 /// nothing; else cut short to the target's width.
 pub fn dns_tags(design: &Design, layout: &Layout) -> Vec<(Rect, String)> {
     let index = design.component_index();
+    dns_tags_by(design, layout, &|id| index.get(id).copied())
+}
+
+/// [`dns_tags`], finding components by id with `index`.
+fn dns_tags_by(
+    design: &Design,
+    layout: &Layout,
+    index: &dyn Fn(&str) -> Option<usize>,
+) -> Vec<(Rect, String)> {
     let mut out = Vec::new();
     for r in &design.dns {
-        let target = if let Some(&i) = index.get(r.target.as_str()) {
+        let target = if let Some(i) = index(r.target.as_str()) {
             layout.boxes.get(i).copied()
         } else if let Some(si) = design.servers.iter().position(|s| s.id == r.target) {
             layout
@@ -164,8 +173,8 @@ pub fn dns_tags(design: &Design, layout: &Layout) -> Vec<(Rect, String)> {
             design
                 .expand_endpoint(&r.target)
                 .iter()
-                .filter_map(|m| index.get(m))
-                .filter_map(|&i| layout.boxes.get(i).copied())
+                .filter_map(|m| index(m))
+                .filter_map(|i| layout.boxes.get(i).copied())
                 .reduce(|a, b| a.union(&b))
         };
         let Some(t) = target else { continue };
@@ -271,29 +280,29 @@ pub(super) fn network_title(network: crate::model::Network, room: usize) -> Stri
 /// and networks' follow, with the whole of their titles: lines cross them as they cross a
 /// server's frame.
 fn frame_geometry(design: &Design, layout: &Layout) -> Vec<router::FrameGeo> {
-    let geo = |r: &Rect, title: String| {
-        let room = (r.w - 4).max(0);
-        let w = (title.width() as i32).min(room);
-        router::FrameGeo {
-            rect: *r,
-            title: (r.x + 1, r.x + 2 + w + 1),
-        }
-    };
-    layout
-        .frames
-        .iter()
-        .map(|(si, r)| geo(r, format!(" {} ", design.servers[*si].display_name())))
-        .chain(
-            layout
-                .zones
-                .iter()
-                .map(|(z, r)| geo(r, zone_title(design, *z))),
-        )
-        .chain(layout.networks.iter().map(|n| {
-            let room = (n.rect.w - 4).max(0) as usize;
-            geo(&n.rect, network_title(n.network, room))
-        }))
+    (0..layout.frames.len() + layout.zones.len() + layout.networks.len())
+        .map(|k| frame_geo(design, layout, k))
         .collect()
+}
+
+/// Frame `k` of [`frame_geometry`]: the servers', then the zones', then the networks'.
+fn frame_geo(design: &Design, layout: &Layout, k: usize) -> router::FrameGeo {
+    let (frames, zones) = (layout.frames.len(), layout.zones.len());
+    let (r, title) = if let Some((si, r)) = layout.frames.get(k) {
+        (r, format!(" {} ", design.servers[*si].display_name()))
+    } else if let Some((z, r)) = layout.zones.get(k - frames) {
+        (r, zone_title(design, *z))
+    } else {
+        let n = &layout.networks[k - frames - zones];
+        let room = (n.rect.w - 4).max(0) as usize;
+        (&n.rect, network_title(n.network, room))
+    };
+    let room = (r.w - 4).max(0);
+    let w = (title.width() as i32).min(room);
+    router::FrameGeo {
+        rect: *r,
+        title: (r.x + 1, r.x + 2 + w + 1),
+    }
 }
 
 /// The label a link's line carries: the protocol, and the port when it is not the usual one.
@@ -309,6 +318,14 @@ fn link_label(link: &crate::model::Link) -> String {
 /// boxes, frame borders and titles, DNS tags and labels.
 pub fn route_links(design: &Design, layout: &Layout) -> Vec<Route> {
     route_links_cached(design, layout, &mut RouteCache::default())
+}
+
+/// [`route_links`], reusing `cache`: after a small edit only the links it touches are routed
+/// again, so an edit costs what it changes, not the size of the design.
+pub fn route_links_cached(design: &Design, layout: &Layout, cache: &mut RouteCache) -> Vec<Route> {
+    let mut routes = Vec::new();
+    reroute(design, layout, cache, false, &mut routes);
+    routes
 }
 
 /// One job per (link, source member, target member).
@@ -342,10 +359,27 @@ pub struct RouteCache {
     routed: Vec<Option<(u32, Route)>>,
     /// Per route id: its job.
     job_of: Vec<usize>,
+    /// What the routes go around, as of the last routing.
+    statics: router::Statics,
+    /// The components the DNS records name (as targets or members of a target cluster).
+    dns_index: rustc_hash::FxHashMap<String, usize>,
+    /// Per job: where its route is in the list last given out (`u32::MAX`: none).
+    given_at: Vec<u32>,
+    /// How long that list was.
+    given: usize,
+    /// Whether all of the above is of a routing.
+    ready: bool,
+    /// The DNS records' tags as [`dns_tags`] makes them for the layout last routed.
+    tag_texts: Vec<(Rect, String)>,
 }
 
 impl RouteCache {
-    fn routes(&self) -> Vec<Route> {
+    /// The DNS records' tags of the layout last routed (see [`dns_tags`]).
+    pub fn dns_tags(&self) -> &[(Rect, String)] {
+        &self.tag_texts
+    }
+
+    pub(super) fn routes(&self) -> Vec<Route> {
         self.routed
             .iter()
             .filter_map(|r| r.as_ref().map(|(_, r)| r.clone()))
@@ -421,102 +455,231 @@ fn full_route(
             best = other;
         }
     }
+    best.dns_index = std::mem::take(&mut cache.dns_index);
     *cache = best;
 }
 
-/// [`route_links`], reusing `cache`: after a small edit only the links it touches are routed
-/// again, so an edit costs what it changes, not the size of the design.
-pub fn route_links_cached(design: &Design, layout: &Layout, cache: &mut RouteCache) -> Vec<Route> {
-    let tags: Vec<Rect> = dns_tags(design, layout).into_iter().map(|t| t.0).collect();
-    let frames = frame_geometry(design, layout);
-    let statics = router::Statics::new(layout.bounds, &layout.boxes, &frames, &tags);
-    let index = design.component_index();
-    let mut members: rustc_hash::FxHashMap<&str, Vec<usize>> = Default::default();
-    for (i, c) in design.components.iter().enumerate() {
-        if let Some(cl) = c.cluster.as_deref() {
-            members.entry(cl).or_default().push(i);
-        }
-    }
-    let expand = |id: &str| -> Vec<usize> {
-        match index.get(id) {
-            Some(&i) => vec![i],
-            None => members.get(id).cloned().unwrap_or_default(),
-        }
-    };
-    let jobs = jobs_of(design, &expand);
-    let labels: Vec<String> = design.links.iter().map(link_label).collect();
-    let same_shape = cache.jobs == jobs
-        && cache.labels == labels
+/// Routes the links of `design` into `routes`, reusing `cache` (and `routes`, the list it gave
+/// last): after a small edit only the links it touches are routed again. With
+/// `same_structure` the caller promises that since the cache was made only positions changed
+/// (the same components, servers, links, clusters and DNS records, by id and in order), so the
+/// jobs, labels and lookups of the last routing still hold and an edit costs what it moves,
+/// not the size of the design. The routes are those [`route_links`] would make after the same
+/// sequence of edits.
+pub fn reroute(
+    design: &Design,
+    layout: &Layout,
+    cache: &mut RouteCache,
+    same_structure: bool,
+    routes: &mut Vec<Route>,
+) {
+    let fast = same_structure
+        && cache.ready
         && cache.boxes.len() == layout.boxes.len()
-        && cache.frames.len() == frames.len();
-    let changed: Vec<usize> = if same_shape {
+        && cache.frames.len() == layout.frames.len() + layout.zones.len() + layout.networks.len();
+    let index = (!fast).then(|| design.component_index());
+    let tag_texts = match &index {
+        Some(index) => dns_tags_by(design, layout, &|id| index.get(id).copied()),
+        None => dns_tags_by(design, layout, &|id| cache.dns_index.get(id).copied()),
+    };
+    let tags: Vec<Rect> = tag_texts.iter().map(|t| t.0).collect();
+    let frames: Vec<router::FrameGeo> = if fast {
+        (0..cache.frames.len())
+            .map(|k| {
+                let old = cache.frames[k];
+                let (frames, zones) = (layout.frames.len(), layout.zones.len());
+                let rect = match layout.frames.get(k) {
+                    Some(f) => f.1,
+                    None => layout
+                        .zones
+                        .get(k - frames)
+                        .map_or_else(|| layout.networks[k - frames - zones].rect, |z| z.1),
+                };
+                if old.rect == rect {
+                    old
+                } else {
+                    frame_geo(design, layout, k)
+                }
+            })
+            .collect()
+    } else {
+        frame_geometry(design, layout)
+    };
+    let changed: Vec<usize> = if fast || cache.boxes.len() == layout.boxes.len() {
         (0..layout.boxes.len())
             .filter(|&i| cache.boxes[i] != layout.boxes[i])
             .collect()
     } else {
         Vec::new()
     };
-    if !same_shape || changed.len() > 256 {
+    let statics = if fast {
+        let mut st = std::mem::take(&mut cache.statics);
+        for &i in &changed {
+            st.set_box(i, layout.boxes[i]);
+        }
+        for (k, f) in frames.iter().enumerate() {
+            if cache.frames[k].rect != f.rect || cache.frames[k].title != f.title {
+                st.set_frame(k, *f);
+            }
+        }
+        if cache.tags != tags {
+            st.set_tags(&tags);
+        }
+        st.bounds = layout.bounds;
+        st
+    } else {
+        router::Statics::new(layout.bounds, &layout.boxes, &frames, &tags)
+    };
+    let mut whole = true;
+    let mut affected: Vec<usize> = Vec::new();
+    if let Some(index) = &index {
+        let mut members: rustc_hash::FxHashMap<&str, Vec<usize>> = Default::default();
+        for (i, c) in design.components.iter().enumerate() {
+            if let Some(cl) = c.cluster.as_deref() {
+                members.entry(cl).or_default().push(i);
+            }
+        }
+        let expand = |id: &str| -> Vec<usize> {
+            match index.get(id) {
+                Some(&i) => vec![i],
+                None => members.get(id).cloned().unwrap_or_default(),
+            }
+        };
+        let jobs = jobs_of(design, &expand);
+        let labels: Vec<String> = design.links.iter().map(link_label).collect();
+        let same_shape = cache.ready
+            && cache.jobs == jobs
+            && cache.labels == labels
+            && cache.boxes.len() == layout.boxes.len()
+            && cache.frames.len() == frames.len();
+        cache.dns_index = design
+            .dns
+            .iter()
+            .flat_map(|r| design.expand_endpoint(&r.target))
+            .filter_map(|id| index.get(id).map(|&i| (id.to_string(), i)))
+            .collect();
+        if !same_shape || changed.len() > 256 {
+            full_route(&statics, jobs, labels, cache);
+        } else {
+            (affected, whole) = reroute_touched(&statics, &changed, layout, &frames, &tags, cache);
+        }
+    } else if changed.len() > 256 {
+        let (jobs, labels) = (cache.jobs.clone(), cache.labels.clone());
         full_route(&statics, jobs, labels, cache);
     } else {
-        // The links to reroute: those of moved boxes, and those whose cells something moved
-        // onto now covers (a box, a frame's border or title, a tag).
-        let mut affected: rustc_hash::FxHashSet<usize> = Default::default();
-        let moved: rustc_hash::FxHashSet<u32> = changed.iter().map(|&i| i as u32).collect();
+        (affected, whole) = reroute_touched(&statics, &changed, layout, &frames, &tags, cache);
+    }
+    if whole {
+        cache.boxes = layout.boxes.clone();
+    } else {
+        for &i in &changed {
+            cache.boxes[i] = layout.boxes[i];
+        }
+    }
+    cache.frames = frames;
+    cache.tags = tags;
+    cache.tag_texts = tag_texts;
+    cache.statics = statics;
+    cache.ready = true;
+    // Only the routes of the links routed again change in the list given out, unless one of
+    // them gained or lost its line (which moves the others).
+    let in_place = !whole
+        && routes.len() == cache.given
+        && cache.given_at.len() == cache.routed.len()
+        && affected
+            .iter()
+            .all(|&j| (cache.given_at[j] == u32::MAX) == cache.routed[j].is_none());
+    if in_place {
+        for &j in &affected {
+            if let Some((_, r)) = &cache.routed[j] {
+                routes[cache.given_at[j] as usize] = r.clone();
+            }
+        }
+    } else {
+        *routes = cache.routes();
+        let mut next = 0u32;
+        cache.given_at = cache
+            .routed
+            .iter()
+            .map(|r| match r {
+                Some(_) => {
+                    next += 1;
+                    next - 1
+                }
+                None => u32::MAX,
+            })
+            .collect();
+        cache.given = routes.len();
+    }
+}
+
+/// Routes again the links an edit touched: those of moved boxes (`changed`), and those whose
+/// cells something moved onto now covers (a box, a frame's border or title, a tag). The jobs
+/// routed again, and whether every line was laid out afresh instead.
+fn reroute_touched(
+    statics: &router::Statics,
+    changed: &[usize],
+    layout: &Layout,
+    frames: &[router::FrameGeo],
+    tags: &[Rect],
+    cache: &mut RouteCache,
+) -> (Vec<usize>, bool) {
+    let mut affected: rustc_hash::FxHashSet<usize> = Default::default();
+    let moved: rustc_hash::FxHashSet<u32> = changed.iter().map(|&i| i as u32).collect();
+    if !moved.is_empty() {
         for (j, &(_, fi, ti)) in cache.jobs.iter().enumerate() {
             if moved.contains(&fi) || moved.contains(&ti) {
                 affected.insert(j);
             }
         }
-        let mut covered: Vec<Rect> = changed.iter().map(|&i| layout.boxes[i]).collect();
-        for (k, f) in frames.iter().enumerate() {
-            let old = cache.frames[k];
-            if old.rect != f.rect || old.title != f.title {
-                let r = f.rect;
-                covered.push(Rect::new(r.x, r.y, r.w, 1));
-                covered.push(Rect::new(r.x, r.bottom() - 1, r.w, 1));
-                covered.push(Rect::new(r.x, r.y, 1, r.h));
-                covered.push(Rect::new(r.right() - 1, r.y, 1, r.h));
-            }
+    }
+    let mut covered: Vec<Rect> = changed.iter().map(|&i| layout.boxes[i]).collect();
+    for (k, f) in frames.iter().enumerate() {
+        let old = cache.frames[k];
+        if old.rect != f.rect || old.title != f.title {
+            let r = f.rect;
+            covered.push(Rect::new(r.x, r.y, r.w, 1));
+            covered.push(Rect::new(r.x, r.bottom() - 1, r.w, 1));
+            covered.push(Rect::new(r.x, r.y, 1, r.h));
+            covered.push(Rect::new(r.right() - 1, r.y, 1, r.h));
         }
-        if cache.tags != tags {
-            covered.extend(tags.iter().copied());
-        }
-        for r in covered {
-            for y in r.y..r.bottom() {
-                for x in r.x..r.right() {
-                    for id in cache.grid.routes_at((x, y)) {
-                        affected.insert(cache.job_of[id as usize]);
-                    }
+    }
+    if cache.tags != tags {
+        covered.extend(tags.iter().copied());
+    }
+    for r in covered {
+        for y in r.y..r.bottom() {
+            for x in r.x..r.right() {
+                for id in cache.grid.routes_at((x, y)) {
+                    affected.insert(cache.job_of[id as usize]);
                 }
             }
         }
-        let mut affected: Vec<usize> = affected.into_iter().collect();
-        affected.sort_unstable();
-        let had: Vec<bool> = affected
-            .iter()
-            .map(|&j| cache.routed[j].is_some())
-            .collect();
-        for &j in &affected {
-            if let Some((id, _)) = cache.routed[j].take() {
-                cache.grid.remove(id);
-            }
-        }
-        let mut failed = false;
-        for (k, &j) in affected.iter().enumerate() {
-            cache.route_job(&statics, j);
-            // Only a link that had a line and lost it asks for a fresh layout of every line.
-            failed |= had[k] && cache.routed[j].is_none();
-        }
-        if failed && jobs.len() <= 300 {
-            // No room where the old lines left it: lay every line out afresh.
-            full_route(&statics, jobs, labels, cache);
+    }
+    let mut affected: Vec<usize> = affected.into_iter().collect();
+    affected.sort_unstable();
+    let had: Vec<bool> = affected
+        .iter()
+        .map(|&j| cache.routed[j].is_some())
+        .collect();
+    for &j in &affected {
+        if let Some((id, _)) = cache.routed[j].take() {
+            cache.grid.remove(id);
         }
     }
-    cache.boxes = layout.boxes.clone();
-    cache.frames = frames;
-    cache.tags = tags;
-    cache.routes()
+    let mut failed = false;
+    for (k, &j) in affected.iter().enumerate() {
+        cache.route_job(statics, j);
+        // Only a link that had a line and lost it asks for a fresh layout of every line.
+        failed |= had[k] && cache.routed[j].is_none();
+    }
+    if failed && cache.jobs.len() <= 300 {
+        // No room where the old lines left it: lay every line out afresh.
+        let (jobs, labels) = (cache.jobs.clone(), cache.labels.clone());
+        full_route(statics, jobs, labels, cache);
+        return (affected, true);
+    }
+    (affected, false)
 }
 
 #[cfg(test)]

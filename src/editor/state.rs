@@ -235,6 +235,9 @@ pub struct App {
     pub analyze_off_thread_from: usize,
     /// Whether the loop's analyst has this design (a design just opened must be sent whole).
     pub(super) analyst_has_design: bool,
+    /// The generation before the last change and the component it moved, when that change
+    /// was a move and nothing else (so derivation redoes only what the move touched).
+    pub(super) moved_since: Option<(u64, usize)>,
     /// Effects asked for by the update in progress, handed to the loop when it returns.
     pub(super) outbox: Vec<super::effects::Effect>,
     /// Why the update in progress moved the servers (see [`layout::untangle`]): said in the
@@ -292,6 +295,7 @@ impl App {
             placed: None,
             analyze_off_thread_from: derived::ANALYZE_OFF_THREAD_FROM,
             analyst_has_design: false,
+            moved_since: None,
         };
         if let Some(why) = placed {
             // The design is not the file's: unsaved from the start, and no undo brings back
@@ -339,7 +343,9 @@ impl App {
         self.failed
             .retain(|id| design.id_taken(id) || regions.contains(&id.as_str()));
         self.selection = match std::mem::take(&mut self.selection) {
-            Selection::Component(id) if design.component(&id).is_some() => Selection::Component(id),
+            Selection::Component(id) if self.derived.component_index_of(design, &id).is_some() => {
+                Selection::Component(id)
+            }
             Selection::Server(id) if design.server(&id).is_some() => Selection::Server(id),
             Selection::Link(i) if i < design.links.len() => Selection::Link(i),
             _ => Selection::None,
@@ -350,6 +356,10 @@ impl App {
             failed: &self.failed,
             dirty: self.history.version() != self.saved,
             analyze_off_thread_from: self.analyze_off_thread_from,
+            moved_since: self
+                .moved_since
+                .as_ref()
+                .map(|(g, i)| (*g, std::slice::from_ref(i))),
         };
         let prev = std::mem::take(&mut self.derived);
         self.derived = derived::derive(inputs, prev);
@@ -382,7 +392,7 @@ impl App {
     /// The selected component's index.
     pub fn selected_component(&self) -> Option<usize> {
         match &self.selection {
-            Selection::Component(id) => self.design.components.iter().position(|c| &c.id == id),
+            Selection::Component(id) => self.derived.component_index_of(&self.design, id),
             _ => None,
         }
     }

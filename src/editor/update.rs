@@ -7,10 +7,11 @@ mod files;
 mod place;
 
 use super::action::{Action, Hit, Outcome};
+use super::describe;
 use super::duplicate::{self, Onto};
 use super::effects::Effect;
 use super::form::{self, Form, Target};
-use super::history::EditKey;
+use super::history::{Change, EditKey};
 use super::navigate::{self, Dir};
 use super::picker::{self, Families, Item, Pick, Picker};
 use super::state::{
@@ -69,11 +70,19 @@ impl App {
     /// coordinates set is always valid, so the design is not validated again: on a large
     /// design that is most of what a move costs.
     fn move_to(&mut self, id: &str, x: i32, y: i32) -> bool {
-        let Some(c) = self.design.component_mut(id) else {
+        let Some(i) = self.derived.component_index_of(&self.design, id) else {
             return false;
         };
+        let c = &mut self.design.components[i];
         (c.x, c.y) = (Some(x), Some(y));
-        self.record(EditKey::Move(id.to_string()))
+        let key = EditKey::Move(id.to_string());
+        if !self.history.record_component(key, &mut self.design, i) {
+            return false;
+        }
+        self.moved_since = Some((self.generation, i));
+        self.generation += 1;
+        self.derive();
+        true
     }
 
     fn edit_keyed(
@@ -132,9 +141,14 @@ impl App {
     }
 
     fn undo(&mut self) {
-        let before = self.design.clone();
+        let moved = self.history.next_undo().and_then(Change::moved_component);
+        let before = self.copy_to_describe();
         if self.history.undo(&mut self.design) {
-            let what = describe_step(&self.design, &before);
+            let what = before.map_or_else(
+                || "one step".to_string(),
+                |b| describe::describe(&self.design, &b),
+            );
+            self.moved_since = moved.map(|i| (self.generation, i));
             self.after_history(&format!("undid: {what} (redo: Ctrl-Y)"));
         } else {
             self.say("nothing to undo");
@@ -142,13 +156,24 @@ impl App {
     }
 
     fn redo(&mut self) {
-        let before = self.design.clone();
+        let moved = self.history.next_redo().and_then(Change::moved_component);
+        let before = self.copy_to_describe();
         if self.history.redo(&mut self.design) {
-            let what = describe_step(&before, &self.design);
+            let what = before.map_or_else(
+                || "one step".to_string(),
+                |b| describe::describe(&b, &self.design),
+            );
+            self.moved_since = moved.map(|i| (self.generation, i));
             self.after_history(&format!("redid: {what}"));
         } else {
             self.say("nothing to redo");
         }
+    }
+
+    /// The design as it is, for saying what an undo or redo changed; none for very large
+    /// designs, whose step is just "one step" (so it costs no copy and no comparison).
+    fn copy_to_describe(&self) -> Option<Design> {
+        (self.design.components.len() <= 5_000).then(|| self.design.clone())
     }
 
     fn after_history(&mut self, what: &str) {
@@ -271,14 +296,6 @@ impl App {
             self.reveal();
         }
     }
-}
-
-/// An undo step in words; for very large designs just "one step", which costs no comparison.
-fn describe_step(before: &Design, after: &Design) -> String {
-    if before.components.len().max(after.components.len()) > 5_000 {
-        return "one step".to_string();
-    }
-    super::describe::describe(before, after)
 }
 
 /// How many entries the menu of the current mode has.

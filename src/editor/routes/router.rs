@@ -106,6 +106,24 @@ impl Tiles {
         }
     }
 
+    /// Takes back what `insert(r, id)` put in.
+    fn remove(&mut self, r: Rect, id: Thing) {
+        if r.w <= 0 || r.h <= 0 {
+            return;
+        }
+        if i64::from(r.w / TILE_W + 1) * i64::from(r.h / TILE_H + 1) > 4_096 {
+            self.everywhere.retain(|t| *t != id);
+            return;
+        }
+        for ty in r.y.div_euclid(TILE_H)..=(r.bottom() - 1).div_euclid(TILE_H) {
+            for tx in r.x.div_euclid(TILE_W)..=(r.right() - 1).div_euclid(TILE_W) {
+                if let Some(v) = self.map.get_mut(&(tx, ty)) {
+                    v.retain(|t| *t != id);
+                }
+            }
+        }
+    }
+
     fn at(&self, x: i32, y: i32) -> impl Iterator<Item = &Thing> {
         self.map
             .get(&(x.div_euclid(TILE_W), y.div_euclid(TILE_H)))
@@ -153,6 +171,33 @@ impl Statics {
             s.tiles.insert(*t, Thing::Tag(i as u32));
         }
         s
+    }
+
+    /// Box `i` is now at `r`: what [`Statics::new`] would make with it there, at the cost of
+    /// the tiles it leaves and enters.
+    pub fn set_box(&mut self, i: usize, r: Rect) {
+        self.tiles.remove(self.boxes[i], Thing::Box(i as u32));
+        self.boxes[i] = r;
+        self.tiles.insert(r, Thing::Box(i as u32));
+    }
+
+    /// Frame `i` is now `f` (see [`Statics::set_box`]).
+    pub fn set_frame(&mut self, i: usize, f: FrameGeo) {
+        self.tiles
+            .remove(self.frames[i].rect, Thing::Frame(i as u32));
+        self.frames[i] = f;
+        self.tiles.insert(f.rect, Thing::Frame(i as u32));
+    }
+
+    /// The DNS tags are now `tags` (see [`Statics::set_box`]).
+    pub fn set_tags(&mut self, tags: &[Rect]) {
+        for (i, t) in self.tags.iter().enumerate() {
+            self.tiles.remove(*t, Thing::Tag(i as u32));
+        }
+        self.tags = tags.to_vec();
+        for (i, t) in tags.iter().enumerate() {
+            self.tiles.insert(*t, Thing::Tag(i as u32));
+        }
     }
 
     pub fn get(&self, x: i32, y: i32) -> Static {
