@@ -241,12 +241,14 @@ pub fn draw(app: &App, buf: &mut Buffer, area: Area) {
         let s = &d.servers[*si];
         let failed = app.failed.contains(&s.id);
 
-        let all_dim = d
-            .components
-            .iter()
-            .enumerate()
-            .filter(|(_, c)| c.server.as_deref() == Some(&s.id))
-            .all(|(i, _)| app.derived.dimmed.get(i).copied().unwrap_or(false));
+        // Only a failure simulation dims (and the scan for the server's components costs the
+        // design's size per frame on screen).
+        let all_dim = app.derived.impact.is_some()
+            && d.components
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| c.server.as_deref() == Some(&s.id))
+                .all(|(i, _)| app.derived.dimmed.get(i).copied().unwrap_or(false));
         let mut style = Style::default().fg(Color::Blue);
         if app.derived.marks.spof_servers.contains(si) {
             style = style.fg(RED);
