@@ -761,6 +761,27 @@ impl Model<'_, '_> {
                 out.push(self.importance(u as usize, reads / self.units[u as usize].0));
             }
         }
+        // A zone whose loss alone takes the site down (SPOF-ZONE), the same way.
+        use super::rules::spof_zone::{Domains, Level};
+        let zones = Domains::of(self.ctx.design, &self.ctx.server_of, Level::Zone);
+        for s in zones.spofs(self.ctx).iter().filter(|s| cuts_reads(s)) {
+            let Some(z) = self
+                .ctx
+                .design
+                .zones
+                .iter()
+                .position(|z| z.id == zones.names[s.node])
+            else {
+                continue;
+            };
+            if let Some(u) = self
+                .units
+                .iter()
+                .position(|&(_, kind, i)| kind == UnitKind::Zone && i == z)
+            {
+                out.push(self.importance(u, reads / self.units[u].0));
+            }
+        }
         out
     }
 

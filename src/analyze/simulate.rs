@@ -49,6 +49,10 @@ pub struct Impact {
     /// group of two, which has no majority.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub because: Vec<String>,
+    /// The host names that lose what is lost ("www.foobar.com", "foobar.com" where only the
+    /// apex's entrance is cut); the site's name where nothing is lost.
+    #[serde(skip)]
+    pub site: String,
 }
 
 /// Fails the named components, servers or clusters. Unknown ids are returned as the error.
@@ -121,12 +125,18 @@ pub fn impact(ctx: &Ctx, failed: &[bool]) -> Impact {
         })
     };
     let mut lost: Vec<Tier> = Vec::new();
+    let mut cut: Vec<usize> = Vec::new();
     for g in (0..ctx.groups.len()).filter(|&g| ctx.groups[g].public) {
         let group_before = ctx.reach_group(g, |_| false);
         let group_after = ctx.reach_group(g, |i| failed[i]);
         for t in Tier::ALL {
-            if served(&group_before, t) && !served(&group_after, t) && !lost.contains(&t) {
-                lost.push(t);
+            if served(&group_before, t) && !served(&group_after, t) {
+                if !cut.contains(&g) {
+                    cut.push(g);
+                }
+                if !lost.contains(&t) {
+                    lost.push(t);
+                }
             }
         }
     }
@@ -178,6 +188,11 @@ pub fn impact(ctx: &Ctx, failed: &[bool]) -> Impact {
         unreachable,
         lost_tiers: lost.iter().map(|t| t.plural()).collect(),
         because,
+        site: if cut.is_empty() {
+            ctx.design.site_name()
+        } else {
+            ctx.entrance(cut)
+        },
     }
 }
 
@@ -235,6 +250,17 @@ mod tests {
             Some(crate::model::Failover::Automatic);
         let i = simulate(&d, &["mysql-primary"]).expect("known id");
         assert_eq!(i.loss, Loss::Capacity);
+    }
+
+    #[test]
+    fn the_loss_names_the_host_whose_entrance_is_cut() {
+        let d = load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus/partner-api.toml"))
+            .expect("corpus design loads");
+        let i = simulate(&d, &["api-gw"]).expect("known id");
+        assert_eq!(i.loss, Loss::Everything);
+        assert_eq!(i.site, "api.shop.example");
+        let i = simulate(&d, &["db"]).expect("known id");
+        assert_eq!(i.site, "www.shop.example", "both names: the site's name");
     }
 
     #[test]

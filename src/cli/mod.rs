@@ -477,7 +477,7 @@ fn simulate(path: &Path, fail: &[String], rps: Option<f64>, format: Format) -> u
             });
             match format {
                 Format::Text => {
-                    output::print_impact(&design, &impact);
+                    output::print_impact(&impact);
                     if let Some((rps, tiers)) = &tiers {
                         output::print_utilization(*rps, tiers, down);
                     }

@@ -285,7 +285,7 @@ pub fn print_json<T: serde::Serialize>(value: &T) {
     );
 }
 
-pub fn print_impact(design: &Design, impact: &Impact) {
+pub fn print_impact(impact: &Impact) {
     let style = match impact.loss {
         Loss::Everything => severity_style(Severity::Critical),
         Loss::Writes | Loss::Work => severity_style(Severity::High),
@@ -295,7 +295,7 @@ pub fn print_impact(design: &Design, impact: &Impact) {
     outln!("{BOLD}Failed:{BOLD:#} {}", shown(&impact.failed.join(", ")));
     outln!(
         "{BOLD}{} loses:{BOLD:#} {style}{}{style:#}",
-        shown(&design.site_name()),
+        shown(&impact.site),
         impact.loss.describe()
     );
     if !impact.lost_tiers.is_empty() {

@@ -25,7 +25,7 @@ mod site_unreachable;
 mod spof_component;
 mod spof_region;
 mod spof_server;
-mod spof_zone;
+pub(crate) mod spof_zone;
 pub mod stale_acceptance;
 mod tls_terminated_early;
 mod unreachable;
