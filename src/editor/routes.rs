@@ -192,10 +192,20 @@ pub fn dns_tags(design: &Design, layout: &Layout) -> Vec<(Rect, String)> {
                 && !layout.zones.iter().any(|(_, z)| on_border(z, &r))
                 && !out.iter().any(|(o, _): &(Rect, String)| o.intersects(&r))
         };
-        let (x, y, max) = [(t.x, t.bottom()), (t.x, t.y - 1)]
-            .into_iter()
-            .find(|&(x, y)| free(x, y))
-            .map_or((t.x, t.bottom(), t.w.max(0)), |(x, y)| (x, y, w));
+        // Under or over the target, from its left edge or ending at its right one, within
+        // the drawing: the whole tag where any of them is free.
+        let b = layout.bounds;
+        let (x, y, max) = [
+            (t.x, t.bottom()),
+            (t.right() - w, t.bottom()),
+            (t.x, t.y - 1),
+            (t.right() - w, t.y - 1),
+        ]
+        .into_iter()
+        .enumerate()
+        .find(|&(k, (x, y))| (k % 2 == 0 || (x >= b.x && x + w <= b.right())) && free(x, y))
+        .map(|(_, p)| p)
+        .map_or((t.x, t.bottom(), t.w.max(0)), |(x, y)| (x, y, w));
         out.push((Rect::new(x, y, w.min(max), 1), tag));
     }
     out
@@ -320,9 +330,26 @@ pub struct RouteCache {
     routed: Vec<Option<(u32, Route)>>,
     /// Per route id: its job.
     job_of: Vec<usize>,
+    /// How many jobs found no room.
+    unrouted: usize,
 }
 
 impl RouteCache {
+    /// How many lines found no room and are not drawn.
+    pub fn unrouted(&self) -> usize {
+        self.unrouted
+    }
+
+    /// The (source, target) boxes of the lines that found no room.
+    pub fn unrouted_pairs(&self) -> Vec<(usize, usize)> {
+        self.jobs
+            .iter()
+            .zip(&self.routed)
+            .filter(|(_, r)| r.is_none())
+            .map(|(&(_, f, t), _)| (f as usize, t as usize))
+            .collect()
+    }
+
     fn routes(&self) -> Vec<Route> {
         self.routed
             .iter()
@@ -366,6 +393,11 @@ fn link_budget(jobs: usize) -> usize {
     (ROUTING_BUDGET / jobs.max(1)).max(200)
 }
 
+/// How many times a full routing is tried again with the links that found no room first.
+const RIPUP_ROUNDS: usize = 3;
+/// The most lines a full routing routes again: past it, once is all an edit may cost.
+const RIPUP_JOBS: usize = 400;
+
 fn full_route(
     statics: &router::Statics,
     jobs: Vec<(usize, u32, u32)>,
@@ -388,15 +420,30 @@ fn full_route(
         (c, bad)
     };
     let order: Vec<usize> = (0..n).collect();
-    let (mut best, bad) = run(&order);
+    let (mut best, mut bad) = run(&order);
     // Greedy routing can box a later link in: route the links that found no room (or only
-    // room outside the drawing) first, and keep that if it leaves fewer such links.
-    if !bad.is_empty() && n <= 300 {
-        let mut again: Vec<usize> = bad.clone();
-        again.extend(order.iter().filter(|j| !bad.contains(j)));
-        let (other, bad2) = run(&again);
-        if bad2.len() < bad.len() {
-            best = other;
+    // room outside the drawing) first, and keep that if it leaves fewer such links; a few
+    // rounds, each putting every link that failed in any round so far first.
+    if n <= RIPUP_JOBS {
+        let mut first: Vec<usize> = Vec::new();
+        let mut last = bad.clone();
+        for _ in 0..RIPUP_ROUNDS {
+            if last.is_empty() {
+                break;
+            }
+            for &j in &last {
+                if !first.contains(&j) {
+                    first.push(j);
+                }
+            }
+            let mut again = first.clone();
+            again.extend(order.iter().filter(|j| !first.contains(j)));
+            let (other, bad2) = run(&again);
+            if bad2.len() < bad.len() {
+                best = other;
+                bad = bad2.clone();
+            }
+            last = bad2;
         }
     }
     *cache = best;
@@ -494,6 +541,7 @@ pub fn route_links_cached(design: &Design, layout: &Layout, cache: &mut RouteCac
     cache.boxes = layout.boxes.clone();
     cache.frames = frames;
     cache.tags = tags;
+    cache.unrouted = cache.routed.iter().filter(|r| r.is_none()).count();
     cache.routes()
 }
 
