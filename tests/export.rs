@@ -605,8 +605,9 @@ mod properties {
 }
 
 /// The geometry of the built-in SVG, read back from the drawing: no link passes through a box
-/// that is not one of its ends, no label (a link's label or a DNS tag) touches a box, a line or
-/// another label, and every link ends with room for its arrowhead.
+/// that is not one of its ends or runs along the border of a server frame that holds neither
+/// of its ends, no label (a link's label or a DNS tag) touches a box, a line or another label,
+/// and every link ends with room for its arrowhead.
 mod geometry {
     use super::*;
     use infraplan::model::{Component, Design, Kind, Link, Protocol, Server};
@@ -711,16 +712,53 @@ mod geometry {
         out
     }
 
+    /// Closer than this to a frame's border, a line parallel to it reads as running along it.
+    const ALONG: f64 = 8.0;
+
+    /// Which border of frame `fr` the axis-aligned segment from `a` to `b` runs along (within
+    /// [`ALONG`], for more than [`ALONG`] of its length), if any.
+    fn runs_along(fr: &R, a: (f64, f64), b: (f64, f64)) -> Option<&'static str> {
+        let overlap = |lo: f64, hi: f64, s: f64, e: f64| s.max(e).min(hi) - s.min(e).max(lo);
+        if (a.1 - b.1).abs() < 0.5 {
+            for (y, side) in [(fr.y, "top"), (fr.y + fr.h, "bottom")] {
+                if (a.1 - y).abs() < ALONG && overlap(fr.x, fr.x + fr.w, a.0, b.0) > ALONG {
+                    return Some(side);
+                }
+            }
+        } else if (a.0 - b.0).abs() < 0.5 {
+            for (x, side) in [(fr.x, "left"), (fr.x + fr.w, "right")] {
+                if (a.0 - x).abs() < ALONG && overlap(fr.y, fr.y + fr.h, a.1, b.1) > ALONG {
+                    return Some(side);
+                }
+            }
+        }
+        None
+    }
+
     /// What is wrong with the geometry of `svg`, one line per problem.
     pub(super) fn problems(svg: &str) -> Vec<String> {
+        problems_of(svg, false)
+    }
+
+    /// [`problems`], and, with `frames`, the lines that run along the border of a server
+    /// frame that holds neither of their ends.
+    fn problems_of(svg: &str, frames_too: bool) -> Vec<String> {
         let doc = roxmltree::Document::parse(svg).expect("well-formed SVG");
         let mut boxes: Vec<(usize, R)> = Vec::new();
         // (from, to, points) of every link drawn.
         type Drawn = (usize, usize, Vec<(f64, f64)>);
         let mut links: Vec<Drawn> = Vec::new();
         let mut labels: Vec<(&str, R)> = Vec::new();
+        let mut frames: Vec<R> = Vec::new();
         for n in doc.descendants().filter(|n| n.is_element()) {
             match (n.tag_name().name(), n.attribute("class")) {
+                ("g", Some("server")) => {
+                    let r = n
+                        .children()
+                        .find(|c| c.tag_name().name() == "rect")
+                        .expect("a server frame's outline");
+                    frames.push(rect_of(r));
+                }
                 ("g", Some("component")) => {
                     let i: usize = num(n, "data-i") as usize;
                     let v: Vec<f64> = n
@@ -776,8 +814,31 @@ mod geometry {
             }
         }
         let mut out = Vec::new();
+        let inside = |b: &R, f: &R| {
+            b.x >= f.x && b.y >= f.y && b.x + b.w <= f.x + f.w && b.y + b.h <= f.y + f.h
+        };
+        let box_of = |i: usize| boxes.iter().find(|(j, _)| *j == i).map(|(_, b)| *b);
         for (f, t, pts) in &links {
+            // The frames of neither end: a line keeps off their borders.
+            let others: Vec<&R> = frames
+                .iter()
+                .filter(|_| frames_too)
+                .filter(|fr| {
+                    [*f, *t]
+                        .iter()
+                        .all(|&i| box_of(i).is_none_or(|b| !inside(&b, fr)))
+                })
+                .collect();
             for w in pts.windows(2) {
+                for fr in &others {
+                    if let Some(side) = runs_along(fr, w[0], w[1]) {
+                        out.push(format!(
+                            "link {f}→{t} runs along the {side} border of the frame at {fr:?}: \
+                             {:?}→{:?}",
+                            w[0], w[1]
+                        ));
+                    }
+                }
                 for (i, b) in &boxes {
                     if i != f && i != t && b.cut_by(w[0], w[1]) {
                         out.push(format!(
@@ -816,11 +877,12 @@ mod geometry {
         out
     }
 
-    fn check(what: &str, design: &Design) -> usize {
+    /// Checks `design`'s SVG; `frames`: its lines along other servers' frames too.
+    fn check_with(what: &str, design: &Design, frames: bool) -> usize {
         let mut found = 0;
         for marks in [None, Some(Marks::new(design))] {
             let svg = export::svg::to_svg(design, marks.as_ref());
-            let p = problems(&svg);
+            let p = problems_of(&svg, frames);
             found += p.len();
             if std::env::var_os("GEOMETRY_COUNT").is_none() {
                 assert!(
@@ -849,13 +911,23 @@ mod geometry {
         for path in designs() {
             let design = infraplan::io::load(&path).expect("valid");
             let name = stem(&path);
-            found.push((name.clone(), check(&name, &design)));
+            found.push((name.clone(), check_with(&name, &design, true)));
             let auto = format!("{name}, laid out automatically");
-            found.push((auto.clone(), check(&auto, &without_positions(design))));
+            found.push((
+                auto.clone(),
+                check_with(&auto, &without_positions(design), true),
+            ));
         }
+        let zones = root().join("examples/zones-eu-west-1.toml");
+        let design = infraplan::io::load(&zones).expect("valid");
+        found.push((
+            "zones example".into(),
+            check_with("zones example", &design, true),
+        ));
         for n in [30, 100, 200] {
             let name = format!("generated design of {n}");
-            found.push((name.clone(), check(&name, &infraplan::generate::layered(n))));
+            let d = infraplan::generate::layered(n);
+            found.push((name.clone(), check_with(&name, &d, true)));
         }
         eprintln!("geometry problems per design: {found:?}");
     }
@@ -874,10 +946,10 @@ mod geometry {
         for path in files {
             let design = infraplan::io::load(&path).expect("valid");
             let name = stem(&path);
-            check(&name, &design);
+            check_with(&name, &design, true);
             assert_frames_truthful(&name, &design);
             let auto = without_positions(design);
-            check(&format!("{name}, laid out automatically"), &auto);
+            check_with(&format!("{name}, laid out automatically"), &auto, true);
             assert_frames_truthful(&name, &auto);
         }
     }
@@ -1005,7 +1077,7 @@ mod geometry {
             let d = interleaved(nets);
             let what = format!("zones a, b, a on {nets:?}");
             assert_frames_truthful(&what, &d);
-            check(&what, &d);
+            check_with(&what, &d, true);
             // The file's positions are the design's: only the drawing moved them.
             assert_eq!(d.components[1].x, Some(30));
         }

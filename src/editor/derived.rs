@@ -180,6 +180,17 @@ impl Derived {
         self.route_cache.dns_tags()
     }
 
+    /// How many of the design's lines (one per link, one per member of a cluster it names)
+    /// found no room on the canvas and are not drawn.
+    pub fn unrouted_lines(&self) -> usize {
+        self.route_cache.unrouted()
+    }
+
+    /// The (source, target) components of the lines not drawn for want of room.
+    pub fn unrouted_pairs(&self) -> Vec<(usize, usize)> {
+        self.route_cache.unrouted_pairs()
+    }
+
     /// The status bar's figures: after the toggled failures, else the design's.
     pub fn status_figures(&self, failing: bool) -> Option<&str> {
         if failing {

@@ -201,10 +201,20 @@ fn dns_tags_by(
                 && !layout.zones.iter().any(|(_, z)| on_border(z, &r))
                 && !out.iter().any(|(o, _): &(Rect, String)| o.intersects(&r))
         };
-        let (x, y, max) = [(t.x, t.bottom()), (t.x, t.y - 1)]
-            .into_iter()
-            .find(|&(x, y)| free(x, y))
-            .map_or((t.x, t.bottom(), t.w.max(0)), |(x, y)| (x, y, w));
+        // Under or over the target, from its left edge or ending at its right one, within
+        // the drawing: the whole tag where any of them is free.
+        let b = layout.bounds;
+        let (x, y, max) = [
+            (t.x, t.bottom()),
+            (t.right() - w, t.bottom()),
+            (t.x, t.y - 1),
+            (t.right() - w, t.y - 1),
+        ]
+        .into_iter()
+        .enumerate()
+        .find(|&(k, (x, y))| (k % 2 == 0 || (x >= b.x && x + w <= b.right())) && free(x, y))
+        .map(|(_, p)| p)
+        .map_or((t.x, t.bottom(), t.w.max(0)), |(x, y)| (x, y, w));
         out.push((Rect::new(x, y, w.min(max), 1), tag));
     }
     out
@@ -371,12 +381,29 @@ pub struct RouteCache {
     ready: bool,
     /// The DNS records' tags as [`dns_tags`] makes them for the layout last routed.
     tag_texts: Vec<(Rect, String)>,
+    /// How many jobs found no room.
+    unrouted: usize,
 }
 
 impl RouteCache {
     /// The DNS records' tags of the layout last routed (see [`dns_tags`]).
     pub fn dns_tags(&self) -> &[(Rect, String)] {
         &self.tag_texts
+    }
+
+    /// How many lines found no room and are not drawn.
+    pub fn unrouted(&self) -> usize {
+        self.unrouted
+    }
+
+    /// The (source, target) boxes of the lines that found no room.
+    pub fn unrouted_pairs(&self) -> Vec<(usize, usize)> {
+        self.jobs
+            .iter()
+            .zip(&self.routed)
+            .filter(|(_, r)| r.is_none())
+            .map(|(&(_, f, t), _)| (f as usize, t as usize))
+            .collect()
     }
 
     pub(super) fn routes(&self) -> Vec<Route> {
@@ -422,6 +449,11 @@ fn link_budget(jobs: usize) -> usize {
     (ROUTING_BUDGET / jobs.max(1)).max(200)
 }
 
+/// How many times a full routing is tried again with the links that found no room first.
+const RIPUP_ROUNDS: usize = 3;
+/// The most lines a full routing routes again: past it, once is all an edit may cost.
+const RIPUP_JOBS: usize = 400;
+
 fn full_route(
     statics: &router::Statics,
     jobs: Vec<(usize, u32, u32)>,
@@ -444,15 +476,30 @@ fn full_route(
         (c, bad)
     };
     let order: Vec<usize> = (0..n).collect();
-    let (mut best, bad) = run(&order);
+    let (mut best, mut bad) = run(&order);
     // Greedy routing can box a later link in: route the links that found no room (or only
-    // room outside the drawing) first, and keep that if it leaves fewer such links.
-    if !bad.is_empty() && n <= 300 {
-        let mut again: Vec<usize> = bad.clone();
-        again.extend(order.iter().filter(|j| !bad.contains(j)));
-        let (other, bad2) = run(&again);
-        if bad2.len() < bad.len() {
-            best = other;
+    // room outside the drawing) first, and keep that if it leaves fewer such links; a few
+    // rounds, each putting every link that failed in any round so far first.
+    if n <= RIPUP_JOBS {
+        let mut first: Vec<usize> = Vec::new();
+        let mut last = bad.clone();
+        for _ in 0..RIPUP_ROUNDS {
+            if last.is_empty() {
+                break;
+            }
+            for &j in &last {
+                if !first.contains(&j) {
+                    first.push(j);
+                }
+            }
+            let mut again = first.clone();
+            again.extend(order.iter().filter(|j| !first.contains(j)));
+            let (other, bad2) = run(&again);
+            if bad2.len() < bad.len() {
+                best = other;
+                bad = bad2.clone();
+            }
+            last = bad2;
         }
     }
     best.dns_index = std::mem::take(&mut cache.dns_index);
@@ -581,6 +628,7 @@ pub fn reroute(
     cache.tag_texts = tag_texts;
     cache.statics = statics;
     cache.ready = true;
+    cache.unrouted = cache.routed.iter().filter(|r| r.is_none()).count();
     // Only the routes of the links routed again change in the list given out, unless one of
     // them gained or lost its line (which moves the others).
     let in_place = !whole

@@ -468,6 +468,12 @@ const STRICT_REACH: i64 = 64;
 const STRICT_MIDDLES: usize = 8;
 /// The shortest straight end that still shows the arrowhead.
 const MIN_STUB: i64 = 10;
+/// A line keeps this far from the border of a server frame round neither of its ends.
+const FRAME_NEAR: i64 = 10;
+/// How strictly a route is checked: clear of other lines and frames, of frames, of boxes.
+const STRICT: u8 = 0;
+const FRAMED: u8 = 1;
+const LOOSE: u8 = 2;
 /// Obstacles are kept this far from lines.
 const CLEARANCE: i64 = 4;
 
@@ -488,6 +494,8 @@ pub(crate) struct Router {
     /// Labels placed so far, and the arrowheads no label may cover.
     labels: Vec<Px>,
     marks: Grid<u32>,
+    /// Per component: the index of the server frame round it, or `FRAME` for none.
+    frame_of: Vec<u32>,
     /// Where the middles of routes already drawn run, by (component, whether it is their
     /// target, whether the middle is vertical): a fan-out or fan-in tries them first, so that
     /// its links share one line instead of each drawing its own beside the others.
@@ -519,7 +527,7 @@ impl Router {
             }))
         });
         let mut segs = Lines::new(&area);
-        for f in frames {
+        for (fi, f) in frames.iter().enumerate() {
             let corners = [
                 (f.x, f.y),
                 (f.right(), f.y),
@@ -528,9 +536,23 @@ impl Router {
             ];
             for k in 0..4 {
                 let s = Seg::between(corners[k], corners[(k + 1) % 4]);
-                segs.insert(s, FRAME, FRAME);
+                segs.insert(s, FRAME, fi as u32);
             }
         }
+        let frame_of = components
+            .iter()
+            .map(|b| {
+                frames
+                    .iter()
+                    .position(|f| {
+                        b.x >= f.x
+                            && b.y >= f.y
+                            && b.right() <= f.right()
+                            && b.bottom() <= f.bottom()
+                    })
+                    .map_or(FRAME, |k| k as u32)
+            })
+            .collect();
         Router {
             obstacles,
             boxes,
@@ -541,6 +563,7 @@ impl Router {
             ring,
             labels: Vec::new(),
             marks: Grid::new(&area),
+            frame_of,
             buses: std::collections::HashMap::new(),
         }
     }
@@ -561,14 +584,27 @@ impl Router {
             .or_else(|| uses.iter().position(|u| *u == want))
     }
 
-    /// Whether segment `s` is clear: no obstacle but `exempt` in its way and, when `strict`,
-    /// no line it would run along or meet end-on that is not a fan-out or fan-in with it.
-    fn clear(&self, s: &Seg, exempt: [usize; 2], src: u32, dst: u32, strict: bool) -> bool {
+    /// Whether segment `s` is clear at `level` ([`STRICT`], [`FRAMED`] or [`LOOSE`]): no
+    /// obstacle but `exempt` in its way; below `LOOSE`, no border of a server frame round
+    /// neither end that it would run along; at `STRICT`, no line it would run along or meet
+    /// end-on that is not a fan-out or fan-in with it.
+    fn clear(&self, s: &Seg, exempt: [usize; 2], src: u32, dst: u32, level: u8) -> bool {
         let mut seen = 1;
         let blocked = self.across[usize::from(s.vertical)].hits(s.c, s.lo, s.hi, exempt, &mut seen);
         self.stabbed.set(self.stabbed.get() + seen);
-        if blocked || !strict {
+        if blocked || level == LOOSE {
             return !blocked;
+        }
+        let mine = [src, dst].map(|c| self.frame_of.get(c as usize).copied().unwrap_or(FRAME));
+        let along_frame = self.segs.visit(&s.bounds().inflate(FRAME_NEAR), |o| {
+            o.src == FRAME
+                && !mine.contains(&o.dst)
+                && o.seg.vertical == s.vertical
+                && (o.seg.c - s.c).abs() < FRAME_NEAR
+                && o.seg.lo.max(s.lo) < o.seg.hi.min(s.hi)
+        });
+        if along_frame || level != STRICT {
+            return !along_frame;
         }
         !self.segs.visit(&s.bounds().inflate(NEAR), |o| {
             if o.src != FRAME && (o.src == src || o.dst == dst) {
@@ -590,7 +626,8 @@ impl Router {
         })
     }
 
-    fn path_clear(&self, budget: u64, pts: &[Pt], f: usize, t: usize, strict: bool) -> bool {
+    fn path_clear(&self, budget: u64, pts: &[Pt], f: usize, t: usize, level: u8) -> bool {
+        let strict = level == STRICT;
         let n = pts.len();
         // Keeping clear of lines looks at the grid's buckets along the path: a path longer
         // than the work left is not looked at. Keeping clear of boxes costs the same for any
@@ -612,7 +649,7 @@ impl Router {
                 if k == 0 { f } else { usize::MAX },
                 if k == n - 2 { t } else { usize::MAX },
             ];
-            self.clear(&s, exempt, f as u32, t as u32, strict)
+            self.clear(&s, exempt, f as u32, t as u32, level)
         })
     }
 
@@ -694,12 +731,15 @@ impl Router {
         let reach = ((a.cx() - b.cx()).abs() + (a.cy() - b.cy()).abs()) / BUCKET + 4;
         // Keeping clear of other lines costs time in proportion to a route's length at each
         // try; a link longer than `STRICT_REACH` only keeps clear of boxes.
-        let passes: &[bool] = if reach <= STRICT_REACH {
-            &[true, false]
+        // A line along a frame that holds neither end is tried only where nothing else fits;
+        // it is still better than one through a box.
+        let passes: &[u8] = if reach <= STRICT_REACH {
+            &[STRICT, FRAMED, LOOSE]
         } else {
-            &[false]
+            &[FRAMED, LOOSE]
         };
-        'search: for &strict in passes {
+        'search: for &level in passes {
+            let strict = level == STRICT;
             // Each pass has its own budget: the second, which lets lines run along others,
             // must not be starved by the first.
             let budget = self.work()
@@ -718,7 +758,7 @@ impl Router {
                 };
                 let p = port(&a, sa, pa);
                 let q = port(&b, sb, pb);
-                if self.try_families(budget, p, sa, q, sb, f, t, strict, &mut pts) {
+                if self.try_families(budget, p, sa, q, sb, f, t, level, &mut pts) {
                     self.ports[f][sa.index()][pa] = Use::Out;
                     self.ports[t][sb.index()][pb] = Use::In;
                     self.commit(&pts, f, t);
@@ -749,9 +789,10 @@ impl Router {
         sb: Side,
         f: usize,
         t: usize,
-        strict: bool,
+        level: u8,
         pts: &mut Vec<Pt>,
     ) -> bool {
+        let strict = level == STRICT;
         let (da, db) = (sa.dir(), sb.dir());
         // Facing sides close together: a straight line when the ports line up, else shorter
         // stubs, never shorter than an arrowhead.
@@ -760,7 +801,7 @@ impl Router {
         if facing && gap > 0 && (p.0 == q.0 || p.1 == q.1) {
             pts.clear();
             pts.extend([p, q]);
-            if self.path_clear(budget, pts, f, t, strict) {
+            if self.path_clear(budget, pts, f, t, level) {
                 return true;
             }
         }
@@ -831,7 +872,7 @@ impl Router {
                     pts.extend([p, p1, (p1.0, m), (q1.0, m), q1, q]);
                 }
                 simplify(pts);
-                if pts.len() >= 2 && self.path_clear(budget, pts, f, t, strict) {
+                if pts.len() >= 2 && self.path_clear(budget, pts, f, t, level) {
                     return true;
                 }
             }
