@@ -496,6 +496,9 @@ pub(crate) struct Router {
     marks: Grid<u32>,
     /// Per component: the index of the server frame round it, or `FRAME` for none.
     frame_of: Vec<u32>,
+    /// The server frames' borders alone (also in `segs`), for the frame check: it looks at
+    /// them only, not at every line drawn nearby.
+    borders: Lines,
     /// Where the middles of routes already drawn run, by (component, whether it is their
     /// target, whether the middle is vertical): a fan-out or fan-in tries them first, so that
     /// its links share one line instead of each drawing its own beside the others.
@@ -507,9 +510,17 @@ const BUS_LINES: usize = 4;
 
 impl Router {
     /// `components`: the boxes, by component; `others`: frame titles and DNS tags; `frames`:
-    /// server frames, whose borders no link runs along; `area`: the drawing, a ring around it
+    /// server frames, whose borders no link runs along; `frame_of`: per component, the index
+    /// in `frames` of its server's (None for none); `area`: the drawing, a ring around it
     /// included.
-    pub fn new(components: &[Px], others: &[Px], frames: &[Px], area: Px, ring: Px) -> Router {
+    pub fn new(
+        components: &[Px],
+        others: &[Px],
+        frames: &[Px],
+        frame_of: &[Option<usize>],
+        area: Px,
+        ring: Px,
+    ) -> Router {
         let mut boxes = Grid::new(&area);
         let mut obstacles = Vec::with_capacity(components.len() + others.len());
         for (i, b) in components.iter().chain(others).enumerate() {
@@ -527,6 +538,7 @@ impl Router {
             }))
         });
         let mut segs = Lines::new(&area);
+        let mut borders = Lines::new(&area);
         for (fi, f) in frames.iter().enumerate() {
             let corners = [
                 (f.x, f.y),
@@ -537,21 +549,12 @@ impl Router {
             for k in 0..4 {
                 let s = Seg::between(corners[k], corners[(k + 1) % 4]);
                 segs.insert(s, FRAME, fi as u32);
+                borders.insert(s, FRAME, fi as u32);
             }
         }
-        let frame_of = components
+        let frame_of = frame_of
             .iter()
-            .map(|b| {
-                frames
-                    .iter()
-                    .position(|f| {
-                        b.x >= f.x
-                            && b.y >= f.y
-                            && b.right() <= f.right()
-                            && b.bottom() <= f.bottom()
-                    })
-                    .map_or(FRAME, |k| k as u32)
-            })
+            .map(|k| k.map_or(FRAME, |k| k as u32))
             .collect();
         Router {
             obstacles,
@@ -564,12 +567,13 @@ impl Router {
             labels: Vec::new(),
             marks: Grid::new(&area),
             frame_of,
+            borders,
             buses: std::collections::HashMap::new(),
         }
     }
 
     fn work(&self) -> u64 {
-        self.boxes.visited.get() + self.stabbed.get() + self.segs.visited()
+        self.boxes.visited.get() + self.stabbed.get() + self.segs.visited() + self.borders.visited()
     }
 
     fn slot(&self, b: usize, side: Side, want: Use) -> Option<usize> {
@@ -596,7 +600,7 @@ impl Router {
             return !blocked;
         }
         let mine = [src, dst].map(|c| self.frame_of.get(c as usize).copied().unwrap_or(FRAME));
-        let along_frame = self.segs.visit(&s.bounds().inflate(FRAME_NEAR), |o| {
+        let along_frame = self.borders.visit(&s.bounds().inflate(FRAME_NEAR), |o| {
             o.src == FRAME
                 && !mine.contains(&o.dst)
                 && o.seg.vertical == s.vertical

@@ -407,7 +407,17 @@ pub fn to_svg(design: &Design, marks: Option<&Marks>) -> String {
     let area = union_all([ring, drawn].into_iter().chain(keep_out.iter().copied()))
         .unwrap_or(ring)
         .inflate(BUCKET_MARGIN);
-    let mut router = Router::new(&boxes, &keep_out, &frames, area, ring);
+    // Each component's server frame, by its index in `frames` (one per entry of geo.frames).
+    let mut frame_at = vec![None; design.servers.len()];
+    for (k, &(s, _)) in geo.frames.iter().enumerate() {
+        frame_at[s] = Some(k);
+    }
+    let frame_of: Vec<Option<usize>> = design
+        .server_of()
+        .into_iter()
+        .map(|s| s.and_then(|s| frame_at[s]))
+        .collect();
+    let mut router = Router::new(&boxes, &keep_out, &frames, &frame_of, area, ring);
     let mut routes: Vec<(usize, usize, usize, Vec<Pt>)> = Vec::with_capacity(design.links.len());
     for (li, link) in design.links.iter().enumerate() {
         let tos = index.expand(&link.to);
