@@ -690,6 +690,11 @@ impl<'a> Ctx<'a> {
         found
     }
 
+    /// The components DNS record `r` (an index into the design's records) leads to.
+    pub fn record_hits(&self, r: usize) -> &[usize] {
+        self.record_hits.get(r).map_or(&[], Vec::as_slice)
+    }
+
     /// The names of the DNS records that lead to component `i`, in record order, once each.
     pub fn records_to(&self, i: usize) -> Vec<&'a str> {
         let mut names: Vec<&'a str> = Vec::new();

@@ -9,6 +9,7 @@ mod db_no_replica;
 mod db_quorum;
 pub(crate) mod db_single_primary;
 mod db_write_path;
+mod dns_round_robin;
 mod dns_unreached;
 mod empty_cluster;
 mod entry_inferred;
@@ -163,6 +164,7 @@ pub static RULES: &[&Rule] = &[
     &resource_contention::RULE,
     &unreachable::RULE,
     &dns_unreached::RULE,
+    &dns_round_robin::RULE,
     &empty_cluster::RULE,
     &entry_inferred::RULE,
 ];
