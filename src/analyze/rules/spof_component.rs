@@ -475,25 +475,20 @@ fn cache_spofs(ctx: &Ctx) -> Vec<Finding> {
             let cache = &d.components[c];
             let about = about(ctx, c);
             let ids: Vec<&str> = users.iter().map(|&u| ctx.id(u)).collect();
-            let mut f = Finding::new(
-                RULE.id,
-                Severity::High,
+            shared_finding(
+                ctx,
+                c,
                 format!(
                     "cache `{}`{about} is the only cache of {}: if it fails, what it holds (sessions, cached data) is gone for all of them: users may be logged out, and every request falls through to what it was caching",
                     cache.id,
                     list(&ids)
                 ),
+                format!(
+                    "add a replica of `{}` on another server that takes over when it fails (e.g. Redis with a replica and Sentinel, or a Redis Cluster) and point {} at both, or use a managed cache and mark it `redundant = true`",
+                    cache.id,
+                    list(&ids)
+                ),
             )
-            .components([cache.id.as_str()])
-            .recommend(format!(
-                "add a replica of `{}` on another server that takes over when it fails (e.g. Redis with a replica and Sentinel, or a Redis Cluster) and point {} at both, or use a managed cache and mark it `redundant = true`",
-                cache.id,
-                list(&ids)
-            ));
-            if let Some(s) = ctx.server_of[c] {
-                f = f.servers([d.servers[s].id.as_str()]);
-            }
-            f
         })
         .collect()
 }
@@ -518,27 +513,33 @@ fn dependency_spofs(ctx: &Ctx) -> Vec<Finding> {
             let dep = &d.components[c];
             let about = about(ctx, c);
             let ids: Vec<&str> = users.iter().map(|&u| ctx.id(u)).collect();
-            let mut f = Finding::new(
-                RULE.id,
-                Severity::High,
+            shared_finding(
+                ctx,
+                c,
                 format!(
                     "`{}`{about} is the one instance of a service that {} all depend on: if it fails, what they need from it is gone for every one of them",
                     dep.id,
                     list(&ids)
                 ),
+                format!(
+                    "run a second instance of `{}` on another server that takes over when it fails (a replica, a cluster, replicated storage) and point {} at both, or use a managed service and mark it `redundant = true`",
+                    dep.id,
+                    list(&ids)
+                ),
             )
-            .components([dep.id.as_str()])
-            .recommend(format!(
-                "run a second instance of `{}` on another server that takes over when it fails (a replica, a cluster, replicated storage) and point {} at both, or use a managed service and mark it `redundant = true`",
-                dep.id,
-                list(&ids)
-            ));
-            if let Some(s) = ctx.server_of[c] {
-                f = f.servers([d.servers[s].id.as_str()]);
-            }
-            f
         })
         .collect()
+}
+
+/// The high finding about single shared component `c`, with its server.
+fn shared_finding(ctx: &Ctx, c: usize, message: String, fix: String) -> Finding {
+    let f = Finding::new(RULE.id, Severity::High, message)
+        .components([ctx.id(c)])
+        .recommend(fix);
+    match ctx.server_of[c] {
+        Some(s) => f.servers([ctx.design.servers[s].id.as_str()]),
+        None => f,
+    }
 }
 
 /// The components of `kind` that application or web servers on other servers depend on with
