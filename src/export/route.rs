@@ -221,27 +221,32 @@ struct Stab {
     /// The ends of the elementary ranges along the stabbing axis: leaf `i` is
     /// `breaks[i]..breaks[i + 1]`.
     breaks: Vec<i64>,
-    /// Per node (the leaves at `leaves..2 * leaves`): `(start, end, id)` along the segment's
-    /// axis, sorted by start, and the greatest end so far.
-    nodes: Vec<Vec<(i64, i64, u32)>>,
-    reach: Vec<Vec<i64>>,
+    /// Node `n`'s rectangles (the leaves at `leaves..2 * leaves`) are
+    /// `items[first[n]..first[n + 1]]`: `(start, end, id)` along the segment's axis, sorted by
+    /// start. One array for all nodes, so that a query's walk up the tree reads memory that
+    /// lies together.
+    first: Vec<u32>,
+    items: Vec<(i64, i64, u32)>,
+    /// Per item, the greatest end among its node's items up to it.
+    reach: Vec<i64>,
 }
 
 impl Stab {
-    /// `spans`: per rectangle, its open interior `(a, b)` on the stabbing axis and `(lo, hi)`
-    /// along the segment's axis.
-    fn new(spans: impl Iterator<Item = ((i64, i64), (i64, i64))> + Clone) -> Stab {
+    /// `spans`: per rectangle, the id a query can exempt, its open interior `(a, b)` on the
+    /// stabbing axis and `(lo, hi)` along the segment's axis.
+    fn new(spans: impl Iterator<Item = (u32, (i64, i64), (i64, i64))> + Clone) -> Stab {
         // A rectangle covers the integer points a + 1 ..= b - 1: the half-open a + 1 .. b.
         let mut breaks: Vec<i64> = spans
             .clone()
-            .filter(|((a, b), _)| b - a >= 2)
-            .flat_map(|((a, b), _)| [a + 1, b])
+            .filter(|(_, (a, b), _)| b - a >= 2)
+            .flat_map(|(_, (a, b), _)| [a + 1, b])
             .collect();
         breaks.sort_unstable();
         breaks.dedup();
         let leaves = breaks.len().saturating_sub(1);
-        let mut nodes: Vec<Vec<(i64, i64, u32)>> = vec![Vec::new(); 2 * leaves];
-        for (id, ((a, b), (lo, hi))) in spans.enumerate() {
+        // (node, start, end, id) for each node a rectangle covers whole.
+        let mut placed: Vec<(u32, i64, i64, u32)> = Vec::new();
+        for (id, (a, b), (lo, hi)) in spans {
             if b - a < 2 || hi <= lo {
                 continue;
             }
@@ -249,33 +254,38 @@ impl Stab {
             let (mut l, mut r) = (leaf(a + 1) + leaves, leaf(b) + leaves);
             while l < r {
                 if l & 1 == 1 {
-                    nodes[l].push((lo, hi, id as u32));
+                    placed.push((l as u32, lo, hi, id));
                     l += 1;
                 }
                 if r & 1 == 1 {
                     r -= 1;
-                    nodes[r].push((lo, hi, id as u32));
+                    placed.push((r as u32, lo, hi, id));
                 }
                 l >>= 1;
                 r >>= 1;
             }
         }
-        let mut reach = Vec::with_capacity(nodes.len());
-        for node in &mut nodes {
-            node.sort_unstable();
+        placed.sort_unstable();
+        let mut first = Vec::with_capacity(2 * leaves + 1);
+        let mut items = Vec::with_capacity(placed.len());
+        let mut reach = Vec::with_capacity(placed.len());
+        let mut k = 0;
+        for node in 0..2 * leaves {
+            first.push(items.len() as u32);
             let mut most = i64::MIN;
-            reach.push(
-                node.iter()
-                    .map(|&(_, hi, _)| {
-                        most = most.max(hi);
-                        most
-                    })
-                    .collect(),
-            );
+            while k < placed.len() && placed[k].0 as usize == node {
+                let (_, lo, hi, id) = placed[k];
+                most = most.max(hi);
+                items.push((lo, hi, id));
+                reach.push(most);
+                k += 1;
+            }
         }
+        first.push(items.len() as u32);
         Stab {
             breaks,
-            nodes,
+            first,
+            items,
             reach,
         }
     }
@@ -289,18 +299,21 @@ impl Stab {
         }
         let mut node = self.breaks.partition_point(|&e| e <= c) - 1 + leaves;
         while node >= 1 {
-            let list = &self.nodes[node];
-            let reach = &self.reach[node];
-            let mut k = list.partition_point(|&(start, _, _)| start < hi);
-            while k > 0 {
-                k -= 1;
-                *seen += 1;
-                if reach[k] <= lo {
-                    break;
-                }
-                let (_, end, id) = list[k];
-                if end > lo && !exempt.contains(&(id as usize)) {
-                    return true;
+            let (a, b) = (self.first[node] as usize, self.first[node + 1] as usize);
+            if a < b {
+                let list = &self.items[a..b];
+                let reach = &self.reach[a..b];
+                let mut k = list.partition_point(|&(start, _, _)| start < hi);
+                while k > 0 {
+                    k -= 1;
+                    *seen += 1;
+                    if reach[k] <= lo {
+                        break;
+                    }
+                    let (_, end, id) = list[k];
+                    if end > lo && !exempt.contains(&(id as usize)) {
+                        return true;
+                    }
                 }
             }
             node >>= 1;
@@ -496,9 +509,10 @@ pub(crate) struct Router {
     marks: Grid<u32>,
     /// Per component: the index of the server frame round it, or `FRAME` for none.
     frame_of: Vec<u32>,
-    /// The server frames' borders alone (also in `segs`), for the frame check: it looks at
-    /// them only, not at every line drawn nearby.
-    borders: Lines,
+    /// The server frames' borders (also in `segs`), for the frame check: per axis, each
+    /// border widened by `FRAME_NEAR` either side, with its frame's index as id, so that
+    /// asking whether a segment runs along one costs the same however long the segment is.
+    borders: [Stab; 2],
     /// Where the middles of routes already drawn run, by (component, whether it is their
     /// target, whether the middle is vertical): a fan-out or fan-in tries them first, so that
     /// its links share one line instead of each drawing its own beside the others.
@@ -529,16 +543,16 @@ impl Router {
             obstacles.push(o);
         }
         let across = [false, true].map(|vertical| {
-            Stab::new(obstacles.iter().map(move |o| {
+            Stab::new(obstacles.iter().enumerate().map(move |(i, o)| {
                 if vertical {
-                    ((o.x, o.right()), (o.y, o.bottom()))
+                    (i as u32, (o.x, o.right()), (o.y, o.bottom()))
                 } else {
-                    ((o.y, o.bottom()), (o.x, o.right()))
+                    (i as u32, (o.y, o.bottom()), (o.x, o.right()))
                 }
             }))
         });
         let mut segs = Lines::new(&area);
-        let mut borders = Lines::new(&area);
+        let mut sides = Vec::with_capacity(4 * frames.len());
         for (fi, f) in frames.iter().enumerate() {
             let corners = [
                 (f.x, f.y),
@@ -549,9 +563,19 @@ impl Router {
             for k in 0..4 {
                 let s = Seg::between(corners[k], corners[(k + 1) % 4]);
                 segs.insert(s, FRAME, fi as u32);
-                borders.insert(s, FRAME, fi as u32);
+                sides.push((fi as u32, s));
             }
         }
+        // A segment at `c` runs along a border at `e` when |c - e| < FRAME_NEAR: `c` is in
+        // the open range (e - FRAME_NEAR, e + FRAME_NEAR).
+        let borders = [false, true].map(|vertical| {
+            Stab::new(
+                sides
+                    .iter()
+                    .filter(move |(_, s)| s.vertical == vertical)
+                    .map(|&(fi, s)| (fi, (s.c - FRAME_NEAR, s.c + FRAME_NEAR), (s.lo, s.hi))),
+            )
+        });
         let frame_of = frame_of
             .iter()
             .map(|k| k.map_or(FRAME, |k| k as u32))
@@ -573,7 +597,7 @@ impl Router {
     }
 
     fn work(&self) -> u64 {
-        self.boxes.visited.get() + self.stabbed.get() + self.segs.visited() + self.borders.visited()
+        self.boxes.visited.get() + self.stabbed.get() + self.segs.visited()
     }
 
     fn slot(&self, b: usize, side: Side, want: Use) -> Option<usize> {
@@ -599,14 +623,14 @@ impl Router {
         if blocked || level == LOOSE {
             return !blocked;
         }
-        let mine = [src, dst].map(|c| self.frame_of.get(c as usize).copied().unwrap_or(FRAME));
-        let along_frame = self.borders.visit(&s.bounds().inflate(FRAME_NEAR), |o| {
-            o.src == FRAME
-                && !mine.contains(&o.dst)
-                && o.seg.vertical == s.vertical
-                && (o.seg.c - s.c).abs() < FRAME_NEAR
-                && o.seg.lo.max(s.lo) < o.seg.hi.min(s.hi)
+        let mine = [src, dst].map(|c| match self.frame_of.get(c as usize) {
+            Some(&k) if k != FRAME => k as usize,
+            _ => usize::MAX,
         });
+        let mut seen = 1;
+        let along_frame =
+            self.borders[usize::from(s.vertical)].hits(s.c, s.lo, s.hi, mine, &mut seen);
+        self.stabbed.set(self.stabbed.get() + seen);
         if along_frame || level != STRICT {
             return !along_frame;
         }
@@ -816,6 +840,17 @@ impl Router {
         };
         let p1 = (p.0 + da.0 * stub, p.1 + da.1 * stub);
         let q1 = (q.0 + db.0 * stub, q.1 + db.1 * stub);
+        // Every route of both families starts with the stub p → p1 and ends with q1 → q (or a
+        // straight run through them). Where a box or a frame border blocks a stub, it blocks
+        // every longer run through it, so no middle can help: the pair of ports is done.
+        let stubs_clear = [(p, p1, [f, usize::MAX]), (q1, q, [usize::MAX, t])]
+            .iter()
+            .all(|&(a, b, exempt)| {
+                a == b || self.clear(&Seg::between(a, b), exempt, f as u32, t as u32, FRAMED)
+            });
+        if !stubs_clear {
+            return false;
+        }
         // Family V: the middle runs vertically at x = m; family H: horizontally at y = m.
         for vertical_middle in [true, false] {
             let (pc, qc) = if vertical_middle {
