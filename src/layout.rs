@@ -512,6 +512,8 @@ fn depths(design: &Design) -> Vec<usize> {
 /// A group placed as one: the components of a server, or one component without a server.
 struct Block {
     members: Vec<usize>,
+    /// Per member, its (column, row) inside the block.
+    cells: Vec<(i32, i32)>,
     depth: usize,
     cols: i32,
     rows: i32,
@@ -532,6 +534,35 @@ impl Block {
             (w, h)
         }
     }
+}
+
+/// Where a server's boxes go in its frame, `request` request-path components first (in path
+/// order), then `support` firewalls, files and agents: the request path on the top rows, left
+/// to right, and the support boxes on rows of their own under it, so that no support box sits
+/// beside a request-path box and blocks the side its links leave or arrive by. Rows of at
+/// most three; a server of one kind only fills rows of three (two and two for four).
+/// Returns the cells and the block's columns and rows.
+fn block_cells(request: usize, support: usize) -> (Vec<(i32, i32)>, i32, i32) {
+    let per_row = |count: usize| match count {
+        0 => 1,
+        1..=3 => count,
+        4 => 2,
+        _ => 3,
+    };
+    let (rq, sp) = (per_row(request), per_row(support));
+    let cols = if request == 0 {
+        sp
+    } else if support == 0 {
+        rq
+    } else {
+        rq.max(sp)
+    };
+    let mut cells = Vec::with_capacity(request + support);
+    let rq_rows = request.div_ceil(rq);
+    cells.extend((0..request).map(|j| ((j % rq) as i32, (j / rq) as i32)));
+    cells.extend((0..support).map(|j| ((j % sp) as i32, (rq_rows + j / sp) as i32)));
+    let rows = (rq_rows + support.div_ceil(sp)).max(1);
+    (cells, cols as i32, rows as i32)
 }
 
 /// Room between columns of blocks and between blocks in a column, in automatic layouts: wide
@@ -791,6 +822,7 @@ pub fn auto_positions(design: &Design) -> Vec<(i32, i32)> {
             None if in_band(i) => band.push(i),
             None => blocks.push(Block {
                 members: vec![i],
+                cells: vec![(0, 0)],
                 depth: depth[i],
                 cols: 1,
                 rows: 1,
@@ -817,15 +849,11 @@ pub fn auto_positions(design: &Design) -> Vec<(i32, i32)> {
         };
         members.sort_by_key(|&i| rank(i));
         let main_depth = members.iter().map(|&i| depth[i]).min().unwrap_or(0);
-        let count = members.len() as i32;
-        let cols = match count {
-            1..=3 => count,
-            4 => 2,
-            _ => 3,
-        };
-        let rows = (count + cols - 1) / cols;
+        let support = members.iter().filter(|&&i| rank(i).0).count();
+        let (cells, cols, rows) = block_cells(members.len() - support, support);
         blocks.push(Block {
             members,
+            cells,
             depth: main_depth,
             cols,
             rows,
@@ -941,12 +969,8 @@ pub fn auto_positions(design: &Design) -> Vec<(i32, i32)> {
                     } else {
                         (x, y)
                     };
-                    for (j, &m) in b.members.iter().enumerate() {
-                        let j = j as i32;
-                        positions[m] = (
-                            ox + (j % b.cols) * (BOX_W + GAP_X / 2),
-                            oy + (j / b.cols) * (BOX_H + 1),
-                        );
+                    for (&m, &(col, row)) in b.members.iter().zip(&b.cells) {
+                        positions[m] = (ox + col * (BOX_W + GAP_X / 2), oy + row * (BOX_H + 1));
                     }
                     y += bh + ROW_GAP;
                 }

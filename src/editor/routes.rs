@@ -414,6 +414,11 @@ impl RouteCache {
     }
 
     fn route_job(&mut self, statics: &router::Statics, j: usize) -> bool {
+        self.route_job_with(statics, j, link_budget(self.jobs.len()))
+    }
+
+    /// Routes job `j` with at most `cap` search steps.
+    fn route_job_with(&mut self, statics: &router::Statics, j: usize, cap: usize) -> bool {
         let (li, fi, ti) = self.jobs[j];
         // A cell more for the `!` of a link in the clear.
         let label_w = self.labels[li].width() as i32 + 1;
@@ -421,7 +426,6 @@ impl RouteCache {
         while self.job_of.len() <= id as usize {
             self.job_of.push(j);
         }
-        let cap = link_budget(self.jobs.len());
         match self
             .grid
             .route(statics, fi, ti, label_w, 20_000.min(cap), cap)
@@ -451,6 +455,12 @@ fn link_budget(jobs: usize) -> usize {
 
 /// How many times a full routing is tried again with the links that found no room first.
 const RIPUP_ROUNDS: usize = 3;
+/// What the links that found no room may spend together when tried again first, in each
+/// round: a crowded link needs a wider search than its share of `ROUTING_BUDGET`, and only
+/// the few that failed get it, so a round costs at most this much more.
+const RETRY_BUDGET: usize = 8_000_000;
+/// The most one link tried again may spend.
+const RETRY_LINK_BUDGET: usize = 400_000;
 /// The most lines a full routing routes again: past it, once is all an edit may cost.
 const RIPUP_JOBS: usize = 400;
 
@@ -461,22 +471,28 @@ fn full_route(
     cache: &mut RouteCache,
 ) {
     let n = jobs.len();
-    let run = |order: &[usize]| {
+    // `first` jobs lead the order and share `RETRY_BUDGET`.
+    let run = |order: &[usize], first: usize| {
         let mut c = RouteCache {
             jobs: jobs.clone(),
             labels: labels.clone(),
             routed: vec![None; n],
             ..RouteCache::default()
         };
+        let cap = link_budget(n);
+        let wide = (RETRY_BUDGET / first.max(1))
+            .min(RETRY_LINK_BUDGET)
+            .max(cap);
         let bad: Vec<usize> = order
             .iter()
-            .copied()
-            .filter(|&j| !c.route_job(statics, j))
+            .enumerate()
+            .filter(|&(k, &j)| !c.route_job_with(statics, j, if k < first { wide } else { cap }))
+            .map(|(_, &j)| j)
             .collect();
         (c, bad)
     };
     let order: Vec<usize> = (0..n).collect();
-    let (mut best, mut bad) = run(&order);
+    let (mut best, mut bad) = run(&order, 0);
     // Greedy routing can box a later link in: route the links that found no room (or only
     // room outside the drawing) first, and keep that if it leaves fewer such links; a few
     // rounds, each putting every link that failed in any round so far first.
@@ -494,7 +510,7 @@ fn full_route(
             }
             let mut again = first.clone();
             again.extend(order.iter().filter(|j| !first.contains(j)));
-            let (other, bad2) = run(&again);
+            let (other, bad2) = run(&again, first.len());
             if bad2.len() < bad.len() {
                 best = other;
                 bad = bad2.clone();

@@ -637,9 +637,10 @@ mod tests {
     }
 
     /// At most one line in this many may be reported missing for want of room. Generated
-    /// designs of 50–200 components, laid out automatically, leave 0–24 % of their lines
-    /// without room (56 of 236 at 143 components): the layout packs frames closer than their
-    /// links need. Far from rare; the bound only keeps it from getting worse.
+    /// designs of 50–200 components, laid out automatically, leave 0–17 % of their lines
+    /// without room (858 of 9,310 over every third size from 50 to 200; 44 of 236 at 143
+    /// components with two boxes moved, which had 60): the layout packs frames closer than
+    /// their links need. Still not rare; the bound only keeps it from getting worse.
     const MISSING_ONE_IN: usize = 4;
 
     /// A generated design, laid out automatically, with some boxes moved: drawn whole, the
@@ -657,12 +658,24 @@ mod tests {
     }
 
     /// The cases the property test below found, shrunk: 50 components laid out automatically,
-    /// where two lines found no room and were left out unsaid; the same with one box moved
-    /// down, so that its frame's corners lie on another frame's border (read as stray lines).
+    /// where two lines found no room and were left out unsaid; the same with the bottom box of
+    /// a frame moved down, so that its frame's corners lie on another frame's border (read as
+    /// stray lines; with the request path on the frame's top row that box is now the
+    /// database's agent, component 8); 143 components with one box moved, which left 60 of 236
+    /// lines out, past the bound.
     #[test]
     fn generated_designs_found_failing_read_back_as_their_links() {
-        for (n, moves) in [(50, vec![]), (50, vec![(69, 0, 4)])] {
+        for (n, moves) in [
+            (50, vec![]),
+            (50, vec![(8, 0, 4)]),
+            (143, vec![(0, 0, 0), (15, 23, -6)]),
+        ] {
             let a = generated(n, &moves);
+            let b = &a.derived.layout.boxes;
+            assert!(
+                (0..b.len()).all(|i| b[i + 1..].iter().all(|o| !o.intersects(&b[i]))),
+                "{n}, moves {moves:?}: boxes overlap, the case no longer tests the drawing"
+            );
             let (p, unrouted) = check_whole_reported(&a);
             assert!(p.is_empty(), "{n}, moves {moves:?}:\n{}", p.join("\n"));
             let lines = design_edges(&a.design).len();

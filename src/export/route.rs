@@ -489,6 +489,8 @@ const FRAMED: u8 = 1;
 const LOOSE: u8 = 2;
 /// Obstacles are kept this far from lines.
 const CLEARANCE: i64 = 4;
+/// Segments up to this long are checked against the boxes in the grid's buckets.
+const SHORT: i64 = 4 * BUCKET;
 
 /// The router's state: obstacles, the lines drawn so far and the ports in use.
 pub(crate) struct Router {
@@ -513,6 +515,9 @@ pub(crate) struct Router {
     /// border widened by `FRAME_NEAR` either side, with its frame's index as id, so that
     /// asking whether a segment runs along one costs the same however long the segment is.
     borders: [Stab; 2],
+    /// The same borders (frame index, side) by bucket, for short segments.
+    sides: Vec<(u32, Seg)>,
+    near_sides: Grid<u32>,
     /// Where the middles of routes already drawn run, by (component, whether it is their
     /// target, whether the middle is vertical): a fan-out or fan-in tries them first, so that
     /// its links share one line instead of each drawing its own beside the others.
@@ -566,6 +571,10 @@ impl Router {
                 sides.push((fi as u32, s));
             }
         }
+        let mut near_sides = Grid::new(&area);
+        for (k, (_, s)) in sides.iter().enumerate() {
+            near_sides.insert(&s.bounds().inflate(FRAME_NEAR), k as u32);
+        }
         // A segment at `c` runs along a border at `e` when |c - e| < FRAME_NEAR: `c` is in
         // the open range (e - FRAME_NEAR, e + FRAME_NEAR).
         let borders = [false, true].map(|vertical| {
@@ -592,12 +601,17 @@ impl Router {
             marks: Grid::new(&area),
             frame_of,
             borders,
+            sides,
+            near_sides,
             buses: std::collections::HashMap::new(),
         }
     }
 
     fn work(&self) -> u64 {
-        self.boxes.visited.get() + self.stabbed.get() + self.segs.visited()
+        self.boxes.visited.get()
+            + self.stabbed.get()
+            + self.segs.visited()
+            + self.near_sides.visited.get()
     }
 
     fn slot(&self, b: usize, side: Side, want: Use) -> Option<usize> {
@@ -617,9 +631,18 @@ impl Router {
     /// neither end that it would run along; at `STRICT`, no line it would run along or meet
     /// end-on that is not a fan-out or fan-in with it.
     fn clear(&self, s: &Seg, exempt: [usize; 2], src: u32, dst: u32, level: u8) -> bool {
-        let mut seen = 1;
-        let blocked = self.across[usize::from(s.vertical)].hits(s.c, s.lo, s.hi, exempt, &mut seen);
-        self.stabbed.set(self.stabbed.get() + seen);
+        // A short segment looks at the few buckets it lies in; a long one asks the stab
+        // index, which costs the same for any length but walks a tree.
+        let blocked = if s.hi - s.lo <= SHORT {
+            self.boxes.visit(&s.bounds(), |&i| {
+                !exempt.contains(&(i as usize)) && s.crosses(&self.obstacles[i as usize])
+            })
+        } else {
+            let mut seen = 1;
+            let hit = self.across[usize::from(s.vertical)].hits(s.c, s.lo, s.hi, exempt, &mut seen);
+            self.stabbed.set(self.stabbed.get() + seen);
+            hit
+        };
         if blocked || level == LOOSE {
             return !blocked;
         }
@@ -627,10 +650,21 @@ impl Router {
             Some(&k) if k != FRAME => k as usize,
             _ => usize::MAX,
         });
-        let mut seen = 1;
-        let along_frame =
-            self.borders[usize::from(s.vertical)].hits(s.c, s.lo, s.hi, mine, &mut seen);
-        self.stabbed.set(self.stabbed.get() + seen);
+        let along_frame = if s.hi - s.lo <= SHORT {
+            self.near_sides.visit(&s.bounds(), |&k| {
+                let (frame, e) = &self.sides[k as usize];
+                e.vertical == s.vertical
+                    && !mine.contains(&(*frame as usize))
+                    && (e.c - s.c).abs() < FRAME_NEAR
+                    && e.lo < s.hi
+                    && e.hi > s.lo
+            })
+        } else {
+            let mut seen = 1;
+            let hit = self.borders[usize::from(s.vertical)].hits(s.c, s.lo, s.hi, mine, &mut seen);
+            self.stabbed.set(self.stabbed.get() + seen);
+            hit
+        };
         if along_frame || level != STRICT {
             return !along_frame;
         }
