@@ -1067,6 +1067,54 @@ mod tests {
     }
 
     #[test]
+    fn support_boxes_sit_under_the_request_path_of_their_server() {
+        assert_eq!(block_cells(1, 2), (vec![(0, 0), (0, 1), (1, 1)], 2, 2));
+        assert_eq!(block_cells(2, 0), (vec![(0, 0), (1, 0)], 2, 1));
+        assert_eq!(
+            block_cells(0, 4),
+            (vec![(0, 0), (1, 0), (0, 1), (1, 1)], 2, 2)
+        );
+        assert_eq!(block_cells(2, 1), (vec![(0, 0), (1, 0), (0, 1)], 2, 2));
+        // On every reference design laid out automatically: in each server, every firewall,
+        // agent and file store is below every request-path box, and nothing is beside one.
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("designs");
+        let mut servers_checked = 0;
+        for entry in std::fs::read_dir(dir).expect("designs/") {
+            let mut d = crate::io::load(&entry.expect("entry").path()).expect("loads");
+            arrange(&mut d);
+            let l = layout(&d);
+            let support =
+                |k: Kind| matches!(k, Kind::Firewall | Kind::AppFiles | Kind::MonitoringAgent);
+            for s in &d.servers {
+                let on: Vec<usize> = (0..d.components.len())
+                    .filter(|&i| d.components[i].server.as_deref() == Some(s.id.as_str()))
+                    .collect();
+                let (sup, req): (Vec<usize>, Vec<usize>) =
+                    on.iter().partition(|&&i| support(d.components[i].kind));
+                if sup.is_empty() || req.is_empty() {
+                    continue;
+                }
+                servers_checked += 1;
+                for &a in &sup {
+                    for &b in &req {
+                        assert!(
+                            l.boxes[a].y >= l.boxes[b].bottom(),
+                            "{}: {} is not under {}",
+                            d.name,
+                            d.components[a].id,
+                            d.components[b].id
+                        );
+                    }
+                }
+            }
+        }
+        assert!(
+            servers_checked >= 5,
+            "only {servers_checked} servers with both kinds"
+        );
+    }
+
+    #[test]
     fn columns_are_ordered_so_that_links_do_not_cross() {
         let mut d = Design::new("t");
         d.components.push(Component::new("user", Kind::Client));
