@@ -646,6 +646,83 @@ fn order_columns(
     }
 }
 
+/// How many times [`row_offsets`] places each column again.
+const PLACE_SWEEPS: usize = 8;
+
+/// Where each block of a row of columns sits, in rows from the row's top (into `off`): each as
+/// near as its column's order allows to the middle of the blocks it is linked to in the row
+/// (the coordinate assignment of layered layouts), so that links run across the gaps between
+/// columns instead of up and down them. Blocks keep their order and [`ROW_GAP`] rows between
+/// them; `in_row` is scratch space, all false, as it is left.
+fn row_offsets(
+    row: &[Vec<usize>],
+    height: &dyn Fn(usize) -> i32,
+    neighbours: &[Vec<usize>],
+    off: &mut [i32],
+    in_row: &mut [bool],
+) {
+    for col in row {
+        let mut y = 0;
+        for &k in col {
+            off[k] = y;
+            in_row[k] = true;
+            y += height(k) + ROW_GAP;
+        }
+    }
+    let mut want: Vec<f64> = Vec::new();
+    // Pool-adjacent-violators: blocks of (first index, count, mean), merged while out of order.
+    let mut pools: Vec<(usize, usize, f64)> = Vec::new();
+    for sweep in 0..PLACE_SWEEPS {
+        for c in 0..row.len() {
+            let col = &row[if sweep % 2 == 0 { c } else { row.len() - 1 - c }];
+            // What each block wants, less the room the blocks above it take: the places then
+            // only have to be in order (isotonic regression), and at or under the top.
+            want.clear();
+            let mut above = 0;
+            for &k in col {
+                let (mut sum, mut count) = (0.0, 0);
+                for &m in &neighbours[k] {
+                    if m < in_row.len() && in_row[m] {
+                        sum += f64::from(off[m]) + f64::from(height(m)) / 2.0;
+                        count += 1;
+                    }
+                }
+                let w = if count == 0 {
+                    f64::from(off[k])
+                } else {
+                    sum / f64::from(count) - f64::from(height(k)) / 2.0
+                };
+                want.push(w - f64::from(above));
+                above += height(k) + ROW_GAP;
+            }
+            pools.clear();
+            for (i, &w) in want.iter().enumerate() {
+                pools.push((i, 1, w));
+                while pools.len() > 1 && pools[pools.len() - 2].2 > pools[pools.len() - 1].2 {
+                    let (_, n2, m2) = pools.pop().expect("two pools");
+                    let last = pools.last_mut().expect("a pool");
+                    last.2 = (last.2 * last.1 as f64 + m2 * n2 as f64) / (last.1 + n2) as f64;
+                    last.1 += n2;
+                }
+            }
+            let mut above = 0;
+            for &(first, count, mean) in &pools {
+                let z = mean.max(0.0).round() as i32;
+                for &k in &col[first..first + count] {
+                    off[k] = z + above;
+                    above += height(k) + ROW_GAP;
+                }
+            }
+        }
+    }
+    // The highest block at the row's top.
+    let top = row.iter().flatten().map(|&k| off[k]).min().unwrap_or(0);
+    for &k in row.iter().flatten() {
+        off[k] -= top;
+        in_row[k] = false;
+    }
+}
+
 /// Designs with fewer blocks are drawn as one band.
 const GROUPED_FROM: usize = 48;
 /// A block linked to more blocks than this is a hub (a DNS server in front of every group),
@@ -899,9 +976,13 @@ pub fn auto_positions(design: &Design) -> Vec<(i32, i32)> {
             })
             .collect()
     };
+    let mut off = vec![0; n_blocks];
+    let mut in_row = vec![false; n_blocks];
+    let height = |k: usize| blocks[k].size().1;
     for band in &mut bands {
         for row in &mut band.rows {
             order_columns(row, &neighbours, &mut pos, &mut col_of);
+            row_offsets(row, &height, &neighbours, &mut off, &mut in_row);
         }
     }
 
@@ -922,11 +1003,8 @@ pub fn auto_positions(design: &Design) -> Vec<(i32, i32)> {
     let row_h = |row: &Vec<Vec<usize>>| -> i32 {
         let h = row
             .iter()
-            .map(|col| {
-                col.iter()
-                    .map(|&k| blocks[k].size().1 + ROW_GAP)
-                    .sum::<i32>()
-            })
+            .flatten()
+            .map(|&k| off[k] + blocks[k].size().1 + ROW_GAP)
             .max()
             .unwrap_or(0);
         h + if networked(row) { 2 * NET_PAD_Y } else { 0 }
@@ -960,10 +1038,10 @@ pub fn auto_positions(design: &Design) -> Vec<(i32, i32)> {
             let top = row_top + if networked(row) { NET_PAD_Y } else { 0 };
             let mut x = x0;
             for (c, col) in row.iter().enumerate() {
-                let mut y = top;
                 for &k in col {
                     let b = &blocks[k];
                     let (_, bh) = b.size();
+                    let y = top + off[k];
                     let (ox, oy) = if b.framed {
                         (x + FRAME_PAD_X, y + FRAME_PAD_Y + 1)
                     } else {
@@ -972,9 +1050,8 @@ pub fn auto_positions(design: &Design) -> Vec<(i32, i32)> {
                     for (&m, &(col, row)) in b.members.iter().zip(&b.cells) {
                         positions[m] = (ox + col * (BOX_W + GAP_X / 2), oy + row * (BOX_H + 1));
                     }
-                    y += bh + ROW_GAP;
+                    bottom = bottom.max(y + bh + ROW_GAP);
                 }
-                bottom = bottom.max(y);
                 x += col_w[c] + COL_GAP;
             }
             row_top += row_h(row);
@@ -1064,6 +1141,32 @@ mod tests {
         );
         assert!(frame.contains(l.boxes[1].x, l.boxes[1].y));
         assert!(frame.contains(l.boxes[2].right() - 1, l.boxes[2].bottom() - 1));
+    }
+
+    #[test]
+    fn blocks_sit_level_with_what_they_are_linked_to_in_order_and_apart() {
+        // Column 0: block 0; column 1: blocks 1, 2, 3; block 0 is linked to block 3 only.
+        let row = vec![vec![0], vec![1, 2, 3]];
+        let neighbours = vec![vec![3], vec![], vec![], vec![0]];
+        let height = |_: usize| 4;
+        let (mut off, mut in_row) = (vec![0; 4], vec![false; 4]);
+        row_offsets(&row, &height, &neighbours, &mut off, &mut in_row);
+        assert_eq!(off[0], off[3], "level with its only neighbour: {off:?}");
+        assert_eq!(&off[1..], &[0, 4 + ROW_GAP, 2 * (4 + ROW_GAP)], "{off:?}");
+        assert!(in_row.iter().all(|&b| !b), "scratch space left clear");
+        // Two blocks linked to one block straddle it, in their order, never overlapping;
+        // the highest block is at the row's top.
+        let row = vec![vec![0, 1], vec![2]];
+        let neighbours = vec![vec![2], vec![2], vec![0, 1]];
+        let mut off = vec![0; 3];
+        row_offsets(&row, &height, &neighbours, &mut off, &mut vec![false; 3]);
+        assert_eq!(off[1] - off[0], 4 + ROW_GAP, "{off:?}");
+        assert_eq!(off[0].min(off[2]), 0, "{off:?}");
+        let middle = |k: usize| off[k] * 2 + 4;
+        assert!(
+            (middle(0) + middle(1) - 2 * middle(2)).abs() <= 2,
+            "{off:?}"
+        );
     }
 
     #[test]

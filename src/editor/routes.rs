@@ -575,7 +575,7 @@ pub fn reroute(
     } else {
         Vec::new()
     };
-    let statics = if fast {
+    let mut statics = if fast {
         let mut st = std::mem::take(&mut cache.statics);
         for &i in &changed {
             st.set_box(i, layout.boxes[i]);
@@ -609,6 +609,7 @@ pub fn reroute(
             }
         };
         let jobs = jobs_of(design, &expand);
+        statics.set_busy(jobs.iter().map(|&(_, f, t)| (f, t)));
         let labels: Vec<String> = design.links.iter().map(link_label).collect();
         let same_shape = cache.ready
             && cache.jobs == jobs

@@ -637,11 +637,11 @@ mod tests {
     }
 
     /// At most one line in this many may be reported missing for want of room. Generated
-    /// designs of 50–200 components, laid out automatically, leave 0–17 % of their lines
-    /// without room (858 of 9,310 over every third size from 50 to 200; 44 of 236 at 143
-    /// components with two boxes moved, which had 60): the layout packs frames closer than
-    /// their links need. Still not rare; the bound only keeps it from getting worse.
-    const MISSING_ONE_IN: usize = 4;
+    /// designs of 50–200 components, laid out automatically, leave 0–7 % of their lines
+    /// without room (341 of 9,310 over every third size from 50 to 200, at most 16 of 236 in
+    /// one design; 30 of 236 at 143 components with a box moved into the crowd). Before each
+    /// block was placed level with what it is linked to, 858 of 9,310 and up to 17 %.
+    const MISSING_ONE_IN: usize = 6;
 
     /// A generated design, laid out automatically, with some boxes moved: drawn whole, the
     /// lines it shows are its links, and those it does not are reported missing.
@@ -662,11 +662,13 @@ mod tests {
     /// a frame moved down, so that its frame's corners lie on another frame's border (read as
     /// stray lines; with the request path on the frame's top row that box is now the
     /// database's agent, component 8); 143 components with one box moved, which left 60 of 236
-    /// lines out, past the bound.
+    /// lines out, past the bound; 89 components, where a line went up past the side of its
+    /// target and came back round to reach it, crossing itself at its own arrowhead.
     #[test]
     fn generated_designs_found_failing_read_back_as_their_links() {
         for (n, moves) in [
             (50, vec![]),
+            (89, vec![]),
             (50, vec![(8, 0, 4)]),
             (143, vec![(0, 0, 0), (15, 23, -6)]),
         ] {

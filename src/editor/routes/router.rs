@@ -133,6 +133,11 @@ impl Tiles {
     }
 }
 
+/// A box and the cells round it, by which its lines leave and arrive.
+fn ring(b: Rect) -> Rect {
+    Rect::new(b.x - 1, b.y - 1, b.w + 2, b.h + 2)
+}
+
 /// A server frame and the part of its top edge its title may take.
 #[derive(Debug, Clone, Copy)]
 pub struct FrameGeo {
@@ -148,6 +153,9 @@ pub struct Statics {
     frames: Vec<FrameGeo>,
     tags: Vec<Rect>,
     tiles: Tiles,
+    /// Per box: whether more than one line leaves or reaches it, so that its ways in and out
+    /// are worth keeping free (all are, until [`Statics::set_busy`] says).
+    busy: Vec<bool>,
     /// Everything drawn.
     pub bounds: Rect,
 }
@@ -162,7 +170,7 @@ impl Statics {
             ..Statics::default()
         };
         for (i, b) in boxes.iter().enumerate() {
-            s.tiles.insert(*b, Thing::Box(i as u32));
+            s.tiles.insert(ring(*b), Thing::Box(i as u32));
         }
         for (i, f) in frames.iter().enumerate() {
             s.tiles.insert(f.rect, Thing::Frame(i as u32));
@@ -176,9 +184,22 @@ impl Statics {
     /// Box `i` is now at `r`: what [`Statics::new`] would make with it there, at the cost of
     /// the tiles it leaves and enters.
     pub fn set_box(&mut self, i: usize, r: Rect) {
-        self.tiles.remove(self.boxes[i], Thing::Box(i as u32));
+        self.tiles.remove(ring(self.boxes[i]), Thing::Box(i as u32));
         self.boxes[i] = r;
-        self.tiles.insert(r, Thing::Box(i as u32));
+        self.tiles.insert(ring(r), Thing::Box(i as u32));
+    }
+
+    /// The lines to route, by their (source, target) boxes: a box with more than one is busy.
+    pub fn set_busy(&mut self, ends: impl Iterator<Item = (u32, u32)>) {
+        let mut lines = vec![0u8; self.boxes.len()];
+        for (s, t) in ends {
+            for b in [s, t] {
+                if let Some(n) = lines.get_mut(b as usize) {
+                    *n = n.saturating_add(1);
+                }
+            }
+        }
+        self.busy = lines.into_iter().map(|n| n > 1).collect();
     }
 
     /// Frame `i` is now `f` (see [`Statics::set_box`]).
@@ -198,6 +219,20 @@ impl Statics {
         for (i, t) in tags.iter().enumerate() {
             self.tiles.insert(*t, Thing::Tag(i as u32));
         }
+    }
+
+    /// Whether a cell touches a side of a box other than `s` and `t` (the cells its lines
+    /// leave and arrive by): a line passing there takes a way in or out of that box.
+    pub fn hugs(&self, x: i32, y: i32, (s, t): (u32, u32)) -> bool {
+        self.tiles.at(x, y).any(|th| match *th {
+            Thing::Box(i) => {
+                i != s
+                    && i != t
+                    && self.busy.get(i as usize).copied().unwrap_or(true)
+                    && ring(self.boxes[i as usize]).contains(x, y)
+            }
+            _ => false,
+        })
     }
 
     pub fn get(&self, x: i32, y: i32) -> Static {
@@ -285,6 +320,8 @@ const SHARED_STEP: u32 = 1;
 const BEND: u32 = 5;
 const CROSS: u32 = 6;
 const BORDER: u32 = 2;
+/// Passing next to a box that is not the link's end: its ways in and out are few.
+const HUG: u32 = 6;
 
 /// The grid's claims: which links use each cell, how they join into networks.
 #[derive(Debug, Clone, Default)]
@@ -472,6 +509,13 @@ impl Grid {
                     nodes.push(prev);
                 }
                 nodes.reverse();
+                // A path that passes a cell twice would draw a loop or cross itself: not
+                // this one, the search goes on.
+                let mut seen: Vec<P> = nodes.iter().map(|n| n.0).collect();
+                seen.sort_unstable();
+                if seen.windows(2).any(|w| w[0] == w[1]) {
+                    continue;
+                }
                 let cells: Vec<(P, u8)> = nodes
                     .iter()
                     .enumerate()
@@ -495,7 +539,8 @@ impl Grid {
                 if !region.contains(n.0, n.1) || st.get(n.0, n.1) == Static::Blocked {
                     continue;
                 }
-                let g2 = g + cost + if dout == din { 0 } else { BEND };
+                let hug = if st.hugs(n.0, n.1, ends) { HUG } else { 0 };
+                let g2 = g + cost + hug + if dout == din { 0 } else { BEND };
                 let next = (n, dout, o2);
                 if best.get(&next).is_none_or(|&(b, _)| g2 < b) {
                     best.insert(next, (g2, Some(node)));
