@@ -1159,7 +1159,7 @@ mod tests {
         let row = vec![vec![0, 1], vec![2]];
         let neighbours = vec![vec![2], vec![2], vec![0, 1]];
         let mut off = vec![0; 3];
-        row_offsets(&row, &height, &neighbours, &mut off, &mut vec![false; 3]);
+        row_offsets(&row, &height, &neighbours, &mut off, &mut [false; 3]);
         assert_eq!(off[1] - off[0], 4 + ROW_GAP, "{off:?}");
         assert_eq!(off[0].min(off[2]), 0, "{off:?}");
         let middle = |k: usize| off[k] * 2 + 4;
