@@ -443,14 +443,31 @@ impl RouteCache {
     }
 }
 
-/// What all the searches of one routing may spend together, in grid steps: a design of
-/// hundreds of links routes in well under a second instead of minutes, at the price of a line
-/// left out where a crowded design gives a link no room within its share.
+/// What all the searches of one routing may spend together, in grid steps, in a design of
+/// at most [`RIPUP_JOBS`] lines (which then get rip-up rounds as well): hundreds of links
+/// route in about a second instead of minutes, at the price of a line left out where a
+/// crowded design gives a link no room within its share.
 const ROUTING_BUDGET: usize = 2_000_000;
+
+/// What one link's search may spend in a design of up to [`LARGE_JOBS`] lines: what a line
+/// between neighbouring servers takes where the way is crowded (about 1,100 steps on
+/// average at 1,000 components).
+const LARGE_LINK_BUDGET: usize = 4_000;
+/// Past this many lines, a link's search gets [`HUGE_LINK_BUDGET`] steps, so that opening a
+/// design of 10,000 components takes seconds, not minutes; the lines that found no room in
+/// it are counted in the status bar.
+const LARGE_JOBS: usize = 2_000;
+const HUGE_LINK_BUDGET: usize = 200;
 
 /// The most one link's search may spend in a design of `jobs` links.
 fn link_budget(jobs: usize) -> usize {
-    (ROUTING_BUDGET / jobs.max(1)).max(200)
+    if jobs <= RIPUP_JOBS {
+        (ROUTING_BUDGET / jobs.max(1)).max(HUGE_LINK_BUDGET)
+    } else if jobs <= LARGE_JOBS {
+        LARGE_LINK_BUDGET
+    } else {
+        HUGE_LINK_BUDGET
+    }
 }
 
 /// How many times a full routing is tried again with the links that found no room first.
@@ -479,6 +496,7 @@ fn full_route(
             routed: vec![None; n],
             ..RouteCache::default()
         };
+        c.grid.hurry = n > RIPUP_JOBS;
         let cap = link_budget(n);
         let wide = (RETRY_BUDGET / first.max(1))
             .min(RETRY_LINK_BUDGET)

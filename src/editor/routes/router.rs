@@ -278,9 +278,14 @@ struct Use {
     bits: u8,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 struct Occ {
     uses: Vec<Use>,
+    /// The directions of all its uses together.
+    bits: u8,
+    /// A route of each network here (`NONE` for none): one, or two where they cross. A
+    /// trunk many lines share is then checked at the cost of one line, not of all of them.
+    nets: [u32; 2],
     /// The target box and direction of the arrowhead drawn here.
     arrow: Option<(u32, u8)>,
     label: bool,
@@ -288,9 +293,29 @@ struct Occ {
     end: bool,
 }
 
+const NONE: u32 = u32::MAX;
+
+impl Default for Occ {
+    fn default() -> Occ {
+        Occ {
+            uses: Vec::new(),
+            bits: 0,
+            nets: [NONE; 2],
+            arrow: None,
+            label: false,
+            end: false,
+        }
+    }
+}
+
 impl Occ {
     fn bits(&self) -> u8 {
-        self.uses.iter().fold(0, |b, u| b | u.bits)
+        self.bits
+    }
+
+    /// The networks here, each as one of its routes.
+    fn nets(&self) -> impl Iterator<Item = u32> + '_ {
+        self.nets.iter().copied().filter(|&r| r != NONE)
     }
 }
 
@@ -328,20 +353,32 @@ const HUG: u32 = 6;
 pub struct Grid {
     occ: HashMap<P, Occ>,
     parent: Vec<u32>,
+    /// Per network root: how many routes it holds (the smaller joins the larger, so that
+    /// finding a root takes few steps however many lines share a trunk).
+    size: Vec<u32>,
     /// Per network root: the one source box of all its links, the one target box.
     src: Vec<Option<u32>>,
     dst: Vec<Option<u32>>,
     ends: Vec<(u32, u32)>,
     /// Per route: the cells it claimed.
     claimed: Vec<Vec<P>>,
+    /// Whether searches lean toward the target more than the cheapest path would: in a
+    /// design of many lines, a search then costs several times fewer steps and far fewer
+    /// lines run out of them, for paths a little longer or with a bend more.
+    pub hurry: bool,
+}
+
+/// The root of route `r`'s network in the union-find `parent`.
+fn root_in(parent: &[u32], mut r: u32) -> u32 {
+    while parent[r as usize] != r {
+        r = parent[r as usize];
+    }
+    r
 }
 
 impl Grid {
-    fn root(&self, mut r: u32) -> u32 {
-        while self.parent[r as usize] != r {
-            r = self.parent[r as usize];
-        }
-        r
+    fn root(&self, r: u32) -> u32 {
+        root_in(&self.parent, r)
     }
 
     fn union(&mut self, a: u32, b: u32) {
@@ -351,7 +388,13 @@ impl Grid {
         }
         let (s1, s2) = (self.src[ra as usize], self.src[rb as usize]);
         let (d1, d2) = (self.dst[ra as usize], self.dst[rb as usize]);
+        let (ra, rb) = if self.size[ra as usize] >= self.size[rb as usize] {
+            (ra, rb)
+        } else {
+            (rb, ra)
+        };
         self.parent[rb as usize] = ra;
+        self.size[ra as usize] += self.size[rb as usize];
         self.src[ra as usize] = if s1 == s2 { s1 } else { None };
         self.dst[ra as usize] = if d1 == d2 { d1 } else { None };
     }
@@ -401,10 +444,7 @@ impl Grid {
         let have = o.bits();
         if have | bits == ALL {
             // A crossing: straight over one straight line of one network.
-            let one_net = o
-                .uses
-                .iter()
-                .all(|u| self.root(u.route) == self.root(o.uses[0].route));
+            let one_net = o.nets[1] == NONE;
             return (straight(have)
                 && straight(bits)
                 && have & bits == 0
@@ -414,8 +454,8 @@ impl Grid {
                 .then_some((opts, STEP + CROSS));
         }
         let mut opts = opts;
-        for u in &o.uses {
-            opts &= self.compat(self.root(u.route), s, t);
+        for r in o.nets() {
+            opts &= self.compat(self.root(r), s, t);
             if opts == 0 {
                 return None;
             }
@@ -435,8 +475,8 @@ impl Grid {
             return None;
         }
         let mut opts = opts & FANIN;
-        for u in &o.uses {
-            opts &= self.compat(self.root(u.route), s, t);
+        for r in o.nets() {
+            opts &= self.compat(self.root(r), s, t);
         }
         (opts != 0).then_some(opts)
     }
@@ -461,7 +501,7 @@ impl Grid {
             let dy = (goal.y - y).max(y - (goal.bottom() - 1)).max(0);
             // Weighted past what sharing could save: a directed search, near-linear in the
             // length of the path where the way is clear.
-            (dx + dy) as u32 * STEP
+            (dx + dy) as u32 * if self.hurry { STEP * 3 / 2 } else { STEP }
         };
         let mut best: HashMap<Node, (u32, Option<Node>)> = HashMap::default();
         let mut heap: BinaryHeap<Reverse<(u32, u32, Node)>> = BinaryHeap::new();
@@ -615,6 +655,7 @@ impl Grid {
         let (cells, arrow) = found?;
         let id = self.parent.len() as u32;
         self.parent.push(id);
+        self.size.push(1);
         self.src.push(Some(s));
         self.dst.push(Some(t));
         self.ends.push((s, t));
@@ -628,18 +669,22 @@ impl Grid {
             let o = self.occ.entry(c).or_default();
             let have = o.bits();
             let crossing = have | bits == ALL && have & bits == 0;
-            let others: Vec<u32> = if crossing {
-                Vec::new()
-            } else {
-                o.uses.iter().map(|u| u.route).collect()
-            };
+            // Every line here but one crossing is of one network: joining one of its
+            // routes joins it.
+            let other = o.nets[0];
+            if o.nets[0] == NONE {
+                o.nets[0] = id;
+            } else if crossing {
+                o.nets[1] = id;
+            }
             o.uses.push(Use { route: id, bits });
+            o.bits |= bits;
             o.end |= is_end;
             if c == last {
                 o.arrow = Some((t, arrow));
             }
-            for r in others {
-                self.union(id, r);
+            if !crossing && other != NONE {
+                self.union(id, other);
             }
         }
         let mut path = Path {
@@ -717,15 +762,29 @@ impl Grid {
     pub fn remove(&mut self, id: u32) {
         let cells = std::mem::take(&mut self.claimed[id as usize]);
         for c in cells {
-            let empty = match self.occ.get_mut(&c) {
-                Some(o) => {
-                    o.uses.retain(|u| u.route != id);
-                    o.uses.is_empty()
-                }
-                None => false,
+            let Some(o) = self.occ.get_mut(&c) else {
+                continue;
             };
-            if empty {
+            o.uses.retain(|u| u.route != id);
+            if o.uses.is_empty() {
                 self.occ.remove(&c);
+                continue;
+            }
+            o.bits = o.uses.iter().fold(0, |b, u| b | u.bits);
+            if o.nets.contains(&id) {
+                // Another route of each network still here stands for it.
+                let parent = &self.parent;
+                let first = o.uses[0].route;
+                let root = root_in(parent, first);
+                let crossed = (o.nets[1] != NONE)
+                    .then(|| {
+                        o.uses
+                            .iter()
+                            .map(|u| u.route)
+                            .find(|&r| root_in(parent, r) != root)
+                    })
+                    .flatten();
+                o.nets = [first, crossed.unwrap_or(NONE)];
             }
         }
     }
@@ -739,9 +798,78 @@ impl Grid {
     pub fn skip(&mut self, s: u32, t: u32) {
         let id = self.parent.len() as u32;
         self.parent.push(id);
+        self.size.push(1);
         self.src.push(Some(s));
         self.dst.push(Some(t));
         self.ends.push((s, t));
         self.claimed.push(Vec::new());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every cell that two networks use is a crossing of two straight lines, and the
+    /// networks a cell records are those of the routes using it.
+    fn check_cells(g: &Grid) {
+        for (c, o) in &g.occ {
+            let mut roots: Vec<u32> = o.uses.iter().map(|u| g.root(u.route)).collect();
+            roots.sort_unstable();
+            roots.dedup();
+            let nets: Vec<u32> = o.nets().map(|r| g.root(r)).collect();
+            let mut sorted = nets.clone();
+            sorted.sort_unstable();
+            assert_eq!(sorted, roots, "the networks recorded at {c:?}");
+            assert_eq!(o.bits(), o.uses.iter().fold(0, |b, u| b | u.bits), "{c:?}");
+            if roots.len() > 1 {
+                // Two networks at most, each one straight line, one across the other.
+                assert_eq!(roots.len(), 2, "{c:?}");
+                for r in &roots {
+                    let arm = o
+                        .uses
+                        .iter()
+                        .filter(|u| g.root(u.route) == *r)
+                        .fold(0, |b, u| b | u.bits);
+                    assert!(
+                        straight(arm),
+                        "a network at {c:?} turns where another crosses"
+                    );
+                }
+                assert_eq!(o.bits(), ALL, "{c:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn lines_of_other_networks_only_cross_after_routes_are_taken_back() {
+        // Three sources on the left, two targets on the right, every source to every
+        // target: fan-outs and fan-ins that must not merge, in a space where they cross.
+        let boxes: Vec<Rect> = [(0, 0), (0, 8), (0, 16), (40, 2), (40, 14)]
+            .iter()
+            .map(|&(x, y)| Rect::new(x, y, 18, 4))
+            .collect();
+        let st = Statics::new(Rect::new(0, 0, 58, 20), &boxes, &[], &[]);
+        let mut g = Grid::default();
+        let mut ids = Vec::new();
+        for s in 0..3 {
+            for t in 3..5 {
+                let id = g.next_id();
+                g.route(&st, s, t, 0, 50_000, 50_000)
+                    .expect("room for every line");
+                ids.push(id);
+            }
+        }
+        check_cells(&g);
+        // Take back every other route (the first of each trunk among them), then route
+        // them again: what the cells remember of who uses them stays true.
+        for &id in ids.iter().step_by(2) {
+            g.remove(id);
+            check_cells(&g);
+        }
+        for s in 0..3 {
+            g.route(&st, s, 3, 0, 50_000, 50_000).expect("room again");
+            check_cells(&g);
+        }
     }
 }
