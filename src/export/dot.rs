@@ -856,8 +856,8 @@ fn legend(design: &Design, marks: Option<&Marks>, vips: bool) -> Stmt {
     for (color, dash, text) in lines {
         let sample = match dash {
             Dash::Solid => "━━━━",
-            Dash::Dashed => "╍╍╍╍",
-            Dash::Dotted => "┉┉┉┉┉",
+            Dash::Dashed => "━ ━ ━",
+            Dash::Dotted => "• • • •",
         };
         rows.push_str(&format!(
             "<TR><TD>{}</TD><TD ALIGN=\"LEFT\">{}</TD></TR>",
