@@ -550,13 +550,8 @@ fn block_cells(request: usize, support: usize) -> (Vec<(i32, i32)>, i32, i32) {
         _ => 3,
     };
     let (rq, sp) = (per_row(request), per_row(support));
-    let cols = if request == 0 {
-        sp
-    } else if support == 0 {
-        rq
-    } else {
-        rq.max(sp)
-    };
+    // A kind that is absent takes one column, so the wider kind sets the width.
+    let cols = rq.max(sp);
     let mut cells = Vec::with_capacity(request + support);
     let rq_rows = request.div_ceil(rq);
     cells.extend((0..request).map(|j| ((j % rq) as i32, (j / rq) as i32)));

@@ -626,6 +626,15 @@ impl Router {
             .or_else(|| uses.iter().position(|u| *u == want))
     }
 
+    /// Whether stab index `index` (one per axis) has an entry but `exempt` on `s`, counting
+    /// the entries it looked at as work.
+    fn stab(&self, index: &[Stab; 2], s: &Seg, exempt: [usize; 2]) -> bool {
+        let mut seen = 1;
+        let hit = index[usize::from(s.vertical)].hits(s.c, s.lo, s.hi, exempt, &mut seen);
+        self.stabbed.set(self.stabbed.get() + seen);
+        hit
+    }
+
     /// Whether segment `s` is clear at `level` ([`STRICT`], [`FRAMED`] or [`LOOSE`]): no
     /// obstacle but `exempt` in its way; below `LOOSE`, no border of a server frame round
     /// neither end that it would run along; at `STRICT`, no line it would run along or meet
@@ -638,10 +647,7 @@ impl Router {
                 !exempt.contains(&(i as usize)) && s.crosses(&self.obstacles[i as usize])
             })
         } else {
-            let mut seen = 1;
-            let hit = self.across[usize::from(s.vertical)].hits(s.c, s.lo, s.hi, exempt, &mut seen);
-            self.stabbed.set(self.stabbed.get() + seen);
-            hit
+            self.stab(&self.across, s, exempt)
         };
         if blocked || level == LOOSE {
             return !blocked;
@@ -660,10 +666,7 @@ impl Router {
                     && e.hi > s.lo
             })
         } else {
-            let mut seen = 1;
-            let hit = self.borders[usize::from(s.vertical)].hits(s.c, s.lo, s.hi, mine, &mut seen);
-            self.stabbed.set(self.stabbed.get() + seen);
-            hit
+            self.stab(&self.borders, s, mine)
         };
         if along_frame || level != STRICT {
             return !along_frame;
