@@ -498,6 +498,42 @@ pub struct Link {
     pub label: Option<String>,
 }
 
+impl Link {
+    /// Whether the link's traffic is encrypted on the wire. Its protocol says so, except that
+    /// raw `tcp` and `udp` carry what their port or label names: SSH on 22, a WireGuard
+    /// tunnel on 51820, IPsec on 500 and 4500, OpenVPN on 1194, or a label that says SSH, VPN,
+    /// WireGuard, IPsec, OpenVPN, TLS or SSL.
+    pub fn encrypted(&self) -> bool {
+        if self.protocol.encrypted() {
+            return true;
+        }
+        if !matches!(self.protocol, Protocol::Tcp | Protocol::Udp) {
+            return false;
+        }
+        let port = match (self.protocol, self.port) {
+            (Protocol::Tcp, Some(p)) => matches!(p, 22 | 1194),
+            (Protocol::Udp, Some(p)) => matches!(p, 51820 | 500 | 4500 | 1194),
+            _ => false,
+        };
+        port || self.label.as_deref().is_some_and(|label| {
+            label.split(|c: char| !c.is_ascii_alphanumeric()).any(|w| {
+                [
+                    "ssh",
+                    "sftp",
+                    "vpn",
+                    "wireguard",
+                    "ipsec",
+                    "openvpn",
+                    "tls",
+                    "ssl",
+                ]
+                .iter()
+                .any(|k| w.eq_ignore_ascii_case(k))
+            })
+        })
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 pub enum Protocol {
     #[serde(rename = "http")]
@@ -1037,5 +1073,51 @@ impl Design {
         }
         self.dns.retain(|r| r.target != id);
         Some(removed)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn link(protocol: &str, port: Option<u16>, label: Option<&str>) -> Link {
+        Link {
+            from: "a".into(),
+            to: "b".into(),
+            protocol: Protocol::parse(protocol).expect("protocol"),
+            port,
+            label: label.map(Into::into),
+        }
+    }
+
+    #[test]
+    fn raw_tcp_and_udp_are_encrypted_where_their_port_or_label_names_a_tunnel_or_ssh() {
+        for (protocol, port, label) in [
+            ("tcp", Some(22), None),
+            ("udp", Some(51820), None),
+            ("udp", Some(4500), None),
+            ("tcp", Some(2222), Some("SSH")),
+            ("udp", Some(443), Some("OpenVPN tunnel")),
+            ("tcp", None, Some("site-to-site IPsec")),
+            ("https", None, None),
+            ("mysql+tls", None, None),
+        ] {
+            assert!(
+                link(protocol, port, label).encrypted(),
+                "{protocol} {port:?} {label:?}"
+            );
+        }
+        for (protocol, port, label) in [
+            ("tcp", None, None),
+            ("udp", Some(53), None),
+            ("tcp", Some(8080), Some("sshd metrics scraper")),
+            ("http", Some(22), Some("SSH")),
+            ("mysql", None, Some("over TLS? no")),
+        ] {
+            assert!(
+                !link(protocol, port, label).encrypted(),
+                "{protocol} {port:?} {label:?}"
+            );
+        }
     }
 }

@@ -86,6 +86,10 @@ pub struct Databases {
     /// `redundant`). Such a group takes writes only while both are up: one alone has no
     /// majority (DB-QUORUM), with no arbitrator drawn.
     pub partner: Vec<Option<usize>>,
+    /// Per component: a member of a group of two, one primary and one copy, of an engine
+    /// whose members elect the primary ([`elects`]): neither takes the writes alone, so the
+    /// pair's loss of either is DB-QUORUM's finding, not a single point of failure's.
+    pub no_election: Vec<bool>,
     /// Per standby: the components that send requests to the primaries it stands by for.
     /// After a failover they send them to it, whether or not the design draws that link (an
     /// application reaches the new primary through a proxy, a DNS name or a virtual IP).
@@ -98,6 +102,7 @@ impl Databases {
         let groups = database_groups(ctx);
         let mut standby = vec![false; ctx.len()];
         let mut partner = vec![None; ctx.len()];
+        let mut no_election = vec![false; ctx.len()];
         let mut feeds: Vec<Vec<usize>> = vec![Vec::new(); ctx.len()];
         for g in &groups {
             let primaries: Vec<usize> = g
@@ -105,13 +110,19 @@ impl Databases {
                 .copied()
                 .filter(|&i| comps[i].db_role() == Some(crate::model::DbRole::Primary))
                 .collect();
-            if let [a, b] = primaries[..]
-                && g.len() == 2
+            // Two primaries, or two members of an engine whose members elect the primary
+            // among themselves: one alone has no majority.
+            if let [a, b] = g[..]
                 && !comps[a].redundant
                 && !comps[b].redundant
+                && (primaries.len() == 2 || g.iter().any(|&i| elects(&comps[i]).is_some()))
             {
                 partner[a] = Some(b);
                 partner[b] = Some(a);
+                if primaries.len() == 1 {
+                    no_election[a] = true;
+                    no_election[b] = true;
+                }
             }
             for &p in &primaries {
                 if comps[p].redundant {
@@ -120,6 +131,7 @@ impl Databases {
                 let server = ctx.server_of[p];
                 for &r in g {
                     if comps[r].db_role() == Some(crate::model::DbRole::Replica)
+                        && partner[p].is_none()
                         && (server.is_none() || ctx.server_of[r] != server)
                         && matches!(
                             promotion(ctx, p, r),
@@ -140,9 +152,40 @@ impl Databases {
             groups,
             standby,
             partner,
+            no_election,
             feeds,
         }
     }
+}
+
+/// Database engines whose members elect their primary (or master) by a majority of votes
+/// among themselves, with what makes a third vote: a group of two of them has no majority
+/// once either member is gone.
+pub fn elects(c: &crate::model::Component) -> Option<&'static str> {
+    let s = c.software.as_deref()?.to_ascii_lowercase();
+    let third = if s.contains("mongo") {
+        "a third member or an arbiter (`rs.addArb`)"
+    } else if s.contains("elasticsearch") || s.contains("opensearch") {
+        "a third master-eligible node (a small voting-only node will do)"
+    } else if s.contains("galera") || s.contains("xtradb") {
+        "a third node or the Galera arbitrator `garbd`"
+    } else if [
+        "group replication",
+        "innodb cluster",
+        "cockroach",
+        "rethinkdb",
+        "etcd",
+        "consul",
+        "zookeeper",
+    ]
+    .iter()
+    .any(|e| s.contains(e))
+    {
+        "a third member"
+    } else {
+        return None;
+    };
+    Some(third)
 }
 
 /// How copy `r` takes over primary `p`'s writes: the copy's own `failover` where it states

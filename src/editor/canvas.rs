@@ -312,7 +312,7 @@ pub fn draw(app: &App, buf: &mut Buffer, area: Area) {
             Traffic::Request => Style::default().fg(Color::Gray),
             _ => Style::default().fg(Color::DarkGray),
         };
-        if l.protocol.encrypted() {
+        if l.encrypted() {
             st = st.fg(Color::Green);
         }
         if app.derived.marks.insecure_links.contains(&li) {

@@ -305,7 +305,7 @@ pub fn marks(design: &Design, findings: &[Finding]) -> Marks {
                     f.links
                         .iter()
                         .copied()
-                        .filter(|&l| design.links.get(l).is_some_and(|l| !l.protocol.encrypted())),
+                        .filter(|&l| design.links.get(l).is_some_and(|l| !l.encrypted())),
                 );
             }
             _ => {}

@@ -365,7 +365,7 @@ fn selection_lines(app: &App) -> Vec<Line<'static>> {
                     "{}{}{}",
                     l.protocol,
                     l.port.map(|p| format!(" port {p}")).unwrap_or_default(),
-                    if l.protocol.encrypted() {
+                    if l.encrypted() {
                         ", encrypted"
                     } else {
                         ", in the clear"

@@ -222,7 +222,7 @@ pub fn to_d2(design: &Design, marks: Option<&Marks>) -> String {
         let mut attrs = Vec::new();
         if link.protocol.traffic() != Traffic::Request {
             attrs.push("style.stroke-dash: 3".to_string());
-        } else if link.protocol.encrypted() {
+        } else if link.encrypted() {
             attrs.push("style.stroke-width: 3".to_string());
         }
         if let Some(s) = marks.and_then(|m| worst(&m.links[l])) {

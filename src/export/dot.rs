@@ -550,7 +550,7 @@ fn emit(design: &Design, marks: Option<&Marks>, stmts: &mut Emit) {
     for (li, link) in design.links.iter().enumerate() {
         let flagged = marks.map(|m| &m.links[li][..]).unwrap_or(&[]);
         let worst = marks.and_then(|m| m.worst(flagged));
-        let ls = style::link_style(link.protocol, worst);
+        let ls = style::link_style(link.protocol, link.encrypted(), worst);
         let mut label = style::link_label(link)
             .iter()
             .map(|l| html(l))
@@ -703,11 +703,17 @@ fn deepest(design: &Design, index: &Index) -> Option<usize> {
 /// states only how it differs (on a 10k-component design, 45k fewer attributes to build and
 /// print). Ties go to the plain style, so small designs keep plain as the default.
 fn common_link_style(design: &Design, marks: Option<&Marks>) -> style::LinkStyle {
-    let mut counts: Vec<(style::LinkStyle, usize)> =
-        vec![(style::link_style(crate::model::Protocol::Http, None), 0)];
+    let mut counts: Vec<(style::LinkStyle, usize)> = vec![(
+        style::link_style(crate::model::Protocol::Http, false, None),
+        0,
+    )];
     for (li, link) in design.links.iter().enumerate() {
         let flagged = marks.map(|m| &m.links[li][..]).unwrap_or(&[]);
-        let ls = style::link_style(link.protocol, marks.and_then(|m| m.worst(flagged)));
+        let ls = style::link_style(
+            link.protocol,
+            link.encrypted(),
+            marks.and_then(|m| m.worst(flagged)),
+        );
         match counts
             .iter_mut()
             .find(|(c, _)| c.color == ls.color && c.width == ls.width)

@@ -197,7 +197,7 @@ pub fn to_mermaid(design: &Design, marks: Option<&Marks>) -> String {
         if let Some(l) = &link.label {
             let _ = write!(text, " {l}");
         }
-        let arrow = match (link.protocol.traffic(), link.protocol.encrypted()) {
+        let arrow = match (link.protocol.traffic(), link.encrypted()) {
             (Traffic::Request, true) => "==>",
             (Traffic::Request, false) => "-->",
             _ => "-.->",

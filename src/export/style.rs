@@ -202,7 +202,7 @@ pub struct LinkStyle {
     pub width: f32,
 }
 
-pub fn link_style(protocol: Protocol, flagged: Option<Severity>) -> LinkStyle {
+pub fn link_style(protocol: Protocol, encrypted: bool, flagged: Option<Severity>) -> LinkStyle {
     let dash = match protocol.traffic() {
         Traffic::Request => Dash::Solid,
         Traffic::Replication => Dash::Dashed,
@@ -211,7 +211,7 @@ pub fn link_style(protocol: Protocol, flagged: Option<Severity>) -> LinkStyle {
     let (color, width) = match flagged {
         Some(s) if s >= Severity::High => (RED, 2.5),
         Some(Severity::Medium) => (ORANGE, 2.0),
-        _ if protocol.encrypted() => (ENCRYPTED, 1.6),
+        _ if encrypted => (ENCRYPTED, 1.6),
         _ => (PLAIN, 1.2),
     };
     LinkStyle { color, dash, width }
@@ -348,7 +348,11 @@ pub fn legend_lines(
     let mut seen: Vec<(&'static str, Dash)> = Vec::new();
     for (li, link) in design.links.iter().enumerate() {
         let flagged = marks.map(|m| &m.links[li][..]).unwrap_or(&[]);
-        let ls = link_style(link.protocol, marks.and_then(|m| m.worst(flagged)));
+        let ls = link_style(
+            link.protocol,
+            link.encrypted(),
+            marks.and_then(|m| m.worst(flagged)),
+        );
         if !seen.contains(&(ls.color, ls.dash)) {
             seen.push((ls.color, ls.dash));
         }

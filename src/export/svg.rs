@@ -435,7 +435,11 @@ pub fn to_svg(design: &Design, marks: Option<&Marks>) -> String {
     for (li, f, t, pts) in &routes {
         let link = &design.links[*li];
         let flagged = marks.map(|m| &m.links[*li][..]).unwrap_or(&[]);
-        let ls = style::link_style(link.protocol, marks.and_then(|m| m.worst(flagged)));
+        let ls = style::link_style(
+            link.protocol,
+            link.encrypted(),
+            marks.and_then(|m| m.worst(flagged)),
+        );
         draw_link(&mut body, pts, &ls, link, design, *f, *t);
         let mut lines = style::link_label(link);
         if let Some(m) = marks {

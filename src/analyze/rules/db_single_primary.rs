@@ -11,7 +11,9 @@ pub static RULE: Rule = Rule {
              cluster) with replicas but exactly one primary that accepts writes, not marked \
              `redundant` and without a failover that promotes a replica by itself \
              (`failover = \"automatic\"` or `\"vip\"`, or an active-passive cluster). A replica no replication link feeds is no part of a group (it is no \
-             copy: DB-NO-REPLICA).",
+             copy: DB-NO-REPLICA). A pair whose engine elects its primary by a vote of its \
+             members (MongoDB, Elasticsearch, Galera...) is DB-QUORUM's: a third voter, not a \
+             second primary, is its fix.",
     why: "Write availability and write throughput rest on one machine: when it fails, writes \
           stop until a replica is promoted by hand, and writes cannot scale out.",
     fix: "Use multi-primary replication (MySQL group replication, Galera) with two primaries, \
@@ -61,7 +63,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
             let [p] = primaries[..] else { return None };
             // A replica the primary's failover promotes by itself takes the writes over: the
             // writes pause for the failover, they do not stop.
-            if replicas.is_empty() || comps[p].redundant || g.iter().any(|&i| dbs.standby[i]) {
+            if replicas.is_empty() || comps[p].redundant || g.iter().any(|&i| dbs.standby[i] || dbs.partner[i].is_some()) {
                 return None;
             }
             // A replica nothing reads takes no reads off the primary: say so, it is the
@@ -152,7 +154,7 @@ mod tests {
         for (software, words) in [
             ("PostgreSQL 16", "Patroni"),
             ("Oracle 19c", "Data Guard"),
-            ("CockroachDB", "multi-primary replication"),
+            ("IBM Db2", "multi-primary replication"),
         ] {
             for id in ["mysql-primary", "mysql-replica"] {
                 d.component_mut(id).expect("db").software = Some(software.into());

@@ -180,15 +180,13 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
             // What reaches the component is the protocol of the last hop into it; every hop
             // the user's traffic crosses must be encrypted.
             let last = path[path.len() - 1];
-            if d.links[last].protocol.encrypted()
-                && path.iter().any(|&l| carries_https(&d.links[l]))
-            {
+            if d.links[last].encrypted() && path.iter().any(|&l| carries_https(&d.links[l])) {
                 endpoints.push((to, Via::Https));
             }
             let bare: Vec<usize> = path
                 .iter()
                 .copied()
-                .filter(|&l| !d.links[l].protocol.encrypted())
+                .filter(|&l| !d.links[l].encrypted())
                 .collect();
             if bare.is_empty() {
                 continue;
@@ -559,6 +557,22 @@ mod tests {
         d.links.push(tls("admin", "bastion", 443));
         let f = run(&RULE, &d);
         assert_eq!(f.len(), before.len() + 1, "{f:?}");
+        // As people write them: WireGuard is UDP on 51820, SSH is TCP on 22. Both encrypted.
+        d.links.retain(|l| l.from != "admin" && l.from != "bastion");
+        let raw = |from: &str, to: &str, protocol: Protocol, port: u16| crate::model::Link {
+            from: from.into(),
+            to: to.into(),
+            protocol,
+            port: Some(port),
+            label: None,
+        };
+        d.links.push(raw("admin", "bastion", Protocol::Udp, 51820));
+        d.links.push(raw("bastion", "app", Protocol::Tcp, 22));
+        assert_eq!(run(&RULE, &d), before);
+        // A plain TCP port is plain.
+        d.links.retain(|l| l.from != "admin");
+        d.links.push(raw("admin", "bastion", Protocol::Tcp, 8080));
+        assert_eq!(run(&RULE, &d).len(), before.len() + 1);
     }
 
     #[test]

@@ -14,7 +14,9 @@ pub static RULE: Rule = Rule {
              clients. Components marked `redundant` (managed services) are exempt. A single queue \
              that alone feeds its workers is a SPOF of the work it carries (high: the site \
              stays up, the jobs stop); a single cache that application or web servers on other \
-             servers all use is a SPOF of what it holds (high: sessions and cached data).",
+             servers all use is a SPOF of what it holds (high: sessions and cached data). The \
+             writes of a MongoDB-style pair (two members that elect their primary by a vote) \
+             are DB-QUORUM's finding.",
     why: "When it fails, the site is down (critical) or cannot take writes (high), however many \
           instances sit behind it.",
     fix: "Run a second instance beside it (a load-balancer pair sharing a virtual IP, a second \
@@ -86,6 +88,12 @@ fn public_only<'c>(ctx: &'c Ctx<'_>) -> impl Fn(&Spof) -> Option<Spof> + 'c {
             .collect();
         (!cuts.is_empty()).then_some(Spof { node: s.node, cuts })
     }
+}
+
+/// Whether a loss cuts off only the writes of a two-member group that cannot elect a primary
+/// alone (`member`, the group's component the lost node is or holds): DB-QUORUM's finding.
+fn unelected(ctx: &Ctx, s: &Spof, member: Option<usize>) -> bool {
+    member.is_some_and(|m| ctx.databases().no_election[m]) && s.tiers() == [Tier::Primary]
 }
 
 /// Whether a component's loss is reported as a single point of failure: not a managed service,
@@ -178,7 +186,7 @@ pub(crate) fn spof_findings(ctx: &Ctx) -> Vec<Finding> {
     let mut component: Vec<(Spof, Severity, String)> = ctx
         .component_spofs()
         .iter()
-        .filter(|s| reportable(ctx, s.node))
+        .filter(|s| reportable(ctx, s.node) && !unelected(ctx, s, Some(s.node)))
         .filter_map(public_only(ctx))
         .map(|s| {
             let (sev, outcome) = judge(ctx, &s);
@@ -230,9 +238,19 @@ pub(crate) fn spof_findings(ctx: &Ctx) -> Vec<Finding> {
     let mut folded: Vec<Vec<usize>> = vec![Vec::new(); component.len()];
     let mut absorbed = vec![false; component.len()];
     let mut findings = Vec::new();
+    let pairs: Vec<usize> = (0..ctx.len())
+        .filter(|&c| ctx.databases().no_election[c])
+        .collect();
     let servers: Vec<Spof> = ctx
         .server_spofs()
         .iter()
+        .filter(|s| {
+            let member = pairs
+                .iter()
+                .copied()
+                .find(|&c| ctx.server_of[c] == Some(s.node));
+            !unelected(ctx, s, member)
+        })
         .filter_map(public_only(ctx))
         .collect();
     for s in &servers {

@@ -37,7 +37,7 @@ fn terminates(ctx: &Ctx, i: usize) -> bool {
         && ctx.kind(i) != Kind::Client
         && ctx.into[i]
             .iter()
-            .any(|&(_, l)| ctx.design.links[l].protocol.encrypted())
+            .any(|&(_, l)| ctx.design.links[l].encrypted())
 }
 
 /// The plain links that carry what `start` decrypted off a host: walking downstream over
@@ -56,7 +56,7 @@ fn plain_downstream(ctx: &Ctx, start: usize, terminator: &[bool]) -> Vec<(usize,
             let plain: Vec<usize> = path
                 .iter()
                 .copied()
-                .filter(|&l| !links[l].protocol.encrypted() && links[l].protocol != Protocol::Dns)
+                .filter(|&l| !links[l].encrypted() && links[l].protocol != Protocol::Dns)
                 .collect();
             if plain.is_empty() {
                 continue;
@@ -67,7 +67,7 @@ fn plain_downstream(ctx: &Ctx, start: usize, terminator: &[bool]) -> Vec<(usize,
                 out.extend(plain.iter().map(|&l| (j, t, l)));
             }
             let last = path[path.len() - 1];
-            if !links[last].protocol.encrypted() && !seen[t] && !terminator[t] {
+            if !links[last].encrypted() && !seen[t] && !terminator[t] {
                 seen[t] = true;
                 stack.push(t);
             }
@@ -144,8 +144,9 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
     merged
         .into_iter()
         .map(|(cluster, members, mut plain)| {
-            plain.sort_unstable_by_key(|&(_, _, l)| l);
-            plain.dedup_by_key(|&mut (_, _, l)| l);
+            // One entry per link and target: a link into a cluster reaches each member.
+            plain.sort_unstable_by_key(|&(_, t, l)| (l, t));
+            plain.dedup_by_key(|&mut (_, t, l)| (l, t));
             let direct = |from: usize| members.contains(&from);
             let mut to: Vec<&str> = plain
                 .iter()
