@@ -452,7 +452,7 @@ const ROUTING_BUDGET: usize = 2_000_000;
 /// What one link's search may spend in a design of up to [`LARGE_JOBS`] lines: what a line
 /// between neighbouring servers takes where the way is crowded (about 1,100 steps on
 /// average at 1,000 components).
-const LARGE_LINK_BUDGET: usize = 4_000;
+const LARGE_LINK_BUDGET: usize = 6_000;
 /// Past this many lines, a link's search gets [`HUGE_LINK_BUDGET`] steps, so that opening a
 /// design of 10,000 components takes seconds, not minutes; the lines that found no room in
 /// it are counted in the status bar.

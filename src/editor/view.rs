@@ -411,12 +411,13 @@ fn draw_status(frame: &mut Frame, app: &App, s: &Screen) {
             Style::default().fg(Color::Red),
         ));
     }
-    // A link the canvas has no room for is said to be missing, never left out unseen.
+    // A link the router found no route for (no room, or none within its steps) is said to be
+    // missing, never left out unseen.
     let unrouted = app.derived.unrouted_lines();
     if unrouted > 0 {
         let what = if unrouted == 1 { "link" } else { "links" };
         spans.push(Span::styled(
-            format!(" ⚠ {unrouted} {what} not drawn: no room "),
+            format!(" ⚠ {unrouted} {what} not drawn: no route found "),
             Style::default()
                 .fg(Color::Yellow)
                 .add_modifier(Modifier::BOLD),
