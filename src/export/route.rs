@@ -129,7 +129,10 @@ const MANY: u32 = u32::MAX - 1;
 /// Lines closer than this run "along" each other.
 const NEAR: i64 = 5;
 
-/// A uniform grid of buckets over the drawing.
+/// A uniform grid of buckets over the drawing, and the items stored in each bucket. Each
+/// bucket's items are chained, newest first, through one array, so that an empty bucket costs
+/// one index: a drawing of 100k components has over a million buckets, most of them empty,
+/// and its grids stay a few megabytes that the caches can hold, instead of a vector each.
 pub(crate) struct Grid<T> {
     /// Buckets looked at so far: the router's measure of work.
     visited: std::cell::Cell<u64>,
@@ -137,24 +140,28 @@ pub(crate) struct Grid<T> {
     y0: i64,
     cols: i64,
     rows: i64,
-    cells: Vec<Vec<T>>,
+    /// Per bucket, the index in `items` of its newest item, or `END`.
+    head: Vec<u32>,
+    /// The items, each with the index of the one stored before it in the same bucket.
+    items: Vec<(T, u32)>,
 }
 
 const BUCKET: i64 = 64;
+/// The end of a bucket's chain.
+const END: u32 = u32::MAX;
 
 impl<T> Grid<T> {
     fn new(area: &Px) -> Grid<T> {
         let cols = (area.w / BUCKET + 1).max(1);
         let rows = (area.h / BUCKET + 1).max(1);
-        let mut cells = Vec::new();
-        cells.resize_with((cols * rows) as usize, Vec::new);
         Grid {
             visited: std::cell::Cell::new(0),
             x0: area.x,
             y0: area.y,
             cols,
             rows,
-            cells,
+            head: vec![END; (cols * rows) as usize],
+            items: Vec::new(),
         }
     }
 
@@ -169,45 +176,57 @@ impl<T> Grid<T> {
         )
     }
 
+    /// The items of bucket `i`, newest first, by index into `items`.
+    fn chain(&self, i: usize) -> impl Iterator<Item = usize> + '_ {
+        let mut k = self.head[i];
+        std::iter::from_fn(move || {
+            (k != END).then(|| {
+                let at = k as usize;
+                k = self.items[at].1;
+                at
+            })
+        })
+    }
+
     /// Whether `f` holds for an item in a bucket `r` touches; the buckets looked at, up to the
     /// first item found, are counted as work.
     fn visit(&self, r: &Px, mut f: impl FnMut(&T) -> bool) -> bool {
-        let (c0, c1, r0, r1) = self.span(r);
         let mut seen = 0;
-        let found = 'scan: {
-            for row in r0..=r1 {
-                for col in c0..=c1 {
-                    seen += 1;
-                    for item in &self.cells[(row * self.cols + col) as usize] {
-                        if f(item) {
-                            break 'scan true;
-                        }
-                    }
-                }
-            }
-            false
-        };
+        let found = self.indices(r).any(|i| {
+            seen += 1;
+            self.chain(i).any(|k| f(&self.items[k].0))
+        });
         self.visited.set(self.visited.get() + seen);
         found
     }
 
-    /// The buckets a rectangle touches, by index into `cells`.
+    /// The buckets a rectangle touches, by index, row by row.
     fn indices(&self, r: &Px) -> impl Iterator<Item = usize> + use<T> {
         let (c0, c1, r0, r1) = self.span(r);
         let cols = self.cols;
         (r0..=r1).flat_map(move |row| (c0..=c1).map(move |col| (row * cols + col) as usize))
     }
 
+    /// Adds `item` to bucket `i`.
+    fn push(&mut self, i: usize, item: T) {
+        let next = std::mem::replace(&mut self.head[i], self.items.len() as u32);
+        self.items.push((item, next));
+    }
+
+    /// Adds `item` to every bucket `r` touches.
     fn insert(&mut self, r: &Px, item: T)
     where
         T: Clone,
     {
-        let (c0, c1, r0, r1) = self.span(r);
-        for row in r0..=r1 {
-            for col in c0..=c1 {
-                self.cells[(row * self.cols + col) as usize].push(item.clone());
-            }
+        for i in self.indices(r) {
+            self.push(i, item.clone());
         }
+    }
+
+    /// The item stored first in bucket `i` of those for which `f` holds.
+    fn oldest_mut(&mut self, i: usize, f: impl Fn(&T) -> bool) -> Option<&mut T> {
+        let k = self.chain(i).filter(|&k| f(&self.items[k].0)).last()?;
+        Some(&mut self.items[k].0)
     }
 }
 
@@ -290,35 +309,93 @@ impl Stab {
         }
     }
 
+    /// The nodes holding the rectangles that have `c` inside their span on the stabbing axis,
+    /// from its leaf up: each node's `(start, end, id)`, sorted by start, and per item the
+    /// greatest end up to it.
+    fn nodes(&self, c: i64) -> impl Iterator<Item = (&[(i64, i64, u32)], &[i64])> {
+        let leaves = self.breaks.len().saturating_sub(1);
+        let leaf = (leaves > 0 && c >= self.breaks[0] && c < self.breaks[leaves])
+            .then(|| self.breaks.partition_point(|&e| e <= c) - 1 + leaves);
+        std::iter::successors(leaf, |&n| (n > 1).then_some(n >> 1)).map(|node| {
+            let (a, b) = (self.first[node] as usize, self.first[node + 1] as usize);
+            (&self.items[a..b], &self.reach[a..b])
+        })
+    }
+
     /// Whether a rectangle other than `exempt` has `c` inside its span on the stabbing axis and
     /// overlaps the open range `lo..hi` along the other; `seen` counts the rectangles looked at.
     fn hits(&self, c: i64, lo: i64, hi: i64, exempt: [usize; 2], seen: &mut u64) -> bool {
-        let leaves = self.breaks.len().saturating_sub(1);
-        if leaves == 0 || c < self.breaks[0] || c >= self.breaks[leaves] {
-            return false;
+        for (list, reach) in self.nodes(c) {
+            let mut k = list.partition_point(|&(start, _, _)| start < hi);
+            while k > 0 {
+                k -= 1;
+                *seen += 1;
+                if reach[k] <= lo {
+                    break;
+                }
+                let (_, end, id) = list[k];
+                if end > lo && !exempt.contains(&(id as usize)) {
+                    return true;
+                }
+            }
         }
-        let mut node = self.breaks.partition_point(|&e| e <= c) - 1 + leaves;
-        while node >= 1 {
-            let (a, b) = (self.first[node] as usize, self.first[node + 1] as usize);
-            if a < b {
-                let list = &self.items[a..b];
-                let reach = &self.reach[a..b];
-                let mut k = list.partition_point(|&(start, _, _)| start < hi);
-                while k > 0 {
-                    k -= 1;
+        false
+    }
+
+    /// How far a segment at `c` starting at `from` may run, forward (to greater values) or
+    /// backward, before it overlaps a rectangle other than `exempt`: the segment from `from` to
+    /// `to` misses them all exactly when `to` is not past the value returned. `from` itself
+    /// when a rectangle holds it; `i64::MAX` (`i64::MIN` backward) when nothing is in the way.
+    /// `seen` counts the rectangles looked at.
+    fn free_run(
+        &self,
+        c: i64,
+        from: i64,
+        forward: bool,
+        exempt: [usize; 2],
+        seen: &mut u64,
+    ) -> i64 {
+        let free = |id: u32| !exempt.contains(&(id as usize));
+        let mut run = if forward { i64::MAX } else { i64::MIN };
+        for (list, reach) in self.nodes(c) {
+            if forward {
+                // One starting at or before `from` and ending after it holds `from`; else the
+                // nearest is the first to start after it.
+                let k = list.partition_point(|&(start, _, _)| start <= from);
+                for j in (0..k).rev() {
                     *seen += 1;
-                    if reach[k] <= lo {
+                    if reach[j] <= from {
                         break;
                     }
-                    let (_, end, id) = list[k];
-                    if end > lo && !exempt.contains(&(id as usize)) {
-                        return true;
+                    if list[j].1 > from && free(list[j].2) {
+                        return from;
+                    }
+                }
+                for &(start, _, id) in &list[k..] {
+                    *seen += 1;
+                    if free(id) {
+                        run = run.min(start);
+                        break;
+                    }
+                }
+            } else {
+                // The greatest end of those starting before `from`.
+                let k = list.partition_point(|&(start, _, _)| start < from);
+                for j in (0..k).rev() {
+                    *seen += 1;
+                    if reach[j] <= run {
+                        break;
+                    }
+                    if free(list[j].2) {
+                        run = run.max(list[j].1);
+                        if run >= from {
+                            return from;
+                        }
                     }
                 }
             }
-            node >>= 1;
         }
-        false
+        run
     }
 }
 
@@ -380,34 +457,40 @@ impl Lines {
     /// fan-out keeps one entry per line, however many links share it; a line shared by
     /// several sources (targets) belongs to none of them alone.
     fn insert(&mut self, s: Seg, src: u32, dst: u32) {
-        let merge = |list: &mut Vec<Owned>| {
-            if src != FRAME
-                && let Some(o) = list.iter_mut().find(|o| {
-                    (o.dst == dst || o.src == src)
-                        && o.src != FRAME
-                        && o.seg.vertical == s.vertical
-                        && o.seg.c == s.c
-                        && o.seg.lo <= s.hi
-                        && s.lo <= o.seg.hi
-                })
-            {
-                if o.src != src {
-                    o.src = MANY;
-                }
-                if o.dst != dst {
-                    o.dst = MANY;
-                }
-                o.seg.lo = o.seg.lo.min(s.lo);
-                o.seg.hi = o.seg.hi.max(s.hi);
-            } else {
-                list.push(Owned { seg: s, src, dst });
-            }
+        // The entry, if any, that already holds a line this one overlaps and shares an end
+        // with: it takes this one in.
+        let shares = |o: &Owned| {
+            src != FRAME
+                && (o.dst == dst || o.src == src)
+                && o.src != FRAME
+                && o.seg.vertical == s.vertical
+                && o.seg.c == s.c
+                && o.seg.lo <= s.hi
+                && s.lo <= o.seg.hi
         };
+        let widen = |o: &mut Owned| {
+            if o.src != src {
+                o.src = MANY;
+            }
+            if o.dst != dst {
+                o.dst = MANY;
+            }
+            o.seg.lo = o.seg.lo.min(s.lo);
+            o.seg.hi = o.seg.hi.max(s.hi);
+        };
+        let new = Owned { seg: s, src, dst };
         if s.hi - s.lo > LONG {
-            merge(self.long[usize::from(s.vertical)].entry(s.c).or_default());
+            let list = self.long[usize::from(s.vertical)].entry(s.c).or_default();
+            match list.iter_mut().find(|o| shares(o)) {
+                Some(o) => widen(o),
+                None => list.push(new),
+            }
         } else {
             for i in self.grid.indices(&s.bounds()) {
-                merge(&mut self.grid.cells[i]);
+                match self.grid.oldest_mut(i, shares) {
+                    Some(o) => widen(o),
+                    None => self.grid.push(i, new),
+                }
             }
         }
     }
@@ -451,6 +534,44 @@ fn port(b: &Px, side: Side, slot: usize) -> Pt {
         Side::Right => (b.right(), b.cy() + PORTS_V[slot]),
         Side::Top => (b.cx() + PORTS_H[slot], b.y),
         Side::Bottom => (b.cx() + PORTS_H[slot], b.bottom()),
+    }
+}
+
+/// A leg of a route across the middle's axis, from the end of a stub (`from`, on the line at
+/// `c`) to the middle: how far it may run backward and forward, once asked.
+struct Leg {
+    vertical: bool,
+    c: i64,
+    from: i64,
+    ends: [Option<i64>; 2],
+}
+
+/// The legs asked about while one link is routed at one level: a port's leg is the same
+/// whichever port the other end takes, so each is asked once for all pairs of sides.
+#[derive(Default)]
+struct Legs(Vec<Leg>);
+
+impl Legs {
+    /// The index of the leg from `end` (a stub's end) across a middle that is vertical or not.
+    fn at(&mut self, (x, y): Pt, vertical_middle: bool) -> usize {
+        let (vertical, c, from) = if vertical_middle {
+            (false, y, x)
+        } else {
+            (true, x, y)
+        };
+        let found = self
+            .0
+            .iter()
+            .position(|l| l.vertical == vertical && l.c == c && l.from == from);
+        found.unwrap_or_else(|| {
+            self.0.push(Leg {
+                vertical,
+                c,
+                from,
+                ends: [None; 2],
+            });
+            self.0.len() - 1
+        })
     }
 }
 
@@ -635,6 +756,43 @@ impl Router {
         hit
     }
 
+    /// The indices of the server frames round components `src` and `dst` (`usize::MAX` for
+    /// none): a line may run along their borders.
+    fn frames_round(&self, src: u32, dst: u32) -> [usize; 2] {
+        [src, dst].map(|c| match self.frame_of.get(c as usize) {
+            Some(&k) if k != FRAME => k as usize,
+            _ => usize::MAX,
+        })
+    }
+
+    /// Whether a leg of a route from `f` to `t` that runs from `leg.from` to `to` misses every
+    /// box but theirs and, below [`LOOSE`], runs along no border of a frame round neither: what
+    /// [`Router::clear`] looks at first, for a part of the segment it is asked about. How far
+    /// the leg may run each way is asked of the stab indexes once per leg, and kept.
+    fn leg_clear(&self, leg: &mut Leg, to: i64, f: usize, t: usize, level: u8) -> bool {
+        if to == leg.from {
+            return true;
+        }
+        let forward = to > leg.from;
+        let end = *leg.ends[usize::from(forward)].get_or_insert_with(|| {
+            let axis = usize::from(leg.vertical);
+            let mut seen = 1;
+            let mut end = self.across[axis].free_run(leg.c, leg.from, forward, [f, t], &mut seen);
+            if level != LOOSE && end != leg.from {
+                let mine = self.frames_round(f as u32, t as u32);
+                let frames = self.borders[axis].free_run(leg.c, leg.from, forward, mine, &mut seen);
+                end = if forward {
+                    end.min(frames)
+                } else {
+                    end.max(frames)
+                };
+            }
+            self.stabbed.set(self.stabbed.get() + seen);
+            end
+        });
+        if forward { to <= end } else { to >= end }
+    }
+
     /// Whether segment `s` is clear at `level` ([`STRICT`], [`FRAMED`] or [`LOOSE`]): no
     /// obstacle but `exempt` in its way; below `LOOSE`, no border of a server frame round
     /// neither end that it would run along; at `STRICT`, no line it would run along or meet
@@ -652,10 +810,7 @@ impl Router {
         if blocked || level == LOOSE {
             return !blocked;
         }
-        let mine = [src, dst].map(|c| match self.frame_of.get(c as usize) {
-            Some(&k) if k != FRAME => k as usize,
-            _ => usize::MAX,
-        });
+        let mine = self.frames_round(src, dst);
         let along_frame = if s.hi - s.lo <= SHORT {
             self.near_sides.visit(&s.bounds(), |&k| {
                 let (frame, e) = &self.sides[k as usize];
@@ -805,6 +960,7 @@ impl Router {
         };
         'search: for &level in passes {
             let strict = level == STRICT;
+            let mut legs = Legs::default();
             // Each pass has its own budget: the second, which lets lines run along others,
             // must not be starved by the first.
             let budget = self.work()
@@ -823,7 +979,7 @@ impl Router {
                 };
                 let p = port(&a, sa, pa);
                 let q = port(&b, sb, pb);
-                if self.try_families(budget, p, sa, q, sb, f, t, level, &mut pts) {
+                if self.try_families(budget, p, sa, q, sb, f, t, level, &mut legs, &mut pts) {
                     self.ports[f][sa.index()][pa] = Use::Out;
                     self.ports[t][sb.index()][pb] = Use::In;
                     self.commit(&pts, f, t);
@@ -855,6 +1011,7 @@ impl Router {
         f: usize,
         t: usize,
         level: u8,
+        legs: &mut Legs,
         pts: &mut Vec<Pt>,
     ) -> bool {
         let strict = level == STRICT;
@@ -930,6 +1087,10 @@ impl Router {
                         .copied()
                 });
             let shared: Vec<i64> = shared.filter(|m| (lo..=hi).contains(m)).collect();
+            // The legs from the stubs' ends to the middle, across the middle's axis: where one
+            // would run into a box or along a frame, so would every longer one from the same
+            // point, so a middle past that is passed over without building its route.
+            let (first, last) = (legs.at(p1, vertical_middle), legs.at(q1, vertical_middle));
             // The strict pass tries the middles near the straight route only: one that keeps
             // clear of other lines further out is rarely worth its detour, and trying them all
             // for every pair of sides is most of the cost of a crowded design.
@@ -940,6 +1101,11 @@ impl Router {
             {
                 if self.work() > budget {
                     return false;
+                }
+                if !self.leg_clear(&mut legs.0[first], m, f, t, level)
+                    || !self.leg_clear(&mut legs.0[last], m, f, t, level)
+                {
+                    continue;
                 }
                 pts.clear();
                 if vertical_middle {
@@ -1052,4 +1218,96 @@ fn simplify(pts: &mut Vec<Pt>) {
 /// The union of rectangles, if any.
 pub(crate) fn union_all(rects: impl IntoIterator<Item = Px>) -> Option<Px> {
     rects.into_iter().reduce(|a, b| a.union(&b))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn grid_buckets_hold_their_items_and_the_oldest_match_is_found() {
+        let area = Px {
+            x: -100,
+            y: -100,
+            w: 1000,
+            h: 600,
+        };
+        let mut grid: Grid<u32> = Grid::new(&area);
+        let r = |x, y, w, h| Px { x, y, w, h };
+        grid.insert(&r(0, 0, 10, 10), 1);
+        grid.insert(&r(0, 0, 200, 10), 2);
+        grid.insert(&r(500, 300, 10, 10), 3);
+        // Outside the area: clamped into the border buckets.
+        grid.insert(&r(5000, 5000, 1, 1), 4);
+        let found = |grid: &Grid<u32>, r: &Px| {
+            let mut out = Vec::new();
+            grid.visit(r, |&i| {
+                out.push(i);
+                false
+            });
+            out.sort_unstable();
+            out
+        };
+        assert_eq!(found(&grid, &r(1, 1, 2, 2)), vec![1, 2]);
+        assert_eq!(found(&grid, &r(150, 5, 2, 2)), vec![2]);
+        assert_eq!(found(&grid, &r(505, 305, 1, 1)), vec![3]);
+        assert_eq!(found(&grid, &r(300, 200, 1, 1)), Vec::<u32>::new());
+        assert_eq!(found(&grid, &r(899, 499, 1, 1)), vec![4]);
+        // Stops at the first bucket with a match, and counts the buckets looked at.
+        let before = grid.visited.get();
+        assert!(grid.visit(&r(0, 0, 300, 0), |&i| i == 2));
+        assert_eq!(grid.visited.get() - before, 1);
+        // The oldest of the items that match, however many the bucket holds.
+        let b = grid.indices(&r(1, 1, 0, 0)).next().expect("a bucket");
+        grid.push(b, 5);
+        grid.push(b, 6);
+        assert_eq!(grid.oldest_mut(b, |&i| i >= 2).copied(), Some(2));
+        *grid.oldest_mut(b, |&i| i == 5).expect("5 is there") = 7;
+        assert_eq!(found(&grid, &r(1, 1, 2, 2)), vec![1, 2, 6, 7]);
+        assert_eq!(grid.oldest_mut(b, |&i| i == 5), None);
+    }
+
+    #[test]
+    fn a_free_run_ends_where_a_segment_first_hits_a_rectangle() {
+        // Rectangles of all sizes, some overlapping, some nested, some too thin to count.
+        let mut seed = 7u64;
+        let mut next = |n: i64| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            ((seed >> 33) % n as u64) as i64
+        };
+        let rects: Vec<[i64; 4]> = (0..60)
+            .map(|_| {
+                let (a, lo) = (next(200), next(200));
+                [a, a + next(40), lo, lo + next(60)]
+            })
+            .collect();
+        let stab = Stab::new(
+            rects
+                .iter()
+                .enumerate()
+                .map(|(id, &[a, b, lo, hi])| (id as u32, (a, b), (lo, hi))),
+        );
+        let mut seen = 0;
+        for c in -2..242 {
+            for from in (-5..265).step_by(5) {
+                for exempt in [[usize::MAX; 2], [3, 17]] {
+                    let forward = stab.free_run(c, from, true, exempt, &mut seen);
+                    let backward = stab.free_run(c, from, false, exempt, &mut seen);
+                    assert!(forward >= from && backward <= from);
+                    for to in (-10..270).step_by(3) {
+                        let (lo, hi) = (from.min(to), from.max(to));
+                        let clear = lo == hi || !stab.hits(c, lo, hi, exempt, &mut seen);
+                        let allowed = if to >= from {
+                            to <= forward
+                        } else {
+                            to >= backward
+                        };
+                        assert_eq!(clear, allowed, "c {c}, from {from} to {to}, {exempt:?}");
+                    }
+                }
+            }
+        }
+    }
 }
