@@ -15,7 +15,9 @@ pub static RULE: Rule = Rule {
              server (not a managed service) runs on a host of its own and is reported by its id. \
              A component on a `public` network (its own or its server's) is reached from the \
              internet whatever its links say, unless a firewall is installed on its server. \
-             One finding lists every such server, and one every such host-less component.",
+             One finding lists every such server, and one every such host-less component. A \
+             managed service (`redundant`) is the provider's to filter, even placed on a server \
+             (a NAT gateway in a zone).",
     why: "Every port the server opens (SSH, the database, an admin page) is open to the \
           internet; one forgotten service is enough for an intrusion.",
     fix: "Install a firewall on the server (a `firewall` component on it) that only lets in \
@@ -53,7 +55,9 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
     }
     let mut reached: Vec<Vec<&str>> = vec![Vec::new(); ctx.design.servers.len()];
     let mut own: Vec<&str> = Vec::new();
-    for i in (0..ctx.len()).filter(|&i| open[i]) {
+    // A managed service (`redundant`) placed on a server to say where it runs (a NAT gateway
+    // in a zone) is the provider's to filter, not a host the design runs.
+    for i in (0..ctx.len()).filter(|&i| open[i] && !comps[i].redundant) {
         match ctx.host(i) {
             Some(Host::Server(s)) => reached[s].push(ctx.id(i)),
             Some(Host::Own(_)) => own.push(ctx.id(i)),
@@ -140,6 +144,16 @@ mod tests {
         assert_eq!(f.len(), 1, "{f:?}");
         assert_eq!(f[0].servers, ["lb-01", "web-01", "web-02"]);
         assert!(f[0].message.starts_with("servers "), "{}", f[0].message);
+    }
+
+    #[test]
+    fn a_managed_service_placed_on_a_server_is_the_providers_to_filter() {
+        // Design 2's load balancer as a managed one, placed on lb-01 to say where it runs.
+        let mut d = reference("02-distributed.toml");
+        d.component_mut("haproxy").expect("exists").redundant = true;
+        let f = run(&RULE, &d);
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!(f[0].servers, ["web-01", "web-02"]);
     }
 
     #[test]

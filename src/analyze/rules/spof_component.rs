@@ -124,13 +124,25 @@ pub(crate) fn fix_for(ctx: &Ctx, i: usize) -> String {
                 .iter()
                 .find(|&&(f, _)| ctx.kind(f) == Kind::LoadBalancer)
                 .map(|&(f, _)| f);
-            match lb {
-                Some(lb) => format!(
+            // A consumer that takes its work from a queue scales by consuming beside it.
+            let queue = ctx.into[i]
+                .iter()
+                .find(|&&(f, _)| ctx.kind(f) == Kind::Queue)
+                .map(|&(f, _)| f);
+            match (lb, queue) {
+                (Some(lb), _) => format!(
                     "run a second {} on another server behind {}",
                     c.kind.title(),
                     lb_name(ctx, lb)
                 ),
-                None => format!(
+                (None, Some(q)) => format!(
+                    "run a second consumer of `{}` on another server: the consumers of one queue share its work by themselves",
+                    ctx.design.components[q]
+                        .cluster
+                        .as_deref()
+                        .unwrap_or(ctx.id(q))
+                ),
+                (None, None) => format!(
                     "run a second {} on another server and put a load balancer in front of both",
                     c.kind.title()
                 ),
@@ -704,6 +716,24 @@ mod tests {
             all.iter()
                 .any(|f| f.rule.starts_with("SPOF-") && f.concerns("fw")),
             "{all:?}"
+        );
+    }
+
+    #[test]
+    fn the_only_consumer_on_the_way_to_the_data_is_doubled_beside_it_not_behind_a_balancer() {
+        // The API servers write only through the queue: its one worker is on every path to
+        // the database.
+        let mut d = corpus("queue-single");
+        d.links
+            .retain(|l| !(l.from.starts_with("api-") && l.to == "pg"));
+        let f = run(&RULE, &d);
+        let w: Vec<&Finding> = f.iter().filter(|f| f.concerns("worker")).collect();
+        assert_eq!(w.len(), 1, "{f:?}");
+        assert!(
+            w[0].recommendation.contains("second consumer of `rabbit`")
+                && !w[0].recommendation.contains("load balancer"),
+            "{}",
+            w[0].recommendation
         );
     }
 

@@ -14,7 +14,9 @@ pub static RULE: Rule = Rule {
              or one region that holds every server. A region is reported only for what no zone, \
              server or component in it already explains (SPOF-ZONE, SPOF-SERVER and \
              SPOF-COMPONENT speak for those), so a site spread over two zones of one region is \
-             a region finding, and a site in one zone is only a zone finding.",
+             a region finding, and a site in one zone is only a zone finding. Where every \
+             server is in the one region the design names, the finding is low: a site in a \
+             single region has made no claim to outlive it, and most sites accept that risk.",
     why: "A regional outage (a provider's control plane, a regional network or DNS event) takes \
           every zone of the region down together; zones protect against a data centre, not \
           against the region.",
@@ -66,6 +68,18 @@ mod tests {
             f[0].message
         );
         assert!(f[0].recommendation.contains("second region"));
+        // A site in the one region it names made no claim to outlive it: low.
+        assert_eq!(f[0].severity, Severity::Low);
+        // With a second region declared and left empty, the claim is made and not kept.
+        let mut d = zoned(["eu", "eu"]);
+        d.zones.push(Zone {
+            id: "c".into(),
+            region: Some("us".into()),
+            ..Default::default()
+        });
+        let f = run(&RULE, &d);
+        assert_eq!(f.len(), 1, "{f:#?}");
+        assert!(f[0].severity > Severity::Low, "{f:#?}");
     }
 
     #[test]

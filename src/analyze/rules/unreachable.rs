@@ -9,8 +9,10 @@ pub static RULE: Rule = Rule {
     title: "unreachable component",
     checks: "A component that no request from the clients reaches and that serves nothing \
              else: not a client, not a monitoring agent, not a DNS service, not the target of a \
-             replication, backup or monitoring link, not a job runner (kind `other`: a cron box, \
-             a worker) that sends requests itself, not application files on a server that is \
+             replication, backup or monitoring link, not a job runner that sends requests itself \
+             (kind `other`: a cron box, a worker; or an application server no request enters \
+             whose id, label or software says cron, batch, scheduler, worker or job) nor what \
+             such a runner calls, not application files on a server that is \
              in use, and not a firewall on such a server. Left out while the whole site is \
              unreachable (SITE-UNREACHABLE).",
     why: "It costs money and attention and does nothing, or a link is missing and the design \
@@ -19,6 +21,29 @@ pub static RULE: Rule = Rule {
     category: super::Category::RELIABILITY,
     check,
 };
+
+/// A job runner: a component of kind `other` (a cron box, a worker), or an application
+/// server that no request enters and whose name says it runs jobs (a scheduler drawn as an
+/// application server because it runs the same code).
+fn job_runner(ctx: &Ctx, i: usize) -> bool {
+    let c = &ctx.design.components[i];
+    match c.kind {
+        Kind::Other => true,
+        Kind::AppServer if ctx.into[i].is_empty() => {
+            let words = [
+                c.id.as_str(),
+                c.label.as_deref().unwrap_or_default(),
+                c.software.as_deref().unwrap_or_default(),
+            ]
+            .join(" ")
+            .to_ascii_lowercase();
+            ["cron", "batch", "schedul", "worker", "job"]
+                .iter()
+                .any(|w| words.contains(w))
+        }
+        _ => false,
+    }
+}
 
 fn check(ctx: &Ctx) -> Vec<Finding> {
     // With the whole site unreachable, that is the one finding to fix.
@@ -36,11 +61,16 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
             }
         }
     }
-    // A job runner drawn as `other` (a cron box, a worker) that sends requests is a source of
-    // requests, like a client: nothing needs to reach it.
-    for i in 0..ctx.len() {
-        if comps[i].kind == Kind::Other && !ctx.out[i].is_empty() {
+    // A job runner that sends requests is a source of requests, like a client: nothing needs
+    // to reach it, and what it calls (a mail relay, the database) is in use.
+    let mut called = vec![false; ctx.len()];
+    let mut stack: Vec<usize> = (0..ctx.len())
+        .filter(|&i| !ctx.out[i].is_empty() && job_runner(ctx, i))
+        .collect();
+    while let Some(i) = stack.pop() {
+        if !std::mem::replace(&mut called[i], true) {
             fed[i] = true;
+            stack.extend(ctx.out[i].iter().map(|&(t, _)| t));
         }
     }
     let mut server_used = vec![false; d.servers.len()];
@@ -119,6 +149,40 @@ mod tests {
         assert!(f.is_empty(), "{f:?}");
     }
     use crate::analyze::rules::testing::{reference, run};
+
+    #[test]
+    fn a_scheduler_drawn_as_an_application_server_and_what_it_calls_are_in_use() {
+        // Design 2 plus a nightly batch on a server of its own that writes to the database
+        // and mails through a relay nothing else calls.
+        let mut d = reference("02-distributed.toml");
+        let link = |from: &str, to: &str| crate::model::Link {
+            from: from.into(),
+            to: to.into(),
+            protocol: crate::model::Protocol::Tls,
+            port: None,
+            label: None,
+        };
+        let mut batch = crate::model::Component::new("invoices", Kind::AppServer);
+        batch.label = Some("Nightly batch".into());
+        d.components.push(batch);
+        d.components
+            .push(crate::model::Component::new("relay", Kind::Other));
+        let db = d
+            .components
+            .iter()
+            .find(|c| c.kind == Kind::Database)
+            .expect("a database")
+            .id
+            .clone();
+        d.links.push(link("invoices", &db));
+        d.links.push(link("invoices", "relay"));
+        assert!(run(&RULE, &d).is_empty(), "{:?}", run(&RULE, &d));
+        // An application server that only lost its way in is no job runner: still found.
+        d.component_mut("invoices").expect("exists").label = Some("App 3".into());
+        let f = run(&RULE, &d);
+        assert_eq!(f.len(), 2, "{f:?}");
+        assert!(f.iter().any(|f| f.components == ["invoices"]), "{f:?}");
+    }
 
     #[test]
     fn a_forgotten_component_is_found() {
