@@ -551,11 +551,20 @@ fn dependency_spofs(ctx: &Ctx) -> Vec<Finding> {
                     dep.id,
                     list(&ids)
                 ),
-                format!(
-                    "run a second instance of `{}` on another server that takes over when it fails (a replica, a cluster, replicated storage) and point {} at both, or use a managed service and mark it `redundant = true`",
-                    dep.id,
-                    list(&ids)
-                ),
+                if crate::analyze::graph::elects(dep).is_some() {
+                    // A store whose members vote: a second member would leave no majority.
+                    format!(
+                        "run `{}` as three members on three servers (two have no majority once one is lost; three keep one) and point {} at all of them, or use a managed service and mark it `redundant = true`",
+                        dep.id,
+                        list(&ids)
+                    )
+                } else {
+                    format!(
+                        "run a second instance of `{}` on another server that takes over when it fails (a replica, a cluster, replicated storage) and point {} at both, or use a managed service and mark it `redundant = true`",
+                        dep.id,
+                        list(&ids)
+                    )
+                },
             )
         })
         .collect()
@@ -716,6 +725,34 @@ mod tests {
             all.iter()
                 .any(|f| f.rule.starts_with("SPOF-") && f.concerns("fw")),
             "{all:?}"
+        );
+    }
+
+    #[test]
+    fn a_single_consensus_store_is_run_as_three_not_two() {
+        // A one-member etcd that both of design 2's web servers ask for their configuration.
+        let mut d = reference("02-distributed.toml");
+        let mut store = crate::model::Component::new("store", Kind::Other);
+        store.software = Some("etcd".into());
+        store.server = Some("lb-01".into());
+        d.components.push(store);
+        for web in ["nginx-1", "nginx-2"] {
+            d.links.push(crate::model::Link {
+                from: web.into(),
+                to: "store".into(),
+                protocol: crate::model::Protocol::Tls,
+                port: Some(2379),
+                label: None,
+            });
+        }
+        let f = run(&RULE, &d);
+        let s: Vec<&Finding> = f.iter().filter(|f| f.concerns("store")).collect();
+        assert_eq!(s.len(), 1, "{f:?}");
+        assert!(
+            s[0].recommendation.contains("three members")
+                && !s[0].recommendation.contains("second instance"),
+            "{}",
+            s[0].recommendation
         );
     }
 
